@@ -1,0 +1,1 @@
+"""PracticeFlow Lambda code: one package per area, shared building blocks in core."""

@@ -1,0 +1,94 @@
+"""The resolver factory every area's HTTP function uses: validation from pydantic models (which also
+feed OpenAPI), one JSON error shape, a body-size limit, and the caller taken from Cognito claims."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from functions.core.auth import Caller, caller_from_claims
+from functions.core.errors import DomainError, Invalid, NotFound, PayloadTooLarge
+from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from functions.core.idempotency import validate_key
+from functions.core.observability import log_unhandled, logger, metrics, tracer
+from functions.core.settings import settings
+
+JSON = "application/json"
+API_TITLE = "PracticeFlow API"
+API_VERSION = "0.1.0"
+
+
+def error_response(error: DomainError) -> Response:
+    return Response(status_code=error.status, content_type=JSON, body=json.dumps(error.body()))
+
+
+def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Never echo the input back: it may be a patient's data.
+    return [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", ""),
+             "type": e.get("type", "")} for e in errors]
+
+
+def make_resolver(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response:
+        details = _validation_details(error.errors())
+        if any(d["type"] == "json_invalid" for d in details):
+            return error_response(Invalid("the body is not valid JSON", details, code="malformed_json"))
+        return error_response(Invalid("the request is not valid", details, code="validation_failed"))
+
+    @app.exception_handler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log_unhandled(error)
+        body = {"error": {"code": "internal", "message": "something went wrong; it has been logged",
+                          "details": None}}
+        return Response(status_code=500, content_type=JSON, body=json.dumps(body))
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response:
+        return error_response(NotFound("no such route", code="no_route"))
+
+    return app
+
+
+def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
+    """The Lambda entry point for an area's API: size guard, correlation id, traces and metrics."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict, context: Any) -> dict:
+        body = event.get("body") or ""
+        if len(body) > settings().max_body_bytes:
+            error = PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes")
+            return {"statusCode": error.status, "headers": {"Content-Type": JSON},
+                    "body": json.dumps(error.body()), "isBase64Encoded": False}
+        return app.resolve(event, context)
+
+    return handler
+
+
+def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
+    event = router.current_event.raw_event
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims")
+    return caller_from_claims(claims, request_id=context.get("requestId", "-"))
+
+
+def idempotency_key(router: Router | APIGatewayRestResolver) -> str | None:
+    return validate_key(router.current_event.get_header_value(IDEMPOTENCY_HEADER, case_sensitive=False))
+
+
+def created(model: Any) -> Response:
+    return Response(status_code=201, content_type=JSON, body=model)

@@ -1,0 +1,114 @@
+"""The audit trail in DynamoDB: one chain per practice, appended in the same transaction as the change.
+
+Access patterns:
+    head            GetItem  pk=PRACTICE#p#AUDIT sk=HEAD            (once per container, then cached)
+    append          TransactWriteItems: the caller's writes + head compare-and-set + new entry
+    entries(after)  Query    pk=PRACTICE#p#AUDIT sk BETWEEN ENTRY#n AND ENTRY#~
+    of a patient    Query    gsi1pk=PRACTICE#p#AUDIT_OF#<patient>   (who saw or changed my record)
+"""
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+
+from functions.core.audit import GENESIS, AuditDraft, AuditEntry, chain
+from functions.core.errors import Conflict
+from functions.core.events import DomainEvent, outbox_put
+from functions.core.keys import collection_pk
+from functions.core.table import Item, Operation, Put, Table, TransactionCancelled, Update
+
+AUDIT = "AUDIT"
+HEAD_SK = "HEAD"
+VERIFIED_SK = "VERIFIED"
+ATTEMPTS = 8
+
+
+def entry_sk(seq: int) -> str:
+    return f"ENTRY#{seq:012d}"
+
+
+class AuditStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._heads: dict[str, tuple[int, str]] = {}  # practice -> last known (seq, hash)
+
+    def head(self, practice_id: str, consistent: bool = True) -> tuple[int, str]:
+        item = self.table.get(collection_pk(practice_id, AUDIT), HEAD_SK, consistent=consistent)
+        return (int(item["seq"]), item["hash"]) if item else (0, GENESIS)
+
+    def record(self, entry: AuditDraft) -> AuditEntry:
+        """An audited read: the entry alone."""
+        return self.commit(entry, writes=())
+
+    def commit(self, entry: AuditDraft, writes: Sequence[Operation] = (),
+               events: Sequence[DomainEvent] = ()) -> AuditEntry:
+        """Apply `writes`, the audit entry and the outbox events in one transaction.
+
+        The head is a compare-and-set: when another request appended first, the cancelled
+        transaction returns the new head and we chain after it and try again."""
+        practice_id = entry.practice_id
+        pk = collection_pk(practice_id, AUDIT)
+        fixed = [*writes, *(outbox_put(e) for e in events)]
+        for attempt in range(ATTEMPTS):
+            if practice_id not in self._heads:
+                self._heads[practice_id] = self.head(practice_id)
+            seq, last_hash = self._heads[practice_id]
+            chained = chain(seq, last_hash, entry)
+            head_update = Update(
+                key={"pk": pk, "sk": HEAD_SK},
+                expression="SET #seq = :new, #hash = :hash, #kind = :kind",
+                names={"#seq": "seq", "#hash": "hash", "#kind": "kind"},
+                values={":new": chained.seq, ":hash": chained.hash, ":kind": "AUDIT_HEAD",
+                        **({":old": seq} if seq else {})},
+                condition="#seq = :old" if seq else "attribute_not_exists(pk)",
+                return_old_on_conflict=True,
+            )
+            try:
+                self.table.transact([*fixed, head_update, Put(self._item(chained), "attribute_not_exists(pk)")])
+            except TransactionCancelled as cancelled:
+                head_index = len(fixed)
+                if head_index in cancelled.failed_at() or cancelled.contended:
+                    old = cancelled.reasons[head_index][1] if head_index < len(cancelled.reasons) else None
+                    if old and "seq" in old:
+                        self._heads[practice_id] = (int(old["seq"]), old["hash"])
+                    else:
+                        self._heads.pop(practice_id, None)
+                    time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not crypto
+                    continue
+                raise
+            self._heads[practice_id] = (chained.seq, chained.hash)
+            return chained
+        raise Conflict("the audit trail is busy; retry", code="audit_contention")
+
+    def entries(self, practice_id: str, after_seq: int = 0, page_size: int = 500) -> Iterator[Item]:
+        start_key = None
+        while True:
+            page = self.table.query(
+                collection_pk(practice_id, AUDIT),
+                sk_between=(entry_sk(after_seq + 1), "ENTRY#~"),
+                consistent=True, limit=page_size, start_key=start_key,
+            )
+            yield from page.items
+            if not page.last_key:
+                return
+            start_key = page.last_key
+
+    def of_patient(self, practice_id: str, patient_id: str, limit: int = 50, start_key: Item | None = None):
+        return self.table.query(collection_pk(practice_id, "AUDIT_OF", patient_id), index="gsi1",
+                                forward=False, limit=limit, start_key=start_key)
+
+    def checkpoint(self, practice_id: str) -> tuple[int, str]:
+        item = self.table.get(collection_pk(practice_id, AUDIT), VERIFIED_SK, consistent=True)
+        return (int(item["seq"]), item["hash"]) if item else (0, GENESIS)
+
+    def save_checkpoint(self, practice_id: str, seq: int, last_hash: str, at: str) -> None:
+        self.table.put({"pk": collection_pk(practice_id, AUDIT), "sk": VERIFIED_SK, "kind": "AUDIT_CHECKPOINT",
+                        "seq": seq, "hash": last_hash, "at": at})
+
+    def _item(self, entry: AuditEntry) -> Item:
+        item: Item = {"pk": collection_pk(entry.practice_id, AUDIT), "sk": entry_sk(entry.seq),
+                      "kind": "AUDIT_ENTRY", **entry.model_dump()}
+        if entry.subject_patient_id:
+            item["gsi1pk"] = collection_pk(entry.practice_id, "AUDIT_OF", entry.subject_patient_id)
+            item["gsi1sk"] = f"{entry.at}#{entry.seq:012d}"
+        return item

@@ -1,0 +1,16 @@
+"""Logger, Tracer and Metrics, set up once. Log ids and codes, never names, birth dates or free text:
+nothing here logs an event body, and errors are logged by type and place, not by message."""
+
+import traceback
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+logger = Logger(log_uncaught_exceptions=False)
+tracer = Tracer()
+metrics = Metrics(namespace="PracticeFlow")
+
+
+def log_unhandled(error: BaseException) -> None:
+    """An unexpected error: where it happened, without its message (which may quote patient data)."""
+    frames = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(error.__traceback__)]
+    logger.error("unhandled error", extra={"error_type": type(error).__name__, "frames": frames[-8:]})

@@ -1,0 +1,40 @@
+"""Settings read once from the environment and validated, so a misconfigured function fails at start."""
+
+import os
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str = Field(min_length=3)
+    event_bus_name: str = "default"
+    page_token_secret_arn: str = Field(min_length=1)
+    # API Gateway accepts 10 MB; no record of ours comes near 64 KiB, so anything bigger is refused early.
+    max_body_bytes: int = Field(default=65_536, ge=1_024)
+    stage: str = "local"
+
+
+ENVIRONMENT = {
+    "table_name": "TABLE_NAME",
+    "event_bus_name": "EVENT_BUS_NAME",
+    "page_token_secret_arn": "PAGE_TOKEN_SECRET_ARN",
+    "max_body_bytes": "MAX_BODY_BYTES",
+    "stage": "STAGE",
+}
+
+
+class SettingsError(RuntimeError):
+    """The function's environment is wrong: a deployment fault, never a caller's."""
+
+
+@cache
+def settings() -> Settings:
+    values = {field: os.environ[var] for field, var in ENVIRONMENT.items() if var in os.environ}
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        names = sorted({ENVIRONMENT[str(e["loc"][0])] for e in error.errors() if e["loc"]})
+        raise SettingsError(f"invalid or missing environment: {', '.join(names)}") from None

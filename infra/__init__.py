@@ -1,0 +1,1 @@
+"""The CDK app and the catalogue it (and the local cloud) is built from."""

@@ -1,0 +1,179 @@
+"""The wiring of PracticeFlow as data: every function, API mount, stream consumer, state machine, event
+rule and schedule. The CDK stacks build AWS resources from it and localcloud builds the same things on
+moto from it, so the two clouds cannot drift. No CDK import here: localcloud reads this too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATEMACHINES = ROOT / "statemachines"
+
+
+class Access(StrEnum):
+    """What a function may do; each maps to the narrowest IAM actions that allow it (infra/iam.py)."""
+
+    TABLE_READ = "table:read"  # GetItem, Query, BatchGetItem on the table and its indexes
+    TABLE_WRITE = "table:write"  # PutItem, UpdateItem, DeleteItem, ConditionCheckItem (transactions)
+    TABLE_STREAM = "table:stream"  # read the table's stream (outbox publisher only)
+    EVENTS_PUT = "events:put"  # PutEvents on the practice bus
+    PAGE_TOKEN_SECRET = "secret:page-token"  # read the secret that signs page tokens
+    STATES_START = "states:start"  # start the catalogue's state machines
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # short, unique: "records-api"
+    handler: str  # dotted path to the Lambda handler
+    area: str
+    description: str
+    access: frozenset[Access]
+    memory_mb: int = 512
+    timeout_s: int = 10
+    # API mounts: each becomes /<mount> and /<mount>/{proxy+} on the REST API, routed to this function
+    mounts: tuple[str, ...] = ()
+    # consumes the table's stream, keeping only records whose new image has one of these kinds
+    stream_kinds: tuple[str, ...] = ()
+    # one-line reason the function needs its concurrency capped or reserved; None means shared pool
+    reserved_concurrency: int | None = None
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    name: str
+    definition: str  # file name under statemachines/
+    # ${Placeholder} in the ASL -> name of the catalogue function whose ARN fills it
+    functions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return STATEMACHINES / self.definition
+
+
+@dataclass(frozen=True)
+class Target:
+    function: str | None = None
+    state_machine: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.function is None) == (self.state_machine is None):
+            raise ValueError("a target is exactly one function or one state machine")
+
+
+@dataclass(frozen=True)
+class EventRule:
+    name: str
+    pattern: dict  # EventBridge event pattern, matched on the practice bus
+    target: Target
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str  # also the name `practice job run NAME` takes
+    expression: str  # EventBridge "cron(...)" or "rate(...)", in UTC
+    target: Target
+    input: dict = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    pk: str
+    sk: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    pk: str = "pk"
+    sk: str = "sk"
+    ttl_attribute: str = "ttl"
+    indexes: tuple[Index, ...] = (
+        Index("gsi1", "gsi1pk", "gsi1sk"),  # lookups by name / audit of a patient
+        Index("gsi2", "gsi2pk", "gsi2sk"),  # lookups by date of birth
+        Index("gsi3", "gsi3pk", "gsi3sk"),  # lookups by phone
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    table: TableSpec
+    functions: tuple[Function, ...]
+    state_machines: tuple[StateMachine, ...] = ()
+    rules: tuple[EventRule, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
+
+    def function(self, name: str) -> Function:
+        for function in self.functions:
+            if function.name == name:
+                return function
+        raise KeyError(f"no function {name!r} in the catalogue")
+
+    def state_machine(self, name: str) -> StateMachine:
+        for machine in self.state_machines:
+            if machine.name == name:
+                return machine
+        raise KeyError(f"no state machine {name!r} in the catalogue")
+
+    def schedule(self, name: str) -> Schedule:
+        for schedule in self.schedules:
+            if schedule.name == name:
+                return schedule
+        raise KeyError(f"no schedule {name!r} in the catalogue")
+
+    def api_functions(self) -> tuple[Function, ...]:
+        return tuple(f for f in self.functions if f.mounts)
+
+    def extended(self, **more: tuple) -> Catalog:
+        """A catalogue with extra entries (tests add a probe function or workflow this way)."""
+        return replace(self, **{k: (*getattr(self, k), *v) for k, v in more.items()})
+
+
+API_READ_WRITE = frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.PAGE_TOKEN_SECRET})
+
+CATALOG = Catalog(
+    table=TableSpec(),
+    functions=(
+        Function(
+            name="records-api",
+            handler="functions.records.handler.handler",
+            area="records",
+            description="Patients, contacts, coverage, consent and care team; FHIR export",
+            access=API_READ_WRITE,
+            mounts=("patients",),
+        ),
+        Function(
+            name="outbox-publisher",
+            handler="functions.core.outbox.handler",
+            area="core",
+            description="Carries domain events from the table stream (the outbox) to EventBridge",
+            access=frozenset({Access.TABLE_STREAM, Access.EVENTS_PUT}),
+            stream_kinds=("OUTBOX_EVENT",),
+            timeout_s=30,
+        ),
+        Function(
+            name="compliance-jobs",
+            handler="functions.compliance.jobs.handler",
+            area="compliance",
+            description="Scheduled compliance checks, starting with the audit chain verification",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=300,
+            memory_mb=256,
+        ),
+    ),
+    schedules=(
+        Schedule(
+            name="verify-audit-chains",
+            expression="cron(15 3 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            input={"job": "verify_audit_chains"},
+            description="Re-hash every practice's new audit entries; alarm when a chain is broken",
+        ),
+    ),
+)
