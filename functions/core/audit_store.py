@@ -67,7 +67,8 @@ class AuditStore:
                 self.table.transact([*fixed, head_update, Put(self._item(chained), "attribute_not_exists(pk)")])
             except TransactionCancelled as cancelled:
                 head_index = len(fixed)
-                if head_index in cancelled.failed_at() or cancelled.contended:
+                # the head moved (or, equivalently, the entry we meant to add exists): chain after the new head
+                if {head_index, head_index + 1} & set(cancelled.failed_at()) or cancelled.contended:
                     old = cancelled.reasons[head_index][1] if head_index < len(cancelled.reasons) else None
                     if old and "seq" in old:
                         self._heads[practice_id] = (int(old["seq"]), old["hash"])

@@ -1,0 +1,1 @@
+"""Compliance: audit-trail checks now; licences, training and policy checks to come."""

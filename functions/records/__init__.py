@@ -1,0 +1,1 @@
+"""Patient records: demographics, contacts and family, coverage, consent, care team; FHIR export."""

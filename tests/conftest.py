@@ -1,0 +1,52 @@
+"""Shared fixtures: one moto cloud per test, provisioned from the catalogue, with the function
+environment set; and API Gateway proxy events with Cognito claims, as API Gateway would send them."""
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+os.environ.setdefault("POWERTOOLS_DEV", "false")
+
+
+def _reset_cached_clients() -> None:
+    # boto3 clients and settings are cached per container; each test gets a fresh moto, so drop them.
+    from functions.core import secrets, settings, table
+
+    settings.settings.cache_clear()
+    table.client.cache_clear()
+    secrets.page_token_key.cache_clear()
+
+
+@pytest.fixture
+def cloud(monkeypatch) -> Iterator[Any]:
+    """A fresh moto cloud with the catalogue's table, bus and secret; the function env points at them."""
+    from moto import mock_aws
+
+    from infra.catalog import CATALOG
+    from localcloud.provision import provision
+
+    from localcloud import moto_patches
+
+    moto_patches.install()
+    with mock_aws():
+        resources = provision(CATALOG)
+        for name, value in resources.environment().items():
+            monkeypatch.setenv(name, value)
+        _reset_cached_clients()
+        yield resources
+        _reset_cached_clients()
+
+
+@pytest.fixture
+def lambda_context():
+    from tests.support import LambdaContext
+
+    return LambdaContext()

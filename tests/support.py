@@ -1,0 +1,57 @@
+"""Helpers for tests: Cognito claims, API Gateway proxy events, a Lambda context."""
+
+import json
+from typing import Any
+
+
+def claims(role: str = "coordinator", practice: str = "demo", sub: str = "user-1",
+           patient: str | None = None) -> dict[str, str]:
+    result = {"sub": sub, "cognito:groups": role, "custom:practice_id": practice, "email": f"{sub}@example.org"}
+    if patient:
+        result["custom:patient_id"] = patient
+    return result
+
+
+def api_event(method: str, path: str, *, body: Any = None, claims: dict | None = None,
+              query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+              raw_body: str | None = None) -> dict[str, Any]:
+    """An API Gateway REST proxy event, Cognito-authorizer claims included."""
+    text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": {k: [v] for k, v in (query or {}).items()} or None,
+        "pathParameters": {"proxy": path.strip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method,
+            "path": f"/local{path}",
+            "stage": "local",
+            "requestId": f"req-{abs(hash((method, path, text))) % 10**8}",
+            "identity": {"sourceIp": "127.0.0.1"},
+            "authorizer": {"claims": claims} if claims else None,
+        },
+        "body": text,
+        "isBase64Encoded": False,
+    }
+
+
+class LambdaContext:
+    function_name = "test"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test"
+    memory_limit_in_mb = 512
+    aws_request_id = "test-request"
+    log_group_name = "/aws/lambda/test"
+    log_stream_name = "test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
