@@ -175,5 +175,12 @@ CATALOG = Catalog(
             input={"job": "verify_audit_chains"},
             description="Re-hash every practice's new audit entries; alarm when a chain is broken",
         ),
+        Schedule(
+            name="verify-audit-chains-full",
+            expression="cron(45 3 ? * SUN *)",
+            target=Target(function="compliance-jobs"),
+            input={"job": "verify_audit_chains", "full": True},
+            description="Weekly: re-hash every audit entry, so an edit to an already verified one is found",
+        ),
     ),
 )

@@ -34,6 +34,9 @@ class AuditEntry(AuditDraft):
     hash: str
 
 
+_CHAINED_FIELDS = tuple(AuditEntry.model_fields)
+
+
 def draft(caller: Caller, action: str, entity: str, entity_id: str, at: str,
           subject_patient_id: str | None = None) -> AuditDraft:
     return AuditDraft(
@@ -44,7 +47,8 @@ def draft(caller: Caller, action: str, entity: str, entity_id: str, at: str,
 
 
 def entry_hash(fields: dict) -> str:
-    body = {k: v for k, v in fields.items() if k != "hash"}
+    """The hash of an entry's chained fields (a stored item's other attributes, keys and such, are not)."""
+    body = {k: fields.get(k) for k in _CHAINED_FIELDS if k != "hash"}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -78,8 +82,7 @@ def verify_chain(entries, head: tuple[int, str] | None, start: tuple[int, str] =
             result.problems.append(f"entry {result.last_seq + 1} is missing (found {seq} next)")
         elif stored.get("prev_hash") != result.last_hash:
             result.problems.append(f"entry {seq} does not link to entry {result.last_seq}")
-        fields = {k: stored.get(k) for k in AuditEntry.model_fields}
-        if entry_hash(fields) != stored.get("hash"):
+        if entry_hash(stored) != stored.get("hash"):
             result.problems.append(f"entry {seq} was changed after it was written")
         result.checked += 1
         result.last_seq, result.last_hash = (seq if isinstance(seq, int) else result.last_seq), stored.get("hash")

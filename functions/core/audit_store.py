@@ -5,6 +5,7 @@ Access patterns:
     append          TransactWriteItems: the caller's writes + head compare-and-set + new entry
     entries(after)  Query    pk=PRACTICE#p#AUDIT sk BETWEEN ENTRY#n AND ENTRY#~
     of a patient    Query    gsi1pk=PRACTICE#p#AUDIT_OF#<patient>   (who saw or changed my record)
+    registry        the first append of a practice also puts pk=PRACTICES sk=PRACTICE#p
 """
 
 import random
@@ -14,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from functions.core.audit import GENESIS, AuditDraft, AuditEntry, chain
 from functions.core.errors import Conflict
 from functions.core.events import DomainEvent, outbox_put
-from functions.core.keys import collection_pk
+from functions.core.keys import PRACTICES_PK, collection_pk, practice_sk
 from functions.core.table import Item, Operation, Put, Table, TransactionCancelled, Update
 
 AUDIT = "AUDIT"
@@ -63,8 +64,12 @@ class AuditStore:
                 condition="#seq = :old" if seq else "attribute_not_exists(pk)",
                 return_old_on_conflict=True,
             )
+            operations = [*fixed, head_update, Put(self._item(chained), "attribute_not_exists(pk)")]
+            if seq == 0:  # a practice's first entry also enters it in the registry the nightly jobs walk
+                operations.append(Put({"pk": PRACTICES_PK, "sk": practice_sk(practice_id), "kind": "PRACTICE",
+                                       "practice_id": practice_id}))
             try:
-                self.table.transact([*fixed, head_update, Put(self._item(chained), "attribute_not_exists(pk)")])
+                self.table.transact(operations)
             except TransactionCancelled as cancelled:
                 head_index = len(fixed)
                 # the head moved (or, equivalently, the entry we meant to add exists): chain after the new head
@@ -93,6 +98,9 @@ class AuditStore:
             if not page.last_key:
                 return
             start_key = page.last_key
+
+    def entry(self, practice_id: str, seq: int) -> Item | None:
+        return self.table.get(collection_pk(practice_id, AUDIT), entry_sk(seq), consistent=True)
 
     def of_patient(self, practice_id: str, patient_id: str, limit: int = 50, start_key: Item | None = None):
         return self.table.query(collection_pk(practice_id, "AUDIT_OF", patient_id), index="gsi1",

@@ -1,0 +1,63 @@
+import pytest
+
+from functions.core.auth import Role, caller_from_claims, require, require_self_or
+from functions.core.errors import Forbidden, Unauthorized
+
+
+def claims(**overrides):
+    base = {"sub": "u1", "cognito:groups": "coordinator", "custom:practice_id": "demo"}
+    return {**base, **overrides}
+
+
+@pytest.mark.parametrize("groups,expected", [
+    ("coordinator", {Role.COORDINATOR}),
+    ("coordinator,billing", {Role.COORDINATOR, Role.BILLING}),
+    ("[front_desk billing]", {Role.FRONT_DESK, Role.BILLING}),
+    (["practitioner"], {Role.PRACTITIONER}),
+    ("coordinator,unknown-group", {Role.COORDINATOR}),
+])
+def test_groups_claim_in_every_shape_api_gateway_sends(groups, expected):
+    assert caller_from_claims(claims(**{"cognito:groups": groups})).roles == expected
+
+
+def test_no_claims_is_unauthorized():
+    with pytest.raises(Unauthorized):
+        caller_from_claims(None)
+
+
+def test_user_without_practice_is_forbidden():
+    with pytest.raises(Forbidden):
+        caller_from_claims(claims(**{"custom:practice_id": ""}))
+
+
+def test_user_without_a_known_role_is_forbidden():
+    with pytest.raises(Forbidden):
+        caller_from_claims(claims(**{"cognito:groups": "admins"}))
+
+
+def test_patient_user_must_be_linked_to_a_record():
+    with pytest.raises(Forbidden):
+        caller_from_claims(claims(**{"cognito:groups": "patient"}))
+
+
+def test_practice_claim_that_could_escape_a_key_is_refused():
+    with pytest.raises(Exception):  # noqa: B017 - Invalid, a 4xx either way
+        caller_from_claims(claims(**{"custom:practice_id": "demo#PATIENT"}))
+
+
+def test_role_guard():
+    caller = caller_from_claims(claims(**{"cognito:groups": "billing"}))
+    assert require(caller, {Role.BILLING}) is caller
+    with pytest.raises(Forbidden):
+        require(caller, {Role.COORDINATOR})
+
+
+def test_patient_may_act_only_on_themself():
+    me = caller_from_claims(claims(**{"cognito:groups": "patient", "custom:patient_id": "p1"}))
+    assert require_self_or(me, "p1", {Role.COORDINATOR}) is me
+    with pytest.raises(Forbidden):
+        require_self_or(me, "p2", {Role.COORDINATOR})
+
+
+def test_audit_role_is_the_most_privileged():
+    assert caller_from_claims(claims(**{"cognito:groups": "billing,coordinator"})).role == "coordinator"

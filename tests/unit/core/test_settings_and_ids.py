@@ -1,0 +1,38 @@
+import pytest
+
+from functions.core import clock, ids
+from functions.core.idempotency import fingerprint, validate_key
+from functions.core.errors import Invalid
+from functions.core.settings import SettingsError, settings
+
+
+def test_missing_environment_names_the_variable(monkeypatch):
+    monkeypatch.delenv("TABLE_NAME", raising=False)
+    monkeypatch.setenv("PAGE_TOKEN_SECRET_ARN", "arn:x")
+    settings.cache_clear()
+    with pytest.raises(SettingsError, match="TABLE_NAME"):
+        settings()
+    settings.cache_clear()
+
+
+def test_ids_sort_by_time():
+    assert ids.new_id(1_000) < ids.new_id(2_000)
+    assert ids.is_id(ids.new_id())
+
+
+def test_naive_time_is_refused_by_the_clock():
+    from datetime import datetime
+
+    with pytest.raises(ValueError):
+        clock.FixedClock(datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("key", ["short", "has space in it", "x" * 129, "emoji-🙂-key"])
+def test_bad_idempotency_keys_are_refused(key):
+    with pytest.raises(Invalid):
+        validate_key(key)
+
+
+def test_same_request_same_fingerprint_key_order_ignored():
+    assert fingerprint("op", {"a": 1, "b": 2}) == fingerprint("op", {"b": 2, "a": 1})
+    assert fingerprint("op", {"a": 1}) != fingerprint("op", {"a": 2})
