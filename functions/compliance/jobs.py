@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.compliance.audit_verification import verify_all
-from functions.core.observability import logger, metrics, tracer
+from functions.core.observability import logger, metrics
 from functions.core.table import Table
 
 
@@ -24,7 +24,6 @@ JOBS = {"verify_audit_chains": verify_audit_chains}
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     job = JOBS.get(event.get("job", ""))

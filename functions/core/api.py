@@ -14,7 +14,7 @@ from functions.core.auth import Caller, caller_from_claims
 from functions.core.errors import DomainError, Invalid, NotFound, PayloadTooLarge
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import validate_key
-from functions.core.observability import log_unhandled, logger, metrics, tracer
+from functions.core.observability import log_unhandled, logger, metrics
 from functions.core.settings import settings
 
 JSON = "application/json"
@@ -66,7 +66,6 @@ def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
     """The Lambda entry point for an area's API: size guard, correlation id, traces and metrics."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
-    @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics
     def handler(event: dict, context: Any) -> dict:
         body = event.get("body") or ""

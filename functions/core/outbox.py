@@ -11,7 +11,7 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.core.events import OUTBOX_KIND, DomainEvent, to_entry
-from functions.core.observability import logger, metrics, tracer
+from functions.core.observability import logger, metrics
 from functions.core.settings import settings
 from functions.core.table import deserialize
 
@@ -49,7 +49,6 @@ def publish(events: list[tuple[str, DomainEvent]], bus_name: str, client: Any) -
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     events = outbox_events(event.get("Records", []))

@@ -1,0 +1,1 @@
+"""Benchmarks: run with `./practice bench`; results are committed under bench/results/."""

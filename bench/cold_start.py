@@ -1,0 +1,61 @@
+"""Cold start: how long importing each API handler takes, against importing boto3 alone.
+
+Each sample is a fresh interpreter (as a new Lambda container is) timing only the import, in the same
+run, so the ratio holds on any machine. Byte-code is compiled first, as it is in a Lambda package."""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+LAMBDA_ENV = {
+    "TABLE_NAME": "practiceflow", "EVENT_BUS_NAME": "practiceflow", "PAGE_TOKEN_SECRET_ARN": "arn:secret",
+    "POWERTOOLS_SERVICE_NAME": "records", "AWS_DEFAULT_REGION": "us-east-1", "STAGE": "bench",
+}
+
+
+def sample(module: str) -> float:
+    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out = subprocess.run([sys.executable, "-c", PROBE.format(module=module)], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def measure(modules: list[str]) -> dict[str, float]:
+    for module in modules:  # warm the byte-code cache and the page cache
+        sample(module)
+    samples: dict[str, list[float]] = {m: [] for m in modules}
+    for _ in range(ROUNDS):  # interleaved, so drift in machine load hits every module alike
+        for module in modules:
+            samples[module].append(sample(module))
+    return {m: statistics.median(s) for m, s in samples.items()}
+
+
+def main() -> None:
+    from infra.catalog import CATALOG
+
+    handlers = [f.module for f in CATALOG.functions]
+    medians = measure(["boto3", *handlers])
+    base = medians["boto3"]
+    result = {
+        "rounds": ROUNDS,
+        "python": sys.version.split()[0],
+        "boto3_import_ms": round(base * 1000, 1),
+        "handlers": {m: {"import_ms": round(medians[m] * 1000, 1), "ratio_to_boto3": round(medians[m] / base, 2)}
+                     for m in handlers},
+        "goal": "records handler import at most 1.5x `import boto3`",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "cold_start.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
