@@ -1,7 +1,6 @@
 """Shared fixtures: one moto cloud per test, provisioned from the catalogue, with the function
 environment set; and API Gateway proxy events with Cognito claims, as API Gateway would send them."""
 
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -31,9 +30,8 @@ def cloud(monkeypatch) -> Iterator[Any]:
     from moto import mock_aws
 
     from infra.catalog import CATALOG
-    from localcloud.provision import provision
-
     from localcloud import moto_patches
+    from localcloud.provision import provision
 
     moto_patches.install()
     with mock_aws():

@@ -86,7 +86,8 @@ def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
 
 
 def idempotency_key(router: Router | APIGatewayRestResolver) -> str | None:
-    return validate_key(router.current_event.get_header_value(IDEMPOTENCY_HEADER, case_sensitive=False))
+    # Powertools v3 headers are case-insensitive; get_header_value is deprecated
+    return validate_key(router.current_event.headers.get(IDEMPOTENCY_HEADER))
 
 
 def created(model: Any) -> Response:

@@ -21,7 +21,9 @@ from functions.core.table import Item, Operation, Put, Table, TransactionCancell
 AUDIT = "AUDIT"
 HEAD_SK = "HEAD"
 VERIFIED_SK = "VERIFIED"
-ATTEMPTS = 8
+# Appends to one practice's chain are serialized on its head item; under a burst each loser retries with
+# capped, jittered backoff. 16 attempts ride out ~30 simultaneous writers to one practice.
+ATTEMPTS = 16
 
 
 def entry_sk(seq: int) -> str:
@@ -79,7 +81,7 @@ class AuditStore:
                         self._heads[practice_id] = (int(old["seq"]), old["hash"])
                     else:
                         self._heads.pop(practice_id, None)
-                    time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not crypto
+                    time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))  # noqa: S311 - jitter, not crypto
                     continue
                 raise
             self._heads[practice_id] = (chained.seq, chained.hash)

@@ -7,8 +7,12 @@ of every cold start (more than boto3's own import), for subsegments Lambda does 
 """
 
 import traceback
+import warnings
 
 from aws_lambda_powertools import Logger, Metrics
+
+# A request that records no metric is normal here; Powertools would warn on every one of them.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger(log_uncaught_exceptions=False)
 metrics = Metrics(namespace="PracticeFlow")

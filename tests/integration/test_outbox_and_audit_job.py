@@ -34,7 +34,8 @@ def _bus_queue(bus_name: str) -> str:
     queue = sqs.create_queue(QueueName="probe")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     events = boto3.client("events")
-    events.put_rule(Name="all", EventBusName=bus_name, EventPattern=json.dumps({"source": [{"prefix": "practiceflow"}]}))
+    events.put_rule(Name="all", EventBusName=bus_name,
+                    EventPattern=json.dumps({"source": [{"prefix": "practiceflow"}]}))
     events.put_targets(Rule="all", EventBusName=bus_name, Targets=[{"Id": "q", "Arn": arn}])
     return queue
 

@@ -1,8 +1,8 @@
 import pytest
 
 from functions.core import clock, ids
-from functions.core.idempotency import fingerprint, validate_key
 from functions.core.errors import Invalid
+from functions.core.idempotency import fingerprint, validate_key
 from functions.core.settings import SettingsError, settings
 
 

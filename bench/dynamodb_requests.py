@@ -1,0 +1,87 @@
+"""DynamoDB requests per records API call, counted with a botocore event hook on the table's client.
+
+Runs the real handler on moto. "Cold" is a fresh container (no cached audit-chain head); "warm" is the
+next call in the same container. The goal: a read is one request plus the audit write."""
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
+    os.environ.setdefault(name, value)
+
+
+class RequestCounter:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model, **_: object) -> None:
+        self.calls[model.name] += 1
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+
+def main() -> None:
+    from moto import mock_aws
+
+    from functions.core import secrets, settings, table
+    from functions.records import api as records_api
+    from functions.records.handler import handler
+    from infra.catalog import CATALOG
+    from localcloud import moto_patches
+    from localcloud.provision import provision
+    from tests.support import LambdaContext, api_event, claims
+
+    moto_patches.install()
+    with mock_aws():
+        os.environ.update(provision(CATALOG).environment("records"))
+        settings.settings.cache_clear()
+        counter = RequestCounter()
+        table.client().meta.events.register("before-call.dynamodb", counter)
+        secrets.page_token_key()  # a secret read, once per container: not a DynamoDB request
+        who = claims("front_desk", "bench")
+
+        def call(method: str, path: str, body=None, query=None) -> dict:
+            response = handler(api_event(method, path, body=body, claims=who, query=query), LambdaContext())
+            assert response["statusCode"] < 300, response
+            return json.loads(response["body"]) if response["body"] else {}
+
+        def new_container() -> None:
+            records_api.service.cache_clear()
+
+        patient = {"given_name": "Bench", "family_name": "Marker", "birth_date": "1980-01-01",
+                   "phone": "+14155550100", "email": "bench@example.org", "gender": "female"}
+        results: dict[str, dict[str, int]] = {}
+        new_container()
+        counter.take()
+        created = call("POST", "/patients", patient)
+        results["create patient (cold container)"] = counter.take()
+        pid = created["id"]
+        new_container()
+        call("GET", f"/patients/{pid}")
+        results["read patient (cold container)"] = counter.take()
+        call("GET", f"/patients/{pid}")
+        results["read patient (warm)"] = counter.take()
+        call("PATCH", f"/patients/{pid}", {"version": created["version"], "preferred_name": "B"})
+        results["update patient (warm)"] = counter.take()
+        call("GET", "/patients", query={"family": "Mar"})
+        results["search by name (warm)"] = counter.take()
+        call("GET", "/patients", query={"phone": "+14155550100"})
+        results["search by phone (warm)"] = counter.take()
+        call("GET", f"/patients/{pid}/fhir")
+        results["FHIR export (warm)"] = counter.take()
+    summary = {name: {"requests": sum(calls.values()), "by_operation": calls} for name, calls in results.items()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "dynamodb_requests.json").write_text(json.dumps(summary, indent=2) + "\n")
+    for name, row in summary.items():
+        print(f"{name:36} {row['requests']:>2}  {row['by_operation']}")
+
+
+if __name__ == "__main__":
+    main()

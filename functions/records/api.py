@@ -1,0 +1,152 @@
+"""HTTP routes for patient records, all under /patients: a guard, a service call, a status code."""
+
+import json
+from datetime import date
+from functools import cache
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from functions.core.api import created, current_caller, idempotency_key
+from functions.core.audit_store import AuditStore
+from functions.core.auth import require, require_self_or
+from functions.core.secrets import page_token_key
+from functions.core.table import Table
+from functions.records.models import (
+    Consent,
+    ConsentIn,
+    ConsentList,
+    ConsentPatch,
+    Coverage,
+    CoverageIn,
+    CoverageList,
+    CoveragePatch,
+    PatientIn,
+    PatientPage,
+    PatientPatch,
+    PatientRecord,
+    Phone,
+    RevokeIn,
+)
+from functions.records.repo import RecordsRepo
+from functions.records.service import (
+    CONSENT_RECORDERS,
+    DELETERS,
+    EDITORS,
+    READERS,
+    SEARCHERS,
+    RecordsService,
+)
+
+router = Router()
+
+PatientId = Annotated[str, Path(min_length=1, max_length=64, description="the patient's id")]
+ItemId = Annotated[str, Path(min_length=1, max_length=64)]
+FHIR_JSON = "application/fhir+json"
+
+
+@cache
+def service() -> RecordsService:
+    """One per container: the audit store caches each practice's chain head between requests."""
+    table = Table()
+    audit = AuditStore(table)
+    return RecordsService(RecordsRepo(table, audit), audit, page_key=page_token_key)
+
+
+# --- patients ---------------------------------------------------------------------------------------
+
+@router.post("/patients", summary="Register a patient (honours Idempotency-Key)")
+def create_patient(body: Annotated[PatientIn, Body()]) -> Response[PatientRecord]:
+    caller = require(current_caller(router), EDITORS)
+    return created(service().create_patient(caller, body, idempotency_key(router)))
+
+
+@router.get("/patients", summary="Search the practice's patients by name, birth date or phone")
+def search_patients(
+    family: Annotated[str | None, Query(min_length=1, max_length=100, description="family name prefix")] = None,
+    given: Annotated[str | None, Query(min_length=1, max_length=100, description="given name prefix")] = None,
+    birth_date: Annotated[date | None, Query()] = None,
+    phone: Annotated[Phone | None, Query(description="E.164")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    page_token: Annotated[str | None, Query(max_length=2048)] = None,
+) -> PatientPage:
+    caller = require(current_caller(router), SEARCHERS)
+    return service().search(caller, family=family, given=given, birth_date=birth_date, phone=phone, limit=limit,
+                            page_token=page_token)
+
+
+@router.get("/patients/<patient_id>", summary="A patient with contacts, family, care team, coverage and consent")
+def read_patient(patient_id: PatientId) -> PatientRecord:
+    caller = require_self_or(current_caller(router), patient_id, READERS)
+    return service().read_patient(caller, patient_id)
+
+
+@router.patch("/patients/<patient_id>", summary="Change a patient's details (send the version you read)")
+def update_patient(patient_id: PatientId, body: Annotated[PatientPatch, Body()]) -> PatientRecord:
+    caller = require(current_caller(router), EDITORS)
+    return service().update_patient(caller, patient_id, body)
+
+
+@router.delete("/patients/<patient_id>", summary="Soft-delete a patient (coordinator)")
+def delete_patient(patient_id: PatientId) -> Response[None]:
+    caller = require(current_caller(router), DELETERS)
+    service().delete_patient(caller, patient_id)
+    return Response(status_code=204)
+
+
+@router.get("/patients/<patient_id>/fhir", summary="The patient's record as a FHIR R4 collection Bundle",
+            responses={200: {"description": "a Bundle of type collection",
+                             "content": {FHIR_JSON: {"schema": {"type": "object"}}}}})
+def export_fhir(patient_id: PatientId) -> Response[str]:
+    caller = require_self_or(current_caller(router), patient_id, READERS)
+    bundle = service().export_fhir(caller, patient_id)
+    return Response(status_code=200, content_type=FHIR_JSON, body=json.dumps(bundle, separators=(",", ":")))
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+@router.get("/patients/<patient_id>/coverages", summary="The patient's insurance coverages")
+def list_coverages(patient_id: PatientId) -> CoverageList:
+    caller = require_self_or(current_caller(router), patient_id, READERS)
+    return service().list_coverages(caller, patient_id)
+
+
+@router.post("/patients/<patient_id>/coverages", summary="Add an insurance coverage (honours Idempotency-Key)")
+def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> Response[Coverage]:
+    caller = require(current_caller(router), EDITORS)
+    return created(service().add_coverage(caller, patient_id, body, idempotency_key(router)))
+
+
+@router.patch("/patients/<patient_id>/coverages/<coverage_id>", summary="Change a coverage (send its version)")
+def update_coverage(patient_id: PatientId, coverage_id: ItemId, body: Annotated[CoveragePatch, Body()]) -> Coverage:
+    caller = require(current_caller(router), EDITORS)
+    return service().update_coverage(caller, patient_id, coverage_id, body)
+
+
+# --- consent --------------------------------------------------------------------------------------
+
+@router.get("/patients/<patient_id>/consents", summary="The patient's consents, active and revoked")
+def list_consents(patient_id: PatientId) -> ConsentList:
+    caller = require_self_or(current_caller(router), patient_id, READERS)
+    return service().list_consents(caller, patient_id)
+
+
+@router.post("/patients/<patient_id>/consents", summary="Record a consent (honours Idempotency-Key)")
+def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> Response[Consent]:
+    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
+    return created(service().grant_consent(caller, patient_id, body, idempotency_key(router)))
+
+
+@router.patch("/patients/<patient_id>/consents/<consent_id>", summary="Change a consent's channels or recipients")
+def update_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[ConsentPatch, Body()]) -> Consent:
+    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
+    return service().update_consent(caller, patient_id, consent_id, body)
+
+
+@router.post("/patients/<patient_id>/consents/<consent_id>/revoke", summary="Withdraw a consent")
+def revoke_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[RevokeIn, Body()]) -> Consent:
+    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
+    return service().revoke_consent(caller, patient_id, consent_id, body)
+
