@@ -384,8 +384,25 @@ class PatientRecord(Patient):
     consents: list[Consent] = Field(default_factory=list)
 
 
+class PatientSummary(BaseModel):
+    """What a search lists: enough to pick the right patient and no more (HIPAA's minimum necessary).
+    The whole record is one more request, and that read is audited as a read of that patient."""
+
+    id: str
+    given_name: str
+    family_name: str
+    preferred_name: str | None = None
+    birth_date: date
+    gender: str
+    phone: str | None = None
+
+    @classmethod
+    def of(cls, patient: Patient) -> "PatientSummary":
+        return cls(**patient.model_dump(include=set(cls.model_fields)))
+
+
 class PatientPage(BaseModel):
-    patients: list[Patient]
+    patients: list[PatientSummary]
     next_page_token: str | None = None
 
 

@@ -35,6 +35,7 @@ from functions.records.models import (
     Patient,
     PatientIn,
     PatientPage,
+    PatientSummary,
     PatientPatch,
     PatientRecord,
     RevokeIn,
@@ -230,7 +231,7 @@ class RecordsService:
         self.audit.record(self._draft(caller, "patient.search", "PATIENT", f"by_{by}", None))
         token = pagination.encode({"after": last} if last else None, practice_id=practice, query=query,
                                   key=self.page_key())
-        return PatientPage(patients=patients, next_page_token=token)
+        return PatientPage(patients=[PatientSummary.of(p) for p in patients], next_page_token=token)
 
     # --- coverage -----------------------------------------------------------------------------
 

@@ -118,6 +118,12 @@ def test_search_by_name_birth_date_and_phone(api):
     assert ada["id"]
 
 
+def test_search_lists_only_what_is_needed_to_pick_a_patient(api):
+    create(api)
+    [found] = api("GET", "/patients", query={"family": "lovelace"})[1]["patients"]
+    assert set(found) == {"id", "given_name", "family_name", "preferred_name", "birth_date", "gender", "phone"}
+
+
 def test_search_pages_through_every_match_once(api):
     ids = {create(api, given_name=f"Given{n}")["id"] for n in range(7)}
     create(api, family_name="Other")
