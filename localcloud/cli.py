@@ -1,0 +1,299 @@
+"""The `practice` commands that run on the local cloud: serve, token, job run, audit verify, openapi.
+
+Imports are lazy: `practice token` must answer in well under a second, without loading moto or boto3."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+DEMO_PRACTICE = "demo"
+ROLES = ("coordinator", "practitioner", "front_desk", "billing", "staff", "patient")
+ROOT = Path(__file__).resolve().parent.parent
+# Fictional people for the demo practice; phone numbers from the range reserved for fiction (555-01xx).
+DEMO_PATIENTS = (
+    {"given_name": "Ada", "family_name": "Byron", "birth_date": "1985-12-10", "gender": "female",
+     "phone": "+14155550101", "time_zone": "America/Los_Angeles"},
+    {"given_name": "Alan", "family_name": "Turing", "birth_date": "1972-06-23", "gender": "male",
+     "phone": "+14155550102", "time_zone": "America/Los_Angeles"},
+    {"given_name": "Grace", "family_name": "Hopper", "birth_date": "1946-12-09", "gender": "female",
+     "phone": "+14155550103", "time_zone": "America/New_York"},
+    {"given_name": "Katherine", "family_name": "Johnson", "birth_date": "2012-08-26", "gender": "female",
+     "phone": "+14155550104", "time_zone": "America/New_York",
+     "family": [{"given_name": "James", "family_name": "Johnson", "relationship": "parent",
+                 "phone": "+14155550105", "is_proxy": True}]},
+)
+
+
+def _local_defaults() -> None:
+    """Fake AWS credentials (moto needs some, and nothing must reach a real account), and quiet
+    Powertools: EMF metric lines on every request would bury the server's log."""
+    for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "local",
+                        "AWS_SECRET_ACCESS_KEY": "local", "POWERTOOLS_METRICS_DISABLED": "true",
+                        "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"}.items():
+        os.environ.setdefault(name, value)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"practice: {message}", file=sys.stderr)
+    return code
+
+
+def _live_server(data_dir: Path) -> dict[str, Any] | None:
+    """The server recorded for this data directory, if it still answers."""
+    import urllib.request
+
+    from localcloud.store import DataDir
+
+    recorded = DataDir(data_dir).server()
+    if not recorded or not recorded.get("url", "").startswith("http://"):
+        return None
+    try:
+        with urllib.request.urlopen(f"{recorded['url']}/_local/health", timeout=2) as response:  # noqa: S310
+            health = json.load(response)
+    except (OSError, ValueError):
+        return None
+    return recorded if health.get("pid") == recorded.get("pid") else None
+
+
+# --- serve ------------------------------------------------------------------------------------------
+
+def seed_demo(cloud: Any) -> dict[str, Any]:
+    """The demo practice, made on first start through the records API's own handler (so its audit trail
+    and events are the real ones); afterwards read back from the data directory."""
+    from localcloud.server import proxy_event, route
+    from localcloud.tokens import authorizer_claims, claims_for
+
+    demo = cloud.data.demo()
+    if demo:
+        return demo
+    claims = authorizer_claims(claims_for("coordinator", DEMO_PRACTICE, sub="demo-seed"))
+    function, resource, _ = route(cloud.catalog.api_functions(), "/patients")
+    patients = []
+    for number, patient in enumerate(DEMO_PATIENTS):
+        event = proxy_event(method="POST", path="/patients", query="", body=json.dumps(patient).encode(),
+                            headers=[("Content-Type", "application/json"),
+                                     ("Idempotency-Key", f"demo-seed-patient-{number}")],
+                            resource=resource, path_parameters=None, claims=claims, source_ip="127.0.0.1",
+                            request_id=f"demo-seed-{number}")
+        response = cloud.invoke(function.name, event)
+        if response.get("statusCode") not in (200, 201):
+            raise RuntimeError(f"seeding the demo practice failed: {response.get('statusCode')} {response.get('body')}")
+        patients.append(json.loads(response["body"])["id"])
+    cloud.drain()
+    cloud.save()
+    demo = {"practice": DEMO_PRACTICE, "patients": patients}
+    cloud.data.save_demo(demo)
+    return demo
+
+
+def serve(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    _local_defaults()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    data_dir = Path(args.data_dir)
+    running = _live_server(data_dir)
+    if running:
+        return _fail(f"a server is already running on this data directory at {running['url']} (pid {running['pid']})")
+
+    from infra.catalog import CATALOG
+    from localcloud import tokens
+    from localcloud.cloud import LocalCloud
+    from localcloud.server import LocalServer
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    cloud = LocalCloud(CATALOG, data_dir)
+    try:
+        try:
+            server = LocalServer(cloud, host=args.host, port=args.port)
+        except OSError as error:
+            return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
+        demo = seed_demo(cloud)
+        key = cloud.token_key()
+        lines = [f"PracticeFlow is serving at {server.url}  (data: {cloud.data.path}, {cloud.loaded} items loaded)",
+                 f"  OpenAPI: {server.url}/openapi.json   Swagger UI: {server.url}/docs",
+                 f"  demo practice {demo['practice']!r}; tokens (valid 24 h; `./practice token` for more):"]
+        for role in ROLES:
+            patient = demo["patients"][0] if role == "patient" else None
+            token = tokens.mint(key, role, demo["practice"], patient=patient)
+            lines.append(f"    {role:<12} {token}" + (f"\n                 (patient {patient})" if patient else ""))
+        lines.append("  Ctrl-C to stop; data is saved after every change and on exit.")
+        print("\n".join(lines), flush=True)
+        # the socket is bound already; serve once the banner is out, so a caller that sees /_local/health
+        # answer can rely on the banner too
+        cloud.start_background()
+        server.start()
+        cloud.data.record_server(server.url, os.getpid())
+        while not stop.wait(0.5):
+            pass
+        print("practice: stopping; saving data", file=sys.stderr, flush=True)
+        server.stop()
+        return 0
+    finally:
+        cloud.close()
+        cloud.data.forget_server(os.getpid())
+
+
+# --- token ------------------------------------------------------------------------------------------
+
+def token(args: argparse.Namespace) -> int:
+    from localcloud import tokens
+    from localcloud.store import DataDir
+
+    try:
+        minted = tokens.mint(DataDir(args.data_dir).ensure().token_signing_key(), args.role, args.practice,
+                             patient=args.patient, sub=args.sub, ttl_s=int(args.hours * 3600))
+    except ValueError as error:
+        return _fail(str(error))
+    print(minted)
+    return 0
+
+
+# --- job run ----------------------------------------------------------------------------------------
+
+def job_run(args: argparse.Namespace) -> int:
+    _local_defaults()
+    from infra.catalog import CATALOG
+
+    names = [s.name for s in CATALOG.schedules]
+    if args.name not in names:
+        return _fail(f"no job {args.name!r}; jobs: {', '.join(names)}")
+    running = _live_server(Path(args.data_dir))
+    if running:
+        import urllib.error
+        import urllib.request
+
+        url = f"{running['url']}/_local/jobs/{args.name}"
+        request = urllib.request.Request(url, method="POST", data=b"")  # noqa: S310 - our loopback server
+        try:
+            with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - our own loopback URL
+                print(json.dumps(json.load(response)["result"], indent=2, default=str))
+            return 0
+        except urllib.error.HTTPError as error:
+            return _fail(f"the server refused the job: {error.code} {error.read().decode(errors='replace')}", 1)
+
+    from localcloud.cloud import LocalCloud
+
+    with LocalCloud(CATALOG, args.data_dir) as cloud:
+        result = cloud.run_job(args.name)
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+# --- audit verify -----------------------------------------------------------------------------------
+
+def audit_verify(args: argparse.Namespace) -> int:
+    _local_defaults()
+    from functions.compliance.audit_verification import practice_ids, verify_practice
+    from infra.catalog import CATALOG
+    from localcloud.cloud import LocalCloud
+
+    # read-only: a running server owns the data directory, and verifying changes nothing
+    with LocalCloud(CATALOG, args.data_dir, persist=False) as cloud:
+        table = cloud.table()
+        practices = [args.practice] if args.practice else sorted(practice_ids(table))
+        if not practices:
+            print("no practices have an audit trail yet")
+            return 0
+        broken = 0
+        for practice in practices:
+            result = verify_practice(table, practice, from_start=True)
+            if result.intact:
+                print(f"{practice}: intact ({result.checked} entries)")
+            else:
+                broken += 1
+                print(f"{practice}: BROKEN ({result.checked} entries): " + "; ".join(result.problems))
+    return 1 if broken else 0
+
+
+# --- openapi ----------------------------------------------------------------------------------------
+
+def openapi(args: argparse.Namespace) -> int:
+    _local_defaults()
+    from functions.openapi import build_document, render
+
+    path = ROOT / "openapi.json"
+    text = render(build_document())
+    if args.check:
+        if not path.exists():
+            return _fail("openapi.json is missing; run `./practice openapi` and commit it", 1)
+        if path.read_text(encoding="utf-8") != text:
+            return _fail("openapi.json is out of date with the code; run `./practice openapi` and commit it", 1)
+        print("openapi.json is current")
+        return 0
+    from localcloud.store import write_atomically
+
+    write_atomically(path, text)
+    print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+# --- the parser -------------------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    from localcloud.store import DEFAULT_DATA_DIR
+
+    root = argparse.ArgumentParser(prog="practice", description="PracticeFlow on one machine.",
+                                   epilog="`practice test` runs the tests; `practice lint` runs ruff.")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_data_dir(command: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        command.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR),
+                             help=f"where the local cloud keeps its data (default {DEFAULT_DATA_DIR})")
+        return command
+
+    run = with_data_dir(commands.add_parser("serve", help="run the API locally on the embedded cloud"))
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
+    run.set_defaults(func=serve)
+
+    mint = with_data_dir(commands.add_parser("token", help="print a bearer token for the local server"))
+    mint.add_argument("--role", required=True, choices=ROLES)
+    mint.add_argument("--practice", default=DEMO_PRACTICE)
+    mint.add_argument("--patient", help="the patient id a patient user is bound to")
+    mint.add_argument("--sub", help="the user id (default derived from the role)")
+    mint.add_argument("--hours", type=float, default=24.0, help="lifetime (default 24)")
+    mint.set_defaults(func=token)
+
+    job = commands.add_parser("job", help="scheduled jobs")
+    job_commands = job.add_subparsers(dest="job_command", metavar="ACTION", required=True)
+    job_run_parser = with_data_dir(job_commands.add_parser("run", help="run a schedule's job now"))
+    job_run_parser.add_argument("name")
+    job_run_parser.set_defaults(func=job_run)
+
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = with_data_dir(audit_commands.add_parser("verify", help="re-hash audit chains; exit 1 if one is broken"))
+    verify.add_argument("--practice", help="one practice (default: every practice)")
+    verify.set_defaults(func=audit_verify)
+
+    document = commands.add_parser("openapi", help="write openapi.json from the code (or --check it)")
+    document.add_argument("--check", action="store_true", help="fail if the checked-in file differs")
+    document.set_defaults(func=openapi)
+
+    commands.add_parser("help", help="this message")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    if not getattr(arguments, "func", None):
+        parser().print_help()
+        return 0
+    return arguments.func(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
