@@ -19,8 +19,10 @@ class Access(StrEnum):
     TABLE_WRITE = "table:write"  # PutItem, UpdateItem, DeleteItem, ConditionCheckItem (transactions)
     TABLE_STREAM = "table:stream"  # read the table's stream (outbox publisher only)
     EVENTS_PUT = "events:put"  # PutEvents on the practice bus
-    PAGE_TOKEN_SECRET = "secret:page-token"  # read the secret that signs page tokens
+    PAGE_TOKEN_SECRET = "secret:page-token"  # noqa: S105 (a name) read the secret that signs page tokens
     STATES_START = "states:start"  # start the catalogue's state machines
+    EMAIL_SEND = "ses:send"  # SES SendEmail from the practice's verified sender identity
+    SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Function:
     stream_kinds: tuple[str, ...] = ()
     # one-line reason the function needs its concurrency capped or reserved; None means shared pool
     reserved_concurrency: int | None = None
+    # paths under a mount served WITHOUT the Cognito authorizer (the function checks a signed token itself),
+    # e.g. "notifications/opt-out/{token}" for the opt-out link in a message
+    public_routes: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:

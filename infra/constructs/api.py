@@ -1,0 +1,203 @@
+"""Sign-in and the REST API: a Cognito user pool whose groups are the practice's roles, and an API
+Gateway REST API with the Cognito authorizer on every method, each catalogue mount routed to its function."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM, Role
+from infra import nag
+from infra.catalog import Catalog
+from infra.constructs.functions import LOG_RETENTION
+
+# Per stage, across all callers: generous for a practice's front desk, a ceiling against a runaway client.
+THROTTLE_RATE = 100
+THROTTLE_BURST = 200
+# Public routes (links in messages, no sign-in) get a much lower ceiling: nobody clicks that fast.
+PUBLIC_THROTTLE_RATE = 5
+PUBLIC_THROTTLE_BURST = 10
+# A public route is a link a person follows: GET shows what it does, POST does it.
+PUBLIC_METHODS = ("GET", "POST")
+# The path is logged as its template (/patients/{proxy+}) and no caller IP or user id is kept,
+# because a concrete path or a user id can identify a patient.
+ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integrationStatus",
+    "error": "$context.error.message",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+GROUP_DESCRIPTIONS = {
+    Role.COORDINATOR: "Practice coordinators: run the practice's routine work",
+    Role.PRACTITIONER: "Practitioners: see their patients and schedule",
+    Role.FRONT_DESK: "Front desk: registration, check-in, booking",
+    Role.BILLING: "Billing: charges, claims, payments",
+    Role.STAFF: "Other staff: own roster, leave and training",
+    Role.PATIENT: "Patients: their own records and appointments",
+}
+
+
+def _attribute(claim: str) -> str:
+    return claim.removeprefix("custom:")
+
+
+class UserPoolConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self, "UserPool",
+            user_pool_name=f"practiceflow-{stage}",
+            self_sign_up_enabled=False,  # the practice invites its staff and patients
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            custom_attributes={
+                # a user belongs to one practice for life: a tenant move is a new account
+                _attribute(PRACTICE_CLAIM): cognito.StringAttribute(min_len=1, max_len=64, mutable=False),
+                _attribute(PATIENT_CLAIM): cognito.StringAttribute(min_len=1, max_len=64, mutable=True),
+            },
+            password_policy=cognito.PasswordPolicy(
+                min_length=14, require_lowercase=True, require_uppercase=True, require_digits=True,
+                require_symbols=True, temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for role in Role:
+            cognito.CfnUserPoolGroup(
+                self, f"Group{role.value.title().replace('_', '')}",
+                user_pool_id=self.user_pool.user_pool_id, group_name=role.value,
+                description=GROUP_DESCRIPTIONS[role],
+            )
+        self.client = self.user_pool.add_client(
+            "AppClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            prevent_user_existence_errors=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(1),
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True, given_name=True, family_name=True)
+            .with_custom_attributes(_attribute(PRACTICE_CLAIM), _attribute(PATIENT_CLAIM)),
+            # users may not write their own tenant or patient binding: only the practice's admin API may
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(
+                email=True, given_name=True, family_name=True),
+        )
+
+
+class ApiConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
+                 functions: dict[str, lambda_.IFunction], ops_key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+        self.users = UserPoolConstruct(self, "Users", stage=stage)
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.authorizer = apigateway.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[self.users.user_pool],
+            authorizer_name=f"practiceflow-{stage}-cognito",
+        )
+        self.api = apigateway.RestApi(
+            self, "RestApi",
+            rest_api_name=f"practiceflow-{stage}",
+            description="PracticeFlow: the practice coordinator's API",
+            endpoint_types=[apigateway.EndpointType.REGIONAL],
+            cloud_watch_role=True,  # execution logging needs API Gateway's account-level CloudWatch role
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            deploy_options=apigateway.StageOptions(
+                stage_name=stage,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigateway.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # data traces would log request and response bodies: health data
+                throttling_rate_limit=THROTTLE_RATE,
+                throttling_burst_limit=THROTTLE_BURST,
+                access_log_destination=apigateway.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FORMAT)),
+                method_options={
+                    f"/{route}/{method}": apigateway.MethodDeploymentOptions(
+                        throttling_rate_limit=PUBLIC_THROTTLE_RATE, throttling_burst_limit=PUBLIC_THROTTLE_BURST,
+                        logging_level=apigateway.MethodLoggingLevel.ERROR, data_trace_enabled=False,
+                        metrics_enabled=True)
+                    for spec in catalog.api_functions() for route in spec.public_routes for method in PUBLIC_METHODS
+                },
+            ),
+        )
+        # Bodies and parameters are validated by the functions' pydantic models; this validator makes API
+        # Gateway enforce whatever request models and required parameters a method declares.
+        self.validator = self.api.add_request_validator(
+            "Validator", validate_request_body=True, validate_request_parameters=True)
+        signed_in = {"authorizer": self.authorizer, "authorization_type": apigateway.AuthorizationType.COGNITO,
+                     "request_validator": self.validator}
+        self.mounts: dict[str, str] = {}
+        self.public_methods: list[apigateway.Method] = []
+        for spec in catalog.api_functions():
+            integration = apigateway.LambdaIntegration(functions[spec.name], proxy=True, allow_test_invoke=False)
+            for mount in spec.mounts:
+                if mount in self.mounts:
+                    raise ValueError(f"/{mount} is mounted by both {self.mounts[mount]} and {spec.name}")
+                self.mounts[mount] = spec.name
+                resource = self.api.root.add_resource(mount)
+                resource.add_method("ANY", integration, **signed_in)
+                resource.add_resource("{proxy+}").add_method("ANY", integration, **signed_in)
+            for route in spec.public_routes:
+                self._public_route(spec.name, route, spec.mounts, integration)
+        self._acknowledge()
+
+    def _public_route(self, function: str, route: str, mounts: tuple[str, ...],
+                      integration: apigateway.Integration) -> None:
+        """A path the function serves without sign-in (it checks a signed token itself). Its own resource
+        takes precedence over the mount's {proxy+}, so only these methods on this path skip Cognito."""
+        parts = route.strip("/").split("/")
+        if parts[0] not in mounts or len(parts) < 2:
+            raise ValueError(f"{function}'s public route /{route} is not under one of its mounts {mounts}")
+        resource = self.api.root
+        for part in parts:
+            resource = resource.get_resource(part) or resource.add_resource(part)
+        for method in PUBLIC_METHODS:
+            public = resource.add_method(method, integration, authorization_type=apigateway.AuthorizationType.NONE,
+                                         request_validator=self.validator)
+            self.public_methods.append(public)
+            reason = (f"/{route} is a link in a message, followed without signing in: {function} accepts it only "
+                      "with a valid signed token in the path, and the stage throttles it to "
+                      f"{PUBLIC_THROTTLE_RATE} requests/s.")
+            nag.acknowledge(public, "AwsSolutions-APIG4", reason)
+            nag.acknowledge(public, "AwsSolutions-COG4", reason)
+
+    def _acknowledge(self) -> None:
+        stage = self.api.deployment_stage
+        nag.acknowledge(stage, "AwsSolutions-APIG3",
+                        "No WAF yet: every method requires a Cognito token, the stage is throttled, and a "
+                        "WAF web ACL is an account-level choice (cost, managed rule sets) left to the operator.")
+        nag.acknowledge(stage, "HIPAA.Security-APIGWCacheEnabledAndEncrypted",
+                        "Caching is off on purpose: responses are per-caller health data, and a cache keyed "
+                        "by path could serve one caller's data to another.")
+        nag.acknowledge(stage, "HIPAA.Security-APIGWSSLEnabled",
+                        "A client certificate authenticates API Gateway to an HTTP back end; the only back "
+                        "ends here are Lambda proxy integrations, invoked over AWS's signed API.")
+        cloudwatch_role = self.api.node.find_child("CloudWatchRole")
+        nag.acknowledge(
+            cloudwatch_role,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AmazonAPIGatewayPushToCloudWatchLogs]",
+            "API Gateway's account-level logging role uses the AWS-maintained policy made for it; only "
+            "apigateway.amazonaws.com can assume it.")

@@ -1,0 +1,106 @@
+"""The data a practice keeps: the single table (shaped by the catalogue's TableSpec), the key that
+encrypts it, its backups, the practice event bus and the secret that signs page tokens."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_backup as backup
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.catalog import TableSpec
+from infra.nag import acknowledge
+
+# Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it.
+MONTHLY_RETENTION = Duration.days(10 * 365)
+DAILY_RETENTION = Duration.days(35)
+
+
+def _string(name: str) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
+
+
+class DataConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, spec: TableSpec, stage: str) -> None:
+        super().__init__(scope, construct_id)
+        self.key = kms.Key(
+            self, "DataKey",
+            alias=f"alias/practiceflow-{stage}-data",
+            description="PracticeFlow data key: the table, its stream and backups, and the page-token secret",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+        self.table = dynamodb.Table(
+            self, "Table",
+            partition_key=_string(spec.pk),
+            sort_key=_string(spec.sk),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True),
+            deletion_protection=True,
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            time_to_live_attribute=spec.ttl_attribute,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index in spec.indexes:
+            self.table.add_global_secondary_index(
+                index_name=index.name, partition_key=_string(index.pk), sort_key=_string(index.sk),
+                projection_type=dynamodb.ProjectionType.ALL,
+            )
+        self.index_names = tuple(index.name for index in spec.indexes)
+
+        self.bus = events.EventBus(self, "Bus", event_bus_name=f"practiceflow-{stage}")
+
+        self.page_token_secret = secretsmanager.Secret(
+            self, "PageTokenSecret",
+            description="Signs the opaque page tokens the API hands out, so a client cannot forge a cursor",
+            encryption_key=self.key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        rotation = ("The page-token key only signs short-lived pagination cursors; rotating it invalidates every "
+                    "cursor in flight, so it is rotated by hand (put a new value) rather than on a schedule.")
+        acknowledge(self.page_token_secret, "AwsSolutions-SMG4", rotation)
+        acknowledge(self.page_token_secret, "HIPAA.Security-SecretsManagerRotationEnabled", rotation)
+
+        self._backups(stage)
+
+    def _backups(self, stage: str) -> None:
+        """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""
+        vault = backup.BackupVault(
+            self, "BackupVault",
+            backup_vault_name=f"practiceflow-{stage}",
+            encryption_key=self.key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"practiceflow-{stage}", backup_vault=vault)
+        plan.add_rule(backup.BackupPlanRule(
+            rule_name="Daily", delete_after=DAILY_RETENTION,
+            schedule_expression=events.Schedule.cron(hour="5", minute="0"),
+        ))
+        plan.add_rule(backup.BackupPlanRule(
+            rule_name="Monthly", delete_after=MONTHLY_RETENTION,
+            schedule_expression=events.Schedule.cron(day="1", hour="5", minute="0"),
+        ))
+        role = iam.Role(
+            self, "BackupRole",
+            assumed_by=iam.ServicePrincipal("backup.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSBackupServiceRolePolicyForBackup"),
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSBackupServiceRolePolicyForRestores"),
+            ],
+        )
+        plan.add_selection("Table", resources=[backup.BackupResource.from_dynamo_db_table(self.table)], role=role)
+        for policy in ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"):
+            acknowledge(
+                role, f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/{policy}]",
+                "AWS Backup's own service-role policy, maintained by AWS as the service gains resource types; "
+                "the role can be assumed only by backup.amazonaws.com.",
+            )

@@ -1,0 +1,204 @@
+"""The catalogue's Lambda functions: one function, role, log group (and dead-letter queue where it is
+invoked asynchronously) per entry, and the table-stream subscriptions of the stream consumers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import iam as access_policy
+from infra import nag
+from infra.catalog import Access, Catalog, Function
+from infra.constructs import pascal
+from infra.packaging import ARCHITECTURE
+
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURES = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+METRICS_NAMESPACE = "PracticeFlow"
+# Stream consumers: retry a failing batch (halving it each time) before parking it on the failure queue.
+STREAM_RETRY_ATTEMPTS = 10
+STREAM_BATCH_SIZE = 100
+
+
+def function_name(stage: str, function: Function) -> str:
+    return f"practiceflow-{stage}-{function.name}"
+
+
+def encrypted_queue(scope: Construct, construct_id: str, key: kms.IKey) -> sqs.Queue:
+    """A queue for what failed: encrypted, TLS only, kept 14 days (SQS's maximum) for a person to look at."""
+    return sqs.Queue(
+        scope, construct_id,
+        encryption=sqs.QueueEncryption.KMS, encryption_master_key=key, enforce_ssl=True,
+        retention_period=Duration.days(14),
+    )
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every function of a stage gets: code, dependency layer, environment, data ARNs, ops key."""
+
+    stage: str
+    code: lambda_.Code
+    layer: lambda_.ILayerVersion
+    environment: dict[str, str]
+    data: access_policy.DataResources
+    ops_key: kms.IKey
+
+
+class CatalogFunction(Construct):
+    """One catalogue Function: its Lambda function, its own role (the catalogue's access, nothing more),
+    its encrypted log group, and a dead-letter queue when something invokes it asynchronously."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, spec: Function, shared: Shared,
+                 invoked_async: bool) -> None:
+        super().__init__(scope, construct_id)
+        self.spec = spec
+        name = function_name(shared.stage, spec)
+        self.log_group = logs.LogGroup(
+            self, "Logs",
+            log_group_name=f"/aws/lambda/{name}",
+            retention=LOG_RETENTION,
+            encryption_key=shared.ops_key,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self._role = iam.Role(
+            self, "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{name}: {', '.join(sorted(spec.access))}",
+        )
+        # Every permission lives in this one customer-managed policy, written out here; the role handed to
+        # the function ignores the CDK's own grants (tracing, DLQ), which would add wildcard actions.
+        self.policy = iam.ManagedPolicy(
+            self, "Policy",
+            description=f"{name}: catalogue access {', '.join(sorted(spec.access)) or 'none'}; logs, tracing",
+            statements=[
+                iam.PolicyStatement(sid="WriteOwnLogs", actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                                    resources=[self.log_group.log_group_arn]),
+                iam.PolicyStatement(sid="Tracing", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                                    resources=["*"]),
+                *access_policy.statements(spec.access, shared.data),
+            ],
+        )
+        self._role.add_managed_policy(self.policy)
+        self.role = self._role.without_policy_updates()
+        self._ops_key = shared.ops_key
+
+        self.dead_letter_queue = None
+        if invoked_async:
+            self.dead_letter_queue = encrypted_queue(self, "DeadLetters", shared.ops_key)
+            self.allow_send(self.dead_letter_queue, "DeadLetters")
+        self.function = lambda_.Function(
+            self, "Function",
+            function_name=name,
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURES[ARCHITECTURE],
+            handler=spec.handler,
+            code=shared.code,
+            layers=[shared.layer],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            environment={**shared.environment, "POWERTOOLS_SERVICE_NAME": spec.area},
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=self.log_group,
+            role=self.role,
+            reserved_concurrent_executions=spec.reserved_concurrency,
+            dead_letter_queue=self.dead_letter_queue,
+        )
+        self._acknowledge(invoked_async)
+
+    def allow_send(self, queue: sqs.IQueue, sid: str) -> None:
+        """Let the function (or Lambda on its behalf) park a failure on `queue`, encrypted with the ops key."""
+        self.policy.add_statements(
+            iam.PolicyStatement(sid=f"Send{sid}", actions=["sqs:SendMessage"], resources=[queue.queue_arn]),
+            iam.PolicyStatement(sid=f"Encrypt{sid}", actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                                resources=[self._ops_key.key_arn], conditions=_via_sqs()),
+        )
+
+    def _acknowledge(self, invoked_async: bool) -> None:
+        reason = nag.XRAY_WILDCARD
+        if Access.TABLE_STREAM in self.spec.access:
+            reason += " dynamodb:ListStreams likewise has no resource-level permission."
+        if Access.SMS_SEND in self.spec.access:
+            reason += (" SMS is published to phone numbers, which have no ARN; a Deny statement in the same "
+                       "policy stops sns:Publish to any topic or endpoint.")
+        nag.acknowledge(self.policy, "AwsSolutions-IAM5[Resource::*]", reason)
+        nag.acknowledge(self.function, "AwsSolutions-L1", nag.LAMBDA_RUNTIME)
+        nag.acknowledge(self.function, "HIPAA.Security-LambdaInsideVPC", nag.LAMBDA_NO_VPC)
+        if self.spec.reserved_concurrency is None:
+            nag.acknowledge(self.function, "HIPAA.Security-LambdaConcurrency", nag.LAMBDA_CONCURRENCY)
+        if not invoked_async:
+            how = ("its table-stream subscription parks failed batches on an encrypted on-failure queue"
+                   if self.spec.stream_kinds else "API Gateway invokes it synchronously and returns the error")
+            nag.acknowledge(self.function, "HIPAA.Security-LambdaDLQ",
+                            f"A function DLQ applies to asynchronous invocations only; {how}.")
+
+
+class FunctionsConstruct(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, shared: Shared,
+                 stream_arn: str) -> None:
+        super().__init__(scope, construct_id)
+        invoked_async = async_targets(catalog)
+        self.functions: dict[str, CatalogFunction] = {
+            spec.name: CatalogFunction(self, pascal(spec.name), spec=spec, shared=shared,
+                                       invoked_async=spec.name in invoked_async)
+            for spec in catalog.functions
+        }
+        self.failure_queues: dict[str, sqs.Queue] = {}
+        for spec in catalog.functions:
+            if spec.stream_kinds:
+                self._subscribe(self.functions[spec.name], stream_arn, shared)
+
+    def _subscribe(self, consumer: CatalogFunction, stream_arn: str, shared: Shared) -> None:
+        spec = consumer.spec
+        if Access.TABLE_STREAM not in spec.access:
+            raise ValueError(f"{spec.name} consumes the table stream but its access lacks {Access.TABLE_STREAM}")
+        queue = encrypted_queue(consumer, "StreamFailures", shared.ops_key)
+        # cdk-nag recognises a Lambda function's DLQ as one, but not an event source mapping's destination
+        nag.acknowledge(queue, "AwsSolutions-SQS3",
+                        f"This queue is itself the dead-letter (on-failure) destination of {spec.name}'s stream "
+                        "subscription; a queue behind it would only move the problem.")
+        self.failure_queues[spec.name] = queue
+        consumer.allow_send(queue, "StreamFailures")
+        mapping = lambda_.EventSourceMapping(
+            consumer, "TableStream",
+            target=consumer.function,
+            event_source_arn=stream_arn,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=STREAM_BATCH_SIZE,
+            bisect_batch_on_error=True,
+            retry_attempts=STREAM_RETRY_ATTEMPTS,
+            max_record_age=Duration.hours(24),
+            report_batch_item_failures=True,
+            on_failure=sources.SqsDlq(queue),
+            filters=[stream_filter(spec.stream_kinds)],
+        )
+        # the stream permissions must exist before Lambda validates the mapping
+        mapping.node.add_dependency(consumer.policy)
+
+
+def stream_filter(kinds: tuple[str, ...]) -> dict:
+    """Only new items of the given kinds reach the consumer (filtered by Lambda, so not billed)."""
+    return lambda_.FilterCriteria.filter({
+        "eventName": lambda_.FilterRule.is_equal("INSERT"),
+        "dynamodb": {"NewImage": {"kind": {"S": lambda_.FilterRule.or_(*kinds)}}},
+    })
+
+
+def _via_sqs() -> dict:
+    return {"StringEquals": {"kms:ViaService": f"sqs.{Aws.REGION}.amazonaws.com"}}
+
+
+def async_targets(catalog: Catalog) -> set[str]:
+    """Functions that EventBridge invokes asynchronously (schedule and rule targets)."""
+    targets = [s.target for s in catalog.schedules] + [r.target for r in catalog.rules]
+    return {t.function for t in targets if t.function is not None}

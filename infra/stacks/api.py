@@ -1,0 +1,119 @@
+"""The service stack: the catalogue's functions behind the REST API, their stream subscriptions,
+workflows, rules, schedules and alarms. Stateless apart from logs, so it can be replaced freely."""
+
+from __future__ import annotations
+
+from aws_cdk import Aws, CfnOutput, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from infra.catalog import Catalog
+from infra.constructs.api import ApiConstruct
+from infra.constructs.data import DataConstruct
+from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
+from infra.constructs.monitoring import MonitoringConstruct
+from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
+from infra.iam import DataResources
+from infra.packaging import ARCHITECTURE
+
+
+def ops_key(scope: Construct, stage: str) -> kms.Key:
+    """Encrypts what operations keep (logs, parked failures, alarm messages), apart from the data key."""
+    key = kms.Key(scope, "OpsKey", alias=f"alias/practiceflow-{stage}-ops", enable_key_rotation=True,
+                  description="PracticeFlow operations key: log groups, dead-letter queues, alarm topic")
+    key.add_to_resource_policy(iam.PolicyStatement(
+        sid="CloudWatchLogsEncryptsOurLogGroups",
+        principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
+        actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources=["*"],  # in a key policy, "*" means this key
+        conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
+                                f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:*"}},
+    ))
+    key.add_to_resource_policy(iam.PolicyStatement(
+        sid="CloudWatchAlarmsPublishToEncryptedTopic",
+        principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources=["*"],
+    ))
+    return key
+
+
+def sender_domain(sender: str) -> str:
+    """'PracticeFlow <notifications@clinic.example>' -> 'clinic.example' (the SES identity sends are checked on)."""
+    return sender.rsplit("@", 1)[-1].strip(" >")
+
+
+def area_environment(area: str, sender: str, public_url: str) -> dict[str, str]:
+    """What one area's functions read beyond the shared environment (see functions/<area>/wiring.py)."""
+    if area == "notifications":
+        return {"NOTIFICATIONS_SENDER": sender, "NOTIFICATIONS_PUBLIC_URL": public_url}
+    return {}
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, data: DataConstruct,
+                 layer_dir: str, code_dir: str, sender: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, description=f"PracticeFlow {stage}: API, functions, workflows",
+                         **kwargs)
+        key = ops_key(self, stage)
+        layer = lambda_.LayerVersion(
+            self, "Dependencies", code=lambda_.Code.from_asset(layer_dir),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURES[ARCHITECTURE]],
+            description="PracticeFlow runtime dependencies (pyproject [project] dependencies)",
+        )
+        resources = DataResources(
+            table_arn=data.table.table_arn,
+            stream_arn=data.table.table_stream_arn,
+            index_names=data.index_names,
+            data_key_arn=data.key.key_arn,
+            bus_arn=data.bus.event_bus_arn,
+            page_token_secret_arn=data.page_token_secret.secret_arn,
+            state_machine_arns=tuple(state_machine_arn(self, stage, m) for m in catalog.state_machines),
+            email_identity_arn=self.format_arn(service="ses", resource="identity", resource_name=sender_domain(sender)),
+        )
+        shared = Shared(
+            stage=stage,
+            code=lambda_.Code.from_asset(code_dir),
+            layer=layer,
+            environment={
+                "TABLE_NAME": data.table.table_name,
+                "EVENT_BUS_NAME": data.bus.event_bus_name,
+                "PAGE_TOKEN_SECRET_ARN": data.page_token_secret.secret_arn,
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                "STAGE": stage,
+            },
+            data=resources,
+            ops_key=key,
+        )
+        self.functions = FunctionsConstruct(self, "Functions", catalog=catalog, shared=shared,
+                                            stream_arn=resources.stream_arn)
+        lambdas = {name: built.function for name, built in self.functions.functions.items()}
+        self.api = ApiConstruct(self, "Api", catalog=catalog, stage=stage, functions=lambdas, ops_key=key)
+        # Built from the API's id and the stage name, not api.url: the stage depends on the functions' methods.
+        public_url = f"https://{self.api.api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}/{stage}"
+        for name, built in self.functions.functions.items():
+            for variable, value in area_environment(catalog.function(name).area, sender, public_url).items():
+                built.function.add_environment(variable, value)
+        self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
+                                           bus=data.bus, ops_key=key)
+
+        self.monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=key)
+        for name, built in self.functions.functions.items():
+            self.monitoring.watch_function(name, built.function)
+            if built.dead_letter_queue is not None:
+                self.monitoring.watch_queue(name, built.dead_letter_queue, "Failed asynchronous invocations")
+        for name, queue in self.functions.failure_queues.items():
+            self.monitoring.watch_queue(f"{name}-stream", queue, "Stream batches that could not be processed")
+        self.monitoring.watch_api(self.api.api)
+        self.monitoring.watch_table(data.table)
+        for name, machine in self.workflows.state_machines.items():
+            self.monitoring.watch_state_machine(name, machine)
+        if any(f.area == "compliance" for f in catalog.functions):
+            self.monitoring.watch_audit_chains()
+
+        CfnOutput(self, "ApiUrl", value=self.api.api.url)
+        CfnOutput(self, "UserPoolId", value=self.api.users.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=self.api.users.client.user_pool_client_id)

@@ -1,0 +1,386 @@
+"""What the synthesized templates promise: the table's shape and protection, each function's settings and
+least-privilege role, the API's authorizer on every method, encrypted logs and queues, and the alarms."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match
+
+from infra.catalog import CATALOG, Access
+from tests.infra.conftest import STAGE, as_list, ref_id
+
+pytestmark = pytest.mark.xdist_group("infra")
+
+# The narrowest actions each access allows, written out independently of infra/iam.py.
+EXPECTED_ACTIONS = {
+    Access.TABLE_READ: {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "kms:Decrypt"},
+    Access.TABLE_WRITE: {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                         "dynamodb:ConditionCheckItem", "kms:Decrypt", "kms:GenerateDataKey"},
+    Access.TABLE_STREAM: {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                          "dynamodb:ListStreams", "kms:Decrypt"},
+    Access.EVENTS_PUT: {"events:PutEvents"},
+    Access.PAGE_TOKEN_SECRET: {"secretsmanager:GetSecretValue", "kms:Decrypt"},
+    Access.STATES_START: {"states:StartExecution"},
+    Access.EMAIL_SEND: {"ses:SendEmail"},
+    Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
+}
+# What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
+OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
+                      "xray:PutTelemetryRecords", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"}
+# Catalogue actions whose resource cannot be named: listing streams, and SMS to a phone number (no ARN).
+RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}
+# Actions that accept no resource narrower than "*".
+RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
+# Functions' area-specific environment (infra/stacks/api.py area_environment).
+AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_PUBLIC_URL"}}
+
+
+# --- helpers reading the templates -------------------------------------------------------------------------
+
+def function_ids(synthesized) -> dict[str, str]:
+    """catalogue name -> logical id of its AWS::Lambda::Function."""
+    found = {}
+    for logical_id, resource in synthesized.resources("Api", "AWS::Lambda::Function").items():
+        name = resource["Properties"]["FunctionName"]
+        found[name.removeprefix(f"practiceflow-{STAGE}-")] = logical_id
+    return found
+
+
+def data_target(synthesized, value) -> str:
+    """What a policy resource points at: 'table', 'table/index/gsi1', 'stream', 'data-key', 'bus', 'secret',
+    '*', or 'own:<Type>' for a resource of the service stack itself."""
+    if isinstance(value, str):
+        return value
+    api = synthesized.templates["Api"]["Resources"]
+    if "Ref" in value and value["Ref"].startswith("AWS::"):
+        return f"<{value['Ref']}>"
+    if (own := ref_id(value)) is not None:
+        return f"own:{api[own]['Type']}"
+    if "Fn::Join" in value:
+        return "".join(data_target(synthesized, part) for part in value["Fn::Join"][1])
+    exported = {o["Export"]["Name"]: o["Value"] for o in synthesized.templates["Data"]["Outputs"].values()
+                if "Export" in o}
+    target = exported[value["Fn::ImportValue"]]
+    data = synthesized.templates["Data"]["Resources"]
+    kind = data[ref_id(target)]["Type"]
+    attribute = target["Fn::GetAtt"][1] if "Fn::GetAtt" in target else "Ref"
+    return {
+        ("AWS::DynamoDB::Table", "Arn"): "table",
+        ("AWS::DynamoDB::Table", "StreamArn"): "stream",
+        ("AWS::KMS::Key", "Arn"): "data-key",
+        ("AWS::Events::EventBus", "Arn"): "bus",
+        ("AWS::SecretsManager::Secret", "Ref"): "secret",
+    }.get((kind, attribute), f"data:{kind}:{attribute}")
+
+
+def role_statements(synthesized, function_logical_id: str) -> list[dict]:
+    api = synthesized.templates["Api"]["Resources"]
+    role_id = ref_id(api[function_logical_id]["Properties"]["Role"])
+    role = api[role_id]["Properties"]
+    assert "Policies" not in role, "no inline policies: everything is in the managed policy"
+    statements = []
+    for arn in role.get("ManagedPolicyArns", []):
+        policy = api[ref_id(arn)]
+        assert policy["Type"] == "AWS::IAM::ManagedPolicy"
+        statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    inline = [r for r in api.values() if r["Type"] == "AWS::IAM::Policy"
+              and any(ref_id(x) == role_id for x in r["Properties"].get("Roles", []))]
+    assert not inline, f"{role_id} has inline policies attached"
+    return statements
+
+
+def allowed(synthesized, name: str, effect: str = "Allow") -> dict[str, set[str]]:
+    """action -> what it is allowed (or denied) on, for the catalogue function `name`."""
+    found: dict[str, set[str]] = {}
+    for statement in role_statements(synthesized, function_ids(synthesized)[name]):
+        if statement["Effect"] != effect:
+            continue
+        for action in as_list(statement["Action"]):
+            found.setdefault(action, set()).update(data_target(synthesized, r) for r in as_list(statement["Resource"]))
+    return found
+
+
+def catalogue_actions(synthesized, name: str) -> set[str]:
+    """The actions a function holds on data resources (anything not its own logs, traces, queues, ops key)."""
+    return {action for action, targets in allowed(synthesized, name).items()
+            if any(not t.startswith("own:") and t != "*" for t in targets) or action in RESOURCELESS_DATA_ACTIONS}
+
+
+# --- the table and the data stack --------------------------------------------------------------------------
+
+def test_table_has_the_catalogue_keys_and_indexes(synthesized):
+    spec = CATALOG.table
+    table = synthesized.template("Data")
+    table.resource_count_is("AWS::DynamoDB::Table", 1)
+    table.has_resource_properties("AWS::DynamoDB::Table", {
+        "KeySchema": [{"AttributeName": spec.pk, "KeyType": "HASH"}, {"AttributeName": spec.sk, "KeyType": "RANGE"}],
+        "GlobalSecondaryIndexes": [
+            {"IndexName": index.name, "Projection": {"ProjectionType": "ALL"},
+             "KeySchema": [{"AttributeName": index.pk, "KeyType": "HASH"},
+                           {"AttributeName": index.sk, "KeyType": "RANGE"}]}
+            for index in spec.indexes
+        ],
+        "TimeToLiveSpecification": {"AttributeName": spec.ttl_attribute, "Enabled": True},
+        "BillingMode": "PAY_PER_REQUEST",
+    })
+    (resource,) = synthesized.resources("Data", "AWS::DynamoDB::Table").values()
+    attributes = {a["AttributeName"]: a["AttributeType"] for a in resource["Properties"]["AttributeDefinitions"]}
+    assert attributes == {name: "S" for name in {spec.pk, spec.sk} | {a for i in spec.indexes for a in (i.pk, i.sk)}}
+
+
+def test_table_is_encrypted_recoverable_protected_and_streamed(synthesized):
+    data = synthesized.template("Data")
+    (key_id,) = synthesized.resources("Data", "AWS::KMS::Key")
+    data.has_resource("AWS::DynamoDB::Table", {
+        "Properties": {
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS",
+                                 "KMSMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "DeletionProtectionEnabled": True,
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+        },
+        "DeletionPolicy": "Retain",
+        "UpdateReplacePolicy": "Retain",
+    })
+    data.has_resource("AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain"})
+
+
+def test_table_is_in_a_backup_plan_with_an_encrypted_vault(synthesized):
+    data = synthesized.template("Data")
+    (table_id,) = synthesized.resources("Data", "AWS::DynamoDB::Table")
+    data.has_resource_properties("AWS::Backup::BackupSelection", {
+        "BackupSelection": Match.object_like({"Resources": [{"Fn::GetAtt": [table_id, "Arn"]}]}),
+    })
+    data.has_resource_properties("AWS::Backup::BackupVault", {"EncryptionKeyArn": Match.any_value()})
+
+
+def test_bus_is_named_for_the_stage_and_the_page_token_secret_is_generated_and_encrypted(synthesized):
+    data = synthesized.template("Data")
+    data.has_resource_properties("AWS::Events::EventBus", {"Name": f"practiceflow-{STAGE}"})
+    (key_id,) = synthesized.resources("Data", "AWS::KMS::Key")
+    data.has_resource("AWS::SecretsManager::Secret", {
+        "Properties": {"GenerateSecretString": Match.object_like({"PasswordLength": 64}),
+                       "KmsKeyId": {"Fn::GetAtt": [key_id, "Arn"]}},
+        "DeletionPolicy": "Retain",
+    })
+
+
+# --- functions ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
+def test_function_is_built_as_the_catalogue_says(synthesized, spec):
+    function = synthesized.templates["Api"]["Resources"][function_ids(synthesized)[spec.name]]["Properties"]
+    assert function["Handler"] == spec.handler
+    assert function["Runtime"] == "python3.12"
+    assert function["Architectures"] == ["arm64"]
+    assert (function["MemorySize"], function["Timeout"]) == (spec.memory_mb, spec.timeout_s)
+    assert function["TracingConfig"] == {"Mode": "Active"}
+    assert function.get("ReservedConcurrentExecutions") == spec.reserved_concurrency
+    env = function["Environment"]["Variables"]
+    assert set(env) == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
+                        "POWERTOOLS_METRICS_NAMESPACE", "STAGE"} | AREA_ENVIRONMENT.get(spec.area, set())
+    assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
+        spec.area, "PracticeFlow", STAGE)
+    assert data_target(synthesized, env["PAGE_TOKEN_SECRET_ARN"]) == "secret"
+    assert len(function["Layers"]) == 1
+    log_group = synthesized.templates["Api"]["Resources"][function["LoggingConfig"]["LogGroup"]["Ref"]]
+    assert log_group["Properties"]["LogGroupName"] == f"/aws/lambda/practiceflow-{STAGE}-{spec.name}"
+
+
+def test_the_function_environment_names_are_the_ones_localcloud_sets():
+    from localcloud.provision import Resources
+
+    local = set(Resources("t", "b", "s", None).environment())
+    assert local == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
+                     "POWERTOOLS_METRICS_NAMESPACE", "STAGE"}
+
+
+@pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
+def test_each_role_allows_exactly_its_catalogue_access(synthesized, spec):
+    expected = set().union(*(EXPECTED_ACTIONS[a] for a in spec.access))
+    assert catalogue_actions(synthesized, spec.name) == expected
+    everything = allowed(synthesized, spec.name)
+    assert set(everything) <= expected | OPERATIONS_ACTIONS
+
+
+@pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
+def test_no_function_has_wildcard_actions_or_wildcard_data_resources(synthesized, spec):
+    for action, targets in allowed(synthesized, spec.name).items():
+        assert "*" not in action, f"{spec.name} has a wildcard action {action}"
+        if "*" in targets:
+            assert action in RESOURCELESS_ACTIONS, f"{spec.name} may {action} on '*'"
+
+
+@pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
+def test_each_function_has_its_own_role_assumed_only_by_lambda(synthesized, spec):
+    api = synthesized.templates["Api"]["Resources"]
+    roles = [ref_id(api[i]["Properties"]["Role"]) for i in function_ids(synthesized).values()]
+    assert len(set(roles)) == len(roles)
+    role = api[ref_id(api[function_ids(synthesized)[spec.name]]["Properties"]["Role"])]
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert "ManagedPolicyArns" in role["Properties"]
+    assert all(ref_id(arn) for arn in role["Properties"]["ManagedPolicyArns"]), "no AWS-managed policies"
+
+
+def test_table_access_is_on_the_table_and_its_indexes_only(synthesized):
+    reads = allowed(synthesized, "records-api")
+    assert reads["dynamodb:GetItem"] == {"table"}
+    assert reads["dynamodb:Query"] == {"table"} | {f"table/index/{i.name}" for i in CATALOG.table.indexes}
+    assert reads["dynamodb:PutItem"] == {"table"}
+    assert reads["secretsmanager:GetSecretValue"] == {"secret"}
+    assert reads["kms:Decrypt"] == {"data-key"}
+
+
+def test_the_outbox_publisher_reads_the_stream_and_puts_events_but_cannot_touch_items(synthesized):
+    publisher = allowed(synthesized, "outbox-publisher")
+    assert publisher["events:PutEvents"] == {"bus"}
+    assert publisher["dynamodb:GetRecords"] == {"stream"}
+    for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+                   "dynamodb:Query", "secretsmanager:GetSecretValue"):
+        assert action not in publisher
+
+
+@pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.SMS_SEND in f.access], ids=lambda f: f.name)
+def test_sms_senders_may_publish_to_phone_numbers_but_to_no_topic(synthesized, spec):
+    assert allowed(synthesized, spec.name, "Deny") == {"sns:Publish": {"arn:<AWS::Partition>:sns:*:*:*"}}
+
+
+@pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.EMAIL_SEND in f.access], ids=lambda f: f.name)
+def test_email_senders_may_send_only_from_the_sender_identity(synthesized, spec):
+    from infra.app import DEFAULT_SENDER
+    from infra.stacks.api import sender_domain
+
+    assert allowed(synthesized, spec.name)["ses:SendEmail"] == {
+        f"arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/{sender_domain(DEFAULT_SENDER)}"}
+
+
+def test_the_default_sender_is_the_one_the_notifications_code_uses():
+    from functions.notifications.wiring import DEFAULT_SENDER
+    from infra.app import DEFAULT_SENDER as INFRA_DEFAULT
+
+    assert INFRA_DEFAULT == DEFAULT_SENDER
+
+
+def test_the_records_api_cannot_publish_events_or_read_the_stream(synthesized):
+    records = allowed(synthesized, "records-api")
+    for action in ("events:PutEvents", "dynamodb:GetRecords", "states:StartExecution"):
+        assert action not in records
+
+
+def test_asynchronously_invoked_functions_have_an_encrypted_dead_letter_queue(synthesized):
+    from infra.constructs.functions import async_targets
+
+    api = synthesized.templates["Api"]["Resources"]
+    for name, logical_id in function_ids(synthesized).items():
+        config = api[logical_id]["Properties"].get("DeadLetterConfig")
+        assert (config is not None) == (name in async_targets(CATALOG)), name
+        if config:
+            queue = api[ref_id(config["TargetArn"])]
+            assert queue["Properties"]["KmsMasterKeyId"]
+            assert allowed(synthesized, name)["sqs:SendMessage"] == {"own:AWS::SQS::Queue"}
+
+
+def test_stream_consumers_get_only_new_items_of_their_kinds_and_park_failures(synthesized):
+    api = synthesized.templates["Api"]["Resources"]
+    mappings = synthesized.resources("Api", "AWS::Lambda::EventSourceMapping").values()
+    ids = function_ids(synthesized)
+    for spec in (f for f in CATALOG.functions if f.stream_kinds):
+        (mapping,) = [m["Properties"] for m in mappings if ref_id(m["Properties"]["FunctionName"]) == ids[spec.name]]
+        assert data_target(synthesized, mapping["EventSourceArn"]) == "stream"
+        (pattern,) = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+        assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": list(spec.stream_kinds)}}}}
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert mapping["BisectBatchOnFunctionError"] is True
+        assert mapping["MaximumRetryAttempts"] > 0
+        queue = api[ref_id(mapping["DestinationConfig"]["OnFailure"]["Destination"])]
+        assert queue["Type"] == "AWS::SQS::Queue" and queue["Properties"]["KmsMasterKeyId"]
+
+
+# --- the API and sign-in -----------------------------------------------------------------------------------
+
+def test_every_api_method_but_the_catalogue_public_routes_uses_the_cognito_authorizer(synthesized):
+    from tests.infra.test_catalog_agreement import resource_paths
+
+    (authorizer_id, authorizer), = synthesized.resources("Api", "AWS::ApiGateway::Authorizer").items()
+    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    paths = resource_paths(synthesized)
+    public = {route for f in CATALOG.api_functions() for route in f.public_routes}
+    methods = synthesized.resources("Api", "AWS::ApiGateway::Method").values()
+    assert methods
+    for method in methods:
+        properties = method["Properties"]
+        if paths[ref_id(properties["ResourceId"])] in public:
+            assert properties["AuthorizationType"] == "NONE" and properties["HttpMethod"] in {"GET", "POST"}
+        else:
+            assert properties["AuthorizationType"] == "COGNITO_USER_POOLS"
+            assert properties["AuthorizerId"] == {"Ref": authorizer_id}
+
+
+def test_api_stage_logs_to_an_encrypted_group_traces_and_throttles(synthesized):
+    (stage,) = [s["Properties"] for s in synthesized.resources("Api", "AWS::ApiGateway::Stage").values()]
+    assert stage["StageName"] == STAGE
+    assert stage["TracingEnabled"] is True
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in stage["MethodSettings"]}
+    for path, each in settings.items():
+        assert each["LoggingLevel"] == "ERROR" and each["DataTraceEnabled"] is False, path
+        assert each["ThrottlingRateLimit"] > 0 and each["ThrottlingBurstLimit"] > 0, path
+    stage_wide = settings.pop(("/*", "*"))
+    assert all(s["ThrottlingRateLimit"] < stage_wide["ThrottlingRateLimit"] for s in settings.values())
+    assert len(settings) == 2 * sum(len(f.public_routes) for f in CATALOG.api_functions())
+    log_group = synthesized.templates["Api"]["Resources"][ref_id(stage["AccessLogSetting"]["DestinationArn"])]
+    assert log_group["Properties"]["KmsKeyId"]
+    access_format = json.loads(stage["AccessLogSetting"]["Format"])
+    assert "$context.path" not in access_format.values() and "$context.identity.sourceIp" not in access_format.values()
+
+
+def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synthesized):
+    from functions.core.auth import Role
+
+    groups = {g["Properties"]["GroupName"]
+              for g in synthesized.resources("Api", "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {r.value for r in Role}
+    (pool,) = [p["Properties"] for p in synthesized.resources("Api", "AWS::Cognito::UserPool").values()]
+    schema = {a["Name"]: a for a in pool["Schema"]}
+    assert schema["practice_id"]["Mutable"] is False
+    assert schema["patient_id"]["Mutable"] is True
+    assert pool["MfaConfiguration"] == "ON"
+    assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 14
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    (client,) = [c["Properties"] for c in synthesized.resources("Api", "AWS::Cognito::UserPoolClient").values()]
+    assert not any(a.startswith("custom:") for a in client["WriteAttributes"]), "users may not rebind their tenant"
+
+
+# --- logs, queues, alarms ----------------------------------------------------------------------------------
+
+def test_every_log_group_is_encrypted_and_has_a_retention(synthesized):
+    groups = synthesized.resources("Api", "AWS::Logs::LogGroup").values()
+    assert groups
+    for group in groups:
+        assert group["Properties"]["KmsKeyId"] and group["Properties"]["RetentionInDays"] > 0
+
+
+def test_every_queue_is_encrypted_and_refuses_plain_http(synthesized):
+    queues = synthesized.resources("Api", "AWS::SQS::Queue")
+    policies = synthesized.resources("Api", "AWS::SQS::QueuePolicy").values()
+    for logical_id, queue in queues.items():
+        assert queue["Properties"]["KmsMasterKeyId"]
+        (policy,) = [p for p in policies if any(ref_id(q) == logical_id for q in p["Properties"]["Queues"])]
+        (deny,) = policy["Properties"]["PolicyDocument"]["Statement"]
+        assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert queues
+
+
+def test_alarms_cover_functions_queues_api_and_table_and_notify_an_encrypted_topic(synthesized):
+    alarms = synthesized.resources("Api", "AWS::CloudWatch::Alarm").values()
+    names = {a["Properties"]["AlarmName"].removeprefix(f"practiceflow-{STAGE}-") for a in alarms}
+    for spec in CATALOG.functions:
+        assert {f"{spec.name}-errors", f"{spec.name}-throttles"} <= names
+    assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken"} <= names
+    assert {f"{f.name}-stream-parked" for f in CATALOG.functions if f.stream_kinds} <= names
+    (topic_id, topic), = synthesized.resources("Api", "AWS::SNS::Topic").items()
+    assert topic["Properties"]["KmsMasterKeyId"]
+    for alarm in alarms:
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
