@@ -240,6 +240,29 @@ def openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def synth(args: argparse.Namespace) -> int:
+    from infra.app import synth as synthesize
+
+    assembly = synthesize(stage=args.stage, outdir=ROOT / "cdk.out")
+    stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
+    print(f"synthesized {stacks} to cdk.out/ (cdk-nag and CloudFormation validation passed)")
+    return 0
+
+
+BENCHMARKS = ("cold_start", "dynamodb_requests")
+
+
+def bench(args: argparse.Namespace) -> int:
+    import importlib
+
+    names = args.names or [n for n in BENCHMARKS if (ROOT / "bench" / f"{n}.py").exists()] + sorted(
+        p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in BENCHMARKS and not p.stem.startswith("_"))
+    for name in names:
+        print(f"== bench/{name}.py", flush=True)
+        importlib.import_module(f"bench.{name}").main()
+    return 0
+
+
 # --- the parser -------------------------------------------------------------------------------------
 
 def parser() -> argparse.ArgumentParser:
@@ -282,6 +305,14 @@ def parser() -> argparse.ArgumentParser:
     document = commands.add_parser("openapi", help="write openapi.json from the code (or --check it)")
     document.add_argument("--check", action="store_true", help="fail if the checked-in file differs")
     document.set_defaults(func=openapi)
+
+    assembly = commands.add_parser("synth", help="build the Lambda layer and synthesize the CDK app to cdk.out/")
+    assembly.add_argument("--stage", default="prod")
+    assembly.set_defaults(func=synth)
+
+    measure = commands.add_parser("bench", help="run benchmarks; results go to bench/results/")
+    measure.add_argument("names", nargs="*", help="benchmark module names under bench/ (default: all)")
+    measure.set_defaults(func=bench)
 
     commands.add_parser("help", help="this message")
     return root
