@@ -141,6 +141,9 @@ class Catalog:
 
 
 API_READ_WRITE = frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.PAGE_TOKEN_SECRET})
+# the notifications worker and job: read records and preferences, write the log, send, sign opt-out links
+NOTIFY_SEND = frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.PAGE_TOKEN_SECRET, Access.EMAIL_SEND,
+                         Access.SMS_SEND})
 
 CATALOG = Catalog(
     table=TableSpec(),
@@ -171,6 +174,39 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="notifications-api",
+            handler="functions.notifications.handler.handler",
+            area="notifications",
+            description="Templates, preferences and opt-out, the delivery log, sending, care instructions, inbox",
+            access=API_READ_WRITE,
+            mounts=("notifications", "messages", "inbox"),
+            public_routes=("notifications/opt-out/{token}",),
+        ),
+        Function(
+            name="notifications-worker",
+            handler="functions.notifications.worker.handler",
+            area="notifications",
+            description="Delivers notification.requested events exactly once (SES, SNS, inbox); bounces, SMS STOP",
+            access=NOTIFY_SEND,
+            timeout_s=30,
+        ),
+        Function(
+            name="notifications-jobs",
+            handler="functions.notifications.jobs.handler",
+            area="notifications",
+            description="Sends the messages quiet hours deferred, once their time has come",
+            access=NOTIFY_SEND,
+            timeout_s=300,
+            memory_mb=256,
+        ),
+    ),
+    rules=(
+        EventRule(
+            name="notification-requested",
+            pattern={"detail-type": ["notification.requested"]},
+            target=Target(function="notifications-worker"),
+        ),
     ),
     schedules=(
         Schedule(
@@ -186,6 +222,13 @@ CATALOG = Catalog(
             target=Target(function="compliance-jobs"),
             input={"job": "verify_audit_chains", "full": True},
             description="Weekly: re-hash every audit entry, so an edit to an already verified one is found",
+        ),
+        Schedule(
+            name="send-deferred-notifications",
+            expression="rate(15 minutes)",
+            target=Target(function="notifications-jobs"),
+            input={"job": "send_deferred_notifications"},
+            description="Send the messages held back by quiet hours (or a provider outage) that are now due",
         ),
     ),
 )

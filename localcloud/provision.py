@@ -65,4 +65,14 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
     secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
         Name=f"{table_name}/page-token-key", SecretString=page_token_secret or _secrets.token_urlsafe(32)
     )
+    verify_sender()
     return Resources(table_name, bus_name, secret["ARN"], stream_arn)
+
+
+# The notifications sender's domain (functions/notifications/wiring.py DEFAULT_SENDER): SES refuses to send
+# from an unverified identity, on moto as on AWS.
+SENDER_DOMAIN = "practiceflow.local"
+
+
+def verify_sender(domain: str = SENDER_DOMAIN) -> None:
+    boto3.client("ses", region_name=REGION).verify_domain_identity(Domain=domain)

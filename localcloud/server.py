@@ -65,6 +65,18 @@ def route(functions: tuple[Function, ...], path: str) -> tuple[Function, str, di
     return None
 
 
+def is_public(function: Function, path: str) -> bool:
+    """True for a path the REST API serves without the Cognito authorizer (catalogue `public_routes`,
+    e.g. notifications/opt-out/{token}): the function checks its own signed token there."""
+    segments = path.strip("/").split("/")
+    for template in function.public_routes:
+        parts = template.strip("/").split("/")
+        if len(parts) == len(segments) and all(
+                p == s or (p.startswith("{") and p.endswith("}") and s) for p, s in zip(parts, segments, strict=True)):
+            return True
+    return False
+
+
 def proxy_event(*, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes,
                 resource: str, path_parameters: dict[str, str] | None, claims: dict[str, str] | None,
                 source_ip: str, request_id: str, stage: str = "local") -> dict[str, Any]:
@@ -277,9 +289,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._error(404, "no_route", "no such route")
             return "/" + path.strip("/").split("/", 1)[0]
         function, resource, path_parameters = found
-        claims = self._claims()
-        if claims is None:
-            return resource
+        claims = None
+        if not is_public(function, path):
+            claims = self._claims()
+            if claims is None:
+                return resource
         request_id = str(uuid.uuid4())
         event = proxy_event(method=self.command, path=path, query=query, headers=list(self.headers.items()),
                             body=body, resource=resource, path_parameters=path_parameters, claims=claims,
@@ -337,6 +351,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             cloud.save()
             self._json(200, {"job": parts[1], "result": result})
             return
+        if parts == ["sent"] and self.command in ("GET", "HEAD"):
+            from localcloud.sent import sent
+
+            self._json(200, sent())  # local only: what a patient would have received, bodies included
+            return
         if parts == ["drain"] and self.command == "POST":
             self._json(200, {"processed": cloud.drain()})
             return
@@ -357,5 +376,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._json(200, {"now": iso(cloud.clock.now()), "processed": processed})
             return
         self._error(404, "no_route", "no such local endpoint",
-                    {"endpoints": ["GET /_local/health", "POST /_local/jobs/{name}", "POST /_local/drain",
+                    {"endpoints": ["GET /_local/health", "GET /_local/sent", "POST /_local/jobs/{name}",
+                                   "POST /_local/drain",
                                    "POST /_local/clock/advance?seconds=N"]})

@@ -12,7 +12,7 @@ import pytest
 from infra.catalog import CATALOG
 from localcloud import tokens
 from localcloud.cloud import LocalCloud
-from localcloud.server import LocalServer, proxy_event, route
+from localcloud.server import LocalServer, is_public, proxy_event, route
 from localcloud.store import TABLE_FILE
 from tests.support import api_event
 
@@ -126,6 +126,25 @@ def test_routes_follow_the_mounts_as_the_rest_api_does():
     assert (resource, parameters) == ("/patients/{proxy+}", {"proxy": "01ABC/consents"})
     assert route(functions, "/patientsx") is None
     assert route(functions, "/") is None
+
+
+def test_only_catalogue_public_routes_skip_the_authorizer():
+    notifications = CATALOG.function("notifications-api")
+    assert is_public(notifications, "/notifications/opt-out/abc.def")
+    assert not is_public(notifications, "/notifications/opt-out")
+    assert not is_public(notifications, "/notifications/opt-out/abc/more")
+    assert not is_public(notifications, "/notifications/templates")
+    assert not is_public(CATALOG.function("records-api"), "/patients/opt-out/x")
+
+
+def test_an_opt_out_link_needs_no_token_but_a_valid_signature(served):
+    status, _, body = call(served, "GET", "/notifications/opt-out/not-a-real-token")
+    assert status != 401 and 400 <= status < 500, body  # the function itself refuses the bad signature
+
+
+def test_what_was_sent_can_be_listed(served):
+    status, _, body = call(served, "GET", "/_local/sent")
+    assert status == 200 and set(json.loads(body)) == {"email", "sms"}
 
 
 def test_proxy_event_has_the_shape_of_an_api_gateway_event():

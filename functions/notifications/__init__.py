@@ -1,0 +1,1 @@
+"""Notifications: templates, channels (email, SMS, in-app), preferences and consent, the delivery log."""

@@ -1,0 +1,146 @@
+"""HTTP routes for notifications: templates and preferences under /notifications, the delivery log and
+sending under /messages, the in-app inbox under /inbox. A guard, a service call, a status code."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from functions.core.api import JSON, current_caller, idempotency_key
+from functions.notifications.models import (
+    Accepted,
+    CareInstructionsIn,
+    InboxPage,
+    Message,
+    MessageIn,
+    MessagePage,
+    OptOutResult,
+    Preferences,
+    PreferencesIn,
+    PreviewIn,
+    Rendered,
+    Template,
+    TemplateIn,
+    TemplateList,
+)
+from functions.notifications.wiring import service
+
+router = Router()
+
+TemplateKey = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$", description="e.g. appointment.reminder")]
+LanguageTag = Annotated[str, Path(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$", description="BCP-47, e.g. en")]
+PersonRef = Annotated[str, Path(min_length=3, max_length=200,
+                                description="patient:<id>, family:<patient id>:<member id> or staff:<user id>")]
+MessageId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Token = Annotated[str, Path(min_length=10, max_length=512)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+PageToken = Annotated[str | None, Query(max_length=2048)]
+
+
+def accepted(model: Accepted) -> Response[Accepted]:
+    return Response(status_code=202, content_type=JSON, body=model)
+
+
+# --- templates ---------------------------------------------------------------------------------------
+
+@router.get("/notifications/templates", summary="The practice's templates, and the built-in ones it has not replaced")
+def list_templates() -> TemplateList:
+    return service().list_templates(current_caller(router))
+
+
+@router.get("/notifications/templates/<key>/<language>", summary="One template")
+def read_template(key: TemplateKey, language: LanguageTag) -> Template:
+    return service().read_template(current_caller(router), key, language)
+
+
+@router.put("/notifications/templates/<key>/<language>",
+            summary="Create or change a template (coordinator; send the version you read to change one)")
+def save_template(key: TemplateKey, language: LanguageTag, body: Annotated[TemplateIn, Body()]) -> Template:
+    return service().save_template(current_caller(router), key, language, body)
+
+
+@router.post("/notifications/templates/<key>/<language>/preview", summary="Render a template with sample data")
+def preview_template(key: TemplateKey, language: LanguageTag, body: Annotated[PreviewIn, Body()]) -> Rendered:
+    return service().preview(current_caller(router), key, language, body.data)
+
+
+# --- preferences -------------------------------------------------------------------------------------
+
+@router.get("/notifications/preferences", summary="Your own notification preferences")
+def read_own_preferences() -> Preferences:
+    return service().read_preferences(current_caller(router))
+
+
+@router.put("/notifications/preferences", summary="Change your own notification preferences")
+def save_own_preferences(body: Annotated[PreferencesIn, Body()]) -> Preferences:
+    return service().save_preferences(current_caller(router), body)
+
+
+@router.get("/notifications/preferences/<person>", summary="A patient's or family member's preferences")
+def read_preferences(person: PersonRef) -> Preferences:
+    return service().read_preferences(current_caller(router), person)
+
+
+@router.put("/notifications/preferences/<person>", summary="Change a patient's or family member's preferences")
+def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()]) -> Preferences:
+    return service().save_preferences(current_caller(router), body, person)
+
+
+# The opt-out link works without signing in: the signed token is the credential. The catalogue lists the path
+# in public_routes for API Gateway; the extension marks it in the OpenAPI document.
+PUBLIC = {"x-practiceflow-public": True}
+
+
+@router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in)",
+            openapi_extensions=PUBLIC)
+def describe_opt_out(token: Token) -> OptOutResult:
+    return service().describe_opt_out(token)
+
+
+@router.post("/notifications/opt-out/<token>", summary="Stop a channel from a message's link (no sign-in; "
+                                                       "one-click, RFC 8058)", openapi_extensions=PUBLIC)
+def opt_out(token: Token) -> OptOutResult:
+    return service().opt_out(token)
+
+
+# --- messages ----------------------------------------------------------------------------------------
+
+@router.post("/messages", summary="Send a templated message to one person (honours Idempotency-Key)")
+def send_message(body: Annotated[MessageIn, Body()]) -> Response[Accepted]:
+    return accepted(service().send(current_caller(router), body, idempotency_key(router)))
+
+
+@router.post("/messages/care-instructions",
+             summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)")
+def send_care_instructions(body: Annotated[CareInstructionsIn, Body()]) -> Response[Accepted]:
+    return accepted(service().send_care_instructions(current_caller(router), body, idempotency_key(router)))
+
+
+@router.get("/messages", summary="The delivery log, by recipient or by source (no bodies)")
+def message_log(
+    recipient: Annotated[str | None, Query(max_length=200, description="patient:<id>, family:<p>:<m>, staff:<u>")]
+    = None,
+    source: Annotated[str | None, Query(max_length=200, description="<area>:<entity>:<id>")] = None,
+    limit: Limit = 20,
+    page_token: PageToken = None,
+) -> MessagePage:
+    return service().log(current_caller(router), recipient, source, limit, page_token)
+
+
+@router.get("/messages/<message_id>", summary="One message's delivery log, per channel")
+def read_message(message_id: MessageId) -> Message:
+    return service().read_message(current_caller(router), message_id)
+
+
+# --- inbox -------------------------------------------------------------------------------------------
+
+@router.get("/inbox", summary="Your in-app messages, newest first")
+def inbox(limit: Limit = 20, page_token: PageToken = None) -> InboxPage:
+    return service().inbox(current_caller(router), limit, page_token)
+
+
+@router.post("/inbox/<message_id>/read", summary="Mark an in-app message read")
+def mark_read(message_id: MessageId) -> Response[None]:
+    service().mark_read(current_caller(router), message_id)
+    return Response(status_code=204)

@@ -1,0 +1,60 @@
+"""The records area, as notifications sees it: contact points, language, time zone and consent, read through
+functions.records.repo (one consistent Query of the patient's partition). Staff come from the request until
+the staff area keeps their contact details.
+
+These reads are not entered in the audit trail one by one: the delivery log is the record of what was sent
+to whom, and an audit append per reminder would serialize every practice's reminders on its chain head."""
+
+from functions.core.table import Table
+from functions.notifications.models import Recipient
+from functions.notifications.rules import Contact
+from functions.records.models import PatientRecord
+from functions.records.repo import RecordsRepo
+
+SENDABLE = frozenset({"email", "sms", "in_app"})  # a consent may also allow voice, which we do not send
+
+
+def _active(record: PatientRecord, kind: str):
+    return [c for c in record.consents if c.kind == kind and c.status == "active"]
+
+
+def contact_from_record(record: PatientRecord | None, recipient: Recipient) -> Contact:
+    if record is None or record.deleted_at is not None:
+        return Contact(found=False)
+    if recipient.kind == "patient":
+        consents = _active(record, "communication")
+        channels = frozenset(c for consent in consents for c in consent.channels) & SENDABLE if consents else None
+        return Contact(found=True, email=record.email, phone=record.phone, language=record.language,
+                       time_zone=record.time_zone, consented_channels=channels)
+    member = record.family_member(recipient.member_id or "")
+    if member is None:
+        return Contact(found=False)
+    shared = any(recipient.member_id in c.shares_with for c in _active(record, "data_sharing"))
+    return Contact(found=True, email=member.email, phone=member.phone, language=record.language,
+                   time_zone=record.time_zone, shared_with=shared)
+
+
+class RecordsDirectory:
+    def __init__(self, table: Table, records: RecordsRepo | None = None) -> None:
+        self.records = records or RecordsRepo(table, audit=None)  # reads only: the audit store is never used
+
+    def contact(self, practice_id: str, recipient: Recipient) -> Contact:
+        if recipient.kind == "staff":
+            return Contact(found=True, email=recipient.email)
+        return contact_from_record(self.records.record(practice_id, recipient.patient_id or ""), recipient)
+
+    def consented_family(self, practice_id: str, patient_id: str) -> list[str]:
+        record = self.records.record(practice_id, patient_id)
+        if record is None or record.deleted_at is not None:
+            return []
+        named = {member_id for c in _active(record, "data_sharing") for member_id in c.shares_with}
+        return [m.id for m in record.family if m.id in named]
+
+    def patient_exists(self, practice_id: str, patient_id: str) -> bool:
+        record = self.records.record(practice_id, patient_id)
+        return record is not None and record.deleted_at is None
+
+    def patients_with_phone(self, practice_id: str, phone: str) -> list[str]:
+        """Through records' phone index (gsi3, PATIENT_PHONE): the patients with this number, one page."""
+        patients, _ = self.records.search_by_phone(practice_id, phone, limit=50)
+        return [p.id for p in patients]

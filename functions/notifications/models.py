@@ -1,0 +1,375 @@
+"""The notifications area's shapes: who a message is for, what it came from, templates, preferences, the
+delivery log, and the two kinds of delivery failure the channels raise."""
+
+import hashlib
+import re
+from datetime import time
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from functions.core.errors import Conflict
+from functions.records.models import Email, Language, TimeZone
+
+Channel = Literal["email", "sms", "in_app"]
+CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")
+RecipientKind = Literal["patient", "family", "staff"]
+# suppressed: consent, opt-out or an unknown recipient allowed no channel; uncertain: an attempt never
+# reported back, and nobody resends blindly (see service.py)
+Status = Literal["requested", "deferred", "sent", "failed", "bounced", "suppressed", "uncertain"]
+# A message in one of these states is settled: nothing will be sent for it again.
+FINAL: frozenset[str] = frozenset({"sent", "failed", "bounced", "suppressed", "uncertain"})
+DeliveryStatus = Literal["sending", "sent", "released", "failed", "uncertain", "bounced"]
+
+_ID = r"^[A-Za-z0-9_-]{1,64}$"
+Id = Annotated[str, StringConstraints(pattern=_ID)]
+TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+Variable = str | int | float | bool | None
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=4096)
+
+
+class Stored(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- who and why --------------------------------------------------------------------------------
+
+class Recipient(Strict):
+    """A patient; a patient's family member or proxy (`patient_id` + `member_id`); or a staff user (with the
+    email address work notices go to, until the staff area keeps it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: RecipientKind
+    patient_id: Id | None = None
+    member_id: Id | None = None
+    user_id: Id | None = None
+    email: Email | None = Field(default=None, description="staff only: where work notices are emailed")
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Recipient":
+        wanted = {"patient": {"patient_id"}, "family": {"patient_id", "member_id"},
+                  "staff": {"user_id"}}[self.kind]
+        given = {name for name in ("patient_id", "member_id", "user_id") if getattr(self, name)}
+        if given != wanted:
+            raise ValueError(f"a {self.kind} recipient names exactly: {', '.join(sorted(wanted))}")
+        if self.email and self.kind != "staff":
+            raise ValueError("only a staff recipient carries an email; a patient's comes from their record")
+        return self
+
+    @property
+    def key(self) -> str:
+        """The person, as keys and the API name them: PATIENT#p, FAMILY#p#m, STAFF#u."""
+        if self.kind == "patient":
+            return f"PATIENT#{self.patient_id}"
+        if self.kind == "family":
+            return f"FAMILY#{self.patient_id}#{self.member_id}"
+        return f"STAFF#{self.user_id}"
+
+    @property
+    def ref(self) -> str:
+        """The person as the API's query parameters write them: patient:p, family:p:m, staff:u."""
+        return person_ref(self.key)
+
+    @classmethod
+    def parse_ref(cls, ref: str) -> "Recipient":
+        kind, _, rest = ref.partition(":")
+        parts = rest.split(":") if rest else []
+        if kind == "patient" and len(parts) == 1:
+            return cls(kind="patient", patient_id=parts[0])
+        if kind == "family" and len(parts) == 2:
+            return cls(kind="family", patient_id=parts[0], member_id=parts[1])
+        if kind == "staff" and len(parts) == 1:
+            return cls(kind="staff", user_id=parts[0])
+        raise ValueError("write a recipient as patient:<id>, family:<patient id>:<member id> or staff:<user id>")
+
+    def public(self) -> "Recipient":
+        """Ids only, for the delivery log."""
+        return self.model_copy(update={"email": None})
+
+
+class Source(Strict):
+    """What a message is about, so one appointment's reminders can be listed: area, entity, id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    area: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
+    entity: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
+    entity_id: Id
+
+    @property
+    def key(self) -> str:
+        return f"{self.area}#{self.entity}#{self.entity_id}"
+
+    @classmethod
+    def parse_ref(cls, ref: str) -> "Source":
+        parts = ref.split(":")
+        if len(parts) != 3:
+            raise ValueError("write a source as <area>:<entity>:<id>, e.g. scheduling:appointment:01J...")
+        return cls(area=parts[0], entity=parts[1], entity_id=parts[2])
+
+
+Data = Annotated[dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")], Variable],
+                 Field(max_length=50)]
+
+
+class NotificationRequest(Strict):
+    """One message for one person. The same (practice, idempotency key, recipient) is one message, however
+    often it is requested."""
+
+    practice_id: Id
+    recipient: Recipient
+    template: TemplateKey
+    data: Data = Field(default_factory=dict)
+    source: Source
+    idempotency_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{8,160}$")]
+
+    @property
+    def message_id(self) -> str:
+        return message_id(self.practice_id, self.idempotency_key, self.recipient)
+
+    def fingerprint(self) -> str:
+        body = self.model_dump(mode="json", exclude={"idempotency_key"})
+        canonical = repr(sorted((k, repr(v)) for k, v in body.items()))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def message_id(practice_id: str, idempotency_key: str, recipient: Recipient) -> str:
+    """Derived, not drawn: a retried request finds the message (and its claims) it made the first time."""
+    digest = hashlib.sha256(f"{practice_id}\x00{idempotency_key}\x00{recipient.key}".encode()).hexdigest()
+    return f"M{digest[:31]}"
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+class TemplateIn(Strict):
+    """`{{ name }}` placeholders. `html` is optional (the text is used, escaped); `sms` is optional (the text
+    is used) and must fit the SMS segment cap once filled in."""
+
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=8000)]
+    html: Annotated[str, StringConstraints(min_length=1, max_length=20000)] | None = None
+    sms: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
+    version: int | None = Field(default=None, ge=1, description="the version you read; leave out to create")
+
+    model_config = ConfigDict(extra="forbid", str_max_length=20000)
+
+
+class Template(Stored):
+    key: str
+    language: str
+    subject: str
+    text: str
+    html: str | None = None
+    sms: str | None = None
+    version: int = 0  # 0: built in, never saved
+    updated_at: str | None = None
+    builtin: bool = False
+
+
+class TemplateList(BaseModel):
+    templates: list[Template]
+
+
+class Rendered(BaseModel):
+    subject: str
+    text: str
+    html: str
+    sms: str
+    sms_segments: int
+
+
+class PreviewIn(Strict):
+    data: Data = Field(default_factory=dict)
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+def _hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError("must be a local time HH:MM, e.g. 21:00")
+    return value
+
+
+HHMM = Annotated[str, StringConstraints(max_length=5), AfterValidator(_hhmm)]
+
+
+class QuietHours(Strict):
+    """Local wall-clock times in the person's zone; start after end means the window spans midnight."""
+
+    start: HHMM = "21:00"
+    end: HHMM = "08:00"
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "QuietHours":
+        if self.start == self.end:
+            raise ValueError("quiet hours start and end differ")
+        return self
+
+    def bounds(self) -> tuple[time, time]:
+        return time.fromisoformat(self.start), time.fromisoformat(self.end)
+
+
+def _unique(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("each channel may appear once")
+    return values
+
+
+ChannelList = Annotated[list[Channel], Field(max_length=3), AfterValidator(_unique)]
+
+
+class PreferencesIn(Strict):
+    channel_order: ChannelList = Field(default_factory=lambda: ["email", "sms", "in_app"], min_length=1)
+    language: Language | None = Field(default=None, description="overrides the record's language")
+    time_zone: TimeZone | None = Field(default=None, description="overrides the record's time zone")
+    quiet_hours: QuietHours | None = Field(default_factory=QuietHours,
+                                           description="no SMS between these local times; null for none")
+    opted_out: ChannelList = Field(default_factory=list)
+    version: int | None = Field(default=None, ge=1, description="the version you read; leave out the first time")
+
+
+class Preferences(Stored):
+    person: str = ""  # the person key
+    channel_order: list[Channel] = Field(default_factory=lambda: ["email", "sms", "in_app"])
+    language: str | None = None
+    time_zone: str | None = None
+    quiet_hours: QuietHours | None = Field(default_factory=QuietHours)
+    opted_out: list[Channel] = Field(default_factory=list)
+    version: int = 0  # 0: the defaults, never saved
+    updated_at: str | None = None
+
+
+class OptOutResult(BaseModel):
+    channel: Channel
+    opted_out: bool
+
+
+# --- the delivery log ----------------------------------------------------------------------------
+
+class LogEntry(BaseModel):
+    status: str
+    at: str
+    channel: str | None = None
+    reason: str | None = None
+
+
+class Delivery(Stored):
+    channel: Channel
+    status: DeliveryStatus
+    attempts: int = 0
+    claimed_at: str | None = None
+    sent_at: str | None = None
+    provider_id: str | None = None
+    reason: str | None = None
+
+
+class Message(Stored):
+    """A message's log entry. Ids, codes and times: never the body, the data, an address or a name."""
+
+    id: str
+    practice_id: str
+    recipient: Recipient
+    template: str
+    source: Source
+    status: Status
+    reason: str | None = None
+    requested_at: str
+    deliver_after: str | None = None
+    channels: list[Channel] = Field(default_factory=list)
+    attempts: int = 0
+    history: list[LogEntry] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list)
+
+    def delivery(self, channel: str) -> Delivery | None:
+        return next((d for d in self.deliveries if d.channel == channel), None)
+
+
+class MessagePage(BaseModel):
+    messages: list[Message]
+    next_page_token: str | None = None
+
+
+class MessageIn(Strict):
+    recipient: Recipient
+    template: TemplateKey
+    data: Data = Field(default_factory=dict)
+    source: Source | None = None
+
+
+class CareInstructionsIn(Strict):
+    patient_id: Id
+    instructions: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    appointment_id: Id | None = Field(default=None, description="the visit the instructions follow")
+    include_family: bool = Field(default=True, description="also send to family members the patient's "
+                                                           "data-sharing consent names")
+
+
+class Accepted(BaseModel):
+    message_ids: list[str]
+    recipients: list[str]  # recipient refs, in the same order
+
+
+class InboxItem(Stored):
+    message_id: str
+    subject: str
+    text: str
+    received_at: str
+    read_at: str | None = None
+    source: Source | None = None
+
+
+class InboxPage(BaseModel):
+    items: list[InboxItem]
+    next_page_token: str | None = None
+
+
+# --- what the worker does with one request -------------------------------------------------------
+
+class Outcome(BaseModel):
+    message_id: str
+    status: str
+    reason: str | None = None
+
+
+def person_ref(person_key: str) -> str:
+    """PATIENT#p -> patient:p (the kind in lower case, ids as they are)."""
+    kind, _, rest = person_key.partition("#")
+    return f"{kind.lower()}:{rest.replace('#', ':')}"
+
+
+# --- channel failures (raised by adapters, read by the service) ----------------------------------
+
+class DeliveryFailed(Exception):
+    """A provider did not take the message. `reason` is a code, never the provider's text (which may quote
+    an address)."""
+
+    transient = False
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientFailure(DeliveryFailed):
+    """Worth trying again later: throttling, an outage, a timeout."""
+
+    transient = True
+
+
+class PermanentFailure(DeliveryFailed):
+    """Trying again will not help: a rejected address, an opted-out number."""
+
+
+def clean_data(data: dict[str, Any]) -> dict[str, Variable]:
+    return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
+
+
+class AlreadyRequested(Conflict):
+    """A message with this id exists: the request was made before (a retry, or the key reused)."""
+
+    code = "already_requested"

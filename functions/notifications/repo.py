@@ -1,0 +1,341 @@
+"""Notifications in the single table: the only module that knows their keys, indexes and conditions.
+
+Layout:
+    pk = PRACTICE#<p>#NOTIFICATION#<message id>   sk = MESSAGE            the message and its log (status,
+                                                                          history; the template data until
+                                                                          the message is settled)
+                                                  sk = DELIVERY#<channel> one channel's claim and outcome
+    pk = PRACTICE#<p>#NOTIFY_TEMPLATES            sk = TEMPLATE#<key>#<language>
+    pk = PRACTICE#<p>#NOTIFY_PREFS#<person>       sk = PREFS              person: PATIENT#p, FAMILY#p#m, STAFF#u
+    pk = PRACTICE#<p>#INBOX#<person>              sk = MSG#<requested at>#<message id>
+Indexes, on the message item only (prefixes records and the audit trail never use):
+    gsi1pk = PRACTICE#<p>#NOTIFY_TO#<person>          gsi1sk = <requested at>#<id>   the log by recipient
+    gsi2pk = PRACTICE#<p>#NOTIFY_SOURCE#<area>#<entity>#<id>  gsi2sk = same          the log by source
+    gsi3pk = PRACTICE#<p>#NOTIFY_DUE                  gsi3sk = <deliver after>#<id>  sparse: deferred only
+
+The message id is derived from (practice, idempotency key, recipient), so "create the message" is a
+conditional put that a retried request loses, and the DELIVERY item is the exactly-once claim.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from functions.core.audit import AuditDraft
+from functions.core.audit_store import AuditStore
+from functions.core.errors import Conflict, NotFound
+from functions.core.events import DomainEvent
+from functions.core.keys import PRACTICES_PK, collection_pk, entity_pk, practice_sk
+from functions.core.table import Item, Page, Put, Table, TransactionCancelled, Update
+from functions.notifications.models import (
+    AlreadyRequested,
+    InboxItem,
+    LogEntry,
+    Message,
+    Preferences,
+    Source,
+    Template,
+)
+
+NOTIFICATION = "NOTIFICATION"
+MESSAGE_SK = "MESSAGE"
+DELIVERY_PREFIX = "DELIVERY#"
+PREFS_SK = "PREFS"
+DUE = "NOTIFY_DUE"
+
+
+def message_pk(practice_id: str, message_id: str) -> str:
+    return entity_pk(practice_id, NOTIFICATION, message_id)
+
+
+def recipient_index(practice_id: str, person: str) -> str:
+    return collection_pk(practice_id, "NOTIFY_TO", person)
+
+
+def source_index(practice_id: str, source: Source) -> str:
+    return collection_pk(practice_id, "NOTIFY_SOURCE", source.key)
+
+
+def due_index(practice_id: str) -> str:
+    return collection_pk(practice_id, DUE)
+
+
+def templates_pk(practice_id: str) -> str:
+    return collection_pk(practice_id, "NOTIFY_TEMPLATES")
+
+
+def prefs_pk(practice_id: str, person: str) -> str:
+    return collection_pk(practice_id, "NOTIFY_PREFS", person)
+
+
+def inbox_pk(practice_id: str, person: str) -> str:
+    return collection_pk(practice_id, "INBOX", person)
+
+
+@dataclass
+class StoredMessage:
+    message: Message
+    payload: dict[str, Any] | None  # the template data; None once the message is settled
+    fingerprint: str
+
+
+def _entry(entry: LogEntry) -> Item:
+    return entry.model_dump(exclude_none=True)
+
+
+def _message_item(message: Message, payload: dict[str, Any], fingerprint: str) -> Item:
+    sort = f"{message.requested_at}#{message.id}"
+    return {
+        "pk": message_pk(message.practice_id, message.id), "sk": MESSAGE_SK, "kind": "NOTIFICATION",
+        **message.model_dump(mode="json", exclude={"deliveries"}, exclude_none=True),
+        "payload": payload, "fingerprint": fingerprint,
+        "gsi1pk": recipient_index(message.practice_id, message.recipient.key), "gsi1sk": sort,
+        "gsi2pk": source_index(message.practice_id, message.source), "gsi2sk": sort,
+    }
+
+
+class NotificationsRepo:
+    def __init__(self, table: Table, audit: AuditStore | None = None) -> None:
+        self.table = table
+        self.audit = audit or AuditStore(table)
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def create_message(self, message: Message, payload: dict[str, Any], fingerprint: str) -> bool:
+        """Put the MESSAGE item if it is not there (attribute_not_exists). False when it was."""
+        try:
+            self.table.transact([Put(_message_item(message, payload, fingerprint), "attribute_not_exists(pk)")])
+        except TransactionCancelled as cancelled:
+            if cancelled.failed_at() == [0]:
+                return False
+            raise
+        return True
+
+    def request_messages(self, messages: Sequence[tuple[Message, dict[str, Any], str]], audit: AuditDraft,
+                         event: DomainEvent) -> None:
+        """Put each MESSAGE item (attribute_not_exists), the audit entry and the outbox event: one
+        transaction. Raises AlreadyRequested when any message exists."""
+        writes = [Put(_message_item(m, payload, fingerprint), "attribute_not_exists(pk)",
+                      on_conflict=AlreadyRequested("this request was made before"))
+                  for m, payload, fingerprint in messages]
+        self.audit.commit(audit, writes=writes, events=[event])
+
+    def message(self, practice_id: str, message_id: str) -> StoredMessage | None:
+        """Query pk=PRACTICE#p#NOTIFICATION#id (consistent): the message and its deliveries."""
+        items = self.table.query(message_pk(practice_id, message_id), consistent=True).items
+        head = next((item for item in items if item["sk"] == MESSAGE_SK), None)
+        if head is None:
+            return None
+        deliveries = [item for item in items if item["sk"].startswith(DELIVERY_PREFIX)]
+        message = Message.model_validate({**head, "deliveries": deliveries})
+        return StoredMessage(message, head.get("payload"), head.get("fingerprint", ""))
+
+    def claim(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str) -> bool:
+        """Put DELIVERY#<channel> as `sending`, if there is none yet or the last attempt released it (and no
+        one else claimed attempt `attempt` meanwhile). False: someone holds or settled it."""
+        item = {"pk": message_pk(practice_id, message_id), "sk": f"{DELIVERY_PREFIX}{channel}",
+                "kind": "NOTIFICATION_DELIVERY", "channel": channel, "status": "sending", "attempts": attempt,
+                "claimed_at": at}
+        condition = "attribute_not_exists(pk) OR (#status = :released AND #attempts = :previous)"
+        put = Put(item, condition, names={"#status": "status", "#attempts": "attempts"},
+                  values={":released": "released", ":previous": attempt - 1})
+        try:
+            self.table.transact([put])
+        except TransactionCancelled as cancelled:
+            if cancelled.failed_at() == [0]:
+                return False
+            raise
+        return True
+
+    def _delivery_update(self, practice_id: str, message_id: str, channel: str, attempt: int, expression: str,
+                         names: dict[str, str], values: Item, from_statuses: Sequence[str]) -> Update:
+        wanted = ", ".join(f":from{n}" for n in range(len(from_statuses)))
+        return Update(
+            key={"pk": message_pk(practice_id, message_id), "sk": f"{DELIVERY_PREFIX}{channel}"},
+            expression=expression, names={**names, "#status": "status", "#attempts": "attempts"},
+            values={**values, ":attempt": attempt, **{f":from{n}": s for n, s in enumerate(from_statuses)}},
+            condition=f"#attempts = :attempt AND #status IN ({wanted})",
+            on_conflict=Conflict("the delivery moved on meanwhile", code="delivery_moved"),
+        )
+
+    def _log(self, practice_id: str, message_id: str, entries: Sequence[LogEntry], sets: Item | None = None,
+             removes: Sequence[str] = (), add_attempt: bool = False) -> Update:
+        names = {"#history": "history"}
+        values: Item = {":entries": [_entry(e) for e in entries]}
+        clauses = ["#history = list_append(#history, :entries)"]
+        for n, (name, value) in enumerate((sets or {}).items()):
+            names[f"#s{n}"] = name
+            values[f":s{n}"] = value
+            clauses.append(f"#s{n} = :s{n}")
+        if add_attempt:
+            names["#attempts"] = "attempts"
+            values[":one"] = 1
+            clauses.append("#attempts = #attempts + :one")
+        expression = "SET " + ", ".join(clauses)
+        if removes:
+            names |= {f"#r{n}": name for n, name in enumerate(removes)}
+            expression += " REMOVE " + ", ".join(f"#r{n}" for n in range(len(removes)))
+        return Update(key={"pk": message_pk(practice_id, message_id), "sk": MESSAGE_SK}, expression=expression,
+                      names=names, values=values, condition="attribute_exists(pk)")
+
+    def record_sent(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
+                    provider_id: str | None) -> None:
+        """The provider took it: DELIVERY#<channel> sending|uncertain -> sent, and a log entry."""
+        update = self._delivery_update(
+            practice_id, message_id, channel, attempt, "SET #status = :sent, #sent_at = :at, #provider = :provider",
+            {"#sent_at": "sent_at", "#provider": "provider_id"},
+            {":sent": "sent", ":at": at, ":provider": provider_id or "-"}, ("sending", "uncertain"))
+        self.table.transact([update, self._log(practice_id, message_id, [LogEntry(status="sent", at=at,
+                                                                                  channel=channel)])])
+
+    def record_attempt_failed(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
+                              reason: str, final: bool) -> None:
+        """A provider error: the claim is released for the next attempt (or, when `final`, failed for good),
+        and the failed attempt is in the log."""
+        status = "failed" if final else "released"
+        update = self._delivery_update(
+            practice_id, message_id, channel, attempt, "SET #status = :status, #reason = :reason",
+            {"#reason": "reason"}, {":status": status, ":reason": reason}, ("sending",))
+        entry = LogEntry(status="failed", at=at, channel=channel, reason=reason)
+        self.table.transact([update, self._log(practice_id, message_id, [entry], add_attempt=True)])
+
+    def record_uncertain(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str) -> None:
+        """An attempt that never reported back: sending -> uncertain. Nobody resends it blindly."""
+        update = self._delivery_update(practice_id, message_id, channel, attempt,
+                                       "SET #status = :uncertain, #reason = :reason", {"#reason": "reason"},
+                                       {":uncertain": "uncertain", ":reason": "outcome_unknown"}, ("sending",))
+        entry = LogEntry(status="uncertain", at=at, channel=channel, reason="outcome_unknown")
+        self.table.transact([update, self._log(practice_id, message_id, [entry])])
+
+    def settle(self, practice_id: str, message_id: str, status: str, at: str, reason: str | None = None,
+               channels: Sequence[str] = ()) -> None:
+        """The message's final state: status and log entry set, the template data and due-index keys gone."""
+        sets: Item = {"status": status}
+        removes = ["payload", "gsi3pk", "gsi3sk"]
+        if reason:
+            sets["reason"] = reason
+        else:
+            removes.append("reason")
+        if channels:
+            sets["channels"] = list(channels)
+        entry = LogEntry(status=status, at=at, reason=reason) if status != "sent" else None
+        self.table.transact([self._log(practice_id, message_id, [entry] if entry else [], sets, removes)])
+
+    def defer(self, practice_id: str, message_id: str, until: str, at: str, reason: str,
+              channels: Sequence[str] = ()) -> None:
+        """Status deferred with deliver_after, and onto the sparse due index; the practice is put in the
+        registry the job walks (idempotent), so a practice with nothing else yet is still visited."""
+        sets = {"status": "deferred", "deliver_after": until, "reason": reason,
+                "gsi3pk": due_index(practice_id), "gsi3sk": f"{until}#{message_id}"}
+        if channels:
+            sets["channels"] = list(channels)
+        log = self._log(practice_id, message_id, [LogEntry(status="deferred", at=at, reason=reason)], sets)
+        registry = Put({"pk": PRACTICES_PK, "sk": practice_sk(practice_id), "kind": "PRACTICE",
+                        "practice_id": practice_id})
+        self.table.transact([log, registry])
+
+    def record_bounce(self, practice_id: str, message_id: str, at: str, reason: str) -> None:
+        """A sent email bounced: DELIVERY#email sent -> bounced, the message bounced."""
+        update = Update(key={"pk": message_pk(practice_id, message_id), "sk": f"{DELIVERY_PREFIX}email"},
+                        expression="SET #status = :bounced, #reason = :reason",
+                        names={"#status": "status", "#reason": "reason"},
+                        values={":bounced": "bounced", ":reason": reason, ":sent": "sent"},
+                        condition="#status = :sent",
+                        on_conflict=Conflict("no sent email to bounce", code="not_sent"))
+        entry = LogEntry(status="bounced", at=at, channel="email", reason=reason)
+        self.table.transact([update, self._log(practice_id, message_id, [entry],
+                                               {"status": "bounced", "reason": reason})])
+
+    def due(self, practice_id: str, now: str, limit: int = 100, start_key: Item | None = None) -> Page:
+        """Query gsi3pk=PRACTICE#p#NOTIFY_DUE, gsi3sk <= <now>#~ (oldest first): deferred messages now due."""
+        return self.table.query(due_index(practice_id), index="gsi3", sk_between=("0", f"{now}#~"), limit=limit,
+                                start_key=start_key)
+
+    def by_recipient(self, practice_id: str, person: str, limit: int, start_key: Item | None) -> Page:
+        """Query gsi1pk=PRACTICE#p#NOTIFY_TO#<person>, newest first."""
+        return self.table.query(recipient_index(practice_id, person), index="gsi1", forward=False, limit=limit,
+                                start_key=start_key)
+
+    def by_source(self, practice_id: str, source: Source, limit: int, start_key: Item | None) -> Page:
+        """Query gsi2pk=PRACTICE#p#NOTIFY_SOURCE#<area>#<entity>#<id>, newest first."""
+        return self.table.query(source_index(practice_id, source), index="gsi2", forward=False, limit=limit,
+                                start_key=start_key)
+
+    # --- templates -----------------------------------------------------------------------------
+
+    def template(self, practice_id: str, key: str, language: str) -> Template | None:
+        """GetItem pk=PRACTICE#p#NOTIFY_TEMPLATES sk=TEMPLATE#<key>#<language>."""
+        item = self.table.get(templates_pk(practice_id), f"TEMPLATE#{key}#{language}")
+        return Template.model_validate(item) if item else None
+
+    def templates(self, practice_id: str) -> list[Template]:
+        """Query pk=PRACTICE#p#NOTIFY_TEMPLATES, all pages (a practice has tens, not thousands)."""
+        found, start_key = [], None
+        while True:
+            page = self.table.query(templates_pk(practice_id), sk_prefix="TEMPLATE#", start_key=start_key)
+            found += [Template.model_validate(item) for item in page.items]
+            if not page.last_key:
+                return found
+            start_key = page.last_key
+
+    def put_template(self, practice_id: str, template: Template, expected_version: int | None) -> None:
+        """Put the template: new (attribute_not_exists) or replacing `expected_version`. Stale: Conflict."""
+        item = {"pk": templates_pk(practice_id), "sk": f"TEMPLATE#{template.key}#{template.language}",
+                "kind": "NOTIFY_TEMPLATE", **template.model_dump(exclude={"builtin"}, exclude_none=True)}
+        self._versioned_put(item, expected_version, "template")
+
+    # --- preferences ---------------------------------------------------------------------------
+
+    def preferences(self, practice_id: str, person: str) -> Preferences | None:
+        """GetItem pk=PRACTICE#p#NOTIFY_PREFS#<person> sk=PREFS."""
+        item = self.table.get(prefs_pk(practice_id, person), PREFS_SK, consistent=True)
+        return Preferences.model_validate(item) if item else None
+
+    def put_preferences(self, practice_id: str, preferences: Preferences, expected_version: int | None) -> None:
+        """Put the person's preferences: new, or replacing `expected_version`. Stale: Conflict."""
+        item = {"pk": prefs_pk(practice_id, preferences.person), "sk": PREFS_SK, "kind": "NOTIFY_PREFS",
+                **preferences.model_dump(mode="json", exclude_none=True)}
+        self._versioned_put(item, expected_version, "preferences")
+
+    def _versioned_put(self, item: Item, expected_version: int | None, what: str) -> None:
+        stale = Conflict(f"the {what} changed since you read them; read again", code="stale_version")
+        if expected_version is None:
+            put = Put(item, "attribute_not_exists(pk)",
+                      on_conflict=Conflict(f"the {what} exist; send the version you read", code="stale_version"))
+        else:
+            put = Put(item, "#version = :expected", names={"#version": "version"},
+                      values={":expected": expected_version}, on_conflict=stale)
+        self.table.transact([put])
+
+    # --- inbox ---------------------------------------------------------------------------------
+
+    def put_inbox_item(self, practice_id: str, person: str, requested_at: str, item: InboxItem) -> bool:
+        """Put INBOX#<person> MSG#<requested at>#<id> if absent. False: it is there already (a retry)."""
+        record = {"pk": inbox_pk(practice_id, person), "sk": f"MSG#{requested_at}#{item.message_id}",
+                  "kind": "INBOX_ITEM", **item.model_dump(mode="json", exclude_none=True)}
+        try:
+            self.table.transact([Put(record, "attribute_not_exists(pk)")])
+        except TransactionCancelled as cancelled:
+            if cancelled.failed_at() == [0]:
+                return False
+            raise
+        return True
+
+    def inbox(self, practice_id: str, person: str, limit: int, start_key: Item | None) -> Page:
+        """Query pk=PRACTICE#p#INBOX#<person>, newest first."""
+        return self.table.query(inbox_pk(practice_id, person), sk_prefix="MSG#", forward=False, limit=limit,
+                                start_key=start_key)
+
+    def mark_read(self, practice_id: str, person: str, requested_at: str, message_id: str, at: str) -> None:
+        """Update INBOX#<person> MSG#<requested at>#<id>: read_at, if the item exists and is unread."""
+        update = Update(key={"pk": inbox_pk(practice_id, person), "sk": f"MSG#{requested_at}#{message_id}"},
+                        expression="SET #read = if_not_exists(#read, :at)", names={"#read": "read_at"},
+                        values={":at": at}, condition="attribute_exists(pk)")
+        try:
+            self.table.transact([update])
+        except TransactionCancelled:
+            raise NotFound("no such message in your inbox", code="inbox_item_not_found") from None
+
+
+def page_messages(page: Page) -> list[Message]:
+    return [Message.model_validate(item) for item in page.items]

@@ -1,0 +1,153 @@
+"""Rendering a template: `{{ name }}` placeholders filled from the request's data (HTML-escaped in the HTML
+part), a missing variable refused, and the SMS part measured in GSM-7 or UCS-2 segments against a cap.
+
+Built-in templates cover what the areas send before a practice writes its own; a practice's template of
+the same key and language replaces the built-in one."""
+
+import html
+import re
+from collections.abc import Mapping
+
+from functions.core.errors import Invalid
+from functions.notifications.models import Rendered, Template, TemplateIn, Variable
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# What the practice pays for, and what a phone shows as one message: above this, write a shorter SMS part.
+MAX_SMS_SEGMENTS = 4
+DEFAULT_LANGUAGE = "en"
+
+# GSM 03.38: the basic set is one septet a character, the extension set two (escape + character).
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+
+def _segments(units: list[int], single: int, multi: int) -> int:
+    """How many segments, filling each greedily; a character's units are never split between two."""
+    total = sum(units)
+    if total <= single:
+        return 1 if total else 0
+    segments, used = 1, 0
+    for size in units:
+        if used + size > multi:
+            segments, used = segments + 1, 0
+        used += size
+    return segments
+
+
+def sms_encoding(text: str) -> str:
+    return "GSM-7" if all(c in GSM_BASIC or c in GSM_EXTENSION for c in text) else "UCS-2"
+
+
+def sms_segments(text: str) -> int:
+    """GSM-7: 160 septets in one segment, 153 a segment when concatenated; UCS-2: 70 and 67 code units,
+    a character outside the Basic Multilingual Plane (most emoji) taking two."""
+    if sms_encoding(text) == "GSM-7":
+        return _segments([2 if c in GSM_EXTENSION else 1 for c in text], 160, 153)
+    return _segments([2 if ord(c) > 0xFFFF else 1 for c in text], 70, 67)
+
+
+def variables(text: str | None) -> set[str]:
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def _value(value: Variable) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _fill(text: str, data: Mapping[str, Variable], escape: bool = False) -> str:
+    def replace(match: re.Match) -> str:
+        value = _value(data[match.group(1)])
+        return html.escape(value) if escape else value
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _text_as_html(text: str) -> str:
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
+def render(template: Template, data: Mapping[str, Variable]) -> Rendered:
+    """Every part filled in. A variable the template uses and the data lacks is the requester's error
+    (Invalid, 422); its name is in the details, its value never is."""
+    parts = (template.subject, template.text, template.html, template.sms)
+    missing = sorted(set().union(*(variables(p) for p in parts)) - set(data))
+    if missing:
+        raise Invalid("the template needs variables the request did not send", {"missing": missing},
+                      code="missing_variable")
+    # a subject is one header line: a value with a line break must not start another header
+    subject = " ".join(_fill(template.subject, data).split())
+    text = _fill(template.text, data)
+    body_html = _fill(template.html, data, escape=True) if template.html else _text_as_html(text)
+    sms = _fill(template.sms, data) if template.sms else text
+    segments = sms_segments(sms)
+    if segments > MAX_SMS_SEGMENTS:
+        raise Invalid(f"the SMS would be {segments} segments; the most is {MAX_SMS_SEGMENTS}",
+                      {"segments": segments, "encoding": sms_encoding(sms)}, code="sms_too_long")
+    return Rendered(subject=subject, text=text, html=body_html, sms=sms, sms_segments=segments)
+
+
+def check(body: TemplateIn) -> None:
+    """A template a practice saves: every `{{` opens a well-formed placeholder, and the SMS part's fixed
+    text (without its variables) already fits the cap."""
+    for name, part in (("subject", body.subject), ("text", body.text), ("html", body.html), ("sms", body.sms)):
+        if part is not None and part.count("{{") != len(PLACEHOLDER.findall(part)):
+            raise Invalid(f"the {name} has a '{{{{' that is not a placeholder like {{{{ name }}}}",
+                          {"part": name}, code="invalid_template")
+    fixed = PLACEHOLDER.sub("", body.sms or body.text)
+    if sms_segments(fixed) > MAX_SMS_SEGMENTS:
+        raise Invalid(f"the SMS part is over {MAX_SMS_SEGMENTS} segments before any variable is filled in",
+                      {"segments": sms_segments(fixed)}, code="sms_too_long")
+
+
+def _builtin(key: str, subject: str, text: str, sms: str | None = None, language: str = DEFAULT_LANGUAGE):
+    return (key, language), Template(key=key, language=language, subject=subject, text=text, sms=sms,
+                                     builtin=True)
+
+
+BUILTIN: dict[tuple[str, str], Template] = dict([
+    _builtin(
+        "appointment.reminder",
+        "Reminder: your appointment at {{ practice_name }}",
+        "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
+        "If you cannot come, please let us know.",
+        "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
+    ),
+    _builtin(
+        "appointment.reminder",
+        "Recordatorio: su cita en {{ practice_name }}",
+        "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
+        "Si no puede venir, avísenos por favor.",
+        "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
+        language="es",
+    ),
+    _builtin(
+        "care.instructions",
+        "Your care instructions",
+        "Here are the care instructions from your visit:\n\n{{ instructions }}",
+        # an SMS is not private enough for clinical text: it only says where to read them
+        "You have new care instructions from your practice. Sign in to read them.",
+    ),
+    _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
+    _builtin("message.general", "{{ subject }}", "{{ body }}"),
+])
+
+
+def builtin(key: str, language: str) -> Template | None:
+    return BUILTIN.get((key, language))
+
+
+def languages_to_try(language: str | None) -> list[str]:
+    """es-MX, then es, then the default language."""
+    tried: list[str] = []
+    for candidate in (language, (language or "").split("-")[0], DEFAULT_LANGUAGE):
+        if candidate and candidate not in tried:
+            tried.append(candidate)
+    return tried

@@ -1,0 +1,119 @@
+"""Shared set-up for the notifications integration tests: patients and consents through the records
+service, the notifications service wired to moto (or to fake channels), a movable clock, what moto sent."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from functions.core import clock
+from functions.core.audit_store import AuditStore
+from functions.core.auth import Caller, Role
+from functions.core.events import to_entry
+from functions.core.keys import collection_pk
+from functions.core.secrets import page_token_key
+from functions.core.table import Table
+from functions.notifications import wiring
+from functions.notifications.channels import InAppInbox, Outgoing, SesEmail, SnsSms
+from functions.notifications.directory import RecordsDirectory
+from functions.notifications.links import OptOutLinks
+from functions.notifications.models import TransientFailure
+from functions.notifications.repo import NotificationsRepo
+from functions.notifications.service import NotificationService
+from functions.records.models import ConsentIn, PatientIn
+from functions.records.repo import RecordsRepo
+from functions.records.service import RecordsService
+from localcloud.sent import sent_emails, sent_sms
+
+PRACTICE = "practice-n"
+COORDINATOR = Caller(user_id="coord-1", practice_id=PRACTICE, roles=frozenset({Role.COORDINATOR}))
+
+
+@dataclass
+class FakeChannel:
+    """Records what it was asked to send; fails the first `fail_times` sends in passing."""
+
+    name: str
+    fail_times: int = 0
+    sent: list[Outgoing] = field(default_factory=list)
+    calls: int = 0
+
+    def send(self, message: Outgoing) -> str:
+        self.calls += 1
+        if self.calls <= self.fail_times:
+            raise TransientFailure("fake.Throttling")
+        self.sent.append(message)
+        return f"fake-{len(self.sent)}"
+
+
+def build_service(**channels: Any) -> NotificationService:
+    table = Table()
+    repo = NotificationsRepo(table, AuditStore(table))
+    wired = {"email": SesEmail(wiring.DEFAULT_SENDER), "sms": SnsSms(),
+             "in_app": InAppInbox(repo, now=lambda: clock.iso(clock.now())), **channels}
+    return NotificationService(repo, RecordsDirectory(table), wired, OptOutLinks(page_token_key, "https://x.test"),
+                               page_key=page_token_key)
+
+
+@pytest.fixture(name="moved_clock")
+def moved_clock_fixture() -> Iterator[clock.FixedClock]:
+    fixed = clock.FixedClock(datetime(2026, 1, 15, 17, 0, tzinfo=UTC))  # noon in New York
+    previous = clock.use(fixed)
+    yield fixed
+    clock.use(previous)
+
+
+@pytest.fixture(name="notify")
+def notify_fixture(cloud, moved_clock) -> Iterator[NotificationService]:
+    wiring.service.cache_clear()
+    yield build_service()
+    wiring.service.cache_clear()
+
+
+def records() -> RecordsService:
+    table = Table()
+    audit = AuditStore(table)
+    return RecordsService(RecordsRepo(table, audit), audit, page_key=page_token_key)
+
+
+def patient(channels: list[str] | None = ("email", "sms", "in_app"), family: list[dict] | None = None,
+            **overrides: Any) -> Any:
+    body = {"given_name": "Ada", "family_name": "Lovelace", "birth_date": "1990-12-10", "gender": "female",
+            "phone": "+14155550123", "email": "ada@example.org", "time_zone": "America/New_York",
+            "family": family or [], **overrides}
+    record = records().create_patient(COORDINATOR, PatientIn(**body))
+    if channels:
+        records().grant_consent(COORDINATOR, record.id, ConsentIn(kind="communication", channels=list(channels)))
+    return record
+
+
+def share_with(patient_id: str, member_ids: list[str]) -> None:
+    records().grant_consent(COORDINATOR, patient_id, ConsentIn(kind="data_sharing", shares_with=member_ids))
+
+
+def outbox_events(practice: str = PRACTICE) -> list[dict]:
+    """The outbox items as the worker would receive them from EventBridge (the stream's path, shortened)."""
+    items = Table().query(collection_pk(practice, "OUTBOX")).items
+    found = []
+    for item in items:
+        from functions.core.events import DomainEvent
+
+        entry = to_entry(DomainEvent(**item["event"]), "bus")
+        found.append({"detail-type": entry["DetailType"], "source": entry["Source"],
+                      "detail": json.loads(entry["Detail"])})
+    return found
+
+
+def notification_events(practice: str = PRACTICE) -> list[dict]:
+    return [e for e in outbox_events(practice) if e["detail-type"] == "notification.requested"]
+
+
+def emails() -> list[dict]:
+    return sent_emails()
+
+
+def texts() -> list[dict]:
+    return sent_sms()
