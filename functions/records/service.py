@@ -4,7 +4,7 @@ and write of it is audited. Plain values in, models out; storage and the audit t
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -35,9 +35,9 @@ from functions.records.models import (
     Patient,
     PatientIn,
     PatientPage,
-    PatientSummary,
     PatientPatch,
     PatientRecord,
+    PatientSummary,
     RevokeIn,
     check_consent_shape,
     name_key,
@@ -49,6 +49,8 @@ EDITORS = frozenset({Role.COORDINATOR, Role.FRONT_DESK})
 DELETERS = frozenset({Role.COORDINATOR})
 SEARCHERS = READERS  # a patient never searches: they know their own id
 CONSENT_RECORDERS = EDITORS  # + the patient, who may grant and withdraw their own consent
+
+T = TypeVar("T")
 
 # Coverage and consent writes retry this many times when another write to the same record got in first.
 RELATED_ATTEMPTS = 3
@@ -242,7 +244,7 @@ class RecordsService:
 
     def add_coverage(self, caller: Caller, patient_id: str, body: CoverageIn,
                      idempotency_key: str | None = None) -> Coverage:
-        for attempt in range(RELATED_ATTEMPTS):
+        def attempt() -> Coverage:
             record = self._live_record(caller, patient_id)
             at = self._at()
             coverage = Coverage(**body.model_dump(), id=self.make_id(), patient_id=patient_id, version=1,
@@ -265,15 +267,12 @@ class RecordsService:
                 )
             except AlreadyDone:
                 return self._replayed(caller, claim, Coverage, "coverage.create", "COVERAGE", patient_id)
-            except Conflict as conflict:
-                if conflict.code != "record_changed" or attempt == RELATED_ATTEMPTS - 1:
-                    raise
-                continue
             return coverage
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._until_record_settles(attempt)
 
     def update_coverage(self, caller: Caller, patient_id: str, coverage_id: str, patch: CoveragePatch) -> Coverage:
-        for attempt in range(RELATED_ATTEMPTS):
+        def attempt() -> Coverage:
             record = self._live_record(caller, patient_id)
             current = next((c for c in record.coverages if c.id == coverage_id), None)
             if current is None:
@@ -287,19 +286,15 @@ class RecordsService:
             except ValidationError as error:
                 raise _invalid(error) from None
             self._check_no_overlap([c for c in record.coverages if c.id != coverage_id], updated)
-            try:
-                self.repo.put_coverage(
-                    caller.practice_id, updated, record.related_rev, expected_version=current.version,
-                    audit=self._draft(caller, "coverage.update", "COVERAGE", coverage_id, patient_id, at),
-                    events=[self._event("records.coverage.updated", caller, coverage_id, patient_id=patient_id,
-                                        rank=updated.rank)],
-                )
-            except Conflict as conflict:
-                if conflict.code != "record_changed" or attempt == RELATED_ATTEMPTS - 1:
-                    raise
-                continue
+            self.repo.put_coverage(
+                caller.practice_id, updated, record.related_rev, expected_version=current.version,
+                audit=self._draft(caller, "coverage.update", "COVERAGE", coverage_id, patient_id, at),
+                events=[self._event("records.coverage.updated", caller, coverage_id, patient_id=patient_id,
+                                    rank=updated.rank)],
+            )
             return updated
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._until_record_settles(attempt)
 
     @staticmethod
     def _check_no_overlap(existing: list[Coverage], coverage: CoverageFields) -> None:
@@ -317,7 +312,7 @@ class RecordsService:
 
     def grant_consent(self, caller: Caller, patient_id: str, body: ConsentIn,
                       idempotency_key: str | None = None) -> Consent:
-        for attempt in range(RELATED_ATTEMPTS):
+        def attempt() -> Consent:
             record = self._live_record(caller, patient_id)
             at = self._at()
             consent = Consent(**body.model_dump(), id=self.make_id(), patient_id=patient_id, status="active",
@@ -343,12 +338,9 @@ class RecordsService:
                 )
             except AlreadyDone:
                 return self._replayed(caller, claim, Consent, "consent.grant", "CONSENT", patient_id)
-            except Conflict as conflict:
-                if conflict.code != "record_changed" or attempt == RELATED_ATTEMPTS - 1:
-                    raise
-                continue
             return consent
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._until_record_settles(attempt)
 
     def update_consent(self, caller: Caller, patient_id: str, consent_id: str, patch: ConsentPatch) -> Consent:
         def change(record: PatientRecord, current: Consent, at: str) -> Consent:
@@ -375,7 +367,7 @@ class RecordsService:
 
     def _change_consent(self, caller: Caller, patient_id: str, consent_id: str, version: int, action: str,
                         event_type: str, change: Callable[[PatientRecord, Consent, str], Consent]) -> Consent:
-        for attempt in range(RELATED_ATTEMPTS):
+        def attempt() -> Consent:
             record = self._live_record(caller, patient_id)
             current = next((c for c in record.consents if c.id == consent_id), None)
             if current is None:
@@ -386,18 +378,14 @@ class RecordsService:
                 raise _stale("consent")
             at = self._at()
             updated = change(record, current, at)
-            try:
-                self.repo.put_consent(
-                    caller.practice_id, updated, record.related_rev, expected_version=current.version,
-                    audit=self._draft(caller, action, "CONSENT", consent_id, patient_id, at),
-                    events=[self._event(event_type, caller, consent_id, patient_id=patient_id, kind=updated.kind)],
-                )
-            except Conflict as conflict:
-                if conflict.code != "record_changed" or attempt == RELATED_ATTEMPTS - 1:
-                    raise
-                continue
+            self.repo.put_consent(
+                caller.practice_id, updated, record.related_rev, expected_version=current.version,
+                audit=self._draft(caller, action, "CONSENT", consent_id, patient_id, at),
+                events=[self._event(event_type, caller, consent_id, patient_id=patient_id, kind=updated.kind)],
+            )
             return updated
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return self._until_record_settles(attempt)
 
     @staticmethod
     def _check_family(record: PatientRecord, member_ids: list[str]) -> None:
@@ -407,6 +395,19 @@ class RecordsService:
                           code="unknown_family_member")
 
     # --- shared -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _until_record_settles(attempt: Callable[[], T]) -> T:
+        """Coverage and consent rules look at the whole record (no overlapping plans, one active consent
+        of a kind), so each write is conditional on the record not having changed since it was read.
+        When another write got in between, read, check and write again; any other conflict is final."""
+        for remaining in reversed(range(RELATED_ATTEMPTS)):
+            try:
+                return attempt()
+            except Conflict as conflict:
+                if conflict.code != "record_changed" or not remaining:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _live_record(self, caller: Caller, patient_id: str) -> PatientRecord:
         record = self.repo.record(caller.practice_id, segment(patient_id, "patient id"))
