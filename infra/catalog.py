@@ -88,6 +88,17 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """An SNS topic that an AWS service publishes to and catalogue functions subscribe to: how events
+    from outside (an email bounce, a patient's SMS reply) come in."""
+
+    name: str
+    subscribers: tuple[str, ...]  # catalogue function names
+    publisher: str  # the AWS service principal allowed to publish, e.g. "ses.amazonaws.com"
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Index:
     name: str
     pk: str
@@ -113,6 +124,7 @@ class Catalog:
     state_machines: tuple[StateMachine, ...] = ()
     rules: tuple[EventRule, ...] = ()
     schedules: tuple[Schedule, ...] = ()
+    topics: tuple[Topic, ...] = ()
 
     def function(self, name: str) -> Function:
         for function in self.functions:
@@ -206,6 +218,20 @@ CATALOG = Catalog(
             name="notification-requested",
             pattern={"detail-type": ["notification.requested"]},
             target=Target(function="notifications-worker"),
+        ),
+    ),
+    topics=(
+        Topic(
+            name="email-feedback",
+            subscribers=("notifications-worker",),
+            publisher="ses.amazonaws.com",
+            description="SES bounces and complaints for mail sent through the notifications configuration set",
+        ),
+        Topic(
+            name="sms-replies",
+            subscribers=("notifications-worker",),
+            publisher="sms-voice.amazonaws.com",
+            description="Patients' SMS replies (STOP, START) to the practice's two-way number",
         ),
     ),
     schedules=(

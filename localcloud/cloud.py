@@ -119,6 +119,7 @@ class LocalCloud:
         self._closed = False
         self.function_arns: dict[str, str] = {}
         self.state_machine_arns: dict[str, str] = {}
+        self.topic_arns: dict[str, str] = {}
         self.rule_queues: dict[str, str] = {}  # rule name -> SQS queue URL
 
         from moto import mock_aws
@@ -150,6 +151,7 @@ class LocalCloud:
             self._create_functions()
             self._create_state_machines()
             self._create_rules()
+            self._create_topics()
             self._schedule_plans = self._plan_schedules()
         except BaseException:
             self._restore()
@@ -245,6 +247,10 @@ class LocalCloud:
                 name=machine.name, definition=self.definition(machine.name), roleArn=self.role_arn,
                 type="STANDARD")
             self.state_machine_arns[machine.name] = created["stateMachineArn"]
+            # functions that start or resume it read its ARN from here (infra/catalog.py Function.state_machines)
+            variable = f"STATE_MACHINE_{machine.name.upper().replace('-', '_')}_ARN"
+            self._saved_env.setdefault(variable, os.environ.get(variable))
+            os.environ[variable] = created["stateMachineArn"]
 
     def _create_rules(self) -> None:
         bus = self.resources.bus_name
@@ -262,6 +268,21 @@ class LocalCloud:
                                       State="ENABLED", Description=schedule.description[:512])
             except ClientError as error:  # moto's validation is not ours; schedules.parse is the one that counts
                 log.debug("moto refused schedule %s: %s", schedule.name, error)
+
+    def _create_topics(self) -> None:
+        """The catalogue's inbound topics; moto's SNS delivers to Lambda subscribers, which run here."""
+        sns = boto3.client("sns", region_name=REGION)
+        for topic in self.catalog.topics:
+            arn = sns.create_topic(Name=f"practiceflow-local-{topic.name}")["TopicArn"]
+            for subscriber in topic.subscribers:
+                sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=self.function_arns[subscriber])
+            self.topic_arns[topic.name] = arn
+
+    def publish(self, topic: str, message: Any) -> str:
+        """What SES or an SMS reply would publish to one of the catalogue's topics (tests, demos)."""
+        text = message if isinstance(message, str) else json.dumps(message)
+        return boto3.client("sns", region_name=REGION).publish(TopicArn=self.topic_arns[topic], Message=text)[
+            "MessageId"]
 
     def _plan_schedules(self) -> dict[str, tuple[schedules.Cron | schedules.Rate, datetime | None]]:
         now = self.clock.now()

@@ -13,6 +13,7 @@ from infra.catalog import Catalog
 from infra.constructs.api import ApiConstruct
 from infra.constructs.data import DataConstruct
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
+from infra.constructs.messaging import MessagingConstruct
 from infra.constructs.monitoring import MonitoringConstruct
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
@@ -45,10 +46,13 @@ def sender_domain(sender: str) -> str:
     return sender.rsplit("@", 1)[-1].strip(" >")
 
 
-def area_environment(area: str, sender: str, public_url: str) -> dict[str, str]:
+def area_environment(area: str, sender: str, public_url: str, configuration_set: str | None) -> dict[str, str]:
     """What one area's functions read beyond the shared environment (see functions/<area>/wiring.py)."""
     if area == "notifications":
-        return {"NOTIFICATIONS_SENDER": sender, "NOTIFICATIONS_PUBLIC_URL": public_url}
+        environment = {"NOTIFICATIONS_SENDER": sender, "NOTIFICATIONS_PUBLIC_URL": public_url}
+        if configuration_set:
+            environment["NOTIFICATIONS_SES_CONFIGURATION_SET"] = configuration_set
+        return environment
     return {}
 
 
@@ -94,8 +98,13 @@ class ApiStack(Stack):
         self.api = ApiConstruct(self, "Api", catalog=catalog, stage=stage, functions=lambdas, ops_key=key)
         # Built from the API's id and the stage name, not api.url: the stage depends on the functions' methods.
         public_url = f"https://{self.api.api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}/{stage}"
+        self.messaging = MessagingConstruct(self, "Messaging", catalog=catalog, stage=stage, functions=lambdas,
+                                            ops_key=key)
+        configuration_set = (self.messaging.configuration_set.configuration_set_name
+                             if self.messaging.configuration_set else None)
         for name, built in self.functions.functions.items():
-            for variable, value in area_environment(catalog.function(name).area, sender, public_url).items():
+            area = catalog.function(name).area
+            for variable, value in area_environment(area, sender, public_url, configuration_set).items():
                 built.function.add_environment(variable, value)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)

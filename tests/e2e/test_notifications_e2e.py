@@ -66,3 +66,16 @@ def test_care_instructions_by_sms_wait_for_quiet_hours_to_end_and_go_once(local)
                                                                                         "sent"]
     local.advance(timedelta(hours=1))
     assert len(sent_sms()) == 1
+
+
+def test_a_stop_reply_by_sms_reaches_the_worker_through_the_replies_topic(local):
+    status, patient = call(local, "records-api", "POST", "/patients", body={
+        "given_name": "Grace", "family_name": "Hopper", "birth_date": "1976-12-09", "gender": "female",
+        "phone": "+14155550177"})
+    assert status == 201, patient
+    person = f"/notifications/preferences/patient:{patient['id']}"
+    assert call(local, "notifications-api", "GET", person)[1]["opted_out"] == []
+
+    local.publish("sms-replies", {"originationNumber": "+14155550177", "destinationNumber": "+18005550100",
+                                  "messageBody": "Stop"})
+    assert call(local, "notifications-api", "GET", person)[1]["opted_out"] == ["sms"]

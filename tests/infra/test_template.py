@@ -34,7 +34,8 @@ RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIf
 # Actions that accept no resource narrower than "*".
 RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
 # Functions' area-specific environment (infra/stacks/api.py area_environment).
-AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_PUBLIC_URL"}}
+AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_PUBLIC_URL",
+                                      "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -380,7 +381,32 @@ def test_alarms_cover_functions_queues_api_and_table_and_notify_an_encrypted_top
         assert {f"{spec.name}-errors", f"{spec.name}-throttles"} <= names
     assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken"} <= names
     assert {f"{f.name}-stream-parked" for f in CATALOG.functions if f.stream_kinds} <= names
-    (topic_id, topic), = synthesized.resources("Api", "AWS::SNS::Topic").items()
+    topics = synthesized.resources("Api", "AWS::SNS::Topic")
+    (topic_id, topic), = ((i, t) for i, t in topics.items() if t["Properties"]["TopicName"].endswith("-alarms"))
     assert topic["Properties"]["KmsMasterKeyId"]
     for alarm in alarms:
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+
+
+def test_outside_events_arrive_on_encrypted_topics_the_catalogue_names(synthesized):
+    topics = synthesized.resources("Api", "AWS::SNS::Topic")
+    by_name = {t["Properties"]["TopicName"].removeprefix(f"practiceflow-{STAGE}-"): (i, t) for i, t in topics.items()}
+    subscriptions = synthesized.resources("Api", "AWS::SNS::Subscription").values()
+    functions = function_ids(synthesized)
+    for spec in CATALOG.topics:
+        topic_id, topic = by_name[spec.name]
+        assert topic["Properties"]["KmsMasterKeyId"]
+        subscribed = {s["Properties"]["Endpoint"]["Fn::GetAtt"][0] for s in subscriptions
+                      if s["Properties"]["TopicArn"] == {"Ref": topic_id}}
+        assert subscribed == {functions[name] for name in spec.subscribers}
+    assert set(by_name) == {t.name for t in CATALOG.topics} | {"alarms"}
+
+
+def test_bounces_reach_the_feedback_topic_through_the_sending_configuration_set(synthesized):
+    ((config_set_id, config_set),) = synthesized.resources("Api", "AWS::SES::ConfigurationSet").items()
+    (destination,) = synthesized.resources("Api", "AWS::SES::ConfigurationSetEventDestination").values()
+    assert set(destination["Properties"]["EventDestination"]["MatchingEventTypes"]) == {"bounce", "complaint"}
+    worker = synthesized.templates["Api"]["Resources"][function_ids(synthesized)["notifications-worker"]]
+    assert config_set["Properties"]["Name"] == f"practiceflow-{STAGE}"
+    assert worker["Properties"]["Environment"]["Variables"]["NOTIFICATIONS_SES_CONFIGURATION_SET"] == {
+        "Ref": config_set_id}

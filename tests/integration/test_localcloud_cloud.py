@@ -13,7 +13,7 @@ from functions.core import clock
 from functions.core.clock import FixedClock
 from functions.core.events import DomainEvent, outbox_put
 from functions.core.table import Put, Table, serialize
-from infra.catalog import CATALOG, Access, EventRule, Function, Schedule, StateMachine, Target
+from infra.catalog import CATALOG, Access, EventRule, Function, Schedule, StateMachine, Target, Topic
 from localcloud.cloud import LocalCloud
 from localcloud.store import TABLE_FILE, DataDir
 
@@ -43,6 +43,9 @@ PROBE_CATALOG = CATALOG.extended(
                   target=Target(function="probe")),
         EventRule(name="probe-claim-denied", pattern={"detail-type": ["billing.claim.denied"]},
                   target=Target(state_machine="probe-flow")),
+    ),
+    topics=(
+        Topic(name="probe-replies", subscribers=("probe",), publisher="sms-voice.amazonaws.com"),
     ),
     schedules=(
         Schedule(name="probe-nightly", expression="cron(30 2 * * ? *)", target=Target(function="probe"),
@@ -184,3 +187,11 @@ def test_close_puts_the_process_back_as_it_was(tmp_path, monkeypatch):
         assert clock.use(mine) is mine  # the clock in use again is the one from before the cloud
     finally:
         clock.use(previous)
+
+
+def test_a_message_published_to_a_catalogue_topic_reaches_its_subscribers(tmp_path):
+    with LocalCloud(PROBE_CATALOG, tmp_path, persist=False) as cloud:
+        cloud.publish("probe-replies", {"originationNumber": "+14155550123", "messageBody": "STOP"})
+    [(function, event)] = [r for r in received if "Records" in r[1]]
+    assert function == "probe"
+    assert json.loads(event["Records"][0]["Sns"]["Message"])["messageBody"] == "STOP"
