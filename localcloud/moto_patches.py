@@ -36,6 +36,7 @@ def install() -> None:
         return
     from moto.dynamodb.models import DynamoDBBackend
 
+    _install_stream_kept_across_cancelled_transactions(DynamoDBBackend)
     for name in DATA_PLANE:
         original = getattr(DynamoDBBackend, name)
 
@@ -139,6 +140,31 @@ def wait_scale(factor: float) -> Iterator[None]:
 
 
 # --- DynamoDB Streams ---------------------------------------------------------------------------------
+
+def _install_stream_kept_across_cancelled_transactions(backend: Any) -> None:
+    """A cancelled transaction makes moto put back a deep copy of the table, stream shard included, so a
+    shard iterator taken before it reads the discarded shard and never sees another record (the local
+    cloud's outbox went silent after the first conditional failure). Keep the shard object the iterators
+    hold, with the copy's records: the writes the cancelled transaction made leave no records."""
+    original = backend.transact_write_items
+
+    @functools.wraps(original)
+    def transact_write_items(self, *args, **kwargs):
+        shards = {name: table.stream_shard for name, table in self.tables.items()}
+        try:
+            return original(self, *args, **kwargs)
+        except Exception:
+            for name, shard in shards.items():
+                table = self.tables.get(name)
+                if shard is None or table is None or table.stream_shard in (None, shard):
+                    continue
+                shard.items = table.stream_shard.items
+                shard.table = table
+                table.stream_shard = shard
+            raise
+
+    backend.transact_write_items = transact_write_items
+
 
 def _install_stream_iterator_cleanup() -> None:
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend

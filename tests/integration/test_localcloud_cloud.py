@@ -86,6 +86,17 @@ def test_an_outbox_event_reaches_the_rule_that_matches_it(local):
     assert received[0][1]["source"] == "practiceflow.records"
 
 
+def test_events_still_flow_after_a_cancelled_transaction(local):
+    from functions.core.table import TransactionCancelled
+
+    with pytest.raises(TransactionCancelled):  # moto rolls back by copying the table, stream shard included
+        Table().transact([Put({"pk": "PRACTICE#p1#X#1", "sk": "X"}, condition="attribute_exists(pk)")])
+    created = DomainEvent(type="records.patient.created", practice_id="p1", entity_id="pat-2")
+    publish(created)
+    local.drain()
+    assert [e["detail"]["id"] for _, e in received] == [created.id]
+
+
 def test_a_rule_with_a_state_machine_target_starts_an_execution(local):
     denied = DomainEvent(type="billing.claim.denied", practice_id="p1", entity_id="claim-1", data={"carc": "16"})
     publish(denied)
