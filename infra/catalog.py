@@ -21,6 +21,8 @@ class Access(StrEnum):
     EVENTS_PUT = "events:put"  # PutEvents on the practice bus
     PAGE_TOKEN_SECRET = "secret:page-token"  # noqa: S105 (a name) read the secret that signs page tokens
     STATES_START = "states:start"  # start the catalogue's state machines
+    # SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat: resume an execution waiting on a task token
+    STATES_CALLBACK = "states:callback"
     EMAIL_SEND = "ses:send"  # SES SendEmail from the practice's verified sender identity
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
 
@@ -43,6 +45,9 @@ class Function:
     # paths under a mount served WITHOUT the Cognito authorizer (the function checks a signed token itself),
     # e.g. "notifications/opt-out/{token}" for the opt-out link in a message
     public_routes: tuple[str, ...] = ()
+    # catalogue state machines the function starts or resumes: each one's ARN reaches it in the environment
+    # variable functions.core.settings.state_machine_arn_variable(name), set by the CDK stack and localcloud
+    state_machines: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:

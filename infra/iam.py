@@ -25,6 +25,8 @@ ACTIONS: dict[Access, frozenset[str]] = {
     Access.EVENTS_PUT: frozenset({"events:PutEvents"}),
     Access.PAGE_TOKEN_SECRET: frozenset({"secretsmanager:GetSecretValue", "kms:Decrypt"}),
     Access.STATES_START: frozenset({"states:StartExecution"}),
+    # task tokens name no resource: SendTask* has no resource-level permission
+    Access.STATES_CALLBACK: frozenset({"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}),
     Access.EMAIL_SEND: frozenset({"ses:SendEmail"}),
     # SMS goes to phone numbers, which have no ARN: allowed on "*", with publishing to any topic denied
     Access.SMS_SEND: frozenset({"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}),
@@ -41,7 +43,7 @@ class DataResources:
     data_key_arn: str
     bus_arn: str
     page_token_secret_arn: str
-    state_machine_arns: tuple[str, ...] = ()
+    state_machine_arns: tuple[str, ...] = ()  # the workflows this function starts (its Function.state_machines)
     email_identity_arn: str = ""  # the verified SES identity (domain) notifications are sent from
 
 
@@ -101,6 +103,10 @@ def _statements_for(access: Access, data: DataResources) -> list[iam.PolicyState
                 return []
             return [iam.PolicyStatement(
                 sid="StartWorkflows", actions=["states:StartExecution"], resources=list(data.state_machine_arns))]
+        case Access.STATES_CALLBACK:
+            return [iam.PolicyStatement(
+                sid="ResumeWorkflows", resources=["*"],
+                actions=["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"])]
         case Access.EMAIL_SEND:
             if not data.email_identity_arn:
                 raise ValueError("email:send needs the sender's SES identity (context practiceflow:sender)")

@@ -26,6 +26,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from functions.core.settings import state_machine_arn_variable
 from infra.catalog import CATALOG, Catalog, Function, Schedule, Target
 from localcloud import moto_patches, schedules
 from localcloud.provision import ACCOUNT, REGION, Resources, provision
@@ -248,7 +249,7 @@ class LocalCloud:
                 type="STANDARD")
             self.state_machine_arns[machine.name] = created["stateMachineArn"]
             # functions that start or resume it read its ARN from here (infra/catalog.py Function.state_machines)
-            variable = f"STATE_MACHINE_{machine.name.upper().replace('-', '_')}_ARN"
+            variable = state_machine_arn_variable(machine.name)
             self._saved_env.setdefault(variable, os.environ.get(variable))
             os.environ[variable] = created["stateMachineArn"]
 

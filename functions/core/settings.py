@@ -38,3 +38,9 @@ def settings() -> Settings:
     except ValidationError as error:
         names = sorted({ENVIRONMENT[str(e["loc"][0])] for e in error.errors() if e["loc"]})
         raise SettingsError(f"invalid or missing environment: {', '.join(names)}") from None
+
+
+def state_machine_arn_variable(name: str) -> str:
+    """The environment variable that carries a catalogue state machine's ARN to the functions that start or
+    resume it (the catalogue's Function.state_machines); the CDK stack and the local cloud both set it."""
+    return f"STATE_MACHINE_{name.upper().replace('-', '_')}_ARN"

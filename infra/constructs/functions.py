@@ -3,7 +3,7 @@ invoked asynchronously) per entry, and the table-stream subscriptions of the str
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
@@ -14,6 +14,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from functions.core.settings import state_machine_arn_variable
 from infra import iam as access_policy
 from infra import nag
 from infra.catalog import Access, Catalog, Function
@@ -52,6 +53,7 @@ class Shared:
     environment: dict[str, str]
     data: access_policy.DataResources
     ops_key: kms.IKey
+    state_machine_arns: dict[str, str] = field(default_factory=dict)  # catalogue name -> ARN
 
 
 class CatalogFunction(Construct):
@@ -85,7 +87,8 @@ class CatalogFunction(Construct):
                                     resources=[self.log_group.log_group_arn]),
                 iam.PolicyStatement(sid="Tracing", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                                     resources=["*"]),
-                *access_policy.statements(spec.access, shared.data),
+                *access_policy.statements(spec.access, replace(
+                    shared.data, state_machine_arns=tuple(shared.state_machine_arns[m] for m in spec.state_machines))),
             ],
         )
         self._role.add_managed_policy(self.policy)
@@ -107,7 +110,8 @@ class CatalogFunction(Construct):
             layers=[shared.layer],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_s),
-            environment={**shared.environment, "POWERTOOLS_SERVICE_NAME": spec.area},
+            environment={**shared.environment, "POWERTOOLS_SERVICE_NAME": spec.area,
+                         **{state_machine_arn_variable(m): shared.state_machine_arns[m] for m in spec.state_machines}},
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             role=self.role,
@@ -128,6 +132,8 @@ class CatalogFunction(Construct):
         reason = nag.XRAY_WILDCARD
         if Access.TABLE_STREAM in self.spec.access:
             reason += " dynamodb:ListStreams likewise has no resource-level permission."
+        if Access.STATES_CALLBACK in self.spec.access:
+            reason += " states:SendTask* (resuming a workflow by task token) has no resource-level permission."
         if Access.SMS_SEND in self.spec.access:
             reason += (" SMS is published to phone numbers, which have no ARN; a Deny statement in the same "
                        "policy stops sns:Publish to any topic or endpoint.")

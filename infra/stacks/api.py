@@ -75,7 +75,6 @@ class ApiStack(Stack):
             data_key_arn=data.key.key_arn,
             bus_arn=data.bus.event_bus_arn,
             page_token_secret_arn=data.page_token_secret.secret_arn,
-            state_machine_arns=tuple(state_machine_arn(self, stage, m) for m in catalog.state_machines),
             email_identity_arn=self.format_arn(service="ses", resource="identity", resource_name=sender_domain(sender)),
         )
         shared = Shared(
@@ -91,6 +90,7 @@ class ApiStack(Stack):
             },
             data=resources,
             ops_key=key,
+            state_machine_arns={m.name: state_machine_arn(self, stage, m) for m in catalog.state_machines},
         )
         self.functions = FunctionsConstruct(self, "Functions", catalog=catalog, shared=shared,
                                             stream_arn=resources.stream_arn)

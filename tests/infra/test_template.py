@@ -8,6 +8,7 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
+from functions.core.settings import state_machine_arn_variable
 from infra.catalog import CATALOG, Access
 from tests.infra.conftest import STAGE, as_list, ref_id
 
@@ -23,14 +24,17 @@ EXPECTED_ACTIONS = {
     Access.EVENTS_PUT: {"events:PutEvents"},
     Access.PAGE_TOKEN_SECRET: {"secretsmanager:GetSecretValue", "kms:Decrypt"},
     Access.STATES_START: {"states:StartExecution"},
+    Access.STATES_CALLBACK: {"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"},
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
                       "xray:PutTelemetryRecords", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"}
-# Catalogue actions whose resource cannot be named: listing streams, and SMS to a phone number (no ARN).
-RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}
+# Catalogue actions whose resource cannot be named: listing streams, SMS to a phone number (no ARN), and
+# resuming a workflow by task token (a token names no resource).
+RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut",
+                             "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}
 # Actions that accept no resource narrower than "*".
 RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
 # Functions' area-specific environment (infra/stacks/api.py area_environment).
@@ -180,8 +184,9 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     assert function["TracingConfig"] == {"Mode": "Active"}
     assert function.get("ReservedConcurrentExecutions") == spec.reserved_concurrency
     env = function["Environment"]["Variables"]
+    workflows = {state_machine_arn_variable(m) for m in spec.state_machines}
     assert set(env) == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
-                        "POWERTOOLS_METRICS_NAMESPACE", "STAGE"} | AREA_ENVIRONMENT.get(spec.area, set())
+                        "POWERTOOLS_METRICS_NAMESPACE", "STAGE"} | AREA_ENVIRONMENT.get(spec.area, set()) | workflows
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
         spec.area, "PracticeFlow", STAGE)
     assert data_target(synthesized, env["PAGE_TOKEN_SECRET_ARN"]) == "secret"

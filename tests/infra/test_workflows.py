@@ -1,5 +1,5 @@
 """Workflows, event rules and schedules that start them, built from a catalogue extended with a probe
-workflow (the real catalogue has none yet): one extra synthesis, with cdk-nag on."""
+workflow and probe rules (so every kind of target is covered): one extra synthesis, with cdk-nag on."""
 
 from __future__ import annotations
 
@@ -31,15 +31,15 @@ def probe_catalog(asl_path):
                      description="probe: workflow steps", access=frozenset({Access.TABLE_READ})),
             Function(name="claim-starter", handler="functions.billing.jobs.handler", area="billing",
                      description="probe: starts the workflow", access=frozenset({Access.STATES_START}),
-                     reserved_concurrency=2),
+                     reserved_concurrency=2, state_machines=("probe-claims",)),
         ),
-        state_machines=(StateMachine("claim-submission", str(asl_path),
+        state_machines=(StateMachine("probe-claims", str(asl_path),
                                      {"ScrubClaim": "claim-tasks", "SubmitClaim": "claim-tasks"}),),
         rules=(
-            EventRule("claim-created-submit", PATTERN, Target(state_machine="claim-submission")),
+            EventRule("claim-created-submit", PATTERN, Target(state_machine="probe-claims")),
             EventRule("claim-created-start", PATTERN, Target(function="claim-starter")),
         ),
-        schedules=(Schedule("nightly-claims", "rate(1 day)", Target(state_machine="claim-submission"),
+        schedules=(Schedule("nightly-claims", "rate(1 day)", Target(state_machine="probe-claims"),
                             input={"job": "resubmit"}),),
     )
 
@@ -47,7 +47,7 @@ def probe_catalog(asl_path):
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("workflows")
-    asl = tmp / "claim-submission.asl.json"
+    asl = tmp / "probe-claims.asl.json"
     asl.write_text(json.dumps(ASL))
     return synthesize(tmp, probe_catalog(asl), checks=True)  # cdk-nag: no unacknowledged finding
 
@@ -59,10 +59,15 @@ def function_arn_of(synthesized, name):
     raise KeyError(name)
 
 
+def probe_machine(synthesized) -> tuple[str, dict]:
+    (found,) = [(i, m) for i, m in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").items()
+                if m["Properties"]["StateMachineName"] == f"practiceflow-{STAGE}-probe-claims"]
+    return found
+
+
 def test_state_machine_is_standard_traced_logged_and_filled_with_function_arns(extended):
-    (machine_id, machine), = extended.resources("Api", "AWS::StepFunctions::StateMachine").items()
+    machine_id, machine = probe_machine(extended)
     properties = machine["Properties"]
-    assert properties["StateMachineName"] == f"practiceflow-{STAGE}-claim-submission"
     assert properties["StateMachineType"] == "STANDARD"
     assert properties["TracingConfiguration"] == {"Enabled": True}
     assert properties["LoggingConfiguration"]["Level"] == "ALL"
@@ -75,7 +80,7 @@ def test_state_machine_is_standard_traced_logged_and_filled_with_function_arns(e
 
 def test_state_machine_role_may_invoke_exactly_its_functions(extended):
     api = extended.templates["Api"]["Resources"]
-    (machine,) = extended.resources("Api", "AWS::StepFunctions::StateMachine").values()
+    _, machine = probe_machine(extended)
     role = api[ref_id(machine["Properties"]["RoleArn"])]["Properties"]
     statements = [s for arn in role["ManagedPolicyArns"]
                   for s in api[ref_id(arn)]["Properties"]["PolicyDocument"]["Statement"]]
@@ -88,7 +93,7 @@ def test_rules_on_the_bus_and_schedules_start_their_targets(extended):
              for r in extended.resources("Api", "AWS::Events::Rule").values()}
     probe = probe_catalog("unused")
     assert set(rules) == {r.name for r in probe.rules} | {s.name for s in probe.schedules}
-    (machine_id,) = extended.resources("Api", "AWS::StepFunctions::StateMachine")
+    machine_id, _ = probe_machine(extended)
     for name in ("claim-created-submit", "claim-created-start"):
         assert rules[name]["EventPattern"] == PATTERN
         assert "EventBusName" in rules[name]
@@ -101,7 +106,7 @@ def test_rules_on_the_bus_and_schedules_start_their_targets(extended):
     assert ref_id(nightly["Arn"]) == machine_id and json.loads(nightly["Input"]) == {"job": "resubmit"}
 
 
-def test_a_function_with_states_start_may_start_the_catalogue_workflows_by_arn(extended):
+def test_a_function_may_start_only_the_workflows_it_names_and_finds_their_arns(extended):
     from tests.infra.test_template import allowed
 
     starter = allowed(extended, "claim-starter")
@@ -109,9 +114,10 @@ def test_a_function_with_states_start_may_start_the_catalogue_workflows_by_arn(e
                            "xray:PutTelemetryRecords", "sqs:SendMessage", "kms:GenerateDataKey",
                            "kms:Decrypt"} == {"states:StartExecution"}
     assert starter["states:StartExecution"] == {
-        f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:practiceflow-{STAGE}-claim-submission"}
+        f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:practiceflow-{STAGE}-probe-claims"}
     functions = extended.resources("Api", "AWS::Lambda::Function").values()
     (props,) = [f["Properties"] for f in functions if f["Properties"]["FunctionName"].endswith("claim-starter")]
+    assert "STATE_MACHINE_PROBE_CLAIMS_ARN" in props["Environment"]["Variables"]
     assert props["ReservedConcurrentExecutions"] == 2
     assert "DeadLetterConfig" in props  # a rule target is invoked asynchronously
 
