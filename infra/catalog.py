@@ -217,6 +217,59 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="scheduling-api",
+            handler="functions.scheduling.handler.handler",
+            area="scheduling",
+            description="Practitioners, rooms, appointment types, availability, slot search, booking, waitlist",
+            access=API_READ_WRITE,
+            mounts=("practitioners", "rooms", "appointment-types", "availability", "slots", "appointments",
+                    "waitlist"),
+            # a reminder's confirm/cancel link: the function checks the signed token itself
+            public_routes=("appointments/reply/{token}",),
+        ),
+        Function(
+            name="scheduling-jobs",
+            handler="functions.scheduling.jobs.handler",
+            area="scheduling",
+            description="Appointment reminders due (sparse index) and expiring waitlist offers",
+            access=API_READ_WRITE,  # the page-token secret signs the reminders' reply links
+            timeout_s=300,
+            memory_mb=256,
+        ),
+        Function(
+            name="billing-api",
+            handler="functions.billing.handler.handler",
+            area="billing",
+            description="Fee schedule, charges, claims, payers, invoices, payments, A/R aging",
+            access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
+            mounts=("charges", "claims", "payers", "invoices", "payments", "reports"),
+            state_machines=("claim-submission",),
+        ),
+        Function(
+            name="billing-tasks",
+            handler="functions.billing.tasks.handler",
+            area="billing",
+            description="The claim submission workflow's steps: scrub, build 837P, submit, ack, 835, denials",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=30,
+        ),
+        Function(
+            name="billing-jobs",
+            handler="functions.billing.jobs.handler",
+            area="billing",
+            description="Follows up claims the payer has not answered after the practice's follow-up days",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=300,
+            memory_mb=256,
+        ),
+    ),
+    state_machines=(
+        StateMachine(
+            name="claim-submission",
+            definition="claim_submission.asl.json",
+            functions={"BillingTasks": "billing-tasks"},
+        ),
     ),
     rules=(
         EventRule(
@@ -260,6 +313,27 @@ CATALOG = Catalog(
             target=Target(function="notifications-jobs"),
             input={"job": "send_deferred_notifications"},
             description="Send the messages held back by quiet hours (or a provider outage) that are now due",
+        ),
+        Schedule(
+            name="send-appointment-reminders",
+            expression="rate(15 minutes)",
+            target=Target(function="scheduling-jobs"),
+            input={"job": "send_appointment_reminders"},
+            description="Ask notifications for every appointment reminder now due, each once",
+        ),
+        Schedule(
+            name="expire-waitlist-offers",
+            expression="rate(15 minutes)",
+            target=Target(function="scheduling-jobs"),
+            input={"job": "expire_waitlist_offers"},
+            description="Return expired waitlist offers to waiting and offer the time to the next in line",
+        ),
+        Schedule(
+            name="follow-up-claims",
+            expression="cron(0 6 * * ? *)",
+            target=Target(function="billing-jobs"),
+            input={"job": "follow_up_claims"},
+            description="Daily: a status inquiry for each claim the payer has not answered after N days",
         ),
     ),
 )

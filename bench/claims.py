@@ -1,0 +1,122 @@
+"""Billing benchmarks: claims built (X12 837P) and scrubbed per second, pure code; and DynamoDB requests
+per claim lifecycle (create, scrub, build, submit, acknowledgement, 835, payment posted, patient billed),
+counted with a botocore hook on the table's client while the service's steps run on moto in the order
+the state machine runs them. The simulated clearinghouse's own table traffic is not counted: a real
+clearinghouse is an HTTP/SFTP call, not DynamoDB.
+
+Writes bench/results/claims.json."""
+
+import json
+import os
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
+    os.environ.setdefault(name, value)
+
+
+class RequestCounter:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model, **_: object) -> None:
+        self.calls[model.name] += 1
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), Counter()
+        return taken
+
+
+def throughput(n: int = 3000) -> dict[str, float]:
+    from functions.billing.scrub import ScrubContext, rule_table, scrub
+    from functions.billing.x12_837 import Envelope, build
+    from tests.unit.billing.claims import PROVIDER, TODAY, claim
+
+    claims = [claim(id=f"01HZX3V6Q9K8W2M4N5P7R{n:05d}") for n in range(n)]
+    table = rule_table()
+    context = ScrubContext(today=TODAY)
+    at = datetime(2024, 5, 2, tzinfo=UTC)
+    started = time.perf_counter()
+    for number, each in enumerate(claims, start=1):
+        report = scrub(each, context, table)
+        assert report.clean
+        build(each, PROVIDER, Envelope("PRACTICEFLOW", "CLEARINGHOUSE", number, at))
+    elapsed = time.perf_counter() - started
+    return {"claims": n, "seconds": round(elapsed, 3), "claims_per_second": round(n / elapsed)}
+
+
+def lifecycle() -> dict[str, object]:
+    import boto3
+    from moto import mock_aws
+
+    from functions.billing.clearinghouse import SimulatedClearinghouse
+    from functions.billing.repo import BillingRepo
+    from functions.billing.service import BillingService
+    from functions.core import settings, table
+    from functions.core.audit_store import AuditStore
+    from functions.records.repo import RecordsRepo
+    from functions.records.service import RecordsService
+    from infra.catalog import CATALOG
+    from localcloud import moto_patches
+    from localcloud.provision import provision
+    from tests.workflows.billing_support import biller, new_claim, new_patient, set_up_practice
+
+    class Started:
+        def start(self, name, payload):
+            return f"arn:aws:states:us-east-1:123456789012:execution:claim-submission:{name}"
+
+        def resume(self, task_token, output):
+            return None
+
+    moto_patches.install()
+    with mock_aws():
+        os.environ.update(provision(CATALOG).environment("billing"))
+        settings.settings.cache_clear()
+        table.client.cache_clear()
+        db = table.Table()
+        audit = AuditStore(db)
+        simulated = SimulatedClearinghouse(table.Table(dynamodb=boto3.client("dynamodb")))  # not counted
+        billing = BillingService(BillingRepo(db, audit), RecordsRepo(db, audit), simulated, Started())
+        records = RecordsService(RecordsRepo(db, audit), audit, page_key=lambda: b"k" * 32)
+        set_up_practice(billing)
+        patient = new_patient(records)
+        today = datetime.now(UTC).date()
+        new_claim(billing, patient, today)  # warm: the audit chain head is cached, as in a warm container
+        counter = RequestCounter()
+        table.client().meta.events.register("before-call.dynamodb", counter)
+        steps: dict[str, dict[str, int]] = {}
+
+        charge_and_claim = new_claim(billing, patient, today - timedelta(days=1))
+        steps["create charge + claim (scrubbed at once)"] = counter.take()
+        started = billing.submit_claim(biller(), charge_and_claim.id, charge_and_claim.version)
+        steps["submit (start the workflow)"] = counter.take()
+        practice, claim_id = biller().practice_id, started.id
+        for name, step in (("check deadline", billing.step_check_deadline), ("scrub", billing.step_scrub),
+                           ("build 837P", billing.step_build), ("submit to clearinghouse", billing.step_submit),
+                           ("acknowledgement", billing.step_check_ack), ("835 remittance", billing.step_check_remit),
+                           ("post payment", billing.step_post_payment),
+                           ("bill patient share", billing.step_bill_patient_share)):
+            step(practice, claim_id)
+            steps[name] = counter.take()
+        assert billing.repo.claim(practice, claim_id).state == "paid"
+    total = Counter()
+    for counts in steps.values():
+        total.update(counts)
+    return {"requests_per_clean_claim_lifecycle": sum(total.values()), "by_operation": dict(total),
+            "by_step": {name: sum(c.values()) for name, c in steps.items()}}
+
+
+def main() -> None:
+    results = {"build_and_scrub": throughput(), "dynamodb_requests": lifecycle()}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "claims.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

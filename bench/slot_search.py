@@ -1,0 +1,210 @@
+"""Slot search for 20 practitioners over 30 days, with 500, 1,000 and 2,000 booked appointments: DynamoDB
+requests (counted with a botocore hook on the table's client) and wall time, through the real handler on
+moto. The goal: the request count does not grow with the bookings (one Query per practitioner for the
+whole range); the time grows with what the algorithm reads, roughly linearly.
+
+The bookings are seeded as the calendar items a booking writes (the search reads nothing else): booking
+2,000 appointments through moto's transactions would measure moto (it deep-copies the table on each)."""
+
+import json
+import os
+import random
+import statistics
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
+    os.environ.setdefault(name, value)
+
+PRACTITIONERS = 20
+DAYS = 30
+FIRST_DAY = date(2026, 3, 2)  # a Monday
+SIZES = (500, 1_000, 2_000)
+RUNS = 5
+PRACTICE = "bench"
+
+
+class RequestCounter:
+    """Requests by operation (before-call), items they returned and time spent in them (after-call)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.items = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __call__(self, model, **_: object) -> None:
+        self.calls[model.name] = self.calls.get(model.name, 0) + 1
+        self._started = time.perf_counter()
+
+    def after(self, parsed=None, **_: object) -> None:
+        self.seconds += time.perf_counter() - self._started
+        self.items += (parsed or {}).get("Count", 0)
+
+    def take(self) -> dict[str, int]:
+        taken, self.calls = dict(self.calls), {}
+        return taken
+
+    def take_reads(self) -> tuple[int, float]:
+        taken = (self.items, self.seconds)
+        self.items, self.seconds = 0, 0.0
+        return taken
+
+
+class Stopwatch:
+    """Time inside the pure slot algorithm (search + order), by wrapping the module's functions."""
+
+    def __init__(self) -> None:
+        from functions.scheduling import slots
+
+        self.seconds = 0.0
+        for name in ("search", "order"):
+            original = getattr(slots, name)
+
+            def timed(*args, __original=original, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return __original(*args, **kwargs)
+                finally:
+                    self.seconds += time.perf_counter() - started
+
+            setattr(slots, name, timed)
+
+    def take(self) -> float:
+        taken, self.seconds = self.seconds, 0.0
+        return taken
+
+
+def seed(count: int, practitioners: list[str], type_id: str, zone) -> None:
+    """`count` 30-minute bookings on weekdays 09:00-17:00, spread at random, none overlapping."""
+    from functions.core import clock
+    from functions.core.table import Table
+    from functions.scheduling.models import Appointment
+    from functions.scheduling.repo import calendar_pk
+    from functions.scheduling.slots import local_instant
+
+    rng = random.Random(count)  # noqa: S311 - a benchmark's layout, not a secret
+    weekdays = [FIRST_DAY + timedelta(days=d) for d in range(DAYS) if (FIRST_DAY + timedelta(days=d)).weekday() < 5]
+    free = [(p, day, minute) for p in practitioners for day in weekdays for minute in range(9 * 60, 17 * 60, 30)]
+    table = Table()
+    for n, (practitioner, day, minute) in enumerate(rng.sample(free, count)):
+        start = local_instant(day, minute, zone)
+        at = clock.iso(datetime(2026, 3, 1, tzinfo=UTC))
+        appointment = Appointment(
+            id=f"A{n:025d}", patient_id=f"p{n}", practitioner_id=practitioner, type_id=type_id, mode="virtual",
+            visit="follow_up", start=clock.iso(start), end=clock.iso(start + timedelta(minutes=30)),
+            hold_end=clock.iso(start + timedelta(minutes=30)), status="booked", booked_at=at, booked_by="bench",
+            version=1, updated_at=at)
+        table.put({"pk": calendar_pk(PRACTICE, practitioner), "sk": f"{appointment.start}#{appointment.id}",
+                   "kind": "CALENDAR_ENTRY", **appointment.model_dump(mode="json", exclude_none=True)})
+
+
+def measure(count: int) -> dict:
+    from moto import mock_aws
+
+    from functions.core import clock, secrets, settings, table
+    from functions.scheduling import api as scheduling_api
+    from functions.scheduling.handler import handler
+    from infra.catalog import CATALOG
+    from localcloud import moto_patches
+    from localcloud.provision import provision
+    from tests.support import LambdaContext, api_event, claims
+
+    moto_patches.install()
+    previous = clock.use(clock.FixedClock(datetime(2026, 3, 1, 12, tzinfo=UTC)))
+    try:
+        with mock_aws():
+            os.environ.update(provision(CATALOG).environment("scheduling"))
+            settings.settings.cache_clear()
+            table.client.cache_clear()
+            secrets.page_token_key.cache_clear()
+            scheduling_api.service.cache_clear()
+            who = claims("front_desk", PRACTICE)
+            boss = claims("coordinator", PRACTICE)
+
+            def call(method: str, path: str, body=None, query=None, user=who) -> dict:
+                response = handler(api_event(method, path, body=body, claims=user, query=query), LambdaContext())
+                assert response["statusCode"] < 300, response
+                return json.loads(response["body"]) if response["body"] else {}
+
+            call("PUT", "/availability/policy", {"version": 0, "time_zone": "America/New_York"}, user=boss)
+            weekly = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+            practitioners = [call("POST", "/practitioners", {"name": f"Dr {n}", "weekly": weekly}, user=boss)["id"]
+                             for n in range(PRACTITIONERS)]
+            type_id = call("POST", "/appointment-types", {"name": "Video", "duration_minutes": 30, "mode": "virtual",
+                                                          "practitioner_ids": practitioners}, user=boss)["id"]
+            from zoneinfo import ZoneInfo
+
+            seed(count, practitioners, type_id, ZoneInfo("America/New_York"))
+            counter = RequestCounter()
+            stopwatch = Stopwatch()
+            table.client().meta.events.register("before-call.dynamodb", counter)
+            table.client().meta.events.register("after-call.dynamodb", counter.after)
+            last = (FIRST_DAY + timedelta(days=DAYS - 1)).isoformat()
+            results = {}
+            for order in ("best", "earliest"):
+                query = {"type_id": type_id, "from": FIRST_DAY.isoformat(), "to": last, "order": order,
+                         "limit": "50"}
+                call("GET", "/slots", query=query)  # warm the container (the secret, imports)
+                counter.take()
+                counter.take_reads()
+                stopwatch.take()
+                times = []
+                for _ in range(RUNS):
+                    started = time.perf_counter()
+                    found = call("GET", "/slots", query=query)
+                    times.append((time.perf_counter() - started) * 1000)
+                calls = counter.take()
+                items, in_dynamodb = counter.take_reads()
+                results[f"all practitioners, {order} first"] = {
+                    "requests": sum(calls.values()) // RUNS,
+                    "by_operation": {k: v // RUNS for k, v in calls.items()},
+                    "items_read": items // RUNS,
+                    "wall_ms_median": round(statistics.median(times), 1),
+                    "wall_ms_min": round(min(times), 1),
+                    "in_dynamodb_ms": round(in_dynamodb * 1000 / RUNS, 1),
+                    "algorithm_ms": round(stopwatch.take() * 1000 / RUNS, 1),
+                    "slots_returned": len(found["slots"]),
+                }
+            counter.take()
+            start = next(s["start"] for s in call("GET", "/slots", query={
+                "type_id": type_id, "from": FIRST_DAY.isoformat(), "to": last, "practitioner_id": practitioners[0],
+                "order": "earliest", "limit": "1"})["slots"])
+            counter.take()
+            started = time.perf_counter()
+            call("POST", "/appointments", {"type_id": type_id, "practitioner_id": practitioners[0], "start": start,
+                                           "patient_id": "bench-patient"})
+            elapsed = (time.perf_counter() - started) * 1000
+            calls = counter.take()
+            results["book one appointment (warm)"] = {"requests": sum(calls.values()), "by_operation": calls,
+                                                      "wall_ms": round(elapsed, 1)}
+            table.client().meta.events.unregister("before-call.dynamodb", counter)
+            table.client().meta.events.unregister("after-call.dynamodb", counter.after)
+            return results
+    finally:
+        clock.use(previous)
+
+
+def main() -> None:
+    summary = {"practitioners": PRACTITIONERS, "days": DAYS, "runs_per_search": RUNS,
+               "note": ("moto in-process: request counts are what DynamoDB would serve; in_dynamodb_ms is moto's "
+                        "(its Query walks the whole table), not AWS's; algorithm_ms is the pure slot search"),
+               "booked": {}}
+    for count in SIZES:
+        summary["booked"][str(count)] = measure(count)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "slot_search.json").write_text(json.dumps(summary, indent=2) + "\n")
+    for count, rows in summary["booked"].items():
+        for name, row in rows.items():
+            wall = row.get("wall_ms_median", row.get("wall_ms"))
+            detail = (f"items {row['items_read']:>5}  in moto {row['in_dynamodb_ms']:>7} ms  "
+                      f"algorithm {row['algorithm_ms']:>6} ms") if "items_read" in row else ""
+            print(f"{count:>5} booked  {name:30} {row['requests']:>3} requests  {wall:>8} ms  {detail}")
+
+
+if __name__ == "__main__":
+    main()

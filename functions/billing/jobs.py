@@ -1,0 +1,47 @@
+"""Scheduled billing jobs. The schedule's input names the job; each returns a small summary.
+
+follow_up_claims: claims with no answer from the payer after the practice's follow-up days get a claim
+status inquiry, recorded on the claim and announced (billing.claim.no_answer) for a person to chase.
+It reads the sparse "awaiting an answer" index, so its cost follows the claims due, not the table."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from functions.billing import wiring
+from functions.billing.service import BillingService
+from functions.compliance.audit_verification import practice_ids
+from functions.core.errors import Conflict
+from functions.core.observability import logger, metrics
+from functions.core.table import Table
+
+
+def follow_up_claims(table: Table, service: BillingService | None = None) -> dict[str, Any]:
+    service = service or wiring.service()
+    today = service.now().date()
+    totals = {"practices": 0, "followed_up": 0, "skipped": 0}
+    for practice_id in practice_ids(table):
+        totals["practices"] += 1
+        settings = service.repo.settings(practice_id)
+        days = settings.follow_up_days if settings else 30
+        for claim in service.repo.awaiting_answer(practice_id, today):
+            try:
+                service.follow_up(practice_id, claim, days)
+                totals["followed_up"] += 1
+            except Conflict:  # the workflow moved it meanwhile: an answer came, nothing to chase
+                totals["skipped"] += 1
+    metrics.add_metric(name="ClaimsFollowedUp", unit=MetricUnit.Count, value=totals["followed_up"])
+    logger.info("claims followed up", extra=totals)
+    return totals
+
+
+JOBS = {"follow_up_claims": follow_up_claims}
+
+
+@logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    job = JOBS.get(event.get("job", ""))
+    if job is None:
+        raise ValueError(f"unknown job {event.get('job')!r}; known: {sorted(JOBS)}")
+    return job(Table(), **{k: v for k, v in event.items() if k != "job"})

@@ -1,0 +1,454 @@
+"""The scheduling area's shapes: practice scheduling policy, practitioners, rooms, appointment types, weekly
+availability and its exceptions, slots, appointments and their status flow, the day report, the waitlist.
+Request bodies are strict (unknown fields refused); stored shapes tolerate attributes added later."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from functions.records.models import Name, TimeZone, UserId
+from functions.scheduling.slots import GRANULE_MINUTES, MINUTES_PER_DAY
+
+# --- value types -----------------------------------------------------------------------------------
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
+_HHMM = re.compile(r"^(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00))$")
+# The longest hold (appointment + buffer): keeps a booking's time items, and a reschedule's, inside one
+# 100-item transaction, and bounds how far before a range an overlapping booking can start.
+MAX_HOLD_MINUTES = 240
+
+
+def minutes_of(text: str) -> int:
+    match = _HHMM.match(text)
+    if not match:
+        raise ValueError("must be a time of day as HH:MM (24:00 for midnight at the end of a day)")
+    hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return int(hours) * 60 + int(minutes)
+
+
+def _clock_time(text: str) -> str:
+    if minutes_of(text) % GRANULE_MINUTES:
+        raise ValueError(f"must be on the {GRANULE_MINUTES}-minute grid, e.g. 09:00, 09:15")
+    return text
+
+
+def _on_grid(minutes: int) -> int:
+    if minutes % GRANULE_MINUTES:
+        raise ValueError(f"must be a multiple of {GRANULE_MINUTES} minutes")
+    return minutes
+
+
+ClockTime = Annotated[str, StringConstraints(max_length=5), AfterValidator(_clock_time)]
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
+Mode = Literal["in_person", "virtual"]
+Visit = Literal["new", "follow_up"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=4096)
+
+
+class Stored(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- practice policy -------------------------------------------------------------------------------
+
+class PolicyFields(Strict):
+    time_zone: TimeZone = "UTC"
+    practice_name: Name = "your practice"
+    late_cancel_hours: int = Field(default=24, ge=0, le=168, description="a cancel later than this is late")
+    late_cancel_fee_cents: int = Field(default=0, ge=0, le=100_000)
+    reminder_lead_hours: int = Field(default=24, ge=1, le=168)
+    offer_expiry_minutes: int = Field(default=120, ge=5, le=2880, description="how long a waitlist offer holds")
+    min_notice_minutes: int = Field(default=0, ge=0, le=10_080, description="no booking closer than this")
+
+
+class PolicyIn(PolicyFields):
+    version: int = Field(default=0, ge=0, description="the version you read; 0 for the first policy")
+
+
+class Policy(Stored, PolicyFields):
+    model_config = ConfigDict(extra="ignore")
+
+    version: int = 0
+    updated_at: str | None = None
+
+
+# --- practitioners, rooms, availability ------------------------------------------------------------
+
+class WeeklyWindowIn(Strict):
+    weekday: Weekday
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def _order(self) -> "WeeklyWindowIn":
+        if minutes_of(self.end) <= minutes_of(self.start):
+            raise ValueError("end must be after start")
+        return self
+
+
+def _no_overlap(windows: list[WeeklyWindowIn]) -> list[WeeklyWindowIn]:
+    ordered = sorted(windows, key=lambda w: (w.weekday, minutes_of(w.start)))
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.weekday == after.weekday and minutes_of(after.start) < minutes_of(before.end):
+            raise ValueError("two windows on the same day overlap")
+    return ordered
+
+
+Weekly = Annotated[list[WeeklyWindowIn], Field(max_length=50), AfterValidator(_no_overlap)]
+
+
+class PractitionerIn(Strict):
+    name: Name
+    user_id: UserId | None = Field(default=None, description="the practitioner's sign-in user, if any")
+    active: bool = True
+    weekly: Weekly = Field(default_factory=list)
+
+
+class PractitionerPatch(Strict):
+    version: Version
+    name: Name | None = None
+    user_id: UserId | None = None
+    active: bool | None = None
+
+
+class Practitioner(Stored):
+    id: str
+    name: str
+    user_id: str | None = None
+    active: bool = True
+    weekly: list[WeeklyWindowIn] = Field(default_factory=list)
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class PractitionerList(BaseModel):
+    practitioners: list[Practitioner]
+
+
+class WeeklyIn(Strict):
+    version: Version
+    weekly: Weekly
+
+
+class RoomIn(Strict):
+    name: Name
+    active: bool = True
+
+
+class Room(Stored):
+    id: str
+    name: str
+    active: bool = True
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class RoomList(BaseModel):
+    rooms: list[Room]
+
+
+ExceptionKind = Literal["holiday", "block", "extra_hours"]
+
+
+class ExceptionIn(Strict):
+    """A holiday or block closes time (whole day without times); extra hours open time on one date.
+    Without a practitioner it applies to the whole practice (holidays)."""
+
+    practitioner_id: Id | None = None
+    date: date
+    kind: ExceptionKind
+    start: ClockTime | None = None
+    end: ClockTime | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "ExceptionIn":
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end, or neither for the whole day")
+        if self.start is not None and minutes_of(self.end) <= minutes_of(self.start):
+            raise ValueError("end must be after start")
+        if self.kind == "extra_hours" and (self.start is None or self.practitioner_id is None):
+            raise ValueError("extra hours name a practitioner and the times")
+        return self
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        if self.start is None:
+            return 0, MINUTES_PER_DAY
+        return minutes_of(self.start), minutes_of(self.end)
+
+
+class AvailabilityException(Stored, ExceptionIn):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    created_at: str
+
+
+class ExceptionList(BaseModel):
+    exceptions: list[AvailabilityException]
+
+
+class Availability(BaseModel):
+    practitioner_id: str
+    time_zone: str
+    version: int
+    weekly: list[WeeklyWindowIn]
+    exceptions: list[AvailabilityException]
+
+
+# --- appointment types -----------------------------------------------------------------------------
+
+def _unique(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("each value may appear once")
+    return values
+
+
+Ids = Annotated[list[Id], Field(max_length=100), AfterValidator(_unique)]
+
+
+class AppointmentTypeFields(Strict):
+    name: Name
+    duration_minutes: Annotated[int, Field(ge=GRANULE_MINUTES, le=MAX_HOLD_MINUTES), AfterValidator(_on_grid)]
+    buffer_minutes: Annotated[int, Field(ge=0, le=120), AfterValidator(_on_grid)] = 0
+    visit: Visit = "follow_up"
+    mode: Mode = "in_person"
+    practitioner_ids: Ids = Field(min_length=1)
+    room_ids: Ids = Field(default_factory=list, description="in person: the rooms it may use")
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.duration_minutes + self.buffer_minutes > MAX_HOLD_MINUTES:
+            raise ValueError(f"duration and buffer together are at most {MAX_HOLD_MINUTES} minutes")
+        if self.mode == "in_person" and not self.room_ids:
+            raise ValueError("an in-person type lists the rooms it may use")
+        if self.mode == "virtual" and self.room_ids:
+            raise ValueError("a virtual type uses no room")
+        return self
+
+
+class AppointmentTypeIn(AppointmentTypeFields):
+    pass
+
+
+class AppointmentTypePatch(Strict):
+    """Send the whole type with the version you read (a type is small; partial rules get confusing)."""
+
+    version: Version
+    type: AppointmentTypeFields
+
+
+class AppointmentType(Stored, AppointmentTypeFields):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class AppointmentTypeList(BaseModel):
+    appointment_types: list[AppointmentType]
+
+
+# --- slots -----------------------------------------------------------------------------------------
+
+SlotOrder = Literal["best", "earliest"]
+
+
+class SlotOut(BaseModel):
+    practitioner_id: str
+    start: str = Field(description="UTC")
+    end: str
+    local_start: str = Field(description="in the practice's time zone, with its offset")
+    room_id: str | None = None
+
+
+class SlotList(BaseModel):
+    type_id: str
+    time_zone: str
+    order: SlotOrder
+    slots: list[SlotOut]
+
+
+# --- appointments ----------------------------------------------------------------------------------
+
+Status = Literal["booked", "confirmed", "arrived", "in_room", "completed", "cancelled", "no_show"]
+FINAL_STATUSES = frozenset({"completed", "cancelled", "no_show"})
+# the moves a practice makes, from -> to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "booked": frozenset({"confirmed", "arrived", "cancelled", "no_show"}),
+    "confirmed": frozenset({"arrived", "cancelled", "no_show"}),
+    "arrived": frozenset({"in_room", "cancelled"}),  # cancelled here: left before being seen
+    "in_room": frozenset({"completed"}),
+    "completed": frozenset(),
+    "cancelled": frozenset(),
+    "no_show": frozenset(),
+}
+CancelReason = Literal["patient_request", "practice", "illness", "weather", "other"]
+
+
+class AppointmentIn(Strict):
+    type_id: Id
+    practitioner_id: Id
+    start: AwareDatetime
+    patient_id: Id | None = Field(default=None, description="staff: whose appointment; a patient books their own")
+
+
+class RescheduleIn(Strict):
+    version: Version
+    start: AwareDatetime
+    practitioner_id: Id | None = Field(default=None, description="a different practitioner; default the same")
+
+
+class CancelIn(Strict):
+    version: Version
+    reason: CancelReason = "patient_request"
+    waive_fee: bool = Field(default=False, description="staff: do not charge a late cancel")
+
+
+class StatusIn(Strict):
+    version: Version
+
+
+class Appointment(Stored):
+    id: str
+    patient_id: str
+    practitioner_id: str
+    type_id: str
+    room_id: str | None = None
+    mode: Mode
+    visit: Visit
+    start: str
+    end: str
+    hold_end: str
+    status: Status
+    booked_at: str
+    booked_by: str
+    confirmed_at: str | None = None
+    arrived_at: str | None = None
+    in_room_at: str | None = None
+    completed_at: str | None = None
+    cancelled_at: str | None = None
+    no_show_at: str | None = None
+    cancel_reason: CancelReason | None = None
+    late_cancel: bool = False
+    late_cancel_fee_cents: int = 0
+    reminder_due_at: str | None = None
+    reminder_sent_at: str | None = None
+    rescheduled_at: str | None = None
+    version: int
+    updated_at: str
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.fromisoformat(self.start)
+
+    @property
+    def hold_end_at(self) -> datetime:
+        return datetime.fromisoformat(self.hold_end)
+
+    @property
+    def holds_time(self) -> bool:
+        return self.status not in ("cancelled",)
+
+
+class AppointmentList(BaseModel):
+    appointments: list[Appointment]
+
+
+class NoShowHistory(BaseModel):
+    patient_id: str
+    appointments: int = Field(description="appointments on record (up to the last 500)")
+    no_shows: int
+    late_cancels: int
+    no_show_appointments: list[Appointment]
+
+
+class PractitionerDay(BaseModel):
+    practitioner_id: str
+    open_minutes: int = Field(description="availability that day, after exceptions")
+    booked_minutes: int = Field(description="appointments not cancelled, buffers included")
+    idle_minutes: int = Field(description="open but not booked")
+    gap_minutes: int = Field(description="idle between the first and the last appointment")
+    appointments: int
+    completed: int
+    no_shows: int
+    waits: int = Field(description="appointments with both arrival and in-room times")
+    mean_wait_minutes: float | None = None
+    max_wait_minutes: float | None = None
+
+
+class DayReport(BaseModel):
+    date: date
+    time_zone: str
+    practitioners: list[PractitionerDay]
+
+
+# --- waitlist --------------------------------------------------------------------------------------
+
+WaitlistStatus = Literal["waiting", "offered", "booked", "withdrawn"]
+
+
+class WaitlistIn(Strict):
+    type_id: Id
+    practitioner_id: Id | None = Field(default=None, description="only this practitioner; default any")
+    earliest: date
+    latest: date
+    patient_id: Id | None = Field(default=None, description="staff: whose entry; a patient adds their own")
+
+    @model_validator(mode="after")
+    def _window(self) -> "WaitlistIn":
+        if self.latest < self.earliest:
+            raise ValueError("latest is before earliest")
+        if (self.latest - self.earliest).days > 92:
+            raise ValueError("a waitlist window is at most 92 days")
+        return self
+
+
+class Offer(BaseModel):
+    practitioner_id: str
+    start: str
+    end: str
+    room_id: str | None = None
+    offered_at: str
+    expires_at: str
+
+
+class WaitlistEntry(Stored):
+    id: str
+    patient_id: str
+    type_id: str
+    practitioner_id: str | None = None
+    earliest: date
+    latest: date
+    status: WaitlistStatus
+    offer: Offer | None = None
+    offered_slots: list[str] = Field(default_factory=list, description="slots offered before, not offered again")
+    appointment_id: str | None = None
+    created_at: str
+    version: int
+    updated_at: str
+
+
+class WaitlistList(BaseModel):
+    entries: list[WaitlistEntry]
+
+
+class AcceptIn(Strict):
+    version: Version
+
+
+class IdempotencyClaim(BaseModel):
+    key: str
+    fingerprint: str
+    response: dict
