@@ -12,6 +12,7 @@ from functions.billing import wiring
 from functions.billing.service import BillingService
 from functions.compliance.audit_verification import practice_ids
 from functions.core.errors import Conflict
+from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
 from functions.core.table import Table
 
@@ -37,11 +38,4 @@ def follow_up_claims(table: Table, service: BillingService | None = None) -> dic
 
 JOBS = {"follow_up_claims": follow_up_claims}
 
-
-@logger.inject_lambda_context(log_event=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    job = JOBS.get(event.get("job", ""))
-    if job is None:
-        raise ValueError(f"unknown job {event.get('job')!r}; known: {sorted(JOBS)}")
-    return job(Table(), **{k: v for k, v in event.items() if k != "job"})
+handler = job_handler(JOBS)

@@ -6,6 +6,7 @@ no other module touches DynamoDB's wire format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -53,6 +54,24 @@ def serialize(item: Item) -> dict[str, Any]:
 
 def deserialize(raw: dict[str, Any]) -> Item:
     return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in raw.items()}
+
+
+def set_and_remove(attributes: Item, remove: Sequence[str] = ()) -> tuple[str, dict[str, str], Item]:
+    """An UpdateExpression that SETs each attribute given and REMOVEs the ones named, leaving the rest of
+    the item alone: (expression, names, values), every name aliased so no reserved word can clash."""
+    names: dict[str, str] = {}
+    values: Item = {}
+    sets = []
+    for n, (name, value) in enumerate(attributes.items()):
+        names[f"#s{n}"] = name
+        values[f":s{n}"] = value
+        sets.append(f"#s{n} = :s{n}")
+    removes = []
+    for n, name in enumerate(remove):
+        names[f"#r{n}"] = name
+        removes.append(f"#r{n}")
+    clauses = [f"SET {', '.join(sets)}" if sets else "", f"REMOVE {', '.join(removes)}" if removes else ""]
+    return " ".join(c for c in clauses if c), names, values
 
 
 # --- transaction operations -------------------------------------------------------------------

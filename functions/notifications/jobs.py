@@ -5,6 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.compliance.audit_verification import practice_ids
+from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
 from functions.core.table import Table
 from functions.notifications import wiring
@@ -29,11 +30,4 @@ def send_deferred_notifications(table: Table, service: NotificationService | Non
 
 JOBS = {"send_deferred_notifications": send_deferred_notifications}
 
-
-@logger.inject_lambda_context(log_event=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    job = JOBS.get(event.get("job", ""))
-    if job is None:
-        raise ValueError(f"unknown job {event.get('job')!r}; known: {sorted(JOBS)}")
-    return job(Table(), **{k: v for k, v in event.items() if k != "job"})
+handler = job_handler(JOBS)

@@ -25,7 +25,7 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Item, Operation, Put, Table, Update
+from functions.core.table import Item, Operation, Put, Table, Update, set_and_remove
 from functions.records.models import Consent, Coverage, IdempotencyClaim, Patient, PatientRecord, name_key
 
 PATIENT = "PATIENT"
@@ -58,23 +58,6 @@ def _profile(patient: Patient) -> Item:
     """The profile's attributes (not keys): what the model says, in JSON types."""
     dumped = patient.model_dump(mode="json", include=set(Patient.model_fields))  # a PatientRecord's lists stay out
     return {k: v for k, v in dumped.items() if v is not None}
-
-
-def _set_all(attributes: Item, remove: Sequence[str] = ()) -> tuple[str, dict[str, str], Item]:
-    """SET every attribute given, REMOVE the ones named: an Update that leaves the rest alone."""
-    names: dict[str, str] = {}
-    values: Item = {}
-    sets = []
-    for n, (name, value) in enumerate(attributes.items()):
-        names[f"#s{n}"] = name
-        values[f":s{n}"] = value
-        sets.append(f"#s{n} = :s{n}")
-    removes = []
-    for n, name in enumerate(remove):
-        names[f"#r{n}"] = name
-        removes.append(f"#r{n}")
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    return expression, names, values
 
 
 class RecordsRepo:
@@ -186,7 +169,7 @@ class RecordsRepo:
         cleared = [name for name, spec in Patient.model_fields.items()
                    if not spec.exclude and getattr(patient, name) is None]
         cleared += [name for name in INDEX_ATTRIBUTES if name not in keys]
-        expression, names, values = _set_all(attributes, remove=cleared)
+        expression, names, values = set_and_remove(attributes, remove=cleared)
         names |= {"#version": "version", "#deleted": "deleted_at"}
         values[":expected"] = expected_version
         condition = "attribute_exists(pk) AND attribute_not_exists(#deleted) AND #version = :expected"

@@ -7,7 +7,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.compliance.audit_verification import practice_ids
 from functions.core.audit_store import AuditStore
-from functions.core.observability import logger, metrics
+from functions.core.jobs import job_handler
+from functions.core.observability import metrics
 from functions.core.secrets import page_token_key
 from functions.core.table import Table
 from functions.scheduling.links import ReplyLinks
@@ -40,11 +41,4 @@ def expire_waitlist_offers(table: Table) -> dict[str, Any]:
 
 JOBS = {"send_appointment_reminders": send_appointment_reminders, "expire_waitlist_offers": expire_waitlist_offers}
 
-
-@logger.inject_lambda_context(log_event=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    job = JOBS.get(event.get("job", ""))
-    if job is None:
-        raise ValueError(f"unknown job {event.get('job')!r}; known: {sorted(JOBS)}")
-    return job(Table())
+handler = job_handler(JOBS)

@@ -33,7 +33,7 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, NotFound
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Delete, Item, Operation, Put, Table, Update
+from functions.core.table import Delete, Item, Operation, Put, Table, Update, set_and_remove
 from functions.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -82,22 +82,6 @@ def _iso(moment: datetime) -> str:
 
 def _attributes(model: Any) -> Item:
     return {k: v for k, v in model.model_dump(mode="json").items() if v is not None}
-
-
-def _set_remove(attributes: Item, remove: Sequence[str] = ()) -> tuple[str, dict[str, str], Item]:
-    names: dict[str, str] = {}
-    values: Item = {}
-    sets = []
-    for n, (name, value) in enumerate(attributes.items()):
-        names[f"#s{n}"] = name
-        values[f":s{n}"] = value
-        sets.append(f"#s{n} = :s{n}")
-    removes = []
-    for n, name in enumerate(remove):
-        names[f"#r{n}"] = name
-        removes.append(f"#r{n}")
-    expression = ("SET " + ", ".join(sets) if sets else "") + (" REMOVE " + ", ".join(removes) if removes else "")
-    return expression.strip(), names, values
 
 
 class SchedulingRepo:
@@ -238,7 +222,7 @@ class SchedulingRepo:
             writes += [Delete(key) for key in self._calendar_keys(practice_id, before)]
         else:
             old, new = _attributes(before), _attributes(after)
-            expression, names, values = _set_remove({k: v for k, v in new.items() if old.get(k) != v},
+            expression, names, values = set_and_remove({k: v for k, v in new.items() if old.get(k) != v},
                                                     [k for k in old if k not in new])
             writes += [Update(key, expression, names, values, "attribute_exists(pk)")
                        for key in self._calendar_keys(practice_id, before)]
@@ -375,7 +359,7 @@ class SchedulingRepo:
             removed += [] if index else ["gsi1pk", "gsi1sk"]
         elif reminder == "remove":
             removed += ["gsi1pk", "gsi1sk"]
-        expression, names, values = _set_remove(changed, removed)
+        expression, names, values = set_and_remove(changed, removed)
         names["#version"] = "version"
         values[":expected"] = before.version
         return Update(key={"pk": appointment_pk(practice_id, before.id), "sk": "APPOINTMENT"},
