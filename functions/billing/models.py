@@ -480,9 +480,3 @@ class AgingReport(BaseModel):
     by_payer: list[AgingRow]
     by_patient: list[AgingRow]
     total_cents: int
-
-
-class IdempotencyClaim(BaseModel):
-    key: str
-    fingerprint: str
-    response: dict

@@ -34,7 +34,6 @@ from functions.billing.models import (
     Claim,
     ClaimSettings,
     FeeSchedule,
-    IdempotencyClaim,
     Invoice,
     Payer,
     Payment,
@@ -44,6 +43,7 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict
 from functions.core.events import DomainEvent
+from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Delete, Item, Operation, Put, Table
 
@@ -257,7 +257,7 @@ class BillingRepo:
                               values={":v": expected},
                               on_conflict=Conflict("the claim changed meanwhile", code="claim_changed")))
         if claim:
-            writes.insert(0, idempotency.claim(practice_id, claim.key, claim.fingerprint, claim.response))
+            writes.insert(0, idempotency.claim_put(practice_id, claim))
         self.audit.commit(audit, writes=writes, events=events)
 
     def payment(self, practice_id: str, payment_id: str) -> Payment | None:
@@ -284,16 +284,12 @@ class BillingRepo:
                           on_conflict=Conflict("the invoice changed meanwhile; read it again", code="invoice_changed"))
         writes: list[Operation] = [put_invoice, self.payment_op(practice_id, payment)]
         if claim:
-            writes.insert(0, idempotency.claim(practice_id, claim.key, claim.fingerprint, claim.response))
+            writes.insert(0, idempotency.claim_put(practice_id, claim))
         self.audit.commit(audit, writes=writes, events=events)
 
     def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
-        try:
-            return idempotency.replay(self.table, practice_id, claim.key, claim.fingerprint)
-        except Conflict as error:
-            if error.code == "idempotency_in_flux":
-                return None
-            raise
+        """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
+        return idempotency.stored_response(self.table, practice_id, claim)
 
     # --- shared ---------------------------------------------------------------------------------------
     def _all(self, pk: str, prefix: str | None = None, index: str | None = None) -> Iterator[Item]:

@@ -27,7 +27,6 @@ from functions.billing.models import (
     ClaimSettingsIn,
     FeeSchedule,
     FeeScheduleIn,
-    IdempotencyClaim,
     Invoice,
     InvoiceIn,
     InvoiceList,
@@ -49,7 +48,7 @@ from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
-from functions.core.idempotency import AlreadyDone, fingerprint
+from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger, metrics

@@ -7,8 +7,10 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel
+
 from functions.core import clock
-from functions.core.errors import Conflict, DomainError, Invalid
+from functions.core.errors import DomainError, Invalid
 from functions.core.keys import collection_pk
 from functions.core.table import Put, Table
 
@@ -41,15 +43,23 @@ def _pk(practice_id: str, key: str) -> str:
     return collection_pk(practice_id, "IDEMPOTENCY", hashlib.sha256(key.encode()).hexdigest()[:40])
 
 
-def claim(practice_id: str, key: str, request_fingerprint: str, response: dict[str, Any]) -> Put:
-    """The operation to add to the transaction that does the work."""
+class IdempotencyClaim(BaseModel):
+    """A create that honours Idempotency-Key: the key, what the request was, and what to answer a retry."""
+
+    key: str
+    fingerprint: str
+    response: dict
+
+
+def claim_put(practice_id: str, claim: IdempotencyClaim) -> Put:
+    """The operation to add to the transaction that does the work: the key's record, with the answer."""
     return Put(
         item={
-            "pk": _pk(practice_id, key),
+            "pk": _pk(practice_id, claim.key),
             "sk": "IDEMPOTENCY",
             "kind": "IDEMPOTENCY",
-            "fingerprint": request_fingerprint,
-            "response": response,
+            "fingerprint": claim.fingerprint,
+            "response": claim.response,
             "ttl": int((clock.now() + RETENTION).timestamp()),
         },
         condition="attribute_not_exists(pk)",
@@ -57,10 +67,12 @@ def claim(practice_id: str, key: str, request_fingerprint: str, response: dict[s
     )
 
 
-def replay(table: Table, practice_id: str, key: str, request_fingerprint: str) -> dict[str, Any]:
-    stored = table.get(_pk(practice_id, key), "IDEMPOTENCY", consistent=True)
-    if stored is None:  # expired between the conflict and this read: treat as a conflict, not a redo
-        raise Conflict("this Idempotency-Key was just used; retry", code="idempotency_in_flux")
-    if stored["fingerprint"] != request_fingerprint:
+def stored_response(table: Table, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
+    """Access pattern: GetItem (consistent) of the key's record. The first request's answer; None when no
+    request holds the key (never used, or expired); Invalid when it was used for a different request."""
+    stored = table.get(_pk(practice_id, claim.key), "IDEMPOTENCY", consistent=True)
+    if stored is None:
+        return None
+    if stored["fingerprint"] != claim.fingerprint:
         raise Invalid(f"this {HEADER} was used for a different request", code="idempotency_key_reused")
     return stored["response"]

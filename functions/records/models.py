@@ -412,11 +412,3 @@ class CoverageList(BaseModel):
 
 class ConsentList(BaseModel):
     consents: list[Consent]
-
-
-class IdempotencyClaim(BaseModel):
-    """A create that honours Idempotency-Key: the key, what the request was, and what to answer a retry."""
-
-    key: str
-    fingerprint: str
-    response: dict

@@ -24,9 +24,10 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.events import DomainEvent
+from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Item, Operation, Put, Table, Update, set_and_remove
-from functions.records.models import Consent, Coverage, IdempotencyClaim, Patient, PatientRecord, name_key
+from functions.records.models import Consent, Coverage, Patient, PatientRecord, name_key
 
 PATIENT = "PATIENT"
 PROFILE_SK = "PATIENT"
@@ -136,14 +137,8 @@ class RecordsRepo:
         return {"pk": patient_key, "sk": PROFILE_SK, f"{index}pk": pk, f"{index}sk": sort_key}
 
     def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
-        """GetItem pk=PRACTICE#p#IDEMPOTENCY#<hash of key>: the response stored by the first request with
-        this key, or None when there was none. Invalid when the key was used for a different request."""
-        try:
-            return idempotency.replay(self.table, practice_id, claim.key, claim.fingerprint)
-        except Conflict as error:
-            if error.code == "idempotency_in_flux":  # nothing stored under the key
-                return None
-            raise
+        """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
+        return idempotency.stored_response(self.table, practice_id, claim)
 
     # --- writes (each one transaction with its audit entry and events) -----------------------
 
@@ -157,7 +152,7 @@ class RecordsRepo:
         writes: list[Operation] = [Put(item, "attribute_not_exists(pk)",
                                        on_conflict=Conflict("that patient id exists", code="duplicate_id"))]
         if claim:
-            writes.insert(0, idempotency.claim(practice_id, claim.key, claim.fingerprint, claim.response))
+            writes.insert(0, idempotency.claim_put(practice_id, claim))
         self.audit.commit(audit, writes=writes, events=events)
 
     def update_patient(self, practice_id: str, patient: Patient, expected_version: int, audit: AuditDraft,
@@ -233,5 +228,5 @@ class RecordsRepo:
         )
         writes: list[Operation] = [put, bump]
         if claim:
-            writes.insert(0, idempotency.claim(practice_id, claim.key, claim.fingerprint, claim.response))
+            writes.insert(0, idempotency.claim_put(practice_id, claim))
         self.audit.commit(audit, writes=writes, events=events)

@@ -14,7 +14,7 @@ from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
-from functions.core.idempotency import AlreadyDone, fingerprint
+from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger
@@ -31,7 +31,6 @@ from functions.records.models import (
     CoveragePatch,
     FamilyMember,
     FamilyMemberIn,
-    IdempotencyClaim,
     Patient,
     PatientIn,
     PatientPage,

@@ -446,9 +446,3 @@ class WaitlistList(BaseModel):
 
 class AcceptIn(Strict):
     version: Version
-
-
-class IdempotencyClaim(BaseModel):
-    key: str
-    fingerprint: str
-    response: dict

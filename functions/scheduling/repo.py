@@ -32,13 +32,13 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, NotFound
 from functions.core.events import DomainEvent
+from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Delete, Item, Operation, Put, Table, Update, set_and_remove
 from functions.scheduling.models import (
     Appointment,
     AppointmentType,
     AvailabilityException,
-    IdempotencyClaim,
     Policy,
     Practitioner,
     Room,
@@ -177,13 +177,8 @@ class SchedulingRepo:
         return [Appointment.model_validate(item) for item in page.items]
 
     def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
-        """GetItem the response stored under an Idempotency-Key, or None; Invalid when reused differently."""
-        try:
-            return idempotency.replay(self.table, practice_id, claim.key, claim.fingerprint)
-        except Conflict as error:
-            if error.code == "idempotency_in_flux":
-                return None
-            raise
+        """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
+        return idempotency.stored_response(self.table, practice_id, claim)
 
     def book(self, practice_id: str, appointment: Appointment, audit: AuditDraft, events: Sequence[DomainEvent],
              claim: IdempotencyClaim | None = None, more: Sequence[Operation] = ()) -> None:
@@ -191,7 +186,7 @@ class SchedulingRepo:
         items, the appointment, the audit entry and the events. A taken time is Conflict (409)."""
         writes: list[Operation] = []
         if claim:
-            writes.append(idempotency.claim(practice_id, claim.key, claim.fingerprint, claim.response))
+            writes.append(idempotency.claim_put(practice_id, claim))
         writes += self._take_holds(practice_id, appointment, self._holds(practice_id, appointment))
         writes += self._calendar_puts(practice_id, appointment)
         writes.append(Put(self._appointment_item(practice_id, appointment, reminder=True),

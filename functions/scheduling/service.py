@@ -14,7 +14,7 @@ from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
-from functions.core.idempotency import AlreadyDone, fingerprint
+from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger
@@ -38,7 +38,6 @@ from functions.scheduling.models import (
     DayReport,
     ExceptionIn,
     ExceptionList,
-    IdempotencyClaim,
     NoShowHistory,
     Offer,
     Policy,

@@ -4,8 +4,8 @@ and enforce the same conditions the DynamoDB repo does (versions, related_rev, i
 from datetime import date
 
 from functions.core.errors import Conflict, Invalid, NotFound
-from functions.core.idempotency import AlreadyDone
-from functions.records.models import Consent, Coverage, IdempotencyClaim, Patient, PatientRecord, name_key
+from functions.core.idempotency import AlreadyDone, IdempotencyClaim
+from functions.records.models import Consent, Coverage, Patient, PatientRecord, name_key
 
 
 class FakeAudit:
