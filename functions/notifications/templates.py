@@ -128,6 +128,23 @@ BUILTIN: dict[tuple[str, str], Template] = dict([
         "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
         language="es",
     ),
+    # the same reminder with the signed links that confirm or cancel without signing in (email and in-app;
+    # an SMS keeps to the short text: links in texts are what phishing looks like)
+    _builtin(
+        "appointment.reminder.reply",
+        "Reminder: your appointment at {{ practice_name }}",
+        "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
+        "Confirm: {{ confirm_link }}\nCancel: {{ cancel_link }}",
+        "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
+    ),
+    _builtin(
+        "appointment.reminder.reply",
+        "Recordatorio: su cita en {{ practice_name }}",
+        "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
+        "Confirmar: {{ confirm_link }}\nCancelar: {{ cancel_link }}",
+        "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
+        language="es",
+    ),
     _builtin(
         "care.instructions",
         "Your care instructions",

@@ -73,6 +73,7 @@ MAX_HOLD = timedelta(minutes=MAX_HOLD_MINUTES)
 # a booking this close to its start gets no reminder; one inside the lead time gets it at the next run
 NO_REMINDER_WITHIN = timedelta(hours=1)
 REMINDER_TEMPLATE = "appointment.reminder"
+REMINDER_WITH_LINKS_TEMPLATE = "appointment.reminder.reply"  # the same, with confirm and cancel links
 OFFER_TEMPLATE = "message.general"
 REMINDER_ROUNDS = 50  # pages of 100 per practice per run: a backlog beyond that waits for the next run
 
@@ -687,7 +688,7 @@ class SchedulingService:
         stamp = appointment.start.replace("-", "").replace(":", "").replace(".", "")
         return notification_requested(
             practice_id=practice_id, recipient={"kind": "patient", "patient_id": appointment.patient_id},
-            template=REMINDER_TEMPLATE,
+            template=REMINDER_WITH_LINKS_TEMPLATE if "confirm_link" in data else REMINDER_TEMPLATE,
             source={"area": "scheduling", "entity": "appointment", "entity_id": appointment.id},
             idempotency_key=f"reminder-{appointment.id}-{stamp}", data=data)
 

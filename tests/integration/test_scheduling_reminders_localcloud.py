@@ -64,6 +64,11 @@ def test_the_reminder_schedule_sends_one_reminder_through_notifications(local):
     (email,) = sent_emails()
     assert email["to"] == ["ada@example.org"] and "Elm Street Clinic" in email["subject"]
     assert "Tue 3 Mar 2026, 10:00" in email["body"]
+    # the reply links work without signing in: follow the confirm link as the patient would
+    confirm = email["body"].split("/appointments/reply/", 1)[1].split()[0].split("<")[0].split("\n")[0]
+    status, _ = api("POST", f"/appointments/reply/{confirm}", role=None)
+    assert status == 200
+    assert api.ok("GET", f"/appointments/{appointment['id']}")["status"] == "confirmed"
     assert api.ok("GET", f"/appointments/{appointment['id']}")["reminder_sent_at"] == "2026-03-02T15:15:00.000Z"
 
     assert local.run_job("send-appointment-reminders") == {"practices": 1, "reminders": 0}
