@@ -92,9 +92,15 @@ class MonitoringConstruct(Construct):
                    f"Executions of {name} timed out")
 
     def watch_audit_chains(self) -> None:
-        # published by functions.compliance.jobs as an EMF metric under the function's service name
-        broken = cloudwatch.Metric(
-            namespace=METRICS_NAMESPACE, metric_name="AuditChainsBroken", dimensions_map={"service": "compliance"},
-            period=Duration.days(1), statistic="Maximum",
-        )
-        self.alarm("audit-chain-broken", broken, "An audit chain failed verification: investigate tampering")
+        self.alarm("audit-chain-broken", self._area_metric("compliance", "AuditChainsBroken", "Maximum"),
+                   "An audit chain failed verification: investigate tampering")
+
+    def watch_timely_filing(self) -> None:
+        self.alarm("timely-filing-missed", self._area_metric("billing", "TimelyFilingMissed", "Sum"),
+                   "A claim reached its payer's timely-filing deadline unanswered: it may no longer be paid")
+
+    @staticmethod
+    def _area_metric(area: str, name: str, statistic: str) -> cloudwatch.Metric:
+        """A business metric an area publishes as EMF, under its Powertools service name."""
+        return cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=name, dimensions_map={"service": area},
+                                 period=Duration.days(1), statistic=statistic)

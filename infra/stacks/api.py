@@ -120,8 +120,11 @@ class ApiStack(Stack):
         self.monitoring.watch_table(data.table)
         for name, machine in self.workflows.state_machines.items():
             self.monitoring.watch_state_machine(name, machine)
-        if any(f.area == "compliance" for f in catalog.functions):
+        areas = {f.area for f in catalog.functions}
+        if "compliance" in areas:
             self.monitoring.watch_audit_chains()
+        if "billing" in areas:
+            self.monitoring.watch_timely_filing()
 
         CfnOutput(self, "ApiUrl", value=self.api.api.url)
         CfnOutput(self, "UserPoolId", value=self.api.users.user_pool.user_pool_id)

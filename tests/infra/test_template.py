@@ -384,7 +384,8 @@ def test_alarms_cover_functions_queues_api_and_table_and_notify_an_encrypted_top
     names = {a["Properties"]["AlarmName"].removeprefix(f"practiceflow-{STAGE}-") for a in alarms}
     for spec in CATALOG.functions:
         assert {f"{spec.name}-errors", f"{spec.name}-throttles"} <= names
-    assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken"} <= names
+    assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
+            "timely-filing-missed"} <= names
     assert {f"{f.name}-stream-parked" for f in CATALOG.functions if f.stream_kinds} <= names
     topics = synthesized.resources("Api", "AWS::SNS::Topic")
     (topic_id, topic), = ((i, t) for i, t in topics.items() if t["Properties"]["TopicName"].endswith("-alarms"))
