@@ -107,6 +107,7 @@ def measure(count: int) -> dict:
     from moto import mock_aws
 
     from functions.core import clock, secrets, settings, table
+    from functions.core.keys import entity_pk
     from functions.scheduling import api as scheduling_api
     from functions.scheduling.handler import handler
     from infra.catalog import CATALOG
@@ -174,6 +175,9 @@ def measure(count: int) -> dict:
             start = next(s["start"] for s in call("GET", "/slots", query={
                 "type_id": type_id, "from": FIRST_DAY.isoformat(), "to": last, "practitioner_id": practitioners[0],
                 "order": "earliest", "limit": "1"})["slots"])
+            # the patient must be on file in records: booking checks it inside its transaction
+            table.Table().put({"pk": entity_pk(PRACTICE, "PATIENT", "bench-patient"), "sk": "PATIENT",
+                               "kind": "PATIENT", "id": "bench-patient"})
             counter.take()
             started = time.perf_counter()
             call("POST", "/appointments", {"type_id": type_id, "practitioner_id": practitioners[0], "start": start,

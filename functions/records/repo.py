@@ -26,7 +26,7 @@ from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Item, Operation, Put, Table, Update, set_and_remove
+from functions.core.table import Check, Item, Operation, Put, Table, Update, set_and_remove
 from functions.records.models import Consent, Coverage, Patient, PatientRecord, name_key
 
 PATIENT = "PATIENT"
@@ -59,6 +59,17 @@ def _profile(patient: Patient) -> Item:
     """The profile's attributes (not keys): what the model says, in JSON types."""
     dumped = patient.model_dump(mode="json", include=set(Patient.model_fields))  # a PatientRecord's lists stay out
     return {k: v for k, v in dumped.items() if v is not None}
+
+
+def patient_on_file(practice_id: str, patient_id: str) -> Check:
+    """For another area's transaction: the patient exists in this practice and is not soft-deleted. It costs
+    no extra request (it rides in the caller's transaction) and no record is read, so none is disclosed."""
+    return Check(
+        key={"pk": entity_pk(practice_id, PATIENT, patient_id), "sk": PROFILE_SK},
+        condition="attribute_exists(pk) AND attribute_not_exists(#deleted)",
+        names={"#deleted": "deleted_at"},
+        on_conflict=NotFound("no such patient", code="patient_not_found"),
+    )
 
 
 class RecordsRepo:

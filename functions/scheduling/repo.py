@@ -35,6 +35,7 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Delete, Item, Operation, Put, Table, Update, set_and_remove
+from functions.records.repo import patient_on_file
 from functions.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -182,9 +183,10 @@ class SchedulingRepo:
 
     def book(self, practice_id: str, appointment: Appointment, audit: AuditDraft, events: Sequence[DomainEvent],
              claim: IdempotencyClaim | None = None, more: Sequence[Operation] = ()) -> None:
-        """One transaction: [the idempotency claim], every hold item (attribute_not_exists), the calendar
-        items, the appointment, the audit entry and the events. A taken time is Conflict (409)."""
-        writes: list[Operation] = []
+        """One transaction: [the idempotency claim], the patient on file in records, every hold item
+        (attribute_not_exists), the calendar items, the appointment, the audit entry and the events. A taken
+        time is Conflict (409); a patient the practice does not have is NotFound (404)."""
+        writes: list[Operation] = [patient_on_file(practice_id, appointment.patient_id)]
         if claim:
             writes.append(idempotency.claim_put(practice_id, claim))
         writes += self._take_holds(practice_id, appointment, self._holds(practice_id, appointment))

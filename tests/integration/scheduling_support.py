@@ -74,7 +74,21 @@ def api_fixture(cloud, lambda_context, fixed_clock) -> Iterator[Api]:
     scheduling_api.service.cache_clear()
 
 
+SEEDED_PATIENTS = [f"pat-{n}" for n in range(40)] + [f"pat-w{n}" for n in range(10)]
+
+
+def seed_patients(practice: str = PRACTICE, patient_ids: list[str] = SEEDED_PATIENTS) -> None:
+    """Patients on file in records (booking checks the profile exists), written directly for speed."""
+    from functions.core.keys import entity_pk
+
+    table = Table()
+    for patient_id in patient_ids:
+        table.put({"pk": entity_pk(practice, "PATIENT", patient_id), "sk": "PATIENT", "kind": "PATIENT",
+                   "id": patient_id})
+
+
 def set_up_clinic(api: Api) -> Clinic:
+    seed_patients()
     api.ok("PUT", "/availability/policy", body={"version": 0, "time_zone": "America/New_York",
                                                 "practice_name": "Elm Street Clinic", "late_cancel_hours": 24,
                                                 "late_cancel_fee_cents": 5000, "reminder_lead_hours": 24})

@@ -50,6 +50,18 @@ def outbox(practice: str = PRACTICE) -> list[dict]:
 
 # --- search and book ---------------------------------------------------------------------------------
 
+def test_a_booking_for_a_patient_the_practice_does_not_have_is_404_and_holds_nothing(api, clinic):
+    status, body = api("POST", "/appointments", role="front_desk", body={
+        "type_id": clinic.visit, "practitioner_id": clinic.dr_a, "start": TEN_AM, "patient_id": "pat-unknown"})
+    assert status == 404 and body["error"]["code"] == "patient_not_found"
+    assert TEN_AM.replace(":00Z", ":00.000Z") in slot_starts(api, clinic, clinic.dr_a)  # the time is still free
+    Table().put({**Table().get("PRACTICE#clinic-s#PATIENT#pat-2", "PATIENT"), "deleted_at": "2026-01-01T00:00:00Z"})
+    status, body = api("POST", "/appointments", role="front_desk", body={
+        "type_id": clinic.visit, "practitioner_id": clinic.dr_a, "start": TEN_AM, "patient_id": "pat-2"})
+    assert status == 404
+    assert book(api, clinic)[0] == 201
+
+
 def test_slots_are_in_the_practice_time_zone_and_a_booking_takes_its_time(api, clinic):
     body = api.ok("GET", "/slots", query={"type_id": clinic.visit, "from": WEDNESDAY, "to": WEDNESDAY,
                                           "order": "earliest"}, **as_patient("pat-1"))
