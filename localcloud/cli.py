@@ -11,22 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DEMO_PRACTICE = "demo"
+from localcloud.demo import DEMO_PRACTICE
+
 ROLES = ("coordinator", "practitioner", "front_desk", "billing", "staff", "patient")
 ROOT = Path(__file__).resolve().parent.parent
-# Fictional people for the demo practice; phone numbers from the range reserved for fiction (555-01xx).
-DEMO_PATIENTS = (
-    {"given_name": "Ada", "family_name": "Byron", "birth_date": "1985-12-10", "gender": "female",
-     "phone": "+14155550101", "time_zone": "America/Los_Angeles"},
-    {"given_name": "Alan", "family_name": "Turing", "birth_date": "1972-06-23", "gender": "male",
-     "phone": "+14155550102", "time_zone": "America/Los_Angeles"},
-    {"given_name": "Grace", "family_name": "Hopper", "birth_date": "1946-12-09", "gender": "female",
-     "phone": "+14155550103", "time_zone": "America/New_York"},
-    {"given_name": "Katherine", "family_name": "Johnson", "birth_date": "2012-08-26", "gender": "female",
-     "phone": "+14155550104", "time_zone": "America/New_York",
-     "family": [{"given_name": "James", "family_name": "Johnson", "relationship": "parent",
-                 "phone": "+14155550105", "is_proxy": True}]},
-)
 
 
 def _local_defaults() -> None:
@@ -64,35 +52,6 @@ def _live_server(data_dir: Path) -> dict[str, Any] | None:
 
 # --- serve ------------------------------------------------------------------------------------------
 
-def seed_demo(cloud: Any) -> dict[str, Any]:
-    """The demo practice, made on first start through the records API's own handler (so its audit trail
-    and events are the real ones); afterwards read back from the data directory."""
-    from localcloud.server import proxy_event, route
-    from localcloud.tokens import authorizer_claims, claims_for
-
-    demo = cloud.data.demo()
-    if demo:
-        return demo
-    claims = authorizer_claims(claims_for("coordinator", DEMO_PRACTICE, sub="demo-seed"))
-    function, resource, _ = route(cloud.catalog.api_functions(), "/patients")
-    patients = []
-    for number, patient in enumerate(DEMO_PATIENTS):
-        event = proxy_event(method="POST", path="/patients", query="", body=json.dumps(patient).encode(),
-                            headers=[("Content-Type", "application/json"),
-                                     ("Idempotency-Key", f"demo-seed-patient-{number}")],
-                            resource=resource, path_parameters=None, claims=claims, source_ip="127.0.0.1",
-                            request_id=f"demo-seed-{number}")
-        response = cloud.invoke(function.name, event)
-        if response.get("statusCode") not in (200, 201):
-            raise RuntimeError(f"seeding the demo practice failed: {response.get('statusCode')} {response.get('body')}")
-        patients.append(json.loads(response["body"])["id"])
-    cloud.drain()
-    cloud.save()
-    demo = {"practice": DEMO_PRACTICE, "patients": patients}
-    cloud.data.save_demo(demo)
-    return demo
-
-
 def serve(args: argparse.Namespace) -> int:
     import logging
     import signal
@@ -109,6 +68,7 @@ def serve(args: argparse.Namespace) -> int:
     from infra.catalog import CATALOG
     from localcloud import tokens
     from localcloud.cloud import LocalCloud
+    from localcloud.demo import seed as seed_demo
     from localcloud.server import LocalServer
 
     stop = threading.Event()
@@ -120,6 +80,10 @@ def serve(args: argparse.Namespace) -> int:
             server = LocalServer(cloud, host=args.host, port=args.port)
         except OSError as error:
             return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
+        os.environ["PUBLIC_API_URL"] = server.url  # links in messages (opt-out, replies) point at this server
+        from functions.core.settings import settings
+
+        settings.cache_clear()
         demo = seed_demo(cloud)
         key = cloud.token_key()
         lines = [f"PracticeFlow is serving at {server.url}  (data: {cloud.data.path}, {cloud.loaded} items loaded)",

@@ -28,6 +28,7 @@ class Resources:
             "POWERTOOLS_SERVICE_NAME": service,
             "POWERTOOLS_METRICS_NAMESPACE": "PracticeFlow",
             "STAGE": "local",
+            "PUBLIC_API_URL": "http://localhost:8000",  # the local server sets its own address when it starts
         }
 
 

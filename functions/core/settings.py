@@ -15,6 +15,8 @@ class Settings(BaseModel):
     # API Gateway accepts 10 MB; no record of ours comes near 64 KiB, so anything bigger is refused early.
     max_body_bytes: int = Field(default=65_536, ge=1_024)
     stage: str = "local"
+    # the API's public base URL: where links in messages (opt-out, appointment replies) point
+    public_api_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+[^/\s]$")
 
 
 ENVIRONMENT = {
@@ -23,6 +25,7 @@ ENVIRONMENT = {
     "page_token_secret_arn": "PAGE_TOKEN_SECRET_ARN",
     "max_body_bytes": "MAX_BODY_BYTES",
     "stage": "STAGE",
+    "public_api_url": "PUBLIC_API_URL",
 }
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from functions.core import clock
 from functions.core.audit_store import AuditStore
 from functions.core.secrets import page_token_key
+from functions.core.settings import settings
 from functions.core.table import Table
 from functions.notifications.channels import InAppInbox, SesEmail, SnsSms
 from functions.notifications.directory import RecordsDirectory
@@ -16,7 +17,6 @@ from functions.notifications.service import NotificationService
 
 # The sender must be a verified SES identity (localcloud verifies this domain on moto).
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"
-DEFAULT_PUBLIC_URL = "http://localhost:8000"
 
 
 def sender() -> str:
@@ -25,7 +25,7 @@ def sender() -> str:
 
 def public_url() -> str:
     """Where opt-out links point: the API's public base URL."""
-    return os.environ.get("NOTIFICATIONS_PUBLIC_URL", DEFAULT_PUBLIC_URL)
+    return settings().public_api_url
 
 
 @cache

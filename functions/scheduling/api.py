@@ -2,7 +2,6 @@
 /appointments and /waitlist. Each is a guard, a service call and a status code."""
 
 import json
-import os
 from datetime import date
 from functools import cache
 from typing import Annotated
@@ -15,6 +14,7 @@ from functions.core.api import created, current_caller, idempotency_key
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Role, require
 from functions.core.secrets import page_token_key
+from functions.core.settings import settings
 from functions.core.table import Table
 from functions.scheduling.links import ReplyLinks
 from functions.scheduling.models import (
@@ -71,8 +71,7 @@ FHIR_JSON = "application/fhir+json"
 
 def public_url() -> str:
     """Where reply links in reminders point: the API's public base URL."""
-    return os.environ.get("SCHEDULING_PUBLIC_URL") or os.environ.get("NOTIFICATIONS_PUBLIC_URL",
-                                                                     "http://localhost:8000")
+    return settings().public_api_url
 
 
 @cache

@@ -46,10 +46,10 @@ def sender_domain(sender: str) -> str:
     return sender.rsplit("@", 1)[-1].strip(" >")
 
 
-def area_environment(area: str, sender: str, public_url: str, configuration_set: str | None) -> dict[str, str]:
+def area_environment(area: str, sender: str, configuration_set: str | None) -> dict[str, str]:
     """What one area's functions read beyond the shared environment (see functions/<area>/wiring.py)."""
     if area == "notifications":
-        environment = {"NOTIFICATIONS_SENDER": sender, "NOTIFICATIONS_PUBLIC_URL": public_url}
+        environment = {"NOTIFICATIONS_SENDER": sender}
         if configuration_set:
             environment["NOTIFICATIONS_SES_CONFIGURATION_SET"] = configuration_set
         return environment
@@ -104,7 +104,8 @@ class ApiStack(Stack):
                              if self.messaging.configuration_set else None)
         for name, built in self.functions.functions.items():
             area = catalog.function(name).area
-            for variable, value in area_environment(area, sender, public_url, configuration_set).items():
+            built.function.add_environment("PUBLIC_API_URL", public_url)  # links in messages point here
+            for variable, value in area_environment(area, sender, configuration_set).items():
                 built.function.add_environment(variable, value)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)

@@ -38,8 +38,7 @@ RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIf
 # Actions that accept no resource narrower than "*".
 RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
 # Functions' area-specific environment (infra/stacks/api.py area_environment).
-AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_PUBLIC_URL",
-                                      "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
+AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -186,7 +185,8 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     env = function["Environment"]["Variables"]
     workflows = {state_machine_arn_variable(m) for m in spec.state_machines}
     assert set(env) == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
-                        "POWERTOOLS_METRICS_NAMESPACE", "STAGE"} | AREA_ENVIRONMENT.get(spec.area, set()) | workflows
+                        "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
+        spec.area, set()) | workflows
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
         spec.area, "PracticeFlow", STAGE)
     assert data_target(synthesized, env["PAGE_TOKEN_SECRET_ARN"]) == "secret"
@@ -200,7 +200,7 @@ def test_the_function_environment_names_are_the_ones_localcloud_sets():
 
     local = set(Resources("t", "b", "s", None).environment())
     assert local == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
-                     "POWERTOOLS_METRICS_NAMESPACE", "STAGE"}
+                     "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"}
 
 
 @pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)

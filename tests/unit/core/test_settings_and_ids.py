@@ -36,3 +36,16 @@ def test_bad_idempotency_keys_are_refused(key):
 def test_same_request_same_fingerprint_key_order_ignored():
     assert fingerprint("op", {"a": 1, "b": 2}) == fingerprint("op", {"b": 2, "a": 1})
     assert fingerprint("op", {"a": 1}) != fingerprint("op", {"a": 2})
+
+
+def test_links_in_messages_point_at_the_configured_public_url(monkeypatch):
+    monkeypatch.setenv("TABLE_NAME", "practiceflow")
+    monkeypatch.setenv("PAGE_TOKEN_SECRET_ARN", "arn:x")
+    monkeypatch.setenv("PUBLIC_API_URL", "https://api.clinic.example/prod")
+    settings.cache_clear()
+    assert settings().public_api_url == "https://api.clinic.example/prod"
+    monkeypatch.setenv("PUBLIC_API_URL", "https://api.clinic.example/prod/")  # a trailing slash would double up
+    settings.cache_clear()
+    with pytest.raises(SettingsError, match="PUBLIC_API_URL"):
+        settings()
+    settings.cache_clear()

@@ -1,0 +1,85 @@
+"""The demo practice `practice serve` seeds on first start: fictional patients with consent to be
+contacted, and a clinic ready to book (policy, two practitioners, a room, two appointment types). Made
+through the areas' own handlers, so its audit trail and events are the real ones."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DEMO_PRACTICE = "demo"
+WEEKDAYS_NINE_TO_FIVE = [{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(5)]
+# Fictional people; phone numbers from the range reserved for fiction (555-01xx), mail at example.org.
+PATIENTS = (
+    {"given_name": "Ada", "family_name": "Byron", "birth_date": "1985-12-10", "gender": "female",
+     "phone": "+14155550101", "email": "ada@example.org", "time_zone": "America/Los_Angeles"},
+    {"given_name": "Alan", "family_name": "Turing", "birth_date": "1972-06-23", "gender": "male",
+     "phone": "+14155550102", "time_zone": "America/Los_Angeles"},
+    {"given_name": "Grace", "family_name": "Hopper", "birth_date": "1946-12-09", "gender": "female",
+     "phone": "+14155550103", "email": "grace@example.org", "time_zone": "America/New_York"},
+    {"given_name": "Katherine", "family_name": "Johnson", "birth_date": "2012-08-26", "gender": "female",
+     "phone": "+14155550104", "time_zone": "America/New_York",
+     "family": [{"given_name": "James", "family_name": "Johnson", "relationship": "parent",
+                 "phone": "+14155550105", "is_proxy": True}]},
+)
+
+
+class Seeder:
+    """Calls the catalogue's API functions in-process as a coordinator of the demo practice."""
+
+    def __init__(self, cloud: Any) -> None:
+        from localcloud.tokens import authorizer_claims, claims_for
+
+        self.cloud = cloud
+        self.claims = authorizer_claims(claims_for("coordinator", DEMO_PRACTICE, sub="demo-seed"))
+        self.calls = 0
+
+    def __call__(self, method: str, path: str, body: Any) -> dict[str, Any]:
+        from localcloud.server import proxy_event, route
+
+        function, resource, parameters = route(self.cloud.catalog.api_functions(), path)
+        self.calls += 1
+        event = proxy_event(method=method, path=path, query="", body=json.dumps(body).encode(),
+                            headers=[("Content-Type", "application/json"),
+                                     ("Idempotency-Key", f"demo-seed-{self.calls:04d}")],
+                            resource=resource, path_parameters=parameters, claims=self.claims,
+                            source_ip="127.0.0.1", request_id=f"demo-seed-{self.calls}")
+        response = self.cloud.invoke(function.name, event)
+        if response.get("statusCode") not in (200, 201):
+            raise RuntimeError(f"seeding the demo failed at {method} {path}: {response.get('statusCode')} "
+                               f"{response.get('body')}")
+        return json.loads(response["body"]) if response.get("body") else {}
+
+
+def seed(cloud: Any) -> dict[str, Any]:
+    """The demo practice, made on first start; afterwards read back from the data directory."""
+    demo = cloud.data.demo()
+    if demo:
+        return demo
+    call = Seeder(cloud)
+    patients = []
+    for patient in PATIENTS:
+        created = call("POST", "/patients", patient)
+        channels = [c for c, field in (("email", "email"), ("sms", "phone")) if patient.get(field)]
+        call("POST", f"/patients/{created['id']}/consents", {"kind": "communication", "channels": channels})
+        patients.append(created["id"])
+
+    call("PUT", "/availability/policy", {"version": 0, "time_zone": "America/New_York",
+                                         "practice_name": "Demo Family Practice", "late_cancel_hours": 24,
+                                         "late_cancel_fee_cents": 2500, "reminder_lead_hours": 24})
+    practitioners = [call("POST", "/practitioners", {"name": name, "weekly": WEEKDAYS_NINE_TO_FIVE})["id"]
+                     for name in ("Dr. Mary Jackson", "Dr. Dorothy Vaughan")]
+    room = call("POST", "/rooms", {"name": "Exam room 1"})["id"]
+    types = [
+        call("POST", "/appointment-types", {"name": "Follow-up", "duration_minutes": 30, "buffer_minutes": 15,
+                                            "visit": "follow_up", "mode": "in_person",
+                                            "practitioner_ids": practitioners, "room_ids": [room]})["id"],
+        call("POST", "/appointment-types", {"name": "Video consult", "duration_minutes": 60, "visit": "new",
+                                            "mode": "virtual", "practitioner_ids": practitioners})["id"],
+    ]
+    cloud.drain()
+    cloud.save()
+    demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
+            "appointment_types": types}
+    cloud.data.save_demo(demo)
+    return demo
