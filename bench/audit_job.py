@@ -5,15 +5,12 @@ weekly full run is measured beside it for contrast."""
 
 import json
 import os
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from bench.support import RESULTS, RequestCounter, local_environment
+
 SIZES = (1_000, 10_000, 50_000)
 NEW_TODAY = 200
-for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
-    os.environ.setdefault(name, value)
+local_environment()
 
 
 def _write_trail(table, practice: str, start_seq: int, last_hash: str, count: int) -> tuple[int, str]:
@@ -72,14 +69,11 @@ def measure(size: int) -> dict:
         AuditStore(trail).save_checkpoint("bench", seq, last, "2026-11-25T03:15:00.000Z")
         _write_trail(trail, "bench", seq, last, NEW_TODAY)
 
-        calls: dict[str, int] = {}
-        trail.dynamodb.meta.events.register(
-            "before-call.dynamodb", lambda model, **_: calls.update({model.name: calls.get(model.name, 0) + 1}))
+        counter = RequestCounter().watch(trail.dynamodb)
         nightly = verify_audit_chains(trail)
-        nightly_calls, calls = dict(calls), {}
-        calls.clear()
+        nightly_calls = counter.take()
         weekly = verify_audit_chains(trail, full=True)
-        weekly_calls = dict(calls)
+        weekly_calls = counter.take()
         table.client.cache_clear()
     return {"nightly": {"requests": sum(nightly_calls.values()), "by_operation": nightly_calls,
                         "entries_read": nightly["entries_checked"], "broken": nightly["broken"]},

@@ -11,25 +11,10 @@ import os
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
-    os.environ.setdefault(name, value)
+from bench.support import RESULTS, RequestCounter, local_environment
 
-
-class RequestCounter:
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def __call__(self, model, **_: object) -> None:
-        self.calls[model.name] += 1
-
-    def take(self) -> dict[str, int]:
-        taken, self.calls = dict(self.calls), Counter()
-        return taken
+local_environment()
 
 
 def throughput(n: int = 3000) -> dict[str, float]:
@@ -88,7 +73,7 @@ def lifecycle() -> dict[str, object]:
         today = datetime.now(UTC).date()
         new_claim(billing, patient, today)  # warm: the audit chain head is cached, as in a warm container
         counter = RequestCounter()
-        table.client().meta.events.register("before-call.dynamodb", counter)
+        counter.watch(table.client())
         steps: dict[str, dict[str, int]] = {}
 
         charge_and_claim = new_claim(billing, patient, today - timedelta(days=1))

@@ -16,8 +16,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from bench.support import RESULTS, ROOT
+
 RUNTIME = ROOT / "build" / "bench-runtime"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"

@@ -5,26 +5,10 @@ next call in the same container. The goal: a read is one request plus the audit 
 
 import json
 import os
-from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
-    os.environ.setdefault(name, value)
+from bench.support import RESULTS, RequestCounter, local_environment
 
-
-class RequestCounter:
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def __call__(self, model, **_: object) -> None:
-        self.calls[model.name] += 1
-
-    def take(self) -> dict[str, int]:
-        taken, self.calls = dict(self.calls), Counter()
-        return taken
+local_environment()
 
 
 def main() -> None:
@@ -43,7 +27,7 @@ def main() -> None:
         os.environ.update(provision(CATALOG).environment("records"))
         settings.settings.cache_clear()
         counter = RequestCounter()
-        table.client().meta.events.register("before-call.dynamodb", counter)
+        counter.watch(table.client())
         secrets.page_token_key()  # a secret read, once per container: not a DynamoDB request
         who = claims("front_desk", "bench")
 

@@ -12,13 +12,10 @@ import random
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                    "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}.items():
-    os.environ.setdefault(name, value)
+from bench.support import RESULTS, RequestCounter, local_environment
+
+local_environment()
 
 PRACTITIONERS = 20
 DAYS = 30
@@ -26,33 +23,6 @@ FIRST_DAY = date(2026, 3, 2)  # a Monday
 SIZES = (500, 1_000, 2_000)
 RUNS = 5
 PRACTICE = "bench"
-
-
-class RequestCounter:
-    """Requests by operation (before-call), items they returned and time spent in them (after-call)."""
-
-    def __init__(self) -> None:
-        self.calls: dict[str, int] = {}
-        self.items = 0
-        self.seconds = 0.0
-        self._started = 0.0
-
-    def __call__(self, model, **_: object) -> None:
-        self.calls[model.name] = self.calls.get(model.name, 0) + 1
-        self._started = time.perf_counter()
-
-    def after(self, parsed=None, **_: object) -> None:
-        self.seconds += time.perf_counter() - self._started
-        self.items += (parsed or {}).get("Count", 0)
-
-    def take(self) -> dict[str, int]:
-        taken, self.calls = dict(self.calls), {}
-        return taken
-
-    def take_reads(self) -> tuple[int, float]:
-        taken = (self.items, self.seconds)
-        self.items, self.seconds = 0, 0.0
-        return taken
 
 
 class Stopwatch:
@@ -143,8 +113,7 @@ def measure(count: int) -> dict:
             seed(count, practitioners, type_id, ZoneInfo("America/New_York"))
             counter = RequestCounter()
             stopwatch = Stopwatch()
-            table.client().meta.events.register("before-call.dynamodb", counter)
-            table.client().meta.events.register("after-call.dynamodb", counter.after)
+            counter.watch(table.client())
             last = (FIRST_DAY + timedelta(days=DAYS - 1)).isoformat()
             results = {}
             for order in ("best", "earliest"):
@@ -186,8 +155,7 @@ def measure(count: int) -> dict:
             calls = counter.take()
             results["book one appointment (warm)"] = {"requests": sum(calls.values()), "by_operation": calls,
                                                       "wall_ms": round(elapsed, 1)}
-            table.client().meta.events.unregister("before-call.dynamodb", counter)
-            table.client().meta.events.unregister("after-call.dynamodb", counter.after)
+            counter.unwatch(table.client())
             return results
     finally:
         clock.use(previous)

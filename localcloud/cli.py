@@ -220,7 +220,8 @@ def bench(args: argparse.Namespace) -> int:
     import importlib
 
     names = args.names or [n for n in BENCHMARKS if (ROOT / "bench" / f"{n}.py").exists()] + sorted(
-        p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in BENCHMARKS and not p.stem.startswith("_"))
+        p.stem for p in (ROOT / "bench").glob("*.py")
+        if p.stem not in (*BENCHMARKS, "support") and not p.stem.startswith("_"))
     for name in names:
         print(f"== bench/{name}.py", flush=True)
         importlib.import_module(f"bench.{name}").main()
