@@ -43,15 +43,14 @@ from functions.billing.models import (
 )
 from functions.billing.x12_837 import Envelope, build
 from functions.core import clock, pagination
-from functions.core.audit import AuditDraft, draft
 from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
-from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger, metrics
+from functions.core.service import AreaService
 from functions.core.table import Operation
 
 BILLERS = frozenset({Role.BILLING, Role.COORDINATOR})
@@ -94,7 +93,7 @@ def bucket(age_days: int) -> str:
     return "90+"
 
 
-class BillingService:
+class BillingService(AreaService):
     def __init__(self, repo: Any, directory: Directory, clearinghouse: Clearinghouse, workflow: Workflow | None,
                  page_key: Callable[[], bytes] = lambda: b"unset",
                  now: Callable[[], datetime] = clock.now, make_id: Callable[[], str] = new_id) -> None:
@@ -719,14 +718,4 @@ class BillingService:
     def _today(self) -> date:
         return self.now().date()
 
-    def _at(self) -> str:
-        return clock.iso(self.now())
-
-    def _draft(self, caller: Caller, action: str, entity: str, entity_id: str, subject: str | None,
-               at: str | None = None) -> AuditDraft:
-        return draft(caller, action, entity, entity_id, at or self._at(), subject_patient_id=subject)
-
-    def _event(self, event_type: str, caller: Caller, entity_id: str, **data: Any) -> DomainEvent:
-        return DomainEvent(type=event_type, practice_id=caller.practice_id, entity_id=entity_id, data=data,
-                           occurred_at=self._at())
 

@@ -38,6 +38,7 @@ from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
 from functions.core.events import DomainEvent
 from functions.core.ids import new_id
 from functions.core.observability import log_unhandled, logger, metrics
+from functions.core.service import AreaService
 from functions.core.table import Item, Page
 from functions.notifications import rules, templates
 from functions.notifications.channels import Channel, Outgoing
@@ -147,7 +148,7 @@ def _count(name: str, value: int = 1) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
-class NotificationService:
+class NotificationService(AreaService):
     def __init__(self, repo: NotificationsRepo, directory: RecipientDirectory, channels: Mapping[str, Channel],
                  links: OptOutLinks, page_key: Callable[[], bytes], now: Callable[[], datetime] = clock.now,
                  make_id: Callable[[], str] = new_id) -> None:
@@ -586,9 +587,6 @@ class NotificationService:
         return Message(id=request.message_id, practice_id=request.practice_id, recipient=request.recipient,
                        template=request.template, source=request.source, status="requested", requested_at=at,
                        history=[LogEntry(status="requested", at=at)])
-
-    def _at(self) -> str:
-        return clock.iso(self.now())
 
 
 def _digest(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import ValidationError
 
 from functions.core import clock, pagination
-from functions.core.audit import AuditDraft, draft
+from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.events import DomainEvent
@@ -18,6 +18,7 @@ from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprin
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger
+from functions.core.service import AreaService
 from functions.records import fhir
 from functions.records.models import (
     Consent,
@@ -107,7 +108,7 @@ def _stale(what: str) -> Conflict:
     return Conflict(f"the {what} changed since you read it; read it again", code="stale_version")
 
 
-class RecordsService:
+class RecordsService(AreaService):
     def __init__(self, repo: RecordsRepo, audit: AuditTrail, page_key: Callable[[], bytes],
                  now: Callable[[], datetime] = clock.now, make_id: Callable[[], str] = new_id) -> None:
         self.repo = repo
@@ -452,13 +453,3 @@ class RecordsService:
         self.audit.record(self._draft(caller, f"{action}.replayed", entity, replayed.id, subject))
         return replayed
 
-    def _at(self) -> str:
-        return clock.iso(self.now())
-
-    def _draft(self, caller: Caller, action: str, entity: str, entity_id: str, subject: str | None,
-               at: str | None = None) -> AuditDraft:
-        return draft(caller, action, entity, entity_id, at or self._at(), subject_patient_id=subject)
-
-    def _event(self, event_type: str, caller: Caller, entity_id: str, **data: Any) -> DomainEvent:
-        return DomainEvent(type=event_type, practice_id=caller.practice_id, entity_id=entity_id, data=data,
-                           occurred_at=self._at())

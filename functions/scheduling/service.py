@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from functions.core import clock
-from functions.core.audit import AuditDraft, draft
+from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from functions.core.events import DomainEvent
@@ -18,6 +18,7 @@ from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprin
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger
+from functions.core.service import AreaService
 from functions.core.table import Operation
 from functions.notifications.request import notification_requested
 from functions.scheduling import fhir, slots
@@ -164,7 +165,7 @@ def local_text(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
-class SchedulingService:
+class SchedulingService(AreaService):
     def __init__(self, repo: SchedulingRepo, audit: AuditTrail, *, now: Callable[[], datetime] = clock.now,
                  make_id: Callable[[], str] = new_id, links: ReplyLinks | None = None) -> None:
         self.repo = repo
@@ -907,16 +908,6 @@ class SchedulingService:
                                       appointment.patient_id))
         return appointment
 
-    def _at(self) -> str:
-        return clock.iso(self.now())
-
-    def _draft(self, caller: Caller, action: str, entity: str, entity_id: str, subject: str | None = None,
-               ) -> AuditDraft:
-        return draft(caller, action, entity, entity_id, self._at(), subject_patient_id=subject)
-
-    def _event(self, event_type: str, caller: Caller, entity_id: str, **data: Any) -> DomainEvent:
-        return DomainEvent(type=event_type, practice_id=caller.practice_id, entity_id=entity_id, data=data,
-                           occurred_at=self._at())
 
     def _appointment_event(self, event_type: str, caller: Caller, appointment: Appointment,
                            **data: Any) -> DomainEvent:
