@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,21 @@ def test_serve_keeps_patients_across_a_restart(tmp_path):
         status, search = request(f"{first.url}/patients?family=Turing", token=token)
         assert status == 200 and len(search["patients"]) == 1  # the demo practice was seeded
 
+        # the seeded clinic is bookable: the first slot, booked for the new patient, is gone from the search
+        demo = json.loads((data_dir / "demo.json").read_text())
+        day = date.today() + timedelta(days=7)
+        while day.weekday() >= 5:  # the demo clinic opens on weekdays
+            day += timedelta(days=1)
+        slots_query = f"{first.url}/slots?type_id={demo['appointment_types'][0]}&from={day}&to={day}"
+        status, slots = request(slots_query, token=token)
+        assert status == 200 and slots["slots"], slots
+        first_slot = slots["slots"][0]
+        booking = {"type_id": demo["appointment_types"][0], "practitioner_id": first_slot["practitioner_id"],
+                   "start": first_slot["start"], "patient_id": patient_id}
+        status, appointment = request(f"{first.url}/appointments", "POST", booking, token=token)
+        assert status == 201, appointment
+        assert request(f"{first.url}/appointments", "POST", booking, token=token)[0] == 409
+
         job = practice("job", "run", "verify-audit-chains", data_dir=data_dir)  # through the running server
         assert json.loads(job.stdout)["broken"] == 0
         assert first.stop() == 0
@@ -124,6 +140,8 @@ def test_serve_keeps_patients_across_a_restart(tmp_path):
         assert status == 200 and found["given_name"] == "Ada"
         status, search = request(f"{second.url}/patients?family=Turing", token=token)
         assert len(search["patients"]) == 1  # seeded once, not again on the second start
+        status, kept = request(f"{second.url}/appointments/{appointment['id']}", token=token)
+        assert status == 200 and kept["status"] == "booked"
         assert second.stop() == 0
     finally:
         second.kill()
