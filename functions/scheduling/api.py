@@ -189,6 +189,10 @@ def put_weekly(practitioner_id: EntityId, body: Annotated[WeeklyIn, Body()]) -> 
 
 # --- slots ------------------------------------------------------------------------------------------
 
+PatientFilter = Annotated[str | None, Query(min_length=1, max_length=64,
+                                           description="hide the times this patient is booked (a patient: always)")]
+
+
 @router.get("/slots", summary="Bookable slots for a type: gap-filling order, or earliest first")
 def search_slots(
     type_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -197,9 +201,10 @@ def search_slots(
     practitioner_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     order: Annotated[SlotOrder, Query()] = "best",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    patient_id: PatientFilter = None,
 ) -> SlotList:
     caller = require(current_caller(router), SEARCHERS)
-    return service().search_slots(caller, type_id, first, last, practitioner_id, order, limit)
+    return service().search_slots(caller, type_id, first, last, practitioner_id, order, limit, patient_id)
 
 
 # --- appointments -----------------------------------------------------------------------------------

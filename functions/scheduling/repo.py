@@ -177,6 +177,19 @@ class SchedulingRepo:
                                 limit=limit, forward=not newest_first)
         return [Appointment.model_validate(item) for item in page.items]
 
+    def patient_appointments_between(self, practice_id: str, patient_id: str, start: datetime,
+                                     end: datetime) -> list[Appointment]:
+        """Query gsi2pk=PRACTICE#p#PATIENT_APPOINTMENTS#<patient> gsi2sk BETWEEN <start> AND <end>: the
+        patient's appointments starting in a window, all pages (a patient has few)."""
+        found, start_key = [], None
+        while True:
+            page = self.table.query(collection_pk(practice_id, "PATIENT_APPOINTMENTS", patient_id), index="gsi2",
+                                    sk_between=(_iso(start), f"{_iso(end)}#~"), start_key=start_key)
+            found += [Appointment.model_validate(item) for item in page.items]
+            if not page.last_key:
+                return found
+            start_key = page.last_key
+
     def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
         """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
         return idempotency.stored_response(self.table, practice_id, claim)

@@ -24,6 +24,7 @@ from functions.notifications.request import notification_requested
 from functions.scheduling import fhir, slots
 from functions.scheduling.links import Reply, ReplyLinks
 from functions.scheduling.models import (
+    FINAL_STATUSES,
     MAX_HOLD_MINUTES,
     TRANSITIONS,
     Appointment,
@@ -94,6 +95,8 @@ class SchedulingRepo(Protocol):
     def appointment(self, practice_id: str, appointment_id: str) -> Appointment | None: ...
     def patient_appointments(self, practice_id: str, patient_id: str, limit: int = 100,
                              newest_first: bool = True) -> list[Appointment]: ...
+    def patient_appointments_between(self, practice_id: str, patient_id: str, start: datetime,
+                                     end: datetime) -> list[Appointment]: ...
     def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None: ...
     def book(self, practice_id: str, appointment: Appointment, audit: AuditDraft, events: Sequence[DomainEvent],
              claim: IdempotencyClaim | None = None, more: Sequence[Operation] = ()) -> None: ...
@@ -314,10 +317,13 @@ class SchedulingService(AreaService):
     # --- slots --------------------------------------------------------------------------------
 
     def search_slots(self, caller: Caller, type_id: str, first: date, last: date,
-                     practitioner_id: str | None = None, order: str = "best", limit: int = 50) -> SlotList:
+                     practitioner_id: str | None = None, order: str = "best", limit: int = 50,
+                     patient_id: str | None = None) -> SlotList:
         """Bookable starts for a type over local dates `first`..`last`: one Query per practitioner (and per
-        room of an in-person type) for the whole range, whatever its length."""
+        room of an in-person type) for the whole range, whatever its length; for a patient (always a patient
+        user's own self), one more Query hides the times they are already booked."""
         self._check_range(first, last)
+        patient = self._patient_for(caller, patient_id) if (patient_id or caller.is_patient_only) else None
         setup = self._setup(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
         if practitioner_id is not None:
@@ -327,12 +333,13 @@ class SchedulingService(AreaService):
                              if p in setup.practitioners and setup.practitioners[p].active]
         zone = setup.zone
         window = Interval(slots.local_instant(first, 0, zone), slots.local_instant(last + timedelta(days=1), 0, zone))
-        found = slots.order(self._find(caller.practice_id, setup, kind, practitioners, window), order)
+        found = slots.order(self._find(caller.practice_id, setup, kind, practitioners, window, patient=patient),
+                            order)
         return SlotList(type_id=kind.id, time_zone=setup.policy.time_zone, order=order,
                         slots=[self._slot_out(s, zone) for s in found[:limit]])
 
     def _find(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioners: list[Practitioner],
-              window: Interval, exclude: str | None = None) -> list[Slot]:
+              window: Interval, exclude: str | None = None, patient: str | None = None) -> list[Slot]:
         zone = setup.zone
         rooms = tuple(r for r in kind.room_ids if r in setup.rooms and setup.rooms[r].active)
         if kind.mode == "in_person" and not rooms:
@@ -358,9 +365,13 @@ class SchedulingService(AreaService):
         rooms_busy = {room: [Interval(_when(e["start"]), _when(e["hold_end"]))
                              for e in self.repo.room_calendar(practice_id, room, look_from, window.end)
                              if e.get("id") != exclude] for room in rooms}
+        patient_busy = [] if patient is None else [
+            Interval(a.start_at, _when(a.end)) for a in self.repo.patient_appointments_between(
+                practice_id, patient, look_from, window.end) if a.status not in FINAL_STATUSES and a.id != exclude]
         need = Need(timedelta(minutes=kind.duration_minutes), timedelta(minutes=kind.buffer_minutes), rooms)
         not_before = self.now() + timedelta(minutes=setup.policy.min_notice_minutes)
-        return slots.search(calendars, need, zone, window, not_before=not_before, rooms_busy=rooms_busy)
+        return slots.search(calendars, need, zone, window, not_before=not_before, rooms_busy=rooms_busy,
+                            patient_busy=patient_busy)
 
     def _slot_at(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioner: Practitioner,
                  start: datetime, exclude: str | None = None) -> Slot:

@@ -429,3 +429,23 @@ def test_a_search_over_thirty_days_is_one_query_per_practitioner_and_room(api, c
     assert len(body["slots"]) == 50
     # set-up, exceptions, two practitioners, two rooms
     assert calls == Counter({"Query": 6})
+
+
+def test_slot_search_hides_the_times_the_patient_is_already_booked(api, clinic):
+    assert book(api, clinic, patient="pat-1", practitioner=clinic.dr_a)[0] == 201
+    ten = TEN_AM.replace(":00Z", ":00.000Z")
+
+    def starts(who: dict, **query) -> list[str]:
+        body = api.ok("GET", "/slots", query={"type_id": clinic.visit, "from": WEDNESDAY, "to": WEDNESDAY,
+                                              "order": "earliest", "limit": "200",
+                                              "practitioner_id": clinic.dr_b, **query}, **who)
+        return [s["start"] for s in body["slots"]]
+
+    # Dr B is free at ten, but pat-1 is with Dr A then: not offered to pat-1, still offered to others
+    assert ten not in starts(as_patient("pat-1"))
+    assert ten in starts(as_patient("pat-2"))
+    assert ten not in starts({"role": "front_desk"}, patient_id="pat-1")
+    assert ten in starts({"role": "front_desk"})
+    status, _ = api("GET", "/slots", query={"type_id": clinic.visit, "from": WEDNESDAY, "to": WEDNESDAY,
+                                             "patient_id": "pat-2"}, **as_patient("pat-1"))
+    assert status == 403  # a patient sees only their own bookings' shadow
