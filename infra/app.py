@@ -91,10 +91,11 @@ def build_app(
 
 
 def synth(stage: str = DEFAULT_STAGE, outdir: str | Path = packaging.ROOT / "cdk.out", *,
-          catalog: Catalog = CATALOG, checks: bool = True) -> cx_api.CloudAssembly:
+          catalog: Catalog = CATALOG, checks: bool = True, sender: str = DEFAULT_SENDER) -> cx_api.CloudAssembly:
     """Synthesize a deployable assembly: the real dependency layer (built once per dependency list),
     CloudFormation validation, and cdk-nag (raises when a finding is not acknowledged)."""
-    built = build_app(catalog, outdir=outdir, context={STAGE_CONTEXT: stage}, validate=True, checks=checks)
+    built = build_app(catalog, outdir=outdir, context={STAGE_CONTEXT: stage, SENDER_CONTEXT: sender},
+                      validate=True, checks=checks)
     return built.app.synth()
 
 

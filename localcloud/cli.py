@@ -207,7 +207,7 @@ def openapi(args: argparse.Namespace) -> int:
 def synth(args: argparse.Namespace) -> int:
     from infra.app import synth as synthesize
 
-    assembly = synthesize(stage=args.stage, outdir=ROOT / "cdk.out")
+    assembly = synthesize(stage=args.stage, outdir=ROOT / "cdk.out", sender=args.sender)
     stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
     print(f"synthesized {stacks} to cdk.out/ (cdk-nag and CloudFormation validation passed)")
     return 0
@@ -273,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
 
     assembly = commands.add_parser("synth", help="build the Lambda layer and synthesize the CDK app to cdk.out/")
     assembly.add_argument("--stage", default="prod")
+    assembly.add_argument("--sender", default="PracticeFlow <notifications@practiceflow.local>",
+                          help="the From of notification email; its domain must be verified in SES")
     assembly.set_defaults(func=synth)
 
     measure = commands.add_parser("bench", help="run benchmarks; results go to bench/results/")
