@@ -55,3 +55,26 @@ class LambdaContext:
         return 10_000
 
 
+
+
+def race(make_service, work, n: int) -> tuple[list, list]:
+    """`work(service, index)` on `n` threads released together, each with its own service (its own Lambda
+    container: no shared resolver state or audit-head cache). Returns (results, errors)."""
+    import threading
+
+    results, errors, barrier = [], [], threading.Barrier(n)
+
+    def run(index: int) -> None:
+        service = make_service()
+        barrier.wait()
+        try:
+            results.append(work(service, index))
+        except Exception as error:  # noqa: BLE001 - collected and asserted on
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

@@ -3,7 +3,6 @@ that records what it was asked. Roles, scrubbing on creation, idempotent payment
 statements, A/R aging, and the daily follow-up of claims with no answer."""
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +19,7 @@ from functions.core.table import Table
 from functions.records.repo import RecordsRepo
 from functions.records.service import RecordsService
 from tests.support import api_event, claims
+from tests.support import race as shared_race
 from tests.workflows.billing_support import PROVIDER, new_patient
 
 PRACTICE = "practice-a"
@@ -166,22 +166,7 @@ def test_patients_see_and_pay_their_own_invoices_once_per_idempotency_key(api):
 
 
 def race(work, n: int = 6) -> tuple[list, list]:
-    results, errors, barrier = [], [], threading.Barrier(n)
-
-    def run(i: int) -> None:
-        service = make_service()  # each thread its own container
-        barrier.wait()
-        try:
-            results.append(work(service, i))
-        except Exception as error:  # noqa: BLE001 - collected and asserted on
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return shared_race(make_service, work, n)
 
 
 def test_a_payment_retried_concurrently_is_taken_once(api):

@@ -2,7 +2,6 @@
 
 import io
 import json
-import threading
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from functions.records.models import PatientIn, PatientPatch
 from functions.records.repo import RecordsRepo
 from functions.records.service import RecordsService
 from tests.support import api_event, claims
+from tests.support import race as shared_race
 
 PRACTICE = "practice-a"
 OTHER_PRACTICE = "practice-b"
@@ -288,22 +288,7 @@ def caller() -> Caller:
 
 
 def race(work, n: int = 6) -> tuple[list, list]:
-    results, errors, barrier = [], [], threading.Barrier(n)
-
-    def run(index: int) -> None:
-        service = container()
-        barrier.wait()
-        try:
-            results.append(work(service, index))
-        except Exception as error:  # noqa: BLE001 - collected and asserted on
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return shared_race(container, work, n)
 
 
 def test_concurrent_updates_with_the_same_version_exactly_one_wins(api):

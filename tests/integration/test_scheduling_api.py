@@ -2,7 +2,6 @@
 Idempotency-Key, reschedule and cancel, the status flow and its report, roles, the waitlist, reminders,
 reply links and the FHIR export."""
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +25,7 @@ from tests.integration.scheduling_support import (
     fixed_clock_fixture,  # noqa: F401 - a fixture, used by name
     front_desk,
 )
+from tests.support import race as shared_race
 
 WEDNESDAY = "2026-03-04"
 TEN_AM = "2026-03-04T15:00:00Z"  # 10:00 in New York
@@ -115,22 +115,7 @@ def test_bookings_off_the_grid_outside_hours_or_in_the_past_are_refused(api, cli
 
 
 def race(work, n: int) -> tuple[list, list]:
-    results, errors, barrier = [], [], threading.Barrier(n)
-
-    def run(index: int) -> None:
-        service = container()  # one container per thread: no shared resolver or audit cache
-        barrier.wait()
-        try:
-            results.append(work(service, index))
-        except Exception as error:  # noqa: BLE001 - collected and asserted on
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+    return shared_race(container, work, n)
 
 
 def test_twenty_concurrent_bookings_of_one_time_exactly_one_wins(api, clinic):
