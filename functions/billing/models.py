@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.billing import codes
+from functions.core.models import Stored, Strict
 
 # --- value types ------------------------------------------------------------------------------------
 
@@ -52,14 +53,6 @@ Npi = Annotated[str, AfterValidator(_npi)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 PlaceOfService = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
 Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=4096)
-
-
-class Stored(BaseModel):
-    model_config = ConfigDict(extra="ignore")
 
 
 # --- fee schedule -----------------------------------------------------------------------------------

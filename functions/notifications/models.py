@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core.errors import Conflict
+from functions.core.models import Stored, Strict
 from functions.records.models import Email, Language, TimeZone
 
 Channel = Literal["email", "sms", "in_app"]
@@ -26,14 +27,6 @@ Id = Annotated[str, StringConstraints(pattern=_ID)]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Variable = str | int | float | bool | None
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=4096)
-
-
-class Stored(BaseModel):
-    model_config = ConfigDict(extra="ignore")
 
 
 # --- who and why --------------------------------------------------------------------------------

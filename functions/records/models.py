@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core import clock
+from functions.core.models import Stored, Strict
 
 # --- value types -----------------------------------------------------------------------------------
 
@@ -94,18 +95,6 @@ UserId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_user_i
 BirthDate = Annotated[date, AfterValidator(_birth_date)]
 Gender = Literal["male", "female", "other", "unknown"]
 Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
-
-
-class Strict(BaseModel):
-    """A request body: unknown fields are refused, never ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_max_length=4096)
-
-
-class Stored(BaseModel):
-    """Something we read back from the table: tolerant of attributes added later."""
-
-    model_config = ConfigDict(extra="ignore")
 
 
 # --- patient parts ---------------------------------------------------------------------------------

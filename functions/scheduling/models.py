@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from functions.core.models import Stored, Strict
 from functions.records.models import Name, TimeZone, UserId
 from functions.scheduling.slots import GRANULE_MINUTES, MINUTES_PER_DAY
 
@@ -45,14 +46,6 @@ ClockTime = Annotated[str, StringConstraints(max_length=5), AfterValidator(_cloc
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")]
 Mode = Literal["in_person", "virtual"]
 Visit = Literal["new", "follow_up"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=4096)
-
-
-class Stored(BaseModel):
-    model_config = ConfigDict(extra="ignore")
 
 
 # --- practice policy -------------------------------------------------------------------------------
