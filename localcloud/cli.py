@@ -248,7 +248,8 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(func=serve)
 
     mint = with_data_dir(commands.add_parser("token", help="print a bearer token for the local server"))
-    mint.add_argument("--role", required=True, choices=ROLES)
+    mint.add_argument("--role", required=True, choices=ROLES, action="append",
+                      help="a Cognito group; repeat for a user in several groups")
     mint.add_argument("--practice", default=DEMO_PRACTICE)
     mint.add_argument("--patient", help="the patient id a patient user is bound to")
     mint.add_argument("--sub", help="the user id (default derived from the role)")

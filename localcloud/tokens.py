@@ -33,16 +33,19 @@ def _signature(key: bytes, signing_input: str) -> str:
     return _b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
 
 
-def claims_for(role: str, practice: str, patient: str | None = None, sub: str | None = None,
+def claims_for(role: str | list[str], practice: str, patient: str | None = None, sub: str | None = None,
                ttl_s: int = DEFAULT_TTL_S, now: float | None = None) -> dict[str, Any]:
-    if role not in Role._value2member_map_:
-        raise ValueError(f"unknown role {role!r}; roles: {', '.join(r.value for r in Role)}")
-    if role == Role.PATIENT and not patient:
+    """The claims of a user in one group (`role`) or several (a list), as Cognito puts them in an ID token."""
+    roles = [role] if isinstance(role, str) else list(dict.fromkeys(role))
+    unknown = [r for r in roles if r not in Role._value2member_map_]
+    if unknown or not roles:
+        raise ValueError(f"unknown role {unknown[0] if unknown else ''!r}; roles: {', '.join(r.value for r in Role)}")
+    if Role.PATIENT in roles and not patient:
         raise ValueError("a patient token needs --patient ID")
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {
-        "sub": sub or (f"patient-{patient}" if role == Role.PATIENT else f"local-{role}"),
-        GROUPS_CLAIM: [role],
+        "sub": sub or (f"patient-{patient}" if Role.PATIENT in roles else f"local-{'-'.join(roles)}"),
+        GROUPS_CLAIM: roles,
         PRACTICE_CLAIM: practice,
         "iss": ISSUER,
         "token_use": "id",
@@ -61,7 +64,7 @@ def sign(claims: dict[str, Any], key: bytes) -> str:
     return f"{signing_input}.{_signature(key, signing_input)}"
 
 
-def mint(key: bytes, role: str, practice: str, patient: str | None = None, sub: str | None = None,
+def mint(key: bytes, role: str | list[str], practice: str, patient: str | None = None, sub: str | None = None,
          ttl_s: int = DEFAULT_TTL_S) -> str:
     return sign(claims_for(role, practice, patient=patient, sub=sub, ttl_s=ttl_s), key)
 

@@ -601,7 +601,7 @@ class BillingService(AreaService):
     def pay(self, caller: Caller, body: PaymentIn, idempotency_key: str | None = None) -> Payment:
         """Record a patient payment against an invoice. With an Idempotency-Key, the key's claim is in the
         same transaction as the payment: a retry, however concurrent, gets the first payment back."""
-        if caller.is_patient_only and body.method != "card":
+        if caller.is_patient and body.method != "card":
             raise Forbidden("patients pay by card; cash and cheques are recorded at the desk")
         for attempt in range(PAYMENT_ATTEMPTS):
             invoice = self.invoice(caller, body.invoice_id)

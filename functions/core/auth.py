@@ -43,8 +43,8 @@ class Caller:
         return "none"
 
     @property
-    def is_patient_only(self) -> bool:
-        return self.roles == {Role.PATIENT}
+    def is_patient(self) -> bool:
+        return Role.PATIENT in self.roles
 
 
 def _groups(raw: Any) -> set[str]:
@@ -67,8 +67,14 @@ def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-") 
     if not roles:
         raise Forbidden("the user has no role in PracticeFlow")
     patient_id = claims.get(PATIENT_CLAIM) or None
-    if Role.PATIENT in roles and not patient_id:
-        raise Forbidden("the patient user is not linked to a patient record")
+    if Role.PATIENT in roles:
+        if not patient_id:
+            raise Forbidden("the patient user is not linked to a patient record")
+        # One rule for every area: a token that carries the patient group is a patient everywhere, whatever
+        # else it carries. A staff member who is also a patient signs in with a separate identity.
+        roles = frozenset({Role.PATIENT})
+    else:
+        patient_id = None  # only a patient user is bound to a record; a stray claim on staff means nothing
     return Caller(
         user_id=str(claims["sub"]),
         practice_id=segment(str(practice_id), "practice id"),

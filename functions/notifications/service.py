@@ -415,7 +415,7 @@ class NotificationService(AreaService):
         """The person whose preferences a caller may see or change: their own, or (staff) a patient's or a
         family member's; a patient may manage their own only."""
         if ref is None:
-            if caller.is_patient_only:
+            if caller.is_patient:
                 return Recipient(kind="patient", patient_id=caller.patient_id).key
             return Recipient(kind="staff", user_id=caller.user_id).key
         try:
@@ -518,7 +518,7 @@ class NotificationService(AreaService):
                 query = f"notifications.source.{_digest(origin.key)}"
         except ValueError as error:
             raise Invalid(str(error).splitlines()[0], code="invalid_query") from None
-        if caller.is_patient_only:
+        if caller.is_patient:
             if recipient is None or person.key != f"PATIENT#{caller.patient_id}":
                 raise Forbidden("you may only see messages to yourself")
         else:
@@ -537,7 +537,7 @@ class NotificationService(AreaService):
         if stored is None:
             raise NotFound("no such message", code="message_not_found")
         message = stored.message
-        if caller.is_patient_only:
+        if caller.is_patient:
             if message.recipient.key != f"PATIENT#{caller.patient_id}":
                 raise NotFound("no such message", code="message_not_found")
         else:

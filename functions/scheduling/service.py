@@ -323,7 +323,7 @@ class SchedulingService(AreaService):
         room of an in-person type) for the whole range, whatever its length; for a patient (always a patient
         user's own self), one more Query hides the times they are already booked."""
         self._check_range(first, last)
-        patient = self._patient_for(caller, patient_id) if (patient_id or caller.is_patient_only) else None
+        patient = self._patient_for(caller, patient_id) if (patient_id or caller.is_patient) else None
         setup = self._setup(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
         if practitioner_id is not None:
@@ -446,7 +446,7 @@ class SchedulingService(AreaService):
     def list_appointments(self, caller: Caller, *, practitioner_id: str | None = None, day: date | None = None,
                           patient_id: str | None = None, limit: int = 100) -> AppointmentList:
         """A patient: their own. Staff: one patient's, or one practitioner's day."""
-        if caller.is_patient_only:
+        if caller.is_patient:
             if patient_id not in (None, caller.patient_id) or practitioner_id:
                 raise Forbidden("you may only see your own appointments")
             patient_id = caller.patient_id
@@ -465,7 +465,7 @@ class SchedulingService(AreaService):
         return AppointmentList(appointments=[Appointment.model_validate(i) for i in items][:limit])
 
     def no_shows(self, caller: Caller, patient_id: str) -> NoShowHistory:
-        if caller.is_patient_only and caller.patient_id != patient_id:
+        if caller.is_patient and caller.patient_id != patient_id:
             raise Forbidden("you may only see your own appointments")
         history = self.repo.patient_appointments(caller.practice_id, segment(patient_id, "patient id"), 500)
         self.audit.record(self._draft(caller, "appointment.no_shows", "PATIENT", patient_id, patient_id))
@@ -531,7 +531,7 @@ class SchedulingService(AreaService):
 
     def cancel(self, caller: Caller, appointment_id: str, body: CancelIn) -> Appointment:
         before = self._appointment_for(caller, appointment_id)
-        if body.waive_fee and caller.is_patient_only:
+        if body.waive_fee and caller.is_patient:
             raise Forbidden("only the practice may waive a late-cancel fee")
         if "cancelled" not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot be cancelled", code="invalid_transition")
@@ -558,7 +558,7 @@ class SchedulingService(AreaService):
     def change_status(self, caller: Caller, appointment_id: str, to: str, version: int) -> Appointment:
         """confirmed (the patient too), arrived, in_room, completed, no_show: each stamps its time."""
         before = self._appointment_for(caller, appointment_id)
-        if caller.is_patient_only and to != "confirmed":
+        if caller.is_patient and to != "confirmed":
             raise Forbidden("a patient may confirm or cancel, nothing else")
         if to not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot become {to}", code="invalid_transition")
@@ -723,7 +723,7 @@ class SchedulingService(AreaService):
 
     def list_waitlist(self, caller: Caller) -> WaitlistList:
         entries = self.repo.waitlist(caller.practice_id)
-        if caller.is_patient_only:
+        if caller.is_patient:
             entries = [e for e in entries if e.patient_id == caller.patient_id]
         else:
             self.audit.record(self._draft(caller, "waitlist.list", "WAITLIST", "all", None))
@@ -870,19 +870,19 @@ class SchedulingService(AreaService):
     def _appointment_for(self, caller: Caller, appointment_id: str) -> Appointment:
         appointment = self.repo.appointment(caller.practice_id, segment(appointment_id, "appointment id"))
         # another patient's appointment is not found, not forbidden: its existence is not theirs to learn
-        if appointment is None or (caller.is_patient_only and appointment.patient_id != caller.patient_id):
+        if appointment is None or (caller.is_patient and appointment.patient_id != caller.patient_id):
             raise NotFound("no such appointment", code="appointment_not_found")
         return appointment
 
     def _entry_for(self, caller: Caller, entry_id: str) -> WaitlistEntry:
         entry = self.repo.waitlist_entry(caller.practice_id, segment(entry_id, "entry id"))
-        if entry is None or (caller.is_patient_only and entry.patient_id != caller.patient_id):
+        if entry is None or (caller.is_patient and entry.patient_id != caller.patient_id):
             raise NotFound("no such waitlist entry", code="waitlist_entry_not_found")
         return entry
 
     @staticmethod
     def _patient_for(caller: Caller, patient_id: str | None) -> str:
-        if caller.is_patient_only:
+        if caller.is_patient:
             if patient_id not in (None, caller.patient_id):
                 raise Forbidden("you may only book for yourself")
             return str(caller.patient_id)

@@ -61,3 +61,19 @@ def test_patient_may_act_only_on_themself():
 
 def test_audit_role_is_the_most_privileged():
     assert caller_from_claims(claims(**{"cognito:groups": "billing,coordinator"})).role == "coordinator"
+
+
+@pytest.mark.parametrize("groups", ["patient,staff", "billing,patient", "[coordinator patient]", ["patient", "front_desk"]])
+def test_a_token_with_the_patient_group_is_a_patient_whatever_else_it_carries(groups):
+    caller = caller_from_claims(claims(**{"cognito:groups": groups, "custom:patient_id": "p1"}))
+    assert caller.roles == {Role.PATIENT}
+    assert caller.is_patient and caller.role == "patient"
+    with pytest.raises(Forbidden):
+        require(caller, {Role.COORDINATOR, Role.BILLING, Role.STAFF, Role.FRONT_DESK})
+    with pytest.raises(Forbidden):
+        require_self_or(caller, "p2", set(Role) - {Role.PATIENT})
+
+
+def test_a_patient_id_claim_on_a_staff_token_binds_nothing():
+    caller = caller_from_claims(claims(**{"cognito:groups": "front_desk", "custom:patient_id": "p1"}))
+    assert caller.patient_id is None and not caller.is_patient
