@@ -117,13 +117,23 @@ def _accept() -> str | None:
 
 # --- messages ----------------------------------------------------------------------------------------
 
-@router.post("/messages", summary="Send a templated message to one person (honours Idempotency-Key)")
+# Each person's sends count against a daily allowance by role (notifications.rules.DAILY_MESSAGES).
+SEND_RESPONSES = {202: {"description": "accepted: the messages are stored and will be delivered",
+                        "content": {"application/json": {"model": Accepted}}},
+                  429: {"description": "the sender's daily allowance of messages is used up (daily_message_limit)",
+                        "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+@router.post("/messages", summary="Send a templated message to a patient, a consented family member or a member of "
+                                  "staff, at the address the practice keeps (honours Idempotency-Key)",
+             responses=SEND_RESPONSES)
 def send_message(body: Annotated[MessageIn, Body()]) -> Response[Accepted]:
     return accepted(service().send(current_caller(router), body, idempotency_key(router)))
 
 
 @router.post("/messages/care-instructions",
-             summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)")
+             summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)",
+             responses=SEND_RESPONSES)
 def send_care_instructions(body: Annotated[CareInstructionsIn, Body()]) -> Response[Accepted]:
     return accepted(service().send_care_instructions(current_caller(router), body, idempotency_key(router)))
 
