@@ -85,6 +85,11 @@ def wants_html(accept: str | None) -> bool:
     return wanted > 0 and wanted >= ranks.get("application/json", 0.0)
 
 
+def accept(router: Any) -> str | None:
+    """The request's Accept header (Powertools' headers are case-insensitive)."""
+    return router.current_event.headers.get("accept")
+
+
 def error_page(error: DomainError) -> Page:
     return Page(title="This link did not work", lines=(error.message,
                                                        "If you need help, please call the practice."))

@@ -100,7 +100,7 @@ OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page 
 @router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
 def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
-    return pages.answer(_accept(), lambda: service().describe_opt_out(token),
+    return pages.answer(pages.accept(router), lambda: service().describe_opt_out(token),
                         lambda result: opt_out_pages.preview(result, token))
 
 
@@ -108,11 +108,7 @@ def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
                                                        "one-click, RFC 8058; the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
 def opt_out(token: LinkToken) -> Response[OptOutResult | str]:
-    return pages.answer(_accept(), lambda: service().opt_out(token), opt_out_pages.done)
-
-
-def _accept() -> str | None:
-    return router.current_event.headers.get("accept")
+    return pages.answer(pages.accept(router), lambda: service().opt_out(token), opt_out_pages.done)
 
 
 # --- messages ----------------------------------------------------------------------------------------

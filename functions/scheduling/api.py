@@ -253,18 +253,14 @@ REPLY_RESPONSES = {200: {"description": "the appointment as the link may show it
 @router.get("/appointments/reply/<token>", summary="What a reminder's reply link would do (no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
 def peek_reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(_accept(), lambda: service().peek_reply(token), reply_pages.preview, _view)
+    return pages.answer(pages.accept(router), lambda: service().peek_reply(token), reply_pages.preview, _view)
 
 
 @router.post("/appointments/reply/<token>", summary="Confirm or cancel from a reminder's signed link (no sign-in; "
                                                     "the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
 def reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(_accept(), lambda: service().reply(token), reply_pages.done, _view)
-
-
-def _accept() -> str | None:
-    return router.current_event.headers.get("accept")
+    return pages.answer(pages.accept(router), lambda: service().reply(token), reply_pages.done, _view)
 
 
 def _view(answer: ReplyAnswer) -> ReplyView:
