@@ -190,3 +190,11 @@ def test_senders_racing_for_the_last_of_the_allowance_send_exactly_up_to_it():
                            lambda service, n: service.send(desk, body, f"race-key-{n:04d}"), 6)
     assert len(results) == 2 and len(errors) == 4 and all(isinstance(e, TooManyRequests) for e in errors)
     assert sent_today("desk-1") == 5 and len(notification_events()) == 2
+
+
+def test_the_staff_directory_reads_one_practices_staff_record_by_id():
+    directory = DynamoStaffDirectory(Table())
+    directory.put(PRACTICE, StaffMember(user_id="nurse-1", name="N. Nurse", email="nurse@clinic.example"))
+    assert directory.member(PRACTICE, "nurse-1").email == "nurse@clinic.example"
+    assert directory.member("another-practice", "nurse-1") is None
+    assert directory.member(PRACTICE, "nurse-2") is None
