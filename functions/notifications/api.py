@@ -7,7 +7,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from functions.core import pages
 from functions.core.api import JSON, current_caller, idempotency_key
+from functions.notifications import opt_out_pages
 from functions.notifications.models import (
     Accepted,
     CareInstructionsIn,
@@ -33,7 +35,6 @@ LanguageTag = Annotated[str, Path(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$
 PersonRef = Annotated[str, Path(min_length=3, max_length=200,
                                 description="patient:<id>, family:<patient id>:<member id> or staff:<user id>")]
 MessageId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Token = Annotated[str, Path(min_length=10, max_length=512)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 PageToken = Annotated[str | None, Query(max_length=2048)]
 
@@ -87,32 +88,48 @@ def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()]) 
     return service().save_preferences(current_caller(router), body, person)
 
 
-# The opt-out link works without signing in: the signed token is the credential. The catalogue lists the path
-# in public_routes for API Gateway; the extension marks it in the OpenAPI document.
-PUBLIC = {"x-practiceflow-public": True}
+# The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path
+# in public_routes for API Gateway). Any length reaches the service, so a mangled link gets the link's own
+# answer: a page, in a browser.
+LinkToken = Annotated[str, Path(max_length=4096)]
+OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page for a browser (Accept: text/html)",
+                           "content": {"application/json": {"model": OptOutResult},
+                                       "text/html": {"schema": {"type": "string"}}}}}
 
 
-@router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in)",
-            openapi_extensions=PUBLIC)
-def describe_opt_out(token: Token) -> OptOutResult:
-    return service().describe_opt_out(token)
+@router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in; no change)",
+            openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
+def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
+    return pages.answer(pages.accept(router), lambda: service().describe_opt_out(token),
+                        lambda result: opt_out_pages.preview(result, token))
 
 
 @router.post("/notifications/opt-out/<token>", summary="Stop a channel from a message's link (no sign-in; "
-                                                       "one-click, RFC 8058)", openapi_extensions=PUBLIC)
-def opt_out(token: Token) -> OptOutResult:
-    return service().opt_out(token)
+                                                       "one-click, RFC 8058; the page's form posts here)",
+             openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
+def opt_out(token: LinkToken) -> Response[OptOutResult | str]:
+    return pages.answer(pages.accept(router), lambda: service().opt_out(token), opt_out_pages.done)
 
 
 # --- messages ----------------------------------------------------------------------------------------
 
-@router.post("/messages", summary="Send a templated message to one person (honours Idempotency-Key)")
+# Each person's sends count against a daily allowance by role (notifications.rules.DAILY_MESSAGES).
+SEND_RESPONSES = {202: {"description": "accepted: the messages are stored and will be delivered",
+                        "content": {"application/json": {"model": Accepted}}},
+                  429: {"description": "the sender's daily allowance of messages is used up (daily_message_limit)",
+                        "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+@router.post("/messages", summary="Send a templated message to a patient, a consented family member or a member of "
+                                  "staff, at the address the practice keeps (honours Idempotency-Key)",
+             responses=SEND_RESPONSES)
 def send_message(body: Annotated[MessageIn, Body()]) -> Response[Accepted]:
     return accepted(service().send(current_caller(router), body, idempotency_key(router)))
 
 
 @router.post("/messages/care-instructions",
-             summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)")
+             summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)",
+             responses=SEND_RESPONSES)
 def send_care_instructions(body: Annotated[CareInstructionsIn, Body()]) -> Response[Accepted]:
     return accepted(service().send_care_instructions(current_caller(router), body, idempotency_key(router)))
 

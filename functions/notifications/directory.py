@@ -1,6 +1,6 @@
 """The records area, as notifications sees it: contact points, language, time zone and consent, read through
-functions.records.repo (one consistent Query of the patient's partition). Staff come from the request until
-the staff area keeps their contact details.
+functions.records.repo (one consistent Query of the patient's partition); and staff, from the staff records
+the practice keeps (functions.notifications.staff). Every address comes from one of the two.
 
 These reads are not entered in the audit trail one by one: the delivery log is the record of what was sent
 to whom, and an audit append per reminder would serialize every practice's reminders on its chain head."""
@@ -8,6 +8,7 @@ to whom, and an audit append per reminder would serialize every practice's remin
 from functions.core.table import Table
 from functions.notifications.models import Recipient
 from functions.notifications.rules import Contact
+from functions.notifications.staff import DynamoStaffDirectory, StaffDirectory, StaffMember
 from functions.records.models import PatientRecord
 from functions.records.repo import RecordsRepo
 
@@ -34,13 +35,20 @@ def contact_from_record(record: PatientRecord | None, recipient: Recipient) -> C
                    time_zone=record.time_zone, shared_with=shared)
 
 
+def contact_from_staff(member: StaffMember | None) -> Contact:
+    if member is None or not member.active:
+        return Contact(found=False)
+    return Contact(found=True, email=member.email, language=member.language, time_zone=member.time_zone)
+
+
 class RecordsDirectory:
-    def __init__(self, table: Table, records: RecordsRepo | None = None) -> None:
+    def __init__(self, table: Table, records: RecordsRepo | None = None, staff: StaffDirectory | None = None) -> None:
         self.records = records or RecordsRepo(table, audit=None)  # reads only: the audit store is never used
+        self.staff = staff or DynamoStaffDirectory(table)
 
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
         if recipient.kind == "staff":
-            return Contact(found=True, email=recipient.email)
+            return contact_from_staff(self.staff.member(practice_id, recipient.user_id or ""))
         return contact_from_record(self.records.record(practice_id, recipient.patient_id or ""), recipient)
 
     def consented_family(self, practice_id: str, patient_id: str) -> list[str]:

@@ -6,11 +6,11 @@ import re
 from datetime import time
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from functions.core.errors import Conflict
 from functions.core.models import Stored, Strict
-from functions.records.models import Email, Language, TimeZone
+from functions.records.models import Language, TimeZone
 
 Channel = Literal["email", "sms", "in_app"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")
@@ -32,8 +32,9 @@ _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 # --- who and why --------------------------------------------------------------------------------
 
 class Recipient(Strict):
-    """A patient; a patient's family member or proxy (`patient_id` + `member_id`); or a staff user (with the
-    email address work notices go to, until the staff area keeps it)."""
+    """A patient; a patient's family member or proxy (`patient_id` + `member_id`); or a staff user. Ids only:
+    where a message goes comes from the patient's record or the practice's staff records, never from the
+    request, so an address in it (`email`, `address`, ...) is refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -41,7 +42,6 @@ class Recipient(Strict):
     patient_id: Id | None = None
     member_id: Id | None = None
     user_id: Id | None = None
-    email: Email | None = Field(default=None, description="staff only: where work notices are emailed")
 
     @model_validator(mode="after")
     def _shape(self) -> "Recipient":
@@ -50,8 +50,6 @@ class Recipient(Strict):
         given = {name for name in ("patient_id", "member_id", "user_id") if getattr(self, name)}
         if given != wanted:
             raise ValueError(f"a {self.kind} recipient names exactly: {', '.join(sorted(wanted))}")
-        if self.email and self.kind != "staff":
-            raise ValueError("only a staff recipient carries an email; a patient's comes from their record")
         return self
 
     @property
@@ -79,10 +77,6 @@ class Recipient(Strict):
         if kind == "staff" and len(parts) == 1:
             return cls(kind="staff", user_id=parts[0])
         raise ValueError("write a recipient as patient:<id>, family:<patient id>:<member id> or staff:<user id>")
-
-    def public(self) -> "Recipient":
-        """Ids only, for the delivery log."""
-        return self.model_copy(update={"email": None})
 
 
 class Source(Strict):
@@ -277,6 +271,12 @@ class Message(Stored):
     attempts: int = 0
     history: list[LogEntry] = Field(default_factory=list)
     deliveries: list[Delivery] = Field(default_factory=list)
+
+    @field_validator("recipient", mode="before")
+    @classmethod
+    def _ids_only(cls, value: Any) -> Any:
+        # messages logged while a staff address still came with the request kept it; it is never read again
+        return {k: v for k, v in value.items() if k != "email"} if isinstance(value, dict) else value
 
     def delivery(self, channel: str) -> Delivery | None:
         return next((d for d in self.deliveries if d.channel == channel), None)

@@ -8,6 +8,8 @@ Layout:
     pk = PRACTICE#<p>#NOTIFY_TEMPLATES            sk = TEMPLATE#<key>#<language>
     pk = PRACTICE#<p>#NOTIFY_PREFS#<person>       sk = PREFS              person: PATIENT#p, FAMILY#p#m, STAFF#u
     pk = PRACTICE#<p>#INBOX#<person>              sk = MSG#<requested at>#<message id>
+    pk = PRACTICE#<p>#SENDER#<user id>            sk = DAY#<yyyy-mm-dd>   messages one person sent through
+                                                                          the API that day (UTC); ttl
 Indexes, on the message item only (prefixes records and the audit trail never use):
     gsi1pk = PRACTICE#<p>#NOTIFY_TO#<person>          gsi1sk = <requested at>#<id>   the log by recipient
     gsi2pk = PRACTICE#<p>#NOTIFY_SOURCE#<area>#<entity>#<id>  gsi2sk = same          the log by source
@@ -19,11 +21,12 @@ conditional put that a retried request loses, and the DELIVERY item is the exact
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict, NotFound
+from functions.core.errors import Conflict, NotFound, TooManyRequests
 from functions.core.events import DomainEvent
 from functions.core.keys import PRACTICES_PK, collection_pk, entity_pk, practice_sk
 from functions.core.table import Item, Page, Put, Table, TransactionCancelled, Update
@@ -36,6 +39,7 @@ from functions.notifications.models import (
     Source,
     Template,
 )
+from functions.notifications.rules import Allowance
 
 NOTIFICATION = "NOTIFICATION"
 MESSAGE_SK = "MESSAGE"
@@ -94,6 +98,27 @@ def _message_item(message: Message, payload: dict[str, Any], fingerprint: str) -
     }
 
 
+def sender_pk(practice_id: str, user_id: str) -> str:
+    return entity_pk(practice_id, "SENDER", user_id)
+
+
+def _count_sent(practice_id: str, allowance: Allowance) -> Update:
+    """ADD the messages to the sender's day, only while the total stays within the limit: a conditional
+    write, so requests racing for the last few see exactly the limit go out."""
+    day = date.fromisoformat(allowance.day)
+    expires = datetime.combine(day + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    return Update(
+        key={"pk": sender_pk(practice_id, allowance.user_id), "sk": f"DAY#{allowance.day}"},
+        expression="SET #kind = :kind, #ttl = :ttl ADD #sent :count",
+        names={"#kind": "kind", "#ttl": "ttl", "#sent": "sent"},
+        values={":kind": "SENDER_DAY", ":ttl": int(expires.timestamp()), ":count": allowance.count,
+                ":room": allowance.limit - allowance.count},
+        condition="attribute_not_exists(#sent) OR #sent <= :room",
+        on_conflict=TooManyRequests(
+            f"you have sent the {allowance.limit} messages your role may send in a day; try again tomorrow",
+            {"limit": allowance.limit, "day": allowance.day}, code="daily_message_limit"))
+
+
 class NotificationsRepo:
     def __init__(self, table: Table, audit: AuditStore | None = None) -> None:
         self.table = table
@@ -112,12 +137,16 @@ class NotificationsRepo:
         return True
 
     def request_messages(self, messages: Sequence[tuple[Message, dict[str, Any], str]], audit: AuditDraft,
-                         event: DomainEvent) -> None:
-        """Put each MESSAGE item (attribute_not_exists), the audit entry and the outbox event: one
-        transaction. Raises AlreadyRequested when any message exists."""
-        writes = [Put(_message_item(m, payload, fingerprint), "attribute_not_exists(pk)",
-                      on_conflict=AlreadyRequested("this request was made before"))
-                  for m, payload, fingerprint in messages]
+                         event: DomainEvent, allowance: Allowance | None = None) -> None:
+        """Put each MESSAGE item (attribute_not_exists), count them against the sender's day, the audit entry
+        and the outbox event: one transaction. Raises AlreadyRequested when any message exists (checked
+        first, so a retry is never refused for the allowance it used the first time), TooManyRequests when
+        the count would pass the day's limit."""
+        writes: list[Put | Update] = [Put(_message_item(m, payload, fingerprint), "attribute_not_exists(pk)",
+                                          on_conflict=AlreadyRequested("this request was made before"))
+                                      for m, payload, fingerprint in messages]
+        if allowance is not None:
+            writes.append(_count_sent(audit.practice_id, allowance))
         self.audit.commit(audit, writes=writes, events=[event])
 
     def message(self, practice_id: str, message_id: str) -> StoredMessage | None:

@@ -1,10 +1,12 @@
 """Who may be sent what, how and when: consent, preferences, opt-outs and quiet hours, as plain functions
 of plain values (the service feeds them from the records area and the table)."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from functions.core.auth import Role
 from functions.notifications.models import CHANNELS, Preferences, QuietHours, Recipient
 
 # Channels quiet hours hold back: an email or an inbox entry does not wake anyone.
@@ -108,6 +110,42 @@ def plan(recipient: Recipient, contact: Contact, preferences: Preferences, now: 
         if until is not None:
             return result(channels=(chosen,), defer_until=until)
     return result(channels=(chosen,))
+
+
+# --- what people may send through the API -----------------------------------------------------------
+
+# A message sent through the API fills a template with the sender's own words and leaves from the practice's
+# address, so each person has a daily allowance by role (the largest of their roles'): enough for a day's
+# calls and notices, too few for a mailing list (workshops and campaigns have their own audience rules).
+# A patient sends nothing to anyone else.
+DAILY_MESSAGES: Mapping[str, int] = {Role.COORDINATOR: 500, Role.PRACTITIONER: 200, Role.FRONT_DESK: 50}
+# Templates only the system fills: their links must be the ones it signs, never a caller's.
+SYSTEM_TEMPLATES = frozenset({"appointment.reminder.reply"})
+# Templates with a route of their own, which checks who may send them and to whom.
+OWN_ROUTE_TEMPLATES: Mapping[str, str] = {"care.instructions": "POST /messages/care-instructions"}
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """`count` more messages by one sender on one day (UTC), against the day's `limit`."""
+
+    user_id: str
+    day: str
+    limit: int
+    count: int
+
+
+def daily_allowance(roles: Iterable[str], limits: Mapping[str, int] = DAILY_MESSAGES) -> int:
+    return max((limits.get(role, 0) for role in roles), default=0)
+
+
+def template_refusal(template: str) -> str | None:
+    """Why a person may not send this template through POST /messages, or None."""
+    if template in SYSTEM_TEMPLATES:
+        return "only the practice's own reminders use this template"
+    if template in OWN_ROUTE_TEMPLATES:
+        return f"send this with {OWN_ROUTE_TEMPLATES[template]}"
+    return None
 
 
 # --- inbound SMS keywords (the carriers' and AWS's standard set) ----------------------------------

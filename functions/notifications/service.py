@@ -26,7 +26,7 @@ import hashlib
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -34,7 +34,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from functions.core import clock, pagination
 from functions.core.audit import AuditDraft, draft
 from functions.core.auth import ALL_STAFF, CLINICAL_STAFF, Caller, Role, require, require_self_or
-from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
+from functions.core.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests
 from functions.core.events import DomainEvent
 from functions.core.ids import new_id
 from functions.core.observability import log_unhandled, logger, metrics
@@ -70,7 +70,7 @@ from functions.notifications.models import (
     TransientFailure,
 )
 from functions.notifications.request import REQUESTED
-from functions.notifications.rules import Contact
+from functions.notifications.rules import Allowance, Contact
 
 MAX_ATTEMPTS = 3  # the first invocation and Lambda's two asynchronous retries
 SCHEDULED_ATTEMPTS = 5  # a deferred message, retried by the job
@@ -102,7 +102,7 @@ class StoredMessage(Protocol):
 class NotificationsRepo(Protocol):
     def create_message(self, message: Message, payload: dict[str, Any], fingerprint: str) -> bool: ...
     def request_messages(self, messages: Sequence[tuple[Message, dict[str, Any], str]], audit: AuditDraft,
-                         event: DomainEvent) -> None: ...
+                         event: DomainEvent, allowance: Allowance | None = None) -> None: ...
     def message(self, practice_id: str, message_id: str) -> StoredMessage | None: ...
     def claim(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str) -> bool: ...
     def record_sent(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
@@ -128,7 +128,7 @@ class NotificationsRepo(Protocol):
 
 
 class RecipientDirectory(Protocol):
-    """What notifications needs from the records area."""
+    """What notifications needs from the records area and the practice's staff records."""
 
     def contact(self, practice_id: str, recipient: Recipient) -> Contact: ...
     def consented_family(self, practice_id: str, patient_id: str) -> list[str]: ...
@@ -151,8 +151,9 @@ def _count(name: str, value: int = 1) -> None:
 class NotificationService(AreaService):
     def __init__(self, repo: NotificationsRepo, directory: RecipientDirectory, channels: Mapping[str, Channel],
                  links: OptOutLinks, page_key: Callable[[], bytes], now: Callable[[], datetime] = clock.now,
-                 make_id: Callable[[], str] = new_id) -> None:
+                 make_id: Callable[[], str] = new_id, daily_messages: Mapping[str, int] = rules.DAILY_MESSAGES) -> None:
         self.repo = repo
+        self.daily_messages = daily_messages
         self.directory = directory
         self.channels = channels
         self.links = links
@@ -447,11 +448,23 @@ class NotificationService(AreaService):
     # --- sending from the API -------------------------------------------------------------------------
 
     def send(self, caller: Caller, body: MessageIn, idempotency_key: str | None) -> Accepted:
+        """A message a person writes: to a patient, a family member the patient's consent names, or a member
+        of staff, each reached at the address the practice keeps for them; within the sender's daily
+        allowance."""
         require(caller, SENDERS)
-        if body.recipient.kind != "staff" and not self.directory.contact(caller.practice_id, body.recipient).found:
+        refusal = rules.template_refusal(body.template)
+        if refusal:
+            raise Forbidden(refusal, code="template_not_allowed")
+        contact = self.directory.contact(caller.practice_id, body.recipient)
+        if not contact.found:
             raise NotFound("no such recipient", code="recipient_not_found")
-        source = body.source or Source(area="notifications", entity="message", entity_id=self.make_id())
-        request = self._request(caller, body.recipient, body.template, dict(body.data), source, idempotency_key)
+        if body.recipient.kind == "family" and not contact.shared_with:
+            raise Forbidden("the patient's data-sharing consent does not name this family member",
+                            code="no_family_consent")
+        key = idempotency_key or self.make_id()
+        # derived from the key, not drawn: a retry must be the same request, or it reads as the key reused
+        source = body.source or Source(area="notifications", entity="message", entity_id=_digest(key))
+        request = self._request(caller, body.recipient, body.template, dict(body.data), source, key)
         self._template(caller.practice_id, body.template, "en")  # an unknown template is the caller's 404 now
         return self._request_stored(caller, [request], "notification.send", body.recipient.patient_id)
 
@@ -484,14 +497,16 @@ class NotificationService(AreaService):
                         subject_patient_id: str | None) -> Accepted:
         """The messages (with their data) in the table, the audit entry and one event naming them, in one
         transaction: the event carries ids only, so no health detail travels on the bus."""
-        at = self._at()
+        now = self.now()
+        at = clock.iso(now)
+        allowance = self._allowance(caller, len(requests), now)
         messages = [(self._new_message(r, at), dict(r.data), r.fingerprint()) for r in requests]
         ids = [m.id for m, _, _ in messages]
         event = DomainEvent(type=REQUESTED, practice_id=caller.practice_id, entity_id=ids[0],
                             data={"stored": ids}, occurred_at=at)
         audit = draft(caller, action, "NOTIFICATION", ids[0], at, subject_patient_id=subject_patient_id)
         try:
-            self.repo.request_messages(messages, audit, event)
+            self.repo.request_messages(messages, audit, event, allowance)
         except AlreadyRequested:
             first = self.repo.message(caller.practice_id, ids[0])
             if first is None or first.fingerprint != requests[0].fingerprint():
@@ -502,6 +517,15 @@ class NotificationService(AreaService):
             return Accepted(message_ids=[m.id for _, m in kept], recipients=[r.recipient.ref for r, _ in kept])
         logger.info("notifications requested", extra={"practice_id": caller.practice_id, "messages": ids})
         return Accepted(message_ids=ids, recipients=[r.recipient.ref for r in requests])
+
+    def _allowance(self, caller: Caller, count: int, now: datetime) -> Allowance:
+        limit = rules.daily_allowance(caller.roles, self.daily_messages)
+        day = now.astimezone(UTC).date().isoformat()
+        if count > limit:
+            _count("NotificationsOverAllowance")
+            raise TooManyRequests(f"your role may send {limit} messages in a day; this request has {count}",
+                                  {"limit": limit, "day": day}, code="daily_message_limit")
+        return Allowance(user_id=caller.user_id, day=day, limit=limit, count=count)
 
     # --- the delivery log -----------------------------------------------------------------------------
 
@@ -530,7 +554,7 @@ class NotificationService(AreaService):
             page = self.repo.by_source(caller.practice_id, origin, limit, start)
         messages = [Message.model_validate(item) for item in page.items]
         token = pagination.encode(page.last_key, practice_id=caller.practice_id, query=query, key=self.page_key())
-        return MessagePage(messages=[self._public(m) for m in messages], next_page_token=token)
+        return MessagePage(messages=messages, next_page_token=token)
 
     def read_message(self, caller: Caller, message_id: str) -> Message:
         stored = self.repo.message(caller.practice_id, message_id)
@@ -542,11 +566,7 @@ class NotificationService(AreaService):
                 raise NotFound("no such message", code="message_not_found")
         else:
             require(caller, LOG_READERS)
-        return self._public(message)
-
-    @staticmethod
-    def _public(message: Message) -> Message:
-        return message.model_copy(update={"recipient": message.recipient.public()})
+        return message
 
     # --- the inbox ------------------------------------------------------------------------------------
 

@@ -107,8 +107,9 @@ def check(body: TemplateIn) -> None:
                       {"segments": sms_segments(fixed)}, code="sms_too_long")
 
 
-def _builtin(key: str, subject: str, text: str, sms: str | None = None, language: str = DEFAULT_LANGUAGE):
-    return (key, language), Template(key=key, language=language, subject=subject, text=text, sms=sms,
+def _builtin(key: str, subject: str, text: str, sms: str | None = None, language: str = DEFAULT_LANGUAGE,
+             html: str | None = None):
+    return (key, language), Template(key=key, language=language, subject=subject, text=text, html=html, sms=sms,
                                      builtin=True)
 
 
@@ -129,13 +130,18 @@ BUILTIN: dict[tuple[str, str], Template] = dict([
         language="es",
     ),
     # the same reminder with the signed links that confirm or cancel without signing in (email and in-app;
-    # an SMS keeps to the short text: links in texts are what phishing looks like)
+    # an SMS keeps to the short text: links in texts are what phishing looks like). In the HTML part they are
+    # real links; opening one only shows the appointment, and its page's button does the rest.
     _builtin(
         "appointment.reminder.reply",
         "Reminder: your appointment at {{ practice_name }}",
         "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
         "Confirm: {{ confirm_link }}\nCancel: {{ cancel_link }}",
         "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
+        html="<p>Hello,</p><p>This is a reminder of your appointment at {{ practice_name }} on "
+             "{{ appointment_time }}.</p>"
+             '<p><a href="{{ confirm_link }}">Confirm</a> or <a href="{{ cancel_link }}">cancel</a> '
+             "this appointment.</p>",
     ),
     _builtin(
         "appointment.reminder.reply",
@@ -143,6 +149,9 @@ BUILTIN: dict[tuple[str, str], Template] = dict([
         "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
         "Confirmar: {{ confirm_link }}\nCancelar: {{ cancel_link }}",
         "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
+        html="<p>Hola,</p><p>Le recordamos su cita en {{ practice_name }} el {{ appointment_time }}.</p>"
+             '<p><a href="{{ confirm_link }}">Confirmar</a> o <a href="{{ cancel_link }}">cancelar</a> '
+             "esta cita.</p>",
         language="es",
     ),
     _builtin(

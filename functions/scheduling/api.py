@@ -10,13 +10,15 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from functions.core import pages
 from functions.core.api import created, current_caller, idempotency_key
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Role, require
 from functions.core.secrets import page_token_key
 from functions.core.settings import settings
 from functions.core.table import Table
-from functions.scheduling.links import ReplyLinks
+from functions.scheduling import reply_pages
+from functions.scheduling.links import ReplyAnswer, ReplyLinks
 from functions.scheduling.models import (
     Appointment,
     AppointmentIn,
@@ -38,6 +40,7 @@ from functions.scheduling.models import (
     PractitionerIn,
     PractitionerList,
     PractitionerPatch,
+    ReplyView,
     RescheduleIn,
     Room,
     RoomIn,
@@ -238,14 +241,30 @@ def no_shows(patient_id: Annotated[str, Query(min_length=1, max_length=64)]) -> 
     return service().no_shows(caller, patient_id)
 
 
-@router.get("/appointments/reply/<token>", summary="What a reminder's reply link would do (no sign-in; no change)")
-def peek_reply(token: Annotated[str, Path(min_length=1, max_length=512)]) -> dict:
-    return service().peek_reply(token)
+# A reminder's reply link: no sign-in (the catalogue's public_routes; the signed token is the credential).
+# Any length reaches the service, so a mangled link gets the link's own answer (a page, in a browser).
+ReplyToken = Annotated[str, Path(max_length=4096)]
+REPLY_RESPONSES = {200: {"description": "the appointment as the link may show it: JSON, or a page for a browser "
+                                        "(Accept: text/html)",
+                         "content": {"application/json": {"model": ReplyView},
+                                     "text/html": {"schema": {"type": "string"}}}}}
 
 
-@router.post("/appointments/reply/<token>", summary="Confirm or cancel from a reminder's signed link (no sign-in)")
-def reply(token: Annotated[str, Path(min_length=1, max_length=512)]) -> Appointment:
-    return service().reply(token)
+@router.get("/appointments/reply/<token>", summary="What a reminder's reply link would do (no sign-in; no change)",
+            openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
+def peek_reply(token: ReplyToken) -> Response[ReplyView | str]:
+    return pages.answer(pages.accept(router), lambda: service().peek_reply(token), reply_pages.preview, _view)
+
+
+@router.post("/appointments/reply/<token>", summary="Confirm or cancel from a reminder's signed link (no sign-in; "
+                                                    "the page's form posts here)",
+             openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
+def reply(token: ReplyToken) -> Response[ReplyView | str]:
+    return pages.answer(pages.accept(router), lambda: service().reply(token), reply_pages.done, _view)
+
+
+def _view(answer: ReplyAnswer) -> ReplyView:
+    return answer.view
 
 
 @router.get("/appointments/<appointment_id>", summary="An appointment (a patient: only their own)")

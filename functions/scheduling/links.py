@@ -8,6 +8,7 @@ from datetime import datetime
 
 from functions.core.errors import Invalid
 from functions.core.signed import SignedTokens
+from functions.scheduling.models import ReplyView
 
 ACTIONS = ("confirm", "cancel")
 
@@ -18,6 +19,16 @@ class Reply:
     appointment_id: str
     action: str
     expires: int  # unix seconds
+
+
+@dataclass(frozen=True)
+class ReplyAnswer:
+    """What a reply link shows: the view (all an API client gets), the local time as messages write it, and
+    the token for each reply the appointment's status still allows (action -> token)."""
+
+    view: ReplyView
+    when: str
+    choices: dict[str, str]
 
 
 class ReplyLinks:

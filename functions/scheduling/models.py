@@ -359,6 +359,18 @@ class AppointmentList(BaseModel):
     appointments: list[Appointment]
 
 
+class ReplyView(BaseModel):
+    """What a reminder's reply link shows anyone who holds it: what a patient needs to decide, and nothing
+    that names them, their practitioner or their room."""
+
+    action: Literal["confirm", "cancel"] = Field(description="what the link does when posted")
+    practice: str = Field(description="the practice's name")
+    local_date: date = Field(description="the appointment's date in the practice's time zone")
+    local_time: str = Field(description="its start time there, HH:MM")
+    time_zone: str = Field(description="the practice's time zone")
+    status: Status
+
+
 class NoShowHistory(BaseModel):
     patient_id: str
     appointments: int = Field(description="appointments on record (up to the last 500)")

@@ -22,7 +22,7 @@ from functions.core.service import AreaService
 from functions.core.table import Operation
 from functions.notifications.request import notification_requested
 from functions.scheduling import fhir, slots
-from functions.scheduling.links import Reply, ReplyLinks
+from functions.scheduling.links import Reply, ReplyAnswer, ReplyLinks
 from functions.scheduling.models import (
     FINAL_STATUSES,
     MAX_HOLD_MINUTES,
@@ -49,6 +49,7 @@ from functions.scheduling.models import (
     PractitionerIn,
     PractitionerList,
     PractitionerPatch,
+    ReplyView,
     RescheduleIn,
     Room,
     RoomIn,
@@ -589,28 +590,42 @@ class SchedulingService(AreaService):
             return None
         return self.links.link(Reply(practice_id, appointment.id, action, int(appointment.start_at.timestamp())))
 
-    def peek_reply(self, token: str) -> dict[str, str]:
+    def peek_reply(self, token: str) -> ReplyAnswer:
         """What a link would do (a GET never acts: mail scanners open links)."""
         reply = self._reply(token)
-        appointment = self.repo.appointment(reply.practice_id, reply.appointment_id)
-        if appointment is None:
-            raise NotFound("no such appointment", code="appointment_not_found")
-        return {"action": reply.action, "status": appointment.status, "start": appointment.start}
+        return self._reply_answer(reply, self._replied(reply))
 
-    def reply(self, token: str) -> Appointment:
+    def reply(self, token: str) -> ReplyAnswer:
         reply = self._reply(token)
-        appointment = self.repo.appointment(reply.practice_id, reply.appointment_id)
-        if appointment is None:
-            raise NotFound("no such appointment", code="appointment_not_found")
+        appointment = self._replied(reply)
         patient = Caller(user_id=f"link:{appointment.patient_id}", practice_id=reply.practice_id,
                          roles=frozenset({Role.PATIENT}), patient_id=appointment.patient_id, request_id="reply-link")
         if reply.action == "confirm":
-            if appointment.status == "confirmed":
-                return appointment  # a second click changes nothing
-            return self.change_status(patient, appointment.id, "confirmed", appointment.version)
-        if appointment.status == "cancelled":
-            return appointment
-        return self.cancel(patient, appointment.id, CancelIn(version=appointment.version))
+            if appointment.status != "confirmed":  # a second click changes nothing
+                appointment = self.change_status(patient, appointment.id, "confirmed", appointment.version)
+        elif appointment.status != "cancelled":
+            appointment = self.cancel(patient, appointment.id, CancelIn(version=appointment.version))
+        return self._reply_answer(reply, appointment)
+
+    def _replied(self, reply: Reply) -> Appointment:
+        appointment = self.repo.appointment(reply.practice_id, reply.appointment_id)
+        if appointment is None:
+            raise NotFound("no such appointment", code="appointment_not_found")
+        return appointment
+
+    def _reply_answer(self, reply: Reply, appointment: Appointment) -> ReplyAnswer:
+        """Only what the holder of the link needs to decide: the practice, the local date and time, the status
+        (whoever holds the link may not be the patient). And the replies the status still allows, each as
+        its own signed token: both arrived in the same reminder, and a page offers both."""
+        policy = self.repo.policy(reply.practice_id) or Policy()
+        zone = ZoneInfo(policy.time_zone)
+        local = appointment.start_at.astimezone(zone)
+        view = ReplyView(action=reply.action, practice=policy.practice_name, local_date=local.date(),
+                         local_time=f"{local:%H:%M}", time_zone=policy.time_zone, status=appointment.status)
+        still = {action: self.links.token(Reply(reply.practice_id, reply.appointment_id, action, reply.expires))
+                 for action, to in (("confirm", "confirmed"), ("cancel", "cancelled"))
+                 if self.links is not None and to in TRANSITIONS[appointment.status]}
+        return ReplyAnswer(view=view, when=local_text(appointment.start_at, zone), choices=still)
 
     def _reply(self, token: str) -> Reply:
         if self.links is None:

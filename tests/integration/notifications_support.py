@@ -49,13 +49,14 @@ class FakeChannel:
         return f"fake-{len(self.sent)}"
 
 
-def build_service(**channels: Any) -> NotificationService:
+def build_service(daily_messages: dict | None = None, **channels: Any) -> NotificationService:
+    limits = {"daily_messages": daily_messages} if daily_messages else {}
     table = Table()
     repo = NotificationsRepo(table, AuditStore(table))
     wired = {"email": SesEmail(wiring.DEFAULT_SENDER), "sms": SnsSms(),
              "in_app": InAppInbox(repo, now=lambda: clock.iso(clock.now())), **channels}
     return NotificationService(repo, RecordsDirectory(table), wired, OptOutLinks(page_token_key, "https://x.test"),
-                               page_key=page_token_key)
+                               page_key=page_token_key, **limits)
 
 
 @pytest.fixture(name="moved_clock")

@@ -10,6 +10,7 @@ from functions.core.audit_store import AuditStore
 from functions.core.table import Table
 from functions.notifications import worker
 from functions.notifications.links import OptOut
+from functions.notifications.staff import DynamoStaffDirectory, StaffMember
 from tests.integration.notifications_support import (
     PRACTICE,
     emails,
@@ -229,8 +230,9 @@ def test_an_opt_out_link_works_without_signing_in(api, notify):
 
 
 def test_staff_work_notices_arrive_in_the_inbox_and_by_email(api, notify):
+    DynamoStaffDirectory(Table()).put(PRACTICE, StaffMember(user_id="nurse-1", email="nurse@example.org"))
     status, accepted = api("POST", "/messages", headers={"Idempotency-Key": "notice-0001"},
-                           body={"recipient": {"kind": "staff", "user_id": "nurse-1", "email": "nurse@example.org"},
+                           body={"recipient": {"kind": "staff", "user_id": "nurse-1"},
                                  "template": "work.notice",
                                  "data": {"title": "Roster changed", "details": "You are on Tuesday."}})
     assert status == 202

@@ -2,6 +2,7 @@
 moved past the reminder's time, the schedule fires scheduling-jobs, the outbox carries the request to the
 notifications worker, one email leaves; a second run, or the next firing, sends nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -64,8 +65,12 @@ def test_the_reminder_schedule_sends_one_reminder_through_notifications(local):
     (email,) = sent_emails()
     assert email["to"] == ["ada@example.org"] and "Elm Street Clinic" in email["subject"]
     assert "Tue 3 Mar 2026, 10:00" in email["body"]
-    # the reply links work without signing in: follow the confirm link as the patient would
-    confirm = email["body"].split("/appointments/reply/", 1)[1].split()[0].split("<")[0].split("\n")[0]
+    # the reply links are real links in the HTML part and work without signing in: opening one (as a mail
+    # scanner would) changes nothing; the page's button posts
+    confirm, cancel = re.findall(r'<a href="[^"]*/appointments/reply/([A-Za-z0-9_.=-]+)">', email["body"])
+    assert confirm != cancel
+    status, _ = api("GET", f"/appointments/reply/{confirm}", role=None)
+    assert status == 200 and api.ok("GET", f"/appointments/{appointment['id']}")["status"] == "booked"
     status, _ = api("POST", f"/appointments/reply/{confirm}", role=None)
     assert status == 200
     assert api.ok("GET", f"/appointments/{appointment['id']}")["status"] == "confirmed"

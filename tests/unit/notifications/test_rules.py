@@ -9,7 +9,7 @@ from functions.notifications.rules import Contact, plan, quiet_until, sms_keywor
 
 PATIENT = Recipient(kind="patient", patient_id="P1")
 MEMBER = Recipient(kind="family", patient_id="P1", member_id="M1")
-STAFF = Recipient(kind="staff", user_id="U1", email="nurse@example.org")
+STAFF = Recipient(kind="staff", user_id="U1")
 NIGHT = QuietHours(start="21:00", end="08:00")
 
 
