@@ -63,7 +63,9 @@ def test_audit_role_is_the_most_privileged():
     assert caller_from_claims(claims(**{"cognito:groups": "billing,coordinator"})).role == "coordinator"
 
 
-@pytest.mark.parametrize("groups", ["patient,staff", "billing,patient", "[coordinator patient]", ["patient", "front_desk"]])
+@pytest.mark.parametrize("groups", [
+    "patient,staff", "billing,patient", "[coordinator patient]", ["patient", "front_desk"],
+])
 def test_a_token_with_the_patient_group_is_a_patient_whatever_else_it_carries(groups):
     caller = caller_from_claims(claims(**{"cognito:groups": groups, "custom:patient_id": "p1"}))
     assert caller.roles == {Role.PATIENT}
