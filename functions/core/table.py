@@ -84,6 +84,7 @@ class Put:
     values: Item = field(default_factory=dict)
     # raised when this operation's condition fails inside a transaction
     on_conflict: DomainError | None = None
+    return_old_on_conflict: bool = False
 
 
 @dataclass
@@ -244,6 +245,8 @@ class Table:
     def _transact_item(self, op: Operation) -> dict[str, Any]:
         if isinstance(op, Put):
             body: dict[str, Any] = {"TableName": self.name, "Item": serialize(op.item)}
+            if op.return_old_on_conflict:
+                body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             kind = "Put"
         elif isinstance(op, Update):
             body = {"TableName": self.name, "Key": serialize(op.key), "UpdateExpression": op.expression}
