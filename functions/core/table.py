@@ -17,6 +17,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from functions.core import tenancy
 from functions.core.errors import DomainError
 from functions.core.settings import settings
 
@@ -156,9 +157,10 @@ class Table:
 
     @property
     def dynamodb(self):
-        if self._client is None:
-            self._client = client()
-        return self._client
+        """The client given, else the current request's practice's (core.tenancy), else the function's own."""
+        if self._client is not None:
+            return self._client
+        return tenancy.scoped_client() or client()
 
     def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
         response = self.dynamodb.get_item(
