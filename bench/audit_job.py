@@ -53,7 +53,7 @@ def measure(size: int) -> dict:
     from functions.core import settings, table
     from functions.core.audit import GENESIS
     from functions.core.audit_store import AuditStore
-    from functions.core.keys import PRACTICES_PK, practice_sk
+    from functions.core.keys import registry_item
     from infra.catalog import CATALOG
     from localcloud import moto_patches
     from localcloud.provision import provision
@@ -64,7 +64,7 @@ def measure(size: int) -> dict:
         settings.settings.cache_clear()
         table.client.cache_clear()
         trail = table.Table()
-        trail.put({"pk": PRACTICES_PK, "sk": practice_sk("bench"), "kind": "PRACTICE", "practice_id": "bench"})
+        trail.put(registry_item("bench"))
         seq, last = _write_trail(trail, "bench", 0, GENESIS, size)
         AuditStore(trail).save_checkpoint("bench", seq, last, "2026-11-25T03:15:00.000Z")
         _write_trail(trail, "bench", seq, last, NEW_TODAY)

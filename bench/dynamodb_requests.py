@@ -14,7 +14,7 @@ local_environment()
 def main() -> None:
     from moto import mock_aws
 
-    from functions.core import secrets, settings, table
+    from functions.core import secrets, settings, tenancy
     from functions.records import api as records_api
     from functions.records.handler import handler
     from infra.catalog import CATALOG
@@ -27,7 +27,7 @@ def main() -> None:
         os.environ.update(provision(CATALOG).environment("records"))
         settings.settings.cache_clear()
         counter = RequestCounter()
-        counter.watch(table.client())
+        counter.watch(tenancy.practice_client("bench"))  # the records API's requests run in the practice's session
         secrets.page_token_key()  # a secret read, once per container: not a DynamoDB request
         who = claims("front_desk", "bench")
 

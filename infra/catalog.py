@@ -27,6 +27,9 @@ class Access(StrEnum):
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
 
 
+TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
+
+
 @dataclass(frozen=True)
 class Function:
     name: str  # short, unique: "records-api"
@@ -52,6 +55,13 @@ class Function:
     @property
     def module(self) -> str:
         return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def tenant_scoped(self) -> bool:
+        """An API function with table access: each request reaches the table only through its tenant role,
+        tagged with the caller's practice (functions/core/tenancy.py). Jobs, workers and workflow tasks span
+        practices (they walk the registry, or take events and task input, not a caller), so keep their own."""
+        return bool(self.mounts) and bool(self.access & TABLE_ACCESS)
 
 
 @dataclass(frozen=True)

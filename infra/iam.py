@@ -1,5 +1,9 @@
 """Each catalogue Access mapped to the narrowest IAM statements that allow it: named actions (never a
-wildcard) on the named resources (the table and its indexes, its stream, the bus, the secret)."""
+wildcard) on the named resources (the table and its indexes, its stream, the bus, the secret).
+
+An API function's table access is not on its own role: it is on its tenant role (tenant_statements), which
+the function assumes per request with a session tag naming the caller's practice and which reaches only
+partition keys of that practice (functions/core/tenancy.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from dataclasses import dataclass
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
-from infra.catalog import Access
+from functions.core.keys import AUDIT_PARTITION_PATTERN, tenant_key_pattern
+from functions.core.tenancy import TAG
+from infra.catalog import TABLE_ACCESS, Access
 
 # The data-plane actions each access grants; kms actions are on the data key, through the owning service.
 ACTIONS: dict[Access, frozenset[str]] = {
@@ -52,17 +58,38 @@ def _via(service: str) -> dict:
     return {"StringEquals": {"kms:ViaService": f"{service}.{Aws.REGION}.amazonaws.com"}}
 
 
-def _statements_for(access: Access, data: DataResources) -> list[iam.PolicyStatement]:
+# The session tag the tenant role's statements read: each request's session carries the caller's practice.
+PRINCIPAL_PRACTICE = f"${{aws:PrincipalTag/{TAG}}}"
+TENANT_LEADING_KEYS = {
+    # every partition key the call leads with (an index's, for a Query on it) is the practice's own ...
+    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [tenant_key_pattern(PRINCIPAL_PRACTICE)]},
+    # ... and there is at least one: ForAllValues over no keys at all would be true
+    "Null": {"dynamodb:LeadingKeys": "false"},
+}
+
+
+def audit_append_only(table_arn: str) -> iam.PolicyStatement:
+    """No UpdateItem or DeleteItem in any practice's audit partition (entries, head, checkpoint): the trail is
+    appended by conditional Puts only. IAM has no condition key for a ConditionExpression, so a Put over an
+    existing entry cannot be denied here; the nightly chain verification finds one."""
+    return iam.PolicyStatement(
+        sid="AuditIsAppendOnly", effect=iam.Effect.DENY, actions=["dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources=[table_arn],
+        conditions={"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": [AUDIT_PARTITION_PATTERN]}})
+
+
+def _statements_for(access: Access, data: DataResources, items: dict | None = None) -> list[iam.PolicyStatement]:
+    """`items`: conditions on the table's items (the tenant role's leading keys); None for the whole table."""
     table, key = data.table_arn, data.data_key_arn
     match access:
         case Access.TABLE_READ:
             return [
                 iam.PolicyStatement(
                     sid="TableRead", actions=["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
-                    resources=[table]),
+                    resources=[table], conditions=items),
                 iam.PolicyStatement(
                     sid="TableIndexQuery", actions=["dynamodb:Query"],
-                    resources=[f"{table}/index/{name}" for name in data.index_names]),
+                    resources=[f"{table}/index/{name}" for name in data.index_names], conditions=items),
                 iam.PolicyStatement(
                     sid="TableKeyDecrypt", actions=["kms:Decrypt"], resources=[key], conditions=_via("dynamodb")),
             ]
@@ -72,7 +99,8 @@ def _statements_for(access: Access, data: DataResources) -> list[iam.PolicyState
                     sid="TableWrite",
                     actions=["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                              "dynamodb:ConditionCheckItem"],
-                    resources=[table]),
+                    resources=[table], conditions=items),
+                audit_append_only(table),
                 iam.PolicyStatement(
                     sid="TableKeyWrite", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
                     conditions=_via("dynamodb")),
@@ -85,7 +113,8 @@ def _statements_for(access: Access, data: DataResources) -> list[iam.PolicyState
                     resources=[data.stream_arn]),
                 # ListStreams has no resource-level permission: the Lambda poller calls it on the account
                 iam.PolicyStatement(sid="TableStreamList", actions=["dynamodb:ListStreams"], resources=["*"]),
-                iam.PolicyStatement(sid="TableStreamDecrypt", actions=["kms:Decrypt"], resources=[key]),
+                iam.PolicyStatement(sid="TableStreamDecrypt", actions=["kms:Decrypt"], resources=[key],
+                                    conditions=_via("dynamodb")),
             ]
         case Access.EVENTS_PUT:
             return [iam.PolicyStatement(sid="BusPut", actions=["events:PutEvents"], resources=[data.bus_arn])]
@@ -123,9 +152,26 @@ def _statements_for(access: Access, data: DataResources) -> list[iam.PolicyState
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 
 
-def statements(access: frozenset[Access], data: DataResources) -> list[iam.PolicyStatement]:
-    """The statements for a function's whole access set, in a stable order (so templates diff cleanly)."""
+def statements(access: frozenset[Access], data: DataResources,
+               tenant_role_arn: str | None = None) -> list[iam.PolicyStatement]:
+    """The statements for a function's whole access set, in a stable order (so templates diff cleanly).
+    With `tenant_role_arn`, the table is reached only through that role: the function may assume it, tagged
+    with one practice, and keeps no table access of its own (only the audit Deny, should any be granted)."""
     found: list[iam.PolicyStatement] = []
     for each in sorted(access):
-        found.extend(_statements_for(each, data))
+        if tenant_role_arn is None or each not in TABLE_ACCESS:
+            found.extend(_statements_for(each, data))
+    if tenant_role_arn is not None and access & TABLE_ACCESS:
+        found.append(iam.PolicyStatement(sid="AssumeTenantRole", actions=["sts:AssumeRole", "sts:TagSession"],
+                                         resources=[tenant_role_arn]))
+        if Access.TABLE_WRITE in access:
+            found.append(audit_append_only(data.table_arn))
+    return found
+
+
+def tenant_statements(access: frozenset[Access], data: DataResources) -> list[iam.PolicyStatement]:
+    """A tenant role's statements: the function's table access, on the practice's partition keys only."""
+    found: list[iam.PolicyStatement] = []
+    for each in sorted(access & TABLE_ACCESS):
+        found.extend(_statements_for(each, data, items=TENANT_LEADING_KEYS))
     return found

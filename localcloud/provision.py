@@ -1,11 +1,15 @@
-"""Create on moto the resources the catalogue's functions expect: the table, the page-token secret and
-the event bus. Used by the local cloud and by the integration tests, so both see the same shapes."""
+"""Create on moto the resources the catalogue's functions expect: the table, the page-token secret, the
+event bus and the tenant role. Used by the local cloud and by the integration tests, so both see the same
+shapes."""
 
+import json
 import secrets as _secrets
 from dataclasses import dataclass
 
 import boto3
 
+from functions.core.keys import AUDIT_PARTITION_PATTERN, tenant_key_pattern
+from functions.core.tenancy import TAG
 from infra.catalog import Catalog
 
 REGION = "us-east-1"
@@ -18,10 +22,13 @@ class Resources:
     bus_name: str
     page_token_secret_arn: str
     stream_arn: str | None
+    tenant_role_arn: str | None = None
 
     def environment(self, service: str = "practiceflow") -> dict[str, str]:
-        """The environment every function gets (the CDK stack sets the same names)."""
-        return {
+        """The environment every function gets (the CDK stack sets the same names; TENANT_ROLE_ARN only on
+        the API functions, but only a request's calls use it, so jobs and workers here are not affected)."""
+        tenant = {"TENANT_ROLE_ARN": self.tenant_role_arn} if self.tenant_role_arn else {}
+        return {**tenant,
             "TABLE_NAME": self.table_name,
             "EVENT_BUS_NAME": self.bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
@@ -67,7 +74,32 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
         Name=f"{table_name}/page-token-key", SecretString=page_token_secret or _secrets.token_urlsafe(32)
     )
     verify_sender()
-    return Resources(table_name, bus_name, secret["ARN"], stream_arn)
+    return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name))
+
+
+def tenant_role(table_name: str) -> str:
+    """The role API requests assume, tagged with the caller's practice (functions/core/tenancy.py). Moto runs
+    AssumeRole with tags but enforces no policy: the policy here documents what AWS enforces (infra/iam.py;
+    the tests check the same patterns on moto, tests/tenant_guard.py)."""
+    iam = boto3.client("iam", region_name=REGION)
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+        "Condition": {"StringLike": {f"aws:RequestTag/{TAG}": "?*"}},
+    }]}
+    role = iam.create_role(RoleName=f"{table_name}-tenant", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table_name}"
+    leading = tenant_key_pattern(f"${{aws:PrincipalTag/{TAG}}}")
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Resource": [table, f"{table}/index/*"],
+         "Action": ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+                    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+         "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [leading]}}},
+        {"Effect": "Deny", "Resource": [table], "Action": ["dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+         "Condition": {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": [AUDIT_PARTITION_PATTERN]}}},
+    ]}
+    iam.put_role_policy(RoleName=role["RoleName"], PolicyName="practice-data", PolicyDocument=json.dumps(policy))
+    return role["Arn"]
 
 
 # The notifications sender's domain (functions/notifications/wiring.py DEFAULT_SENDER): SES refuses to send

@@ -17,23 +17,28 @@ os.environ.setdefault("POWERTOOLS_DEV", "false")
 
 def _reset_cached_clients() -> None:
     # boto3 clients and settings are cached per container; each test gets a fresh moto, so drop them.
-    from functions.core import secrets, settings, table
+    from functions.core import secrets, settings, table, tenancy
 
     settings.settings.cache_clear()
     table.client.cache_clear()
     secrets.page_token_key.cache_clear()
+    tenancy.forget()
 
 
 @pytest.fixture
 def cloud(monkeypatch) -> Iterator[Any]:
-    """A fresh moto cloud with the catalogue's table, bus and secret; the function env points at them."""
+    """A fresh moto cloud with the catalogue's table, bus, secret and tenant role; the function env points at
+    them, and each practice's tenant session is held to what its IAM policy allows (tests/tenant_guard.py)."""
     from moto import mock_aws
 
+    from functions.core import tenancy
     from infra.catalog import CATALOG
     from localcloud import moto_patches
     from localcloud.provision import provision
+    from tests.tenant_guard import guarded
 
     moto_patches.install()
+    monkeypatch.setattr(tenancy, "_assume", guarded(tenancy._assume))
     with mock_aws():
         resources = provision(CATALOG)
         for name, value in resources.environment().items():

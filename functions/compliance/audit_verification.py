@@ -28,14 +28,18 @@ def verify_practice(table: Table, practice_id: str, *, from_start: bool = False,
 
 
 def practice_ids(table: Table) -> list[str]:
-    """Access pattern: Query pk=PRACTICES (the small practice registry), all pages."""
-    ids, start_key = [], None
-    while True:
-        page = table.query(PRACTICES_PK, start_key=start_key)
-        ids += [item["practice_id"] for item in page.items]
-        if not page.last_key:
-            return ids
-        start_key = page.last_key
+    """Access pattern: Query gsi1pk=PRACTICES (the small practice registry), all pages; and the registry's
+    old table partition pk=PRACTICES, where practices registered before it moved to gsi1 still are."""
+    ids: dict[str, None] = {}
+    for index in ("gsi1", None):
+        start_key = None
+        while True:
+            page = table.query(PRACTICES_PK, index=index, start_key=start_key)
+            ids |= dict.fromkeys(item["practice_id"] for item in page.items)
+            if not page.last_key:
+                break
+            start_key = page.last_key
+    return list(ids)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
+from functions.core import tenancy
 from functions.core.auth import Caller, caller_from_claims
 from functions.core.errors import DomainError, Invalid, NotFound, PayloadTooLarge
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -73,7 +74,8 @@ def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
             error = PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes")
             return {"statusCode": error.status, "headers": {"Content-Type": JSON},
                     "body": json.dumps(error.body()), "isBase64Encoded": False}
-        return app.resolve(event, context)
+        with tenancy.request():
+            return app.resolve(event, context)
 
     return handler
 
@@ -82,7 +84,9 @@ def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
     event = router.current_event.raw_event
     context = event.get("requestContext") or {}
     claims = (context.get("authorizer") or {}).get("claims")
-    return caller_from_claims(claims, request_id=context.get("requestId", "-"))
+    caller = caller_from_claims(claims, request_id=context.get("requestId", "-"))
+    tenancy.bind(caller.practice_id)  # from here on, the request's DynamoDB calls are confined to this practice
+    return caller
 
 
 def idempotency_key(router: Router | APIGatewayRestResolver) -> str | None:

@@ -5,7 +5,10 @@ Access patterns:
     append          TransactWriteItems: the caller's writes + head compare-and-set + new entry
     entries(after)  Query    pk=PRACTICE#p#AUDIT sk BETWEEN ENTRY#n AND ENTRY#~
     of a patient    Query    gsi1pk=PRACTICE#p#AUDIT_OF#<patient>   (who saw or changed my record)
-    registry        the first append of a practice also puts pk=PRACTICES sk=PRACTICE#p
+    registry        the first append of a practice also puts its registry entry (keys.registry_item)
+
+Audit items are append-only: no role may UpdateItem or DeleteItem in a practice's audit partition (an IAM
+Deny, infra/iam.py), so the head moves by a conditional Put, never an Update.
 """
 
 import random
@@ -15,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from functions.core.audit import GENESIS, AuditDraft, AuditEntry, chain
 from functions.core.errors import Conflict
 from functions.core.events import DomainEvent, outbox_put
-from functions.core.keys import PRACTICES_PK, collection_pk, practice_sk
-from functions.core.table import Item, Operation, Put, Table, TransactionCancelled, Update
+from functions.core.keys import collection_pk, registry_item
+from functions.core.table import Item, Operation, Put, Table, TransactionCancelled
 
 AUDIT = "AUDIT"
 HEAD_SK = "HEAD"
@@ -57,19 +60,16 @@ class AuditStore:
                 self._heads[practice_id] = self.head(practice_id)
             seq, last_hash = self._heads[practice_id]
             chained = chain(seq, last_hash, entry)
-            head_update = Update(
-                key={"pk": pk, "sk": HEAD_SK},
-                expression="SET #seq = :new, #hash = :hash, #kind = :kind",
-                names={"#seq": "seq", "#hash": "hash", "#kind": "kind"},
-                values={":new": chained.seq, ":hash": chained.hash, ":kind": "AUDIT_HEAD",
-                        **({":old": seq} if seq else {})},
+            head_update = Put(
+                item={"pk": pk, "sk": HEAD_SK, "kind": "AUDIT_HEAD", "seq": chained.seq, "hash": chained.hash},
                 condition="#seq = :old" if seq else "attribute_not_exists(pk)",
+                names={"#seq": "seq"} if seq else {},
+                values={":old": seq} if seq else {},
                 return_old_on_conflict=True,
             )
             operations = [*fixed, head_update, Put(self._item(chained), "attribute_not_exists(pk)")]
             if seq == 0:  # a practice's first entry also enters it in the registry the nightly jobs walk
-                operations.append(Put({"pk": PRACTICES_PK, "sk": practice_sk(practice_id), "kind": "PRACTICE",
-                                       "practice_id": practice_id}))
+                operations.append(Put(registry_item(practice_id)))
             try:
                 self.table.transact(operations)
             except TransactionCancelled as cancelled:

@@ -37,9 +37,28 @@ def belongs_to(practice_id: str, key_value: str) -> bool:
     return key_value.startswith(tenant_prefix(practice_id))
 
 
-# Practices themselves: a small registry that jobs walk (one Query, never a Scan).
-PRACTICES_PK = "PRACTICES"
+# What IAM checks (dynamodb:LeadingKeys, StringLike: "*" is any run of characters) on each request's DynamoDB
+# calls: every partition key, of the table or of an index queried, is the caller's practice's; and nothing
+# updates or deletes an item of a practice's audit partition (entries, head, checkpoint).
+TENANT_KEY_PATTERN = "PRACTICE#{practice}#*"
+AUDIT_PARTITION_PATTERN = "PRACTICE#*#AUDIT"
+
+
+def tenant_key_pattern(practice: str) -> str:
+    """The leading keys a practice may touch; `practice` may be an IAM policy variable."""
+    return TENANT_KEY_PATTERN.format(practice=practice)
+
+
+# Practices themselves: a small registry that jobs walk (one Query on gsi1, never a Scan). Each practice's
+# entry lives in its own partition, so a request scoped to its practice can enter it; only jobs read the index.
+PRACTICES_PK = "PRACTICES"  # the registry's gsi1pk; before the registry moved to gsi1, its table partition
 
 
 def practice_sk(practice_id: str) -> str:
     return f"PRACTICE#{segment(practice_id, 'practice id')}"
+
+
+def registry_item(practice_id: str) -> dict[str, str]:
+    """The practice's entry in the registry (idempotent: the same item each time)."""
+    return {"pk": collection_pk(practice_id, "REGISTRY"), "sk": "PRACTICE", "kind": "PRACTICE",
+            "practice_id": practice_id, "gsi1pk": PRACTICES_PK, "gsi1sk": practice_sk(practice_id)}

@@ -17,6 +17,9 @@ class Settings(BaseModel):
     stage: str = "local"
     # the API's public base URL: where links in messages (opt-out, appointment replies) point
     public_api_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^\s]+[^/\s]$")
+    # the role an API function assumes, tagged with the caller's practice, for each request's DynamoDB calls
+    # (functions/core/tenancy.py); unset, the function's own role makes them (jobs and workers)
+    tenant_role_arn: str | None = Field(default=None, pattern=r"^arn:[\w-]+:iam::\d{12}:role/[\w+=,.@/-]+$")
 
 
 ENVIRONMENT = {
@@ -26,6 +29,7 @@ ENVIRONMENT = {
     "max_body_bytes": "MAX_BODY_BYTES",
     "stage": "STAGE",
     "public_api_url": "PUBLIC_API_URL",
+    "tenant_role_arn": "TENANT_ROLE_ARN",
 }
 
 

@@ -17,6 +17,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from functions.core import tenancy
 from functions.core.errors import DomainError
 from functions.core.settings import settings
 
@@ -84,6 +85,7 @@ class Put:
     values: Item = field(default_factory=dict)
     # raised when this operation's condition fails inside a transaction
     on_conflict: DomainError | None = None
+    return_old_on_conflict: bool = False
 
 
 @dataclass
@@ -155,9 +157,10 @@ class Table:
 
     @property
     def dynamodb(self):
-        if self._client is None:
-            self._client = client()
-        return self._client
+        """The client given, else the current request's practice's (core.tenancy), else the function's own."""
+        if self._client is not None:
+            return self._client
+        return tenancy.scoped_client() or client()
 
     def get(self, pk: str, sk: str, consistent: bool = False) -> Item | None:
         response = self.dynamodb.get_item(
@@ -244,6 +247,8 @@ class Table:
     def _transact_item(self, op: Operation) -> dict[str, Any]:
         if isinstance(op, Put):
             body: dict[str, Any] = {"TableName": self.name, "Item": serialize(op.item)}
+            if op.return_old_on_conflict:
+                body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             kind = "Put"
         elif isinstance(op, Update):
             body = {"TableName": self.name, "Key": serialize(op.key), "UpdateExpression": op.expression}

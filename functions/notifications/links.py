@@ -4,6 +4,7 @@ channel from the message itself without signing in. The token carries ids, never
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from functions.core import tenancy
 from functions.core.errors import Invalid
 from functions.core.signed import SignedTokens
 from functions.notifications.models import CHANNELS
@@ -32,4 +33,5 @@ class OptOutLinks:
         if values is None or len(values) != 3 or values[2] not in CHANNELS:
             raise Invalid("this opt-out link is not valid", code="invalid_opt_out_link")
         practice_id, person, channel = values
+        tenancy.bind(practice_id)  # the signed link is the credential: it names the practice acted for
         return OptOut(practice_id, person, channel)

@@ -28,7 +28,7 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, NotFound, TooManyRequests
 from functions.core.events import DomainEvent
-from functions.core.keys import PRACTICES_PK, collection_pk, entity_pk, practice_sk
+from functions.core.keys import collection_pk, entity_pk, registry_item
 from functions.core.table import Item, Page, Put, Table, TransactionCancelled, Update
 from functions.notifications.models import (
     AlreadyRequested,
@@ -259,8 +259,7 @@ class NotificationsRepo:
         if channels:
             sets["channels"] = list(channels)
         log = self._log(practice_id, message_id, [LogEntry(status="deferred", at=at, reason=reason)], sets)
-        registry = Put({"pk": PRACTICES_PK, "sk": practice_sk(practice_id), "kind": "PRACTICE",
-                        "practice_id": practice_id})
+        registry = Put(registry_item(practice_id))
         self.table.transact([log, registry])
 
     def record_bounce(self, practice_id: str, message_id: str, at: str, reason: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from functions.core import tenancy
 from functions.core.errors import Invalid
 from functions.core.signed import SignedTokens
 from functions.scheduling.models import ReplyView
@@ -50,4 +51,5 @@ class ReplyLinks:
         practice_id, appointment_id, action, expires = values
         if now.timestamp() > expires:
             raise Invalid("this link has expired; sign in or call the practice", code="reply_link_expired")
+        tenancy.bind(str(practice_id))  # the signed link is the credential: it names the practice acted for
         return Reply(str(practice_id), str(appointment_id), action, expires)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -15,9 +15,10 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.core.settings import state_machine_arn_variable
+from functions.core.tenancy import TAG
 from infra import iam as access_policy
 from infra import nag
-from infra.catalog import Access, Catalog, Function
+from infra.catalog import TABLE_ACCESS, Access, Catalog, Function
 from infra.constructs import pascal
 from infra.packaging import ARCHITECTURE
 
@@ -77,6 +78,10 @@ class CatalogFunction(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"{name}: {', '.join(sorted(spec.access))}",
         )
+        data = replace(shared.data, state_machine_arns=tuple(shared.state_machine_arns[m] for m in spec.state_machines))
+        self.tenant_role = None
+        if spec.tenant_scoped:
+            self.tenant_role = TenantRole(self, "Tenant", name=name, spec=spec, data=data, trusted=self._role)
         # Every permission lives in this one customer-managed policy, written out here; the role handed to
         # the function ignores the CDK's own grants (tracing, DLQ), which would add wildcard actions.
         self.policy = iam.ManagedPolicy(
@@ -87,8 +92,8 @@ class CatalogFunction(Construct):
                                     resources=[self.log_group.log_group_arn]),
                 iam.PolicyStatement(sid="Tracing", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
                                     resources=["*"]),
-                *access_policy.statements(spec.access, replace(
-                    shared.data, state_machine_arns=tuple(shared.state_machine_arns[m] for m in spec.state_machines))),
+                *access_policy.statements(spec.access, data,
+                                          self.tenant_role.arn_by_name if self.tenant_role else None),
             ],
         )
         self._role.add_managed_policy(self.policy)
@@ -111,7 +116,8 @@ class CatalogFunction(Construct):
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_s),
             environment={**shared.environment, "POWERTOOLS_SERVICE_NAME": spec.area,
-                         **{state_machine_arn_variable(m): shared.state_machine_arns[m] for m in spec.state_machines}},
+                         **{state_machine_arn_variable(m): shared.state_machine_arns[m] for m in spec.state_machines},
+                         **({"TENANT_ROLE_ARN": self.tenant_role.role.role_arn} if self.tenant_role else {})},
             tracing=lambda_.Tracing.ACTIVE,
             log_group=self.log_group,
             role=self.role,
@@ -147,6 +153,39 @@ class CatalogFunction(Construct):
                    if self.spec.stream_kinds else "API Gateway invokes it synchronously and returns the error")
             nag.acknowledge(self.function, "HIPAA.Security-LambdaDLQ",
                             f"A function DLQ applies to asynchronous invocations only; {how}.")
+
+
+class TenantRole(Construct):
+    """The role an API function assumes for each request, tagged with the caller's practice: the function's
+    table access, confined to that practice's partition keys (infra/iam.py tenant_statements).
+
+    One per API function rather than one shared: each holds exactly its function's catalogue table access and
+    trusts only that function's role, so a compromised function cannot borrow another's. The role has a
+    fixed name so the function's own policy can name it without a reference cycle (the trust policy refers
+    to the function's role, which refers to its policy)."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, name: str, spec: Function,
+                 data: access_policy.DataResources, trusted: iam.IRole) -> None:
+        super().__init__(scope, construct_id)
+        role_name = f"{name}-tenant"
+        self.arn_by_name = Stack.of(self).format_arn(service="iam", region="", resource="role",
+                                                     resource_name=role_name)
+        # only the function's role, and only with exactly one tag, the practice: an untagged session has no
+        # ${aws:PrincipalTag/practice_id} and so reaches nothing, but it is refused at the door all the same
+        principal = iam.ArnPrincipal(trusted.role_arn).with_conditions({
+            "StringLike": {f"aws:RequestTag/{TAG}": "?*"},
+            "ForAllValues:StringEquals": {"aws:TagKeys": [TAG]},
+        }).with_session_tags()
+        self.policy = iam.ManagedPolicy(
+            self, "Policy",
+            description=f"{role_name}: {', '.join(sorted(spec.access & TABLE_ACCESS))} on the tagged practice's keys",
+            statements=access_policy.tenant_statements(spec.access, data),
+        )
+        self.role = iam.Role(
+            self, "Role", role_name=role_name, assumed_by=principal, managed_policies=[self.policy],
+            description=f"{name} per request: the table, confined to the caller's practice (session tag {TAG})",
+            max_session_duration=Duration.hours(1),
+        )
 
 
 class FunctionsConstruct(Construct):

@@ -37,6 +37,10 @@ RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIf
                              "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}
 # Actions that accept no resource narrower than "*".
 RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
+# What an API function's own role holds instead of table access: assuming its tenant role with a session tag.
+TENANT_ASSUME = {"sts:AssumeRole", "sts:TagSession"}
+TABLE_ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+                      "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 # Functions' area-specific environment (infra/stacks/api.py area_environment).
 AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
 
@@ -103,6 +107,31 @@ def allowed(synthesized, name: str, effect: str = "Allow") -> dict[str, set[str]
             continue
         for action in as_list(statement["Action"]):
             found.setdefault(action, set()).update(data_target(synthesized, r) for r in as_list(statement["Resource"]))
+    return found
+
+
+def tenant_role(synthesized, name: str) -> tuple[str, dict]:
+    """(logical id, properties) of the catalogue function `name`'s tenant role."""
+    (found,) = [(i, r["Properties"]) for i, r in synthesized.resources("Api", "AWS::IAM::Role").items()
+                if r["Properties"].get("RoleName") == f"practiceflow-{STAGE}-{name}-tenant"]
+    return found
+
+
+def tenant_statements(synthesized, name: str) -> list[dict]:
+    api = synthesized.templates["Api"]["Resources"]
+    _, role = tenant_role(synthesized, name)
+    assert "Policies" not in role
+    policies = [api[ref_id(arn)]["Properties"]["PolicyDocument"] for arn in role["ManagedPolicyArns"]]
+    return [statement for policy in policies for statement in policy["Statement"]]
+
+
+def tenant_allowed(synthesized, name: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for statement in tenant_statements(synthesized, name):
+        if statement["Effect"] == "Allow":
+            targets = {data_target(synthesized, r) for r in as_list(statement["Resource"])}
+            for action in as_list(statement["Action"]):
+                found.setdefault(action, set()).update(targets)
     return found
 
 
@@ -184,9 +213,12 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     assert function.get("ReservedConcurrentExecutions") == spec.reserved_concurrency
     env = function["Environment"]["Variables"]
     workflows = {state_machine_arn_variable(m) for m in spec.state_machines}
+    tenant = {"TENANT_ROLE_ARN"} if spec.tenant_scoped else set()
     assert set(env) == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
-        spec.area, set()) | workflows
+        spec.area, set()) | workflows | tenant
+    if spec.tenant_scoped:
+        assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
         spec.area, "PracticeFlow", STAGE)
     assert data_target(synthesized, env["PAGE_TOKEN_SECRET_ARN"]) == "secret"
@@ -198,17 +230,20 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
 def test_the_function_environment_names_are_the_ones_localcloud_sets():
     from localcloud.provision import Resources
 
-    local = set(Resources("t", "b", "s", None).environment())
+    local = set(Resources("t", "b", "s", None, "arn:aws:iam::123456789012:role/t-tenant").environment())
     assert local == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
-                     "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"}
+                     "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL", "TENANT_ROLE_ARN"}
 
 
 @pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
 def test_each_role_allows_exactly_its_catalogue_access(synthesized, spec):
     expected = set().union(*(EXPECTED_ACTIONS[a] for a in spec.access))
-    assert catalogue_actions(synthesized, spec.name) == expected
+    held = catalogue_actions(synthesized, spec.name)
+    if spec.tenant_scoped:  # the table through the tenant role; the role itself may only assume that
+        held = (held - TENANT_ASSUME) | set(tenant_allowed(synthesized, spec.name))
+    assert held == expected
     everything = allowed(synthesized, spec.name)
-    assert set(everything) <= expected | OPERATIONS_ACTIONS
+    assert set(everything) <= expected | OPERATIONS_ACTIONS | (TENANT_ASSUME if spec.tenant_scoped else set())
 
 
 @pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
@@ -232,12 +267,14 @@ def test_each_function_has_its_own_role_assumed_only_by_lambda(synthesized, spec
 
 
 def test_table_access_is_on_the_table_and_its_indexes_only(synthesized):
-    reads = allowed(synthesized, "records-api")
+    reads = tenant_allowed(synthesized, "records-api")
     assert reads["dynamodb:GetItem"] == {"table"}
     assert reads["dynamodb:Query"] == {"table"} | {f"table/index/{i.name}" for i in CATALOG.table.indexes}
     assert reads["dynamodb:PutItem"] == {"table"}
-    assert reads["secretsmanager:GetSecretValue"] == {"secret"}
     assert reads["kms:Decrypt"] == {"data-key"}
+    direct = allowed(synthesized, "records-api")
+    assert direct["secretsmanager:GetSecretValue"] == {"secret"}
+    assert direct["kms:Decrypt"] == {"data-key"}
 
 
 def test_the_outbox_publisher_reads_the_stream_and_puts_events_but_cannot_touch_items(synthesized):
@@ -251,7 +288,7 @@ def test_the_outbox_publisher_reads_the_stream_and_puts_events_but_cannot_touch_
 
 @pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.SMS_SEND in f.access], ids=lambda f: f.name)
 def test_sms_senders_may_publish_to_phone_numbers_but_to_no_topic(synthesized, spec):
-    assert allowed(synthesized, spec.name, "Deny") == {"sns:Publish": {"arn:<AWS::Partition>:sns:*:*:*"}}
+    assert allowed(synthesized, spec.name, "Deny")["sns:Publish"] == {"arn:<AWS::Partition>:sns:*:*:*"}
 
 
 @pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.EMAIL_SEND in f.access], ids=lambda f: f.name)
@@ -416,3 +453,140 @@ def test_bounces_reach_the_feedback_topic_through_the_sending_configuration_set(
     assert config_set["Properties"]["Name"] == f"practiceflow-{STAGE}"
     assert worker["Properties"]["Environment"]["Variables"]["NOTIFICATIONS_SES_CONFIGURATION_SET"] == {
         "Ref": config_set_id}
+
+
+# --- tenant isolation in IAM -------------------------------------------------------------------------------
+
+TENANT_SCOPED = [f for f in CATALOG.functions if f.tenant_scoped]
+
+
+def test_every_api_function_with_table_access_is_tenant_scoped_and_nothing_else_is():
+    assert {f.name for f in TENANT_SCOPED} == {f.name for f in CATALOG.api_functions()}
+    assert all(not f.mounts for f in CATALOG.functions if f.name.endswith(("-jobs", "-worker", "-tasks")))
+
+
+@pytest.mark.parametrize("spec", TENANT_SCOPED, ids=lambda f: f.name)
+def test_an_api_function_reaches_the_table_only_through_its_own_tenant_role(synthesized, spec):
+    direct = allowed(synthesized, spec.name)
+    assert not set(direct) & TABLE_ITEM_ACTIONS, f"{spec.name} keeps direct table access"
+    # the data key: only through Secrets Manager (the page-token secret it encrypts), not DynamoDB
+    kms = [s for s in role_statements(synthesized, function_ids(synthesized)[spec.name])
+           if s["Effect"] == "Allow" and "kms:Decrypt" in as_list(s["Action"])
+           and data_target(synthesized, s["Resource"]) == "data-key"]
+    assert [s["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1][0] for s in kms] == ["secretsmanager."]
+    own = f"arn:<AWS::Partition>:iam::<AWS::AccountId>:role/practiceflow-{STAGE}-{spec.name}-tenant"
+    assert {a: direct[a] for a in TENANT_ASSUME} == {a: {own} for a in TENANT_ASSUME}
+
+    _, role = tenant_role(synthesized, spec.name)
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    function_role = ref_id(synthesized.templates["Api"]["Resources"][function_ids(synthesized)[spec.name]]
+                           ["Properties"]["Role"])
+    assert trust["Effect"] == "Allow" and ref_id(trust["Principal"]["AWS"]) == function_role
+    assert set(trust["Action"]) == TENANT_ASSUME
+    assert trust["Condition"] == {"StringLike": {"aws:RequestTag/practice_id": "?*"},
+                                  "ForAllValues:StringEquals": {"aws:TagKeys": ["practice_id"]}}
+    assert role["MaxSessionDuration"] == 3600
+
+
+@pytest.mark.parametrize("spec", TENANT_SCOPED, ids=lambda f: f.name)
+def test_a_tenant_role_allows_table_actions_only_on_its_sessions_practice_keys(synthesized, spec):
+    table_statements = [s for s in tenant_statements(synthesized, spec.name)
+                        if s["Effect"] == "Allow" and set(as_list(s["Action"])) & TABLE_ITEM_ACTIONS]
+    assert table_statements
+    for statement in table_statements:
+        assert statement["Condition"] == {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PRACTICE#${aws:PrincipalTag/practice_id}#*"]},
+            "Null": {"dynamodb:LeadingKeys": "false"},
+        }
+
+
+def role_documents(synthesized) -> dict[str, list[dict]]:
+    """Every function role's and tenant role's statements, by a readable name."""
+    found = {name: role_statements(synthesized, logical_id) for name, logical_id in function_ids(synthesized).items()}
+    found |= {f"{spec.name} (tenant)": tenant_statements(synthesized, spec.name) for spec in TENANT_SCOPED}
+    return found
+
+
+def test_no_role_may_update_or_delete_in_an_audit_partition(synthesized):
+    from functions.core.keys import collection_pk
+
+    assert collection_pk("p1", "AUDIT") == "PRACTICE#p1#AUDIT"  # the layout the pattern below matches
+    writers = 0
+    for name, statements in role_documents(synthesized).items():
+        changes = {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+        writes = any(s["Effect"] == "Allow" and set(as_list(s["Action"])) & changes for s in statements)
+        if not writes and "-api" not in name:
+            continue
+        writers += 1
+        denies = [s for s in statements if s["Effect"] == "Deny" and "dynamodb:UpdateItem" in as_list(s["Action"])]
+        assert denies, f"{name} may update audit entries"
+        for deny in denies:
+            assert set(as_list(deny["Action"])) == {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+            assert data_target(synthesized, deny["Resource"]) == "table"
+            assert deny["Condition"] == {"ForAnyValue:StringLike": {"dynamodb:LeadingKeys": ["PRACTICE#*#AUDIT"]}}
+    assert writers >= len(TENANT_SCOPED) * 2
+
+
+def test_the_stream_key_grant_holds_only_through_dynamodb(synthesized):
+    for spec in (f for f in CATALOG.functions if Access.TABLE_STREAM in f.access):
+        (statement,) = [s for s in role_statements(synthesized, function_ids(synthesized)[spec.name])
+                        if s.get("Sid") == "TableStreamDecrypt"]
+        assert statement["Condition"] == {"StringEquals": {"kms:ViaService": {
+            "Fn::Join": ["", ["dynamodb.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}}}
+
+
+# A small evaluator of the synthesized policies for DynamoDB item requests: explicit Deny wins, then any Allow
+# whose action, resource and conditions all match. Enough of IAM's condition operators for these policies.
+def _condition_holds(operator: str, key: str, expected, context: dict) -> bool:
+    from tests.tenant_guard import string_like
+
+    values = context.get(key)
+    patterns = [p.replace("${aws:PrincipalTag/practice_id}", context["practice_id"]) for p in as_list(expected)]
+    if operator == "Null":
+        return (values is None) == (expected == "true")
+    if operator == "ForAllValues:StringLike":
+        return all(any(string_like(p, v) for p in patterns) for v in values or [])
+    if operator == "ForAnyValue:StringLike":
+        return any(any(string_like(p, v) for p in patterns) for v in values or [])
+    if operator == "StringEquals":
+        return context.get(key) in patterns
+    raise AssertionError(f"the evaluator does not know {operator}")
+
+
+def _matches(synthesized, statement: dict, action: str, resource: str, context: dict) -> bool:
+    if action not in as_list(statement["Action"]):
+        return False
+    if resource not in {data_target(synthesized, r) for r in as_list(statement["Resource"])}:
+        return False
+    return all(_condition_holds(operator, key, expected, context)
+               for operator, keys in statement.get("Condition", {}).items() for key, expected in keys.items())
+
+
+def permits(synthesized, statements: list[dict], action: str, resource: str, leading_keys: list[str] | None,
+            practice_id: str) -> bool:
+    context = {"dynamodb:LeadingKeys": leading_keys, "practice_id": practice_id}
+    if any(s["Effect"] == "Deny" and _matches(synthesized, s, action, resource, context) for s in statements):
+        return False
+    return any(s["Effect"] == "Allow" and _matches(synthesized, s, action, resource, context) for s in statements)
+
+
+@pytest.mark.parametrize(("action", "resource", "leading_key", "allowed_to_p1"), [
+    ("dynamodb:GetItem", "table", "PRACTICE#p1#PATIENT#01J", True),
+    ("dynamodb:PutItem", "table", "PRACTICE#p1#AUDIT", True),  # appending an entry, or moving the head
+    ("dynamodb:UpdateItem", "table", "PRACTICE#p1#APPOINTMENT#01J", True),
+    ("dynamodb:Query", "table/index/gsi1", "PRACTICE#p1#PATIENT_NAME", True),
+    ("dynamodb:GetItem", "table", "PRACTICE#p2#PATIENT#01J", False),  # another practice
+    ("dynamodb:Query", "table/index/gsi1", "PRACTICE#p2#PATIENT_NAME", False),
+    ("dynamodb:PutItem", "table", "PRACTICE#p10#PATIENT#01J", False),  # a practice id that extends p1
+    ("dynamodb:Query", "table/index/gsi1", "PRACTICES", False),  # the registry the jobs walk
+    ("dynamodb:UpdateItem", "table", "PRACTICE#p1#AUDIT", False),  # the audit trail is append-only
+    ("dynamodb:DeleteItem", "table", "PRACTICE#p1#AUDIT", False),
+    ("dynamodb:Scan", "table", None, False),
+])
+def test_a_p1_session_of_the_records_tenant_role_may_touch_p1s_keys_only(synthesized, action, resource, leading_key,
+                                                                          allowed_to_p1):
+    statements = tenant_statements(synthesized, "records-api")
+    keys = None if leading_key is None else [leading_key]
+    assert permits(synthesized, statements, action, resource, keys, practice_id="p1") is allowed_to_p1
+    direct = role_statements(synthesized, function_ids(synthesized)["records-api"])
+    assert not permits(synthesized, direct, action, resource, keys, practice_id="p1")

@@ -76,6 +76,18 @@ def test_first_audit_entry_registers_the_practice(cloud):
     assert sorted(practice_ids(Table())) == ["p1", "p2"]
 
 
+def test_the_registry_entry_is_in_the_practices_own_partition_and_old_entries_are_still_walked(cloud):
+    from functions.core.keys import PRACTICES_PK, practice_sk, tenant_prefix
+
+    AuditStore(Table()).record(_draft("p1", 1))
+    (entry,) = Table().query(PRACTICES_PK, index="gsi1").items
+    assert entry["pk"].startswith(tenant_prefix("p1"))  # a request scoped to p1 in IAM may write it
+    assert Table().query(PRACTICES_PK).items == []
+    # registered before the registry moved to gsi1: pk=PRACTICES, still walked by the jobs
+    Table().put({"pk": PRACTICES_PK, "sk": practice_sk("p0"), "kind": "PRACTICE", "practice_id": "p0"})
+    assert sorted(practice_ids(Table())) == ["p0", "p1"]
+
+
 def test_nightly_job_checks_only_new_entries_and_finds_tampering(cloud, lambda_context):
     table = Table()
     store = AuditStore(table)

@@ -400,17 +400,19 @@ def test_fhir_exports_are_valid_r4(api, clinic):
 
 
 def test_a_search_over_thirty_days_is_one_query_per_practitioner_and_room(api, clinic):
-    from functions.core import table
+    from functions.core import tenancy
+    from tests.integration.scheduling_support import PRACTICE
 
     for day in range(3, 7):
         book(api, clinic, patient=f"pat-{day}", start=f"2026-03-0{day}T15:00:00Z")
     calls: Counter = Counter()
     handler = lambda model, **_: calls.update([model.name])  # noqa: E731
-    table.client().meta.events.register("before-call.dynamodb", handler)
+    session = tenancy.practice_client(PRACTICE)  # the API's requests run in the practice's tenant session
+    session.meta.events.register("before-call.dynamodb", handler)
     try:
         body = api.ok("GET", "/slots", query={"type_id": clinic.visit, "from": "2026-03-03", "to": "2026-04-01"})
     finally:
-        table.client().meta.events.unregister("before-call.dynamodb", handler)
+        session.meta.events.unregister("before-call.dynamodb", handler)
     assert len(body["slots"]) == 50
     # set-up, exceptions, two practitioners, two rooms
     assert calls == Counter({"Query": 6})
