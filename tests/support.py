@@ -78,3 +78,16 @@ def race(make_service, work, n: int) -> tuple[list, list]:
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def if_match(version: int) -> dict[str, str]:
+    """The If-Match header for an update of the version the caller read."""
+    return {"If-Match": f'"{version}"'}
+
+
+def response_headers(response: dict[str, Any]) -> dict[str, str]:
+    """A Lambda proxy response's headers, single- and multi-value, by lower-case name."""
+    found = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        found[name.lower()] = values[-1] if isinstance(values, list) else values
+    return found
