@@ -91,3 +91,10 @@ def response_headers(response: dict[str, Any]) -> dict[str, str]:
     for name, values in (response.get("multiValueHeaders") or {}).items():
         found[name.lower()] = values[-1] if isinstance(values, list) else values
     return found
+
+
+def api_url(path: str) -> str:
+    """Where a created resource lives: the API's public URL and the path from its root."""
+    from functions.core.settings import settings
+
+    return settings().public_api_url + path

@@ -82,27 +82,9 @@ def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
             error = PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes")
             return {"statusCode": error.status, "headers": {"Content-Type": JSON},
                     "body": json.dumps(error.body()), "isBase64Encoded": False}
-        return _root_locations(event, app.resolve(event, context))
+        return app.resolve(event, context)
 
     return handler
-
-
-def _root_locations(event: dict, response: dict) -> dict:
-    """A Location written from the API's root (`/patients/1`) gets the prefix the caller's URL had before it (the
-    stage, or a custom domain's base path), so it resolves against the URL the caller used."""
-    path = event.get("path") or ""
-    seen = ((event.get("requestContext") or {}).get("path")) or path
-    prefix = seen[: -len(path)] if path and seen.endswith(path) else ""
-    if not prefix:
-        return response
-    for field in ("headers", "multiValueHeaders"):
-        headers = response.get(field) or {}
-        for name, value in list(headers.items()):
-            if name.lower() == "location":
-                values = value if isinstance(value, list) else [value]
-                fixed = [prefix + v if v.startswith("/") else v for v in values]
-                headers[name] = fixed if isinstance(value, list) else fixed[0]
-    return response
 
 
 def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
@@ -157,8 +139,10 @@ def tagged(model: Any, status: int = 200, headers: dict[str, str] | None = None)
 
 
 def created(model: Any, location: str) -> Response:
-    """201 with the new resource's Location (a path from the API's root) and, when it has one, its ETag."""
-    headers = {"Location": location}
+    """201 with the new resource's Location and, when it has one, its ETag. `location` is the path from the API's
+    root; the API's public URL (its stage, or a custom domain's base path) goes before it, so it resolves wherever
+    the caller reached us."""
+    headers = {"Location": settings().public_api_url + location}
     if isinstance(getattr(model, "version", None), int):
         headers["ETag"] = etag(model.version)
     return Response(status_code=201, content_type=JSON, body=model, headers=headers)

@@ -43,8 +43,9 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-class PreconditionFailed(DomainError):
-    """The caller's If-Match names a version that is no longer the stored one: read again, then retry."""
+class PreconditionFailed(Conflict):
+    """The caller's If-Match names a version that is no longer the stored one: read again, then retry. A kind of
+    conflict, so code that settles a lost race (`except Conflict`) treats it as one."""
 
     status = 412
     code = "precondition_failed"

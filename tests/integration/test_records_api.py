@@ -16,7 +16,7 @@ from functions.core.table import Table
 from functions.records.models import PatientIn, PatientPatch
 from functions.records.repo import RecordsRepo
 from functions.records.service import RecordsService
-from tests.support import api_event, claims, if_match, response_headers
+from tests.support import api_event, api_url, claims, if_match, response_headers
 from tests.support import race as shared_race
 
 PRACTICE = "practice-a"
@@ -480,7 +480,7 @@ def test_no_log_line_holds_the_patients_name(api, log_lines):
 
 def test_a_patient_read_carries_its_etag_and_a_change_must_send_it_back(api):
     ada = create(api)
-    assert api.headers["location"] == f"/local/patients/{ada['id']}"  # under the stage the caller used
+    assert api.headers["location"] == api_url(f"/patients/{ada['id']}")  # under the API's public URL
     assert api.headers["etag"] == '"1"'
     status, read = api("GET", f"/patients/{ada['id']}")
     assert status == 200 and api.headers["etag"] == '"1"'
@@ -506,10 +506,10 @@ def test_coverage_and_consent_creates_say_where_they_live(api):
     ada = create(api)
     base = f"/patients/{ada['id']}"
     status, coverage = api("POST", f"{base}/coverages", body=COVERAGE)
-    assert status == 201 and api.headers["location"] == f"/local{base}/coverages/{coverage['id']}"
+    assert status == 201 and api.headers["location"] == api_url(f"{base}/coverages/{coverage['id']}")
     assert api.headers["etag"] == '"1"'
     status, consent = api("POST", f"{base}/consents", body={"kind": "treatment"})
-    assert status == 201 and api.headers["location"] == f"/local{base}/consents/{consent['id']}"
+    assert status == 201 and api.headers["location"] == api_url(f"{base}/consents/{consent['id']}")
     assert api("POST", f"{base}/consents/{consent['id']}/revoke")[0] == 428
     assert api("POST", f"{base}/consents/{consent['id']}/revoke", headers=if_match(1))[0] == 200
 
