@@ -86,10 +86,15 @@ def if_match(version: int) -> dict[str, str]:
 
 
 def response_headers(response: dict[str, Any]) -> dict[str, str]:
-    """A Lambda proxy response's headers, single- and multi-value, by lower-case name."""
+    """A Lambda proxy response's headers, single- and multi-value, by lower-case name. Every 201 that passes
+    through here is checked: it names where the new thing lives, whichever test made it."""
     found = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
     for name, values in (response.get("multiValueHeaders") or {}).items():
         found[name.lower()] = values[-1] if isinstance(values, list) else values
+    if response.get("statusCode") == 201:
+        created_id = json.loads(response["body"])["id"]
+        assert found.get("location", "").startswith(api_url("/")), found
+        assert found["location"].endswith(f"/{created_id}"), found
     return found
 
 

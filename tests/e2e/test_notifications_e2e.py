@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import api_event, claims
+from tests.support import api_event, claims, response_headers
 
 PRACTICE = "practice-e2e"
 
@@ -26,6 +26,7 @@ def call(local, function: str, method: str, path: str, role: str = "coordinator"
          **kwargs: Any) -> tuple[int, Any]:
     response = local.invoke(function, api_event(method, path, claims=claims(role=role, practice=PRACTICE, sub=sub),
                                                 **kwargs))
+    response_headers(response)  # checks that every 201 says where the new thing lives
     return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
 
