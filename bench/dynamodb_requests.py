@@ -31,8 +31,9 @@ def main() -> None:
         secrets.page_token_key()  # a secret read, once per container: not a DynamoDB request
         who = claims("front_desk", "bench")
 
-        def call(method: str, path: str, body=None, query=None) -> dict:
-            response = handler(api_event(method, path, body=body, claims=who, query=query), LambdaContext())
+        def call(method: str, path: str, body=None, query=None, headers=None) -> dict:
+            response = handler(api_event(method, path, body=body, claims=who, query=query, headers=headers),
+                               LambdaContext())
             assert response["statusCode"] < 300, response
             return json.loads(response["body"]) if response["body"] else {}
 
@@ -52,7 +53,7 @@ def main() -> None:
         results["read patient (cold container)"] = counter.take()
         call("GET", f"/patients/{pid}")
         results["read patient (warm)"] = counter.take()
-        call("PATCH", f"/patients/{pid}", {"version": created["version"], "preferred_name": "B"})
+        call("PATCH", f"/patients/{pid}", {"preferred_name": "B"}, headers={"If-Match": f'"{created["version"]}"'})
         results["update patient (warm)"] = counter.take()
         call("GET", "/patients", query={"family": "Mar"})
         results["search by name (warm)"] = counter.take()

@@ -97,12 +97,14 @@ def measure(count: int) -> dict:
             who = claims("front_desk", PRACTICE)
             boss = claims("coordinator", PRACTICE)
 
-            def call(method: str, path: str, body=None, query=None, user=who) -> dict:
-                response = handler(api_event(method, path, body=body, claims=user, query=query), LambdaContext())
+            def call(method: str, path: str, body=None, query=None, user=who, headers=None) -> dict:
+                response = handler(api_event(method, path, body=body, claims=user, query=query, headers=headers),
+                                   LambdaContext())
                 assert response["statusCode"] < 300, response
                 return json.loads(response["body"]) if response["body"] else {}
 
-            call("PUT", "/availability/policy", {"version": 0, "time_zone": "America/New_York"}, user=boss)
+            call("PUT", "/availability/policy", {"time_zone": "America/New_York"}, user=boss,
+                 headers={"If-None-Match": "*"})
             weekly = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
             practitioners = [call("POST", "/practitioners", {"name": f"Dr {n}", "weekly": weekly}, user=boss)["id"]
                              for n in range(PRACTITIONERS)]

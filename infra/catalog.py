@@ -129,6 +129,7 @@ class TableSpec:
         Index("gsi1", "gsi1pk", "gsi1sk"),  # lookups by name / audit of a patient
         Index("gsi2", "gsi2pk", "gsi2sk"),  # lookups by date of birth
         Index("gsi3", "gsi3pk", "gsi3sk"),  # lookups by phone
+        Index("gsi4", "gsi4pk", "gsi4sk"),  # every claim of a practice, by date of service
     )
 
 

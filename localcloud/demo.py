@@ -34,14 +34,14 @@ class Seeder:
         self.claims = authorizer_claims(claims_for("coordinator", DEMO_PRACTICE, sub="demo-seed"))
         self.calls = 0
 
-    def __call__(self, method: str, path: str, body: Any) -> dict[str, Any]:
+    def __call__(self, method: str, path: str, body: Any, headers: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
         from localcloud.server import proxy_event, route
 
         function, resource, parameters = route(self.cloud.catalog.api_functions(), path)
         self.calls += 1
         event = proxy_event(method=method, path=path, query="", body=json.dumps(body).encode(),
                             headers=[("Content-Type", "application/json"),
-                                     ("Idempotency-Key", f"demo-seed-{self.calls:04d}")],
+                                     ("Idempotency-Key", f"demo-seed-{self.calls:04d}"), *headers],
                             resource=resource, path_parameters=parameters, claims=self.claims,
                             source_ip="127.0.0.1", request_id=f"demo-seed-{self.calls}")
         response = self.cloud.invoke(function.name, event)
@@ -64,9 +64,10 @@ def seed(cloud: Any) -> dict[str, Any]:
         call("POST", f"/patients/{created['id']}/consents", {"kind": "communication", "channels": channels})
         patients.append(created["id"])
 
-    call("PUT", "/availability/policy", {"version": 0, "time_zone": "America/New_York",
+    call("PUT", "/availability/policy", {"time_zone": "America/New_York",
                                          "practice_name": "Demo Family Practice", "late_cancel_hours": 24,
-                                         "late_cancel_fee_cents": 2500, "reminder_lead_hours": 24})
+                                         "late_cancel_fee_cents": 2500, "reminder_lead_hours": 24},
+         headers=(("If-None-Match", "*"),))  # the first policy: there is none to match yet
     practitioners = [call("POST", "/practitioners", {"name": name, "weekly": WEEKDAYS_NINE_TO_FIVE})["id"]
                      for name in ("Dr. Mary Jackson", "Dr. Dorothy Vaughan")]
     room = call("POST", "/rooms", {"name": "Exam room 1"})["id"]

@@ -78,3 +78,28 @@ def race(make_service, work, n: int) -> tuple[list, list]:
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def if_match(version: int) -> dict[str, str]:
+    """The If-Match header for an update of the version the caller read."""
+    return {"If-Match": f'"{version}"'}
+
+
+def response_headers(response: dict[str, Any]) -> dict[str, str]:
+    """A Lambda proxy response's headers, single- and multi-value, by lower-case name. Every 201 that passes
+    through here is checked: it names where the new thing lives, whichever test made it."""
+    found = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        found[name.lower()] = values[-1] if isinstance(values, list) else values
+    if response.get("statusCode") == 201:
+        created_id = json.loads(response["body"])["id"]
+        assert found.get("location", "").startswith(api_url("/")), found
+        assert found["location"].endswith(f"/{created_id}"), found
+    return found
+
+
+def api_url(path: str) -> str:
+    """Where a created resource lives: the API's public URL and the path from its root."""
+    from functions.core.settings import settings
+
+    return settings().public_api_url + path

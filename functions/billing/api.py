@@ -1,6 +1,7 @@
 """HTTP routes for billing: /charges, /claims, /payers, /invoices, /payments, /reports/ar-aging. Billing and
 coordinator roles only, except that a patient sees their own invoices and statement and pays them."""
 
+from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -30,17 +31,14 @@ from functions.billing.models import (
     ResolveIn,
     ScrubResult,
     Statement,
-    SubmitIn,
 )
 from functions.billing.service import BILLERS, BillingService
-from functions.core.api import created, current_caller, idempotency_key
+from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.auth import Role, require
 
 router = Router()
 
 Id = Annotated[str, Path(min_length=1, max_length=64)]
-ExpectedVersion = Annotated[int, Query(ge=0, le=1_000_000_000,
-                                       description="the version you read (0 when there is none yet)")]
 PAYERS_OR_PATIENT = BILLERS | {Role.PATIENT}
 TEXT = "text/plain"
 
@@ -56,23 +54,30 @@ def biller():
 # --- settings, fee schedule, payers -------------------------------------------------------------------
 
 @router.get("/claims/settings", summary="The practice's billing provider, scrubbing and denial rules")
-def get_settings() -> ClaimSettings:
-    return service().claim_settings(biller())
+def get_settings() -> Response[ClaimSettings]:
+    return tagged(service().claim_settings(biller()))
 
 
-@router.put("/claims/settings", summary="Set the billing provider, scrubbing and denial rules (send ?version=)")
-def put_settings(body: Annotated[ClaimSettingsIn, Body()], version: ExpectedVersion) -> ClaimSettings:
-    return service().put_claim_settings(biller(), body, version)
+@router.put("/claims/settings", summary="Set the billing provider, scrubbing and denial rules "
+                                        "(If-Match: the ETag you read; If-None-Match: * the first time)")
+def put_settings(body: Annotated[ClaimSettingsIn, Body()], if_match: IfMatch = None,
+                 if_none_match: IfNoneMatch = None) -> Response[ClaimSettings]:
+    caller = biller()
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().put_claim_settings(caller, body, version))
 
 
 @router.get("/charges/fee-schedule", summary="The practice's fee schedule")
-def get_fee_schedule() -> FeeSchedule:
-    return service().fee_schedule(biller())
+def get_fee_schedule() -> Response[FeeSchedule]:
+    return tagged(service().fee_schedule(biller()))
 
 
-@router.put("/charges/fee-schedule", summary="Replace the fee schedule (send ?version=)")
-def put_fee_schedule(body: Annotated[FeeScheduleIn, Body()], version: ExpectedVersion) -> FeeSchedule:
-    return service().put_fee_schedule(biller(), body, version)
+@router.put("/charges/fee-schedule", summary="Replace the fee schedule (If-Match: the ETag you read)")
+def put_fee_schedule(body: Annotated[FeeScheduleIn, Body()], if_match: IfMatch = None,
+                     if_none_match: IfNoneMatch = None) -> Response[FeeSchedule]:
+    caller = biller()
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().put_fee_schedule(caller, body, version))
 
 
 @router.get("/payers", summary="The payers the practice bills")
@@ -81,20 +86,25 @@ def list_payers() -> PayerList:
 
 
 @router.get("/payers/<payer_id>", summary="A payer: electronic id, timely-filing days, rule overrides")
-def get_payer(payer_id: Id) -> Payer:
-    return service().payer(biller(), payer_id)
+def get_payer(payer_id: Id) -> Response[Payer]:
+    return tagged(service().payer(biller(), payer_id))
 
 
-@router.put("/payers/<payer_id>", summary="Set up or change a payer (send ?version=, 0 for a new payer)")
-def put_payer(payer_id: Id, body: Annotated[PayerIn, Body()], version: ExpectedVersion) -> Payer:
-    return service().put_payer(biller(), payer_id, body, version)
+@router.put("/payers/<payer_id>", summary="Set up or change a payer (If-Match: the ETag you read; "
+                                          "If-None-Match: * for a new payer)")
+def put_payer(payer_id: Id, body: Annotated[PayerIn, Body()], if_match: IfMatch = None,
+              if_none_match: IfNoneMatch = None) -> Response[Payer]:
+    caller = biller()
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().put_payer(caller, payer_id, body, version))
 
 
 # --- charges and claims --------------------------------------------------------------------------------
 
 @router.post("/charges", summary="Record a visit's charge (priced from the fee schedule)")
 def create_charge(body: Annotated[ChargeIn, Body()]) -> Response[Charge]:
-    return created(service().create_charge(biller(), body))
+    charge = service().create_charge(biller(), body)
+    return created(charge, f"/charges/{charge.id}")
 
 
 @router.get("/charges/<charge_id>", summary="A charge")
@@ -104,19 +114,26 @@ def get_charge(charge_id: Id) -> Charge:
 
 @router.post("/claims", summary="Make a claim from a charge for the coverage of a rank; scrubbed at once")
 def create_claim(body: Annotated[ClaimIn, Body()]) -> Response[Claim]:
-    return created(service().create_claim(biller(), body))
+    claim = service().create_claim(biller(), body)
+    return created(claim, f"/claims/{claim.id}")
 
 
-@router.get("/claims", summary="Claims in a state, most recently changed first")
-def list_claims(state: Annotated[str, Query(max_length=32)],
+@router.get("/claims", summary="The practice's claims, newest date of service first; every filter optional "
+                               "(with patient_id or payer_id a page may hold fewer than limit: follow the token)")
+def list_claims(state: Annotated[str | None, Query(max_length=32)] = None,
+                patient_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+                payer_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+                first: Annotated[date | None, Query(alias="from", description="first date of service")] = None,
+                last: Annotated[date | None, Query(alias="to", description="last date of service")] = None,
                 limit: Annotated[int, Query(ge=1, le=100)] = 50,
                 page_token: Annotated[str | None, Query(max_length=2048)] = None) -> ClaimPage:
-    return service().claims(biller(), state, limit, page_token)
+    return service().claims(biller(), state, limit, page_token, patient_id=patient_id, payer_id=payer_id,
+                            first=first, last=last)
 
 
 @router.get("/claims/<claim_id>", summary="A claim: its one state, why, amounts, CARC/RARC codes")
-def get_claim(claim_id: Id) -> Claim:
-    return service().claim(biller(), claim_id)
+def get_claim(claim_id: Id) -> Response[Claim]:
+    return tagged(service().claim(biller(), claim_id))
 
 
 @router.get("/claims/<claim_id>/837", summary="The last X12 837P built for the claim",
@@ -130,22 +147,25 @@ def scrub_claim(claim_id: Id) -> ScrubResult:
     return service().scrub_claim(biller(), claim_id)
 
 
-@router.post("/claims/<claim_id>/submit", summary="Start the submission workflow (send the version you read)")
-def submit_claim(claim_id: Id, body: Annotated[SubmitIn, Body()]) -> Response[Claim]:
-    return Response(status_code=202, content_type="application/json",
-                    body=service().submit_claim(biller(), claim_id, body.version))
+@router.post("/claims/<claim_id>/submit", summary="Start the submission workflow (If-Match: the claim's ETag)")
+def submit_claim(claim_id: Id, if_match: IfMatch = None) -> Response[Claim]:
+    caller = biller()
+    return tagged(service().submit_claim(caller, claim_id, expected_version(if_match)), status=202)
 
 
-@router.post("/claims/<claim_id>/resolve", summary="A billing person's decision: resubmit, void or close")
-def resolve_claim(claim_id: Id, body: Annotated[ResolveIn, Body()]) -> Claim:
-    return service().resolve(biller(), claim_id, body)
+@router.post("/claims/<claim_id>/resolve",
+             summary="A billing person's decision: resubmit, void or close (If-Match: the claim's ETag)")
+def resolve_claim(claim_id: Id, body: Annotated[ResolveIn, Body()], if_match: IfMatch = None) -> Response[Claim]:
+    caller = biller()
+    return tagged(service().resolve(caller, claim_id, body, expected_version(if_match)))
 
 
 # --- invoices, payments, reports ------------------------------------------------------------------------
 
 @router.post("/invoices", summary="Invoice a patient directly (honours Idempotency-Key)")
 def create_invoice(body: Annotated[InvoiceIn, Body()]) -> Response[Invoice]:
-    return created(service().create_invoice(biller(), body, idempotency_key(router)))
+    invoice = service().create_invoice(biller(), body, idempotency_key(router))
+    return created(invoice, f"/invoices/{invoice.id}")
 
 
 @router.get("/invoices", summary="A patient's invoices (a patient: their own)")
@@ -169,7 +189,8 @@ def get_invoice(invoice_id: Id) -> Invoice:
 @router.post("/payments", summary="Record a payment: card, cash or cheque (honours Idempotency-Key)")
 def create_payment(body: Annotated[PaymentIn, Body()]) -> Response[Payment]:
     caller = require(current_caller(router), PAYERS_OR_PATIENT)
-    return created(service().pay(caller, body, idempotency_key(router)))
+    payment = service().pay(caller, body, idempotency_key(router))
+    return created(payment, f"/payments/{payment.id}")
 
 
 @router.get("/payments/<payment_id>", summary="A payment (a patient: their own)")

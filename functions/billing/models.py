@@ -379,11 +379,6 @@ class ResolveIn(Strict):
 
     action: Literal["resubmit", "void", "close"]
     note: _text(500) | None = None
-    version: Version
-
-
-class SubmitIn(Strict):
-    version: Version
 
 
 # --- invoices and payments --------------------------------------------------------------------------

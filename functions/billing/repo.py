@@ -14,11 +14,12 @@ Layout:
     pk = PRACTICE#p#INVOICE#<id>     sk = INVOICE              a patient invoice (payments listed in it)
     pk = PRACTICE#p#PAYMENT#<id>     sk = PAYMENT              a payment (patient or payer)
 Indexes:
-    gsi1pk = PRACTICE#p#CLAIM_STATE#<state>   gsi1sk = <updated_at>#<id>   claims by state (every claim)
+    gsi1pk = PRACTICE#p#CLAIM_STATE#<state>   gsi1sk = <date_of_service>#<id>  claims by state (every claim)
     gsi1pk = PRACTICE#p#INVOICES_OF#<patient> gsi1sk = <issued_on>#<id>    a patient's invoices
     gsi2pk = PRACTICE#p#AR#CLAIMS             gsi2sk = <date>#<id>         sparse: claims the payer owes on
     gsi2pk = PRACTICE#p#AR#INVOICES           gsi2sk = <issued_on>#<id>    sparse: invoices with a balance
     gsi3pk = PRACTICE#p#CLAIM_AWAITING        gsi3sk = <follow-up due>#<id> sparse: no answer yet
+    gsi4pk = PRACTICE#p#CLAIMS                gsi4sk = <date_of_service>#<id>  every claim of the practice
 
 Every claim change is a conditional Put on the claim's version (and so its state) inside
 AuditStore.commit: the claim, its audit entry and its domain event land together or not at all."""
@@ -41,7 +42,7 @@ from functions.billing.models import (
 from functions.core import idempotency
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict
+from functions.core.errors import Conflict, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
@@ -73,7 +74,9 @@ def _claim_item(practice_id: str, claim: Claim) -> Item:
     item: Item = {"pk": claim_pk(practice_id, claim.id), "sk": "CLAIM", "kind": "CLAIM",
                   **claim.model_dump(mode="json"), "task_token": claim.task_token,
                   "gsi1pk": collection_pk(practice_id, "CLAIM_STATE", claim.state),
-                  "gsi1sk": f"{claim.updated_at}#{claim.id}"}
+                  "gsi1sk": f"{claim.date_of_service.isoformat()}#{claim.id}",
+                  "gsi4pk": collection_pk(practice_id, "CLAIMS"),
+                  "gsi4sk": f"{claim.date_of_service.isoformat()}#{claim.id}"}
     if claim.outstanding_cents > 0:
         item |= {"gsi2pk": collection_pk(practice_id, "AR", "CLAIMS"),
                  "gsi2sk": f"{(claim.submitted_at or claim.created_at)[:10]}#{claim.id}"}
@@ -123,11 +126,11 @@ class BillingRepo:
                    audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
         """Put a settings/fee schedule/payer item when its version is still `expected_version` (0: new)."""
         item = {"pk": collection_pk(practice_id, BILLING), "sk": sk, "kind": kind, **attributes}
-        stale = Conflict("it changed since you read it; read it again", code="stale_version")
+        changed = stale(kind.lower().replace("_", " "))
         if expected_version == 0:
-            put = Put(item, "attribute_not_exists(pk)", on_conflict=stale)
+            put = Put(item, "attribute_not_exists(pk)", on_conflict=changed)
         else:
-            put = Put(item, "#v = :v", names={"#v": "version"}, values={":v": expected_version}, on_conflict=stale)
+            put = Put(item, "#v = :v", names={"#v": "version"}, values={":v": expected_version}, on_conflict=changed)
         self.audit.commit(audit, writes=[put], events=events)
 
     def next_control_number(self, practice_id: str) -> int:
@@ -158,10 +161,28 @@ class BillingRepo:
         item = self.table.get(claim_pk(practice_id, claim_id), "CLAIM", consistent=True)
         return Claim.model_validate(item) if item else None
 
-    def claims_in_state(self, practice_id: str, state: str, limit: int, start_key: Item | None = None):
-        """Query gsi1pk=PRACTICE#p#CLAIM_STATE#<state>, newest change first."""
-        page = self.table.query(collection_pk(practice_id, "CLAIM_STATE", state), index="gsi1", forward=False,
-                                limit=limit, start_key=start_key)
+    def claims(self, practice_id: str, *, state: str | None = None, patient_id: str | None = None,
+               payer_id: str | None = None, first: date | None = None, last: date | None = None, limit: int = 50,
+               start_key: Item | None = None) -> tuple[list[Claim], Item | None]:
+        """One page, newest date of service first: one Query of gsi1pk=PRACTICE#p#CLAIM_STATE#<state> when a state is
+        given, else of gsi4pk=PRACTICE#p#CLAIMS; the dates are the sort key's range; patient and payer filter the
+        `limit` claims read, so a filtered page may hold fewer (follow its token: the cost stays one Query a page)."""
+        if state is not None:
+            pk, index = collection_pk(practice_id, "CLAIM_STATE", state), "gsi1"
+        else:
+            pk, index = collection_pk(practice_id, "CLAIMS"), "gsi4"
+        between = None
+        if first is not None or last is not None:
+            between = (first.isoformat() if first else "0", f"{last.isoformat() if last else '9999-12-31'}~")
+        conditions, names, values = [], {}, {}
+        for attribute, value in (("patient_id", patient_id), ("payer_id", payer_id)):
+            if value is not None:
+                names[f"#{attribute}"] = attribute
+                values[f":{attribute}"] = value
+                conditions.append(f"#{attribute} = :{attribute}")
+        page = self.table.query(pk, index=index, sk_between=between, forward=False, limit=limit, start_key=start_key,
+                                filter_expression=" AND ".join(conditions) or None, filter_names=names or None,
+                                filter_values=values or None)
         return [Claim.model_validate(item) for item in page.items], page.last_key
 
     def duplicates(self, practice_id: str, claim: Claim) -> list[str]:

@@ -6,6 +6,7 @@ with the same Idempotency-Key is taken once. Plain values in, models out; storag
 records, the clearinghouse and the workflow engine come in as ports."""
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -44,7 +45,7 @@ from functions.billing.models import (
 from functions.billing.x12_837 import Envelope, build
 from functions.core import clock, pagination
 from functions.core.auth import Caller, Role
-from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
+from functions.core.errors import Conflict, Forbidden, Invalid, NotFound, stale
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
 from functions.core.ids import new_id
@@ -227,13 +228,21 @@ class BillingService(AreaService):
             raise NotFound("no 837P has been built for this claim yet", code="no_file")
         return self.repo.file(caller.practice_id, claim.id, "FILE", claim.control_number) or ""
 
-    def claims(self, caller: Caller, state: str, limit: int = 50, page_token: str | None = None) -> ClaimPage:
-        if state not in TRANSITIONS:
+    def claims(self, caller: Caller, state: str | None = None, limit: int = 50, page_token: str | None = None, *,
+               patient_id: str | None = None, payer_id: str | None = None, first: date | None = None,
+               last: date | None = None) -> ClaimPage:
+        """The practice's claims, newest date of service first, each filter optional."""
+        if state is not None and state not in TRANSITIONS:
             raise Invalid(f"state must be one of {sorted(TRANSITIONS)}", code="invalid_state")
-        query = f"claims.by_state.{state}"
+        if first is not None and last is not None and last < first:
+            raise Invalid("`to` is before `from`", code="invalid_range")
+        filters = {"state": state, "patient_id": patient_id, "payer_id": payer_id, "from": first, "to": last}
+        # the token is good for this practice and this exact set of filters only
+        query = "claims." + hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:24]
         start = pagination.decode(page_token, practice_id=caller.practice_id, query=query, key=self.page_key)
-        claims, last = self.repo.claims_in_state(caller.practice_id, state, limit, start)
-        token = pagination.encode(last, practice_id=caller.practice_id, query=query, key=self.page_key()) if last \
+        claims, after = self.repo.claims(caller.practice_id, state=state, patient_id=patient_id, payer_id=payer_id,
+                                         first=first, last=last, limit=limit, start_key=start)
+        token = pagination.encode(after, practice_id=caller.practice_id, query=query, key=self.page_key()) if after \
             else None
         return ClaimPage(claims=claims, next_page_token=token)
 
@@ -298,7 +307,7 @@ class BillingService(AreaService):
         request starts (or finds) the same execution, and two racing requests cannot both start one."""
         claim = self.claim(caller, claim_id)
         if claim.version != version:
-            raise Conflict("the claim changed since you read it; read it again", code="stale_version")
+            raise stale("claim")
         if claim.has_work_item:
             raise Conflict("a work item waits on this claim: resolve it (POST /claims/{id}/resolve)",
                            code="work_item_open")
@@ -316,12 +325,12 @@ class BillingService(AreaService):
         return self._move(caller, claim, claim.state, claim.state_reason, action.split(".", 1)[1],
                           execution_arn=arn)
 
-    def resolve(self, caller: Caller, claim_id: str, body: ResolveIn) -> Claim:
+    def resolve(self, caller: Caller, claim_id: str, body: ResolveIn, expected_version: int) -> Claim:
         """A billing person's decision on a claim waiting for one: resubmit (after correcting the charge or
         coverage), void or close. A waiting workflow is resumed with it; otherwise it is acted on here."""
         claim = self.claim(caller, claim_id)
-        if claim.version != body.version:
-            raise Conflict("the claim changed since you read it; read it again", code="stale_version")
+        if claim.version != expected_version:
+            raise stale("claim")
         note = f"{body.action} by {caller.user_id}" + (f": {body.note}" if body.note else "")
         if claim.has_work_item and claim.task_token:
             token = claim.task_token

@@ -2,17 +2,26 @@
 feed OpenAPI), one JSON error shape, a body-size limit, and the caller taken from Cognito claims."""
 
 import json
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions.core import tenancy
 from functions.core.auth import Caller, caller_from_claims
-from functions.core.errors import DomainError, Invalid, NotFound, PayloadTooLarge
+from functions.core.errors import (
+    DomainError,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+)
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import validate_key
 from functions.core.observability import log_unhandled, logger, metrics
@@ -94,5 +103,50 @@ def idempotency_key(router: Router | APIGatewayRestResolver) -> str | None:
     return validate_key(router.current_event.headers.get(IDEMPOTENCY_HEADER))
 
 
-def created(model: Any) -> Response:
-    return Response(status_code=201, content_type=JSON, body=model)
+# --- HTTP's own versioning: ETag on reads, If-Match on updates, Location on creates --------------------------
+
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200,
+                                       description='the ETag you read, e.g. "3" (without it: 428; stale: 412)')]
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200,
+                                           description='"*" to create one that does not exist yet')]
+_TAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
+
+
+def etag(version: int) -> str:
+    """A strong tag from the stored version: every change bumps the version, so equal tags are one state."""
+    return f'"{version}"'
+
+
+def expected_version(if_match: str | None, if_none_match: str | None = None, *, may_create: bool = False) -> int:
+    """The version the caller read, from If-Match; 0 for "there is none yet" (If-None-Match: *), where the route
+    creates on first write. Missing: 428, so no update ever overwrites a change its sender has not seen."""
+    if if_match is None or not if_match.strip():
+        if may_create and if_none_match is not None and if_none_match.strip() == "*":
+            return 0
+        hint = ' (or If-None-Match: * to create it)' if may_create else ""
+        raise PreconditionRequired(f"send If-Match with the ETag you read{hint}")
+    text = if_match.strip()
+    if text == "*":
+        raise PreconditionRequired('If-Match: * is not enough here: send the ETag you read')
+    # A weak tag is accepted for the same version: proxies that compress a response weaken its ETag.
+    match = _TAG.match(text)
+    if match is None:
+        raise PreconditionFailed('If-Match is not an ETag from this API (one tag, like "3")',
+                                 code="precondition_failed")
+    return int(match.group(1))
+
+
+def tagged(model: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A versioned resource with its ETag, the tag to send back in If-Match."""
+    return Response(status_code=status, content_type=JSON, body=model,
+                    headers={"ETag": etag(model.version), **(headers or {})})
+
+
+def created(model: Any, location: str) -> Response:
+    """201 with the new resource's Location and, when it has one, its ETag. `location` is the path from the API's
+    root; the API's public URL (its stage, or a custom domain's base path) goes before it, so it resolves wherever
+    the caller reached us."""
+    headers = {"Location": settings().public_api_url + location}
+    if isinstance(getattr(model, "version", None), int):
+        headers["ETag"] = etag(model.version)
+    return Response(status_code=201, content_type=JSON, body=model, headers=headers)

@@ -85,8 +85,12 @@ def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-") 
 
 
 def require(caller: Caller, allowed: Iterable[Role]) -> Caller:
-    if not caller.roles & set(allowed):
-        raise Forbidden("your role may not do this")
+    allowed = set(allowed)
+    if not caller.roles & allowed:
+        # Name the roles that may, so the refused user knows whom to ask (roles are not secret: they are the
+        # practice's own groups); in Role order so the message is the same every time.
+        may = [role.value for role in Role if role in allowed]
+        raise Forbidden(f"your role may not do this; it is for: {', '.join(may)}", {"allowed_roles": may})
     return caller
 
 
@@ -94,6 +98,8 @@ def require_self_or(caller: Caller, patient_id: str, staff: Iterable[Role]) -> C
     """Staff in `staff` may act on any patient of their practice; a patient only on themself."""
     if caller.roles & set(staff):
         return caller
-    if Role.PATIENT in caller.roles and caller.patient_id == patient_id:
-        return caller
-    raise Forbidden("you may only see your own record")
+    if Role.PATIENT in caller.roles:
+        if caller.patient_id == patient_id:
+            return caller
+        raise Forbidden("you may only see your own record")
+    return require(caller, set(staff) | {Role.PATIENT})

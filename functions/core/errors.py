@@ -43,6 +43,26 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PreconditionFailed(Conflict):
+    """The caller's If-Match names a version that is no longer the stored one: read again, then retry. A kind of
+    conflict, so code that settles a lost race (`except Conflict`) treats it as one."""
+
+    status = 412
+    code = "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    """An update sent without If-Match: we never let a change overwrite one the caller has not seen."""
+
+    status = 428
+    code = "precondition_required"
+
+
+def stale(what: str) -> PreconditionFailed:
+    """The one answer to an update whose If-Match is out of date, wherever the check is made."""
+    return PreconditionFailed(f"the {what} changed since you read it; read it again and send its ETag in If-Match")
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"

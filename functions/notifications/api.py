@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.core import pages
-from functions.core.api import JSON, current_caller, idempotency_key
+from functions.core.api import JSON, IfMatch, IfNoneMatch, current_caller, expected_version, idempotency_key, tagged
 from functions.notifications import opt_out_pages
 from functions.notifications.models import (
     Accepted,
@@ -51,14 +51,17 @@ def list_templates() -> TemplateList:
 
 
 @router.get("/notifications/templates/<key>/<language>", summary="One template")
-def read_template(key: TemplateKey, language: LanguageTag) -> Template:
-    return service().read_template(current_caller(router), key, language)
+def read_template(key: TemplateKey, language: LanguageTag) -> Response[Template]:
+    return tagged(service().read_template(current_caller(router), key, language))
 
 
 @router.put("/notifications/templates/<key>/<language>",
-            summary="Create or change a template (coordinator; send the version you read to change one)")
-def save_template(key: TemplateKey, language: LanguageTag, body: Annotated[TemplateIn, Body()]) -> Template:
-    return service().save_template(current_caller(router), key, language, body)
+            summary='Create or change a template (coordinator; If-Match: the ETag you read, "0" for a built-in)')
+def save_template(key: TemplateKey, language: LanguageTag, body: Annotated[TemplateIn, Body()],
+                  if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> Response[Template]:
+    caller = current_caller(router)
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().save_template(caller, key, language, body, version))
 
 
 @router.post("/notifications/templates/<key>/<language>/preview", summary="Render a template with sample data")
@@ -69,23 +72,31 @@ def preview_template(key: TemplateKey, language: LanguageTag, body: Annotated[Pr
 # --- preferences -------------------------------------------------------------------------------------
 
 @router.get("/notifications/preferences", summary="Your own notification preferences")
-def read_own_preferences() -> Preferences:
-    return service().read_preferences(current_caller(router))
+def read_own_preferences() -> Response[Preferences]:
+    return tagged(service().read_preferences(current_caller(router)))
 
 
-@router.put("/notifications/preferences", summary="Change your own notification preferences")
-def save_own_preferences(body: Annotated[PreferencesIn, Body()]) -> Preferences:
-    return service().save_preferences(current_caller(router), body)
+@router.put("/notifications/preferences",
+            summary='Change your own notification preferences (If-Match: the ETag you read, "0" for the defaults)')
+def save_own_preferences(body: Annotated[PreferencesIn, Body()], if_match: IfMatch = None,
+                         if_none_match: IfNoneMatch = None) -> Response[Preferences]:
+    caller = current_caller(router)
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().save_preferences(caller, body, expected_version=version))
 
 
 @router.get("/notifications/preferences/<person>", summary="A patient's or family member's preferences")
-def read_preferences(person: PersonRef) -> Preferences:
-    return service().read_preferences(current_caller(router), person)
+def read_preferences(person: PersonRef) -> Response[Preferences]:
+    return tagged(service().read_preferences(current_caller(router), person))
 
 
-@router.put("/notifications/preferences/<person>", summary="Change a patient's or family member's preferences")
-def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()]) -> Preferences:
-    return service().save_preferences(current_caller(router), body, person)
+@router.put("/notifications/preferences/<person>",
+            summary='Change a patient\'s or family member\'s preferences (If-Match: the ETag you read, "0" at first)')
+def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()], if_match: IfMatch = None,
+                     if_none_match: IfNoneMatch = None) -> Response[Preferences]:
+    caller = current_caller(router)
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(service().save_preferences(caller, body, person, expected_version=version))
 
 
 # The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path

@@ -141,7 +141,6 @@ class TemplateIn(Strict):
     text: Annotated[str, StringConstraints(min_length=1, max_length=8000)]
     html: Annotated[str, StringConstraints(min_length=1, max_length=20000)] | None = None
     sms: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
-    version: int | None = Field(default=None, ge=1, description="the version you read; leave out to create")
 
     model_config = ConfigDict(extra="forbid", str_max_length=20000)
 
@@ -217,7 +216,6 @@ class PreferencesIn(Strict):
     quiet_hours: QuietHours | None = Field(default_factory=QuietHours,
                                            description="no SMS between these local times; null for none")
     opted_out: ChannelList = Field(default_factory=list)
-    version: int | None = Field(default=None, ge=1, description="the version you read; leave out the first time")
 
 
 class Preferences(Stored):

@@ -26,7 +26,7 @@ from typing import Any
 
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict, NotFound, TooManyRequests
+from functions.core.errors import Conflict, NotFound, TooManyRequests, stale
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk, entity_pk, registry_item
 from functions.core.table import Item, Page, Put, Table, TransactionCancelled, Update
@@ -326,13 +326,12 @@ class NotificationsRepo:
         self._versioned_put(item, expected_version, "preferences")
 
     def _versioned_put(self, item: Item, expected_version: int | None, what: str) -> None:
-        stale = Conflict(f"the {what} changed since you read them; read again", code="stale_version")
+        changed = stale(what)  # saved meanwhile (or, for a first save, by someone else first)
         if expected_version is None:
-            put = Put(item, "attribute_not_exists(pk)",
-                      on_conflict=Conflict(f"the {what} exist; send the version you read", code="stale_version"))
+            put = Put(item, "attribute_not_exists(pk)", on_conflict=changed)
         else:
             put = Put(item, "#version = :expected", names={"#version": "version"},
-                      values={":expected": expected_version}, on_conflict=stale)
+                      values={":expected": expected_version}, on_conflict=changed)
         self.table.transact([put])
 
     # --- inbox ---------------------------------------------------------------------------------

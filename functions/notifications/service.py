@@ -395,12 +395,14 @@ class NotificationService(AreaService):
             raise NotFound("no such template", code="template_not_found")
         return found
 
-    def save_template(self, caller: Caller, key: str, language: str, body: TemplateIn) -> Template:
+    def save_template(self, caller: Caller, key: str, language: str, body: TemplateIn,
+                      expected_version: int) -> Template:
+        """`expected_version` is the version read: 0 for a built-in (or no) template, so this saves the first."""
         require(caller, TEMPLATE_EDITORS)
         templates.check(body)
         template = Template(key=key, language=language, subject=body.subject, text=body.text, html=body.html,
-                            sms=body.sms, version=(body.version or 0) + 1, updated_at=self._at())
-        self.repo.put_template(caller.practice_id, template, body.version)
+                            sms=body.sms, version=expected_version + 1, updated_at=self._at())
+        self.repo.put_template(caller.practice_id, template, expected_version or None)
         logger.info("template saved", extra={"template": key, "language": language, "version": template.version})
         return template
 
@@ -438,11 +440,13 @@ class NotificationService(AreaService):
     def read_preferences(self, caller: Caller, ref: str | None = None) -> Preferences:
         return self._preferences(caller.practice_id, self._person(caller, ref))
 
-    def save_preferences(self, caller: Caller, body: PreferencesIn, ref: str | None = None) -> Preferences:
+    def save_preferences(self, caller: Caller, body: PreferencesIn, ref: str | None = None,
+                         expected_version: int = 0) -> Preferences:
+        """`expected_version` is the version read: 0 for the defaults, never saved."""
         person = self._person(caller, ref)
-        preferences = Preferences(person=person, **body.model_dump(exclude={"version"}),
-                                  version=(body.version or 0) + 1, updated_at=self._at())
-        self.repo.put_preferences(caller.practice_id, preferences, body.version)
+        preferences = Preferences(person=person, **body.model_dump(), version=expected_version + 1,
+                                  updated_at=self._at())
+        self.repo.put_preferences(caller.practice_id, preferences, expected_version or None)
         return preferences
 
     # --- sending from the API -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from functions.core.api import created, current_caller, idempotency_key
+from functions.core.api import IfMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.audit_store import AuditStore
 from functions.core.auth import require, require_self_or
 from functions.core.secrets import page_token_key
@@ -28,11 +28,11 @@ from functions.records.models import (
     PatientPatch,
     PatientRecord,
     Phone,
-    RevokeIn,
 )
 from functions.records.repo import RecordsRepo
 from functions.records.service import (
     CONSENT_RECORDERS,
+    COVERAGE_EDITORS,
     DELETERS,
     EDITORS,
     READERS,
@@ -60,7 +60,8 @@ def service() -> RecordsService:
 @router.post("/patients", summary="Register a patient (honours Idempotency-Key)")
 def create_patient(body: Annotated[PatientIn, Body()]) -> Response[PatientRecord]:
     caller = require(current_caller(router), EDITORS)
-    return created(service().create_patient(caller, body, idempotency_key(router)))
+    patient = service().create_patient(caller, body, idempotency_key(router))
+    return created(patient, f"/patients/{patient.id}")
 
 
 @router.get("/patients", summary="Search the practice's patients by name, birth date or phone")
@@ -78,15 +79,16 @@ def search_patients(
 
 
 @router.get("/patients/<patient_id>", summary="A patient with contacts, family, care team, coverage and consent")
-def read_patient(patient_id: PatientId) -> PatientRecord:
+def read_patient(patient_id: PatientId) -> Response[PatientRecord]:
     caller = require_self_or(current_caller(router), patient_id, READERS)
-    return service().read_patient(caller, patient_id)
+    return tagged(service().read_patient(caller, patient_id))
 
 
-@router.patch("/patients/<patient_id>", summary="Change a patient's details (send the version you read)")
-def update_patient(patient_id: PatientId, body: Annotated[PatientPatch, Body()]) -> PatientRecord:
+@router.patch("/patients/<patient_id>", summary="Change a patient's details (If-Match: the ETag you read)")
+def update_patient(patient_id: PatientId, body: Annotated[PatientPatch, Body()],
+                   if_match: IfMatch = None) -> Response[PatientRecord]:
     caller = require(current_caller(router), EDITORS)
-    return service().update_patient(caller, patient_id, body)
+    return tagged(service().update_patient(caller, patient_id, body, expected_version(if_match)))
 
 
 @router.delete("/patients/<patient_id>", summary="Soft-delete a patient (coordinator)")
@@ -115,14 +117,17 @@ def list_coverages(patient_id: PatientId) -> CoverageList:
 
 @router.post("/patients/<patient_id>/coverages", summary="Add an insurance coverage (honours Idempotency-Key)")
 def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> Response[Coverage]:
-    caller = require(current_caller(router), EDITORS)
-    return created(service().add_coverage(caller, patient_id, body, idempotency_key(router)))
+    caller = require(current_caller(router), COVERAGE_EDITORS)
+    coverage = service().add_coverage(caller, patient_id, body, idempotency_key(router))
+    return created(coverage, f"/patients/{patient_id}/coverages/{coverage.id}")
 
 
-@router.patch("/patients/<patient_id>/coverages/<coverage_id>", summary="Change a coverage (send its version)")
-def update_coverage(patient_id: PatientId, coverage_id: ItemId, body: Annotated[CoveragePatch, Body()]) -> Coverage:
-    caller = require(current_caller(router), EDITORS)
-    return service().update_coverage(caller, patient_id, coverage_id, body)
+@router.patch("/patients/<patient_id>/coverages/<coverage_id>",
+              summary='Change a coverage (If-Match: "<its version>" from the list)')
+def update_coverage(patient_id: PatientId, coverage_id: ItemId, body: Annotated[CoveragePatch, Body()],
+                    if_match: IfMatch = None) -> Response[Coverage]:
+    caller = require(current_caller(router), COVERAGE_EDITORS)
+    return tagged(service().update_coverage(caller, patient_id, coverage_id, body, expected_version(if_match)))
 
 
 # --- consent --------------------------------------------------------------------------------------
@@ -136,17 +141,21 @@ def list_consents(patient_id: PatientId) -> ConsentList:
 @router.post("/patients/<patient_id>/consents", summary="Record a consent (honours Idempotency-Key)")
 def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> Response[Consent]:
     caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    return created(service().grant_consent(caller, patient_id, body, idempotency_key(router)))
+    consent = service().grant_consent(caller, patient_id, body, idempotency_key(router))
+    return created(consent, f"/patients/{patient_id}/consents/{consent.id}")
 
 
-@router.patch("/patients/<patient_id>/consents/<consent_id>", summary="Change a consent's channels or recipients")
-def update_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[ConsentPatch, Body()]) -> Consent:
+@router.patch("/patients/<patient_id>/consents/<consent_id>",
+              summary='Change a consent\'s channels or recipients (If-Match: "<its version>" from the list)')
+def update_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[ConsentPatch, Body()],
+                   if_match: IfMatch = None) -> Response[Consent]:
     caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    return service().update_consent(caller, patient_id, consent_id, body)
+    return tagged(service().update_consent(caller, patient_id, consent_id, body, expected_version(if_match)))
 
 
-@router.post("/patients/<patient_id>/consents/<consent_id>/revoke", summary="Withdraw a consent")
-def revoke_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[RevokeIn, Body()]) -> Consent:
+@router.post("/patients/<patient_id>/consents/<consent_id>/revoke",
+             summary='Withdraw a consent (If-Match: "<its version>" from the list)')
+def revoke_consent(patient_id: PatientId, consent_id: ItemId, if_match: IfMatch = None) -> Response[Consent]:
     caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    return service().revoke_consent(caller, patient_id, consent_id, body)
+    return tagged(service().revoke_consent(caller, patient_id, consent_id, expected_version(if_match)))
 

@@ -176,9 +176,8 @@ class PatientIn(Demographics):
 
 
 class PatientPatch(Strict):
-    """Only the fields sent change; a list sent replaces the list. `version` is the one you read."""
+    """Only the fields sent change; a list sent replaces the list. The version you read goes in If-Match."""
 
-    version: Version
     given_name: Name | None = None
     family_name: Name | None = None
     preferred_name: Name | None = None
@@ -202,7 +201,7 @@ class PatientPatch(Strict):
         return self
 
     def changes(self) -> dict:
-        return self.model_dump(exclude_unset=True, exclude={"version"})
+        return self.model_dump(exclude_unset=True)
 
 
 REQUIRED_DEMOGRAPHICS = ("given_name", "family_name", "birth_date", "gender", "language", "time_zone",
@@ -259,7 +258,6 @@ class CoverageIn(CoverageFields):
 
 
 class CoveragePatch(Strict):
-    version: Version
     payer_id: _text(64) | None = None
     payer_name: _text(200) | None = None
     member_id: _text(64) | None = None
@@ -279,7 +277,7 @@ class CoveragePatch(Strict):
         return self
 
     def changes(self) -> dict:
-        return self.model_dump(exclude_unset=True, exclude={"version"})
+        return self.model_dump(exclude_unset=True)
 
 
 class Coverage(Stored, CoverageFields):
@@ -340,7 +338,6 @@ class ConsentIn(Strict):
 
 
 class ConsentPatch(Strict):
-    version: Version
     channels: Channels | None = None
     shares_with: SharesWith | None = None
 
@@ -358,10 +355,6 @@ class Consent(Stored):
     revoked_by: str | None = None
     version: int
     updated_at: str
-
-
-class RevokeIn(Strict):
-    version: Version
 
 
 # --- what routes return ---------------------------------------------------------------------------

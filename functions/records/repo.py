@@ -22,7 +22,7 @@ from typing import Any
 from functions.core import idempotency
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict, Invalid, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
@@ -185,8 +185,7 @@ class RecordsRepo:
             condition += " AND #rev = :rev"
         update = Update(key={"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK}, expression=expression,
                         names=names, values=values, condition=condition,
-                        on_conflict=Conflict("the patient changed since you read it; read it again",
-                                             code="stale_version"))
+                        on_conflict=stale("patient"))
         self.audit.commit(audit, writes=[update], events=events)
 
     def soft_delete_patient(self, practice_id: str, patient_id: str, at: str, audit: AuditDraft,
@@ -223,12 +222,11 @@ class RecordsRepo:
                      claim: IdempotencyClaim | None) -> None:
         pk = patient_pk(practice_id, patient_id)
         item = {"pk": pk, "sk": sk, "kind": kind, **attributes}
-        stale = Conflict(f"the {kind.lower()} changed since you read it; read it again", code="stale_version")
         if expected_version is None:
             put = Put(item, "attribute_not_exists(pk)", on_conflict=Conflict("that id exists", code="duplicate_id"))
         else:
             put = Put(item, "#version = :expected", names={"#version": "version"},
-                      values={":expected": expected_version}, on_conflict=stale)
+                      values={":expected": expected_version}, on_conflict=stale(kind.lower()))
         bump = Update(
             key={"pk": pk, "sk": PROFILE_SK},
             expression="SET #rev = :next",

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from functions.core import clock, pagination
 from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
-from functions.core.errors import Conflict, Invalid, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
@@ -38,7 +38,6 @@ from functions.records.models import (
     PatientPatch,
     PatientRecord,
     PatientSummary,
-    RevokeIn,
     check_consent_shape,
     name_key,
 )
@@ -46,6 +45,7 @@ from functions.records.models import (
 # Who may do what, in one place; the API's guards read these.
 READERS = frozenset({Role.COORDINATOR, Role.FRONT_DESK, Role.PRACTITIONER, Role.BILLING})  # + the patient
 EDITORS = frozenset({Role.COORDINATOR, Role.FRONT_DESK})
+COVERAGE_EDITORS = EDITORS | {Role.BILLING}  # billing fixes the insurance it bills; it edits nothing else here
 DELETERS = frozenset({Role.COORDINATOR})
 SEARCHERS = READERS  # a patient never searches: they know their own id
 CONSENT_RECORDERS = EDITORS  # + the patient, who may grant and withdraw their own consent
@@ -104,10 +104,6 @@ def _invalid(error: ValidationError) -> Invalid:
     return Invalid("the change would leave the record invalid", details, code="validation_failed")
 
 
-def _stale(what: str) -> Conflict:
-    return Conflict(f"the {what} changed since you read it; read it again", code="stale_version")
-
-
 class RecordsService(AreaService):
     def __init__(self, repo: RecordsRepo, audit: AuditTrail, page_key: Callable[[], bytes],
                  now: Callable[[], datetime] = clock.now, make_id: Callable[[], str] = new_id) -> None:
@@ -155,10 +151,11 @@ class RecordsService(AreaService):
         self.audit.record(self._draft(caller, "patient.export", "PATIENT", patient_id, patient_id, at))
         return fhir.bundle(record, at)
 
-    def update_patient(self, caller: Caller, patient_id: str, patch: PatientPatch) -> PatientRecord:
+    def update_patient(self, caller: Caller, patient_id: str, patch: PatientPatch,
+                       expected_version: int) -> PatientRecord:
         record = self._live_record(caller, patient_id)
-        if record.version != patch.version:
-            raise _stale("patient")
+        if record.version != expected_version:
+            raise stale("patient")
         changes = patch.changes()
         if not changes:
             raise Invalid("send at least one field to change", code="nothing_to_change")
@@ -183,7 +180,7 @@ class RecordsService(AreaService):
         except ValidationError as error:
             raise _invalid(error) from None
         self.repo.update_patient(
-            caller.practice_id, updated, expected_version=patch.version, expected_rev=expected_rev,
+            caller.practice_id, updated, expected_version=expected_version, expected_rev=expected_rev,
             audit=self._draft(caller, "patient.update", "PATIENT", patient_id, patient_id, at),
             events=[self._event("records.patient.updated", caller, patient_id,
                                 version=updated.version, fields=sorted(patch.changes()))],
@@ -271,14 +268,15 @@ class RecordsService(AreaService):
 
         return self._until_record_settles(attempt)
 
-    def update_coverage(self, caller: Caller, patient_id: str, coverage_id: str, patch: CoveragePatch) -> Coverage:
+    def update_coverage(self, caller: Caller, patient_id: str, coverage_id: str, patch: CoveragePatch,
+                        expected_version: int) -> Coverage:
         def attempt() -> Coverage:
             record = self._live_record(caller, patient_id)
             current = next((c for c in record.coverages if c.id == coverage_id), None)
             if current is None:
                 raise NotFound("no such coverage", code="coverage_not_found")
-            if current.version != patch.version:
-                raise _stale("coverage")
+            if current.version != expected_version:
+                raise stale("coverage")
             at = self._at()
             try:
                 updated = Coverage.model_validate({**current.model_dump(), **patch.changes(),
@@ -342,7 +340,8 @@ class RecordsService(AreaService):
 
         return self._until_record_settles(attempt)
 
-    def update_consent(self, caller: Caller, patient_id: str, consent_id: str, patch: ConsentPatch) -> Consent:
+    def update_consent(self, caller: Caller, patient_id: str, consent_id: str, patch: ConsentPatch,
+                       expected_version: int) -> Consent:
         def change(record: PatientRecord, current: Consent, at: str) -> Consent:
             channels = current.channels if patch.channels is None else patch.channels
             shares_with = current.shares_with if patch.shares_with is None else patch.shares_with
@@ -354,15 +353,15 @@ class RecordsService(AreaService):
             return current.model_copy(update={"channels": channels, "shares_with": shares_with,
                                               "version": current.version + 1, "updated_at": at})
 
-        return self._change_consent(caller, patient_id, consent_id, patch.version, "consent.update",
+        return self._change_consent(caller, patient_id, consent_id, expected_version, "consent.update",
                                     "records.consent.updated", change)
 
-    def revoke_consent(self, caller: Caller, patient_id: str, consent_id: str, body: RevokeIn) -> Consent:
+    def revoke_consent(self, caller: Caller, patient_id: str, consent_id: str, expected_version: int) -> Consent:
         def revoke(_: PatientRecord, current: Consent, at: str) -> Consent:
             return current.model_copy(update={"status": "revoked", "revoked_at": at, "revoked_by": caller.user_id,
                                               "version": current.version + 1, "updated_at": at})
 
-        return self._change_consent(caller, patient_id, consent_id, body.version, "consent.revoke",
+        return self._change_consent(caller, patient_id, consent_id, expected_version, "consent.revoke",
                                     "records.consent.revoked", revoke)
 
     def _change_consent(self, caller: Caller, patient_id: str, consent_id: str, version: int, action: str,
@@ -375,7 +374,7 @@ class RecordsService(AreaService):
             if current.status != "active":
                 raise Conflict("the consent was revoked; record a new one", code="consent_revoked")
             if current.version != version:
-                raise _stale("consent")
+                raise stale("consent")
             at = self._at()
             updated = change(record, current, at)
             self.repo.put_consent(

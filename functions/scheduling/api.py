@@ -11,7 +11,15 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.core import pages
-from functions.core.api import created, current_caller, idempotency_key
+from functions.core.api import (
+    IfMatch,
+    IfNoneMatch,
+    created,
+    current_caller,
+    expected_version,
+    idempotency_key,
+    tagged,
+)
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Role, require
 from functions.core.secrets import page_token_key
@@ -26,7 +34,6 @@ from functions.scheduling.models import (
     AppointmentType,
     AppointmentTypeIn,
     AppointmentTypeList,
-    AppointmentTypePatch,
     Availability,
     AvailabilityException,
     CancelIn,
@@ -47,7 +54,6 @@ from functions.scheduling.models import (
     RoomList,
     SlotList,
     SlotOrder,
-    StatusIn,
     WaitlistEntry,
     WaitlistIn,
     WaitlistList,
@@ -93,7 +99,8 @@ def _fhir(resource: dict) -> Response[str]:
 
 @router.post("/practitioners", summary="Add a practitioner (coordinator)")
 def create_practitioner(body: Annotated[PractitionerIn, Body()]) -> Response[Practitioner]:
-    return created(service().create_practitioner(require(current_caller(router), CONFIGURERS), body))
+    practitioner = service().create_practitioner(require(current_caller(router), CONFIGURERS), body)
+    return created(practitioner, f"/practitioners/{practitioner.id}")
 
 
 @router.get("/practitioners", summary="The practice's practitioners")
@@ -102,13 +109,16 @@ def list_practitioners() -> PractitionerList:
 
 
 @router.get("/practitioners/<practitioner_id>", summary="A practitioner")
-def read_practitioner(practitioner_id: EntityId) -> Practitioner:
-    return service().practitioner(require(current_caller(router), SEARCHERS), practitioner_id)
+def read_practitioner(practitioner_id: EntityId) -> Response[Practitioner]:
+    return tagged(service().practitioner(require(current_caller(router), SEARCHERS), practitioner_id))
 
 
-@router.patch("/practitioners/<practitioner_id>", summary="Rename, link or deactivate a practitioner")
-def update_practitioner(practitioner_id: EntityId, body: Annotated[PractitionerPatch, Body()]) -> Practitioner:
-    return service().update_practitioner(require(current_caller(router), CONFIGURERS), practitioner_id, body)
+@router.patch("/practitioners/<practitioner_id>",
+              summary="Rename, link or deactivate a practitioner (If-Match: the ETag you read)")
+def update_practitioner(practitioner_id: EntityId, body: Annotated[PractitionerPatch, Body()],
+                        if_match: IfMatch = None) -> Response[Practitioner]:
+    caller = require(current_caller(router), CONFIGURERS)
+    return tagged(service().update_practitioner(caller, practitioner_id, body, expected_version(if_match)))
 
 
 @router.get("/practitioners/<practitioner_id>/fhir", summary="FHIR Bundle: the Schedule with busy and free Slots",
@@ -122,7 +132,8 @@ def schedule_fhir(practitioner_id: EntityId, type_id: Annotated[str, Query(min_l
 
 @router.post("/rooms", summary="Add a room (coordinator)")
 def create_room(body: Annotated[RoomIn, Body()]) -> Response[Room]:
-    return created(service().create_room(require(current_caller(router), CONFIGURERS), body))
+    room = service().create_room(require(current_caller(router), CONFIGURERS), body)
+    return created(room, f"/rooms/{room.id}")
 
 
 @router.get("/rooms", summary="The practice's rooms")
@@ -134,7 +145,8 @@ def list_rooms() -> RoomList:
 
 @router.post("/appointment-types", summary="Add an appointment type (coordinator)")
 def create_type(body: Annotated[AppointmentTypeIn, Body()]) -> Response[AppointmentType]:
-    return created(service().create_type(require(current_caller(router), CONFIGURERS), body))
+    kind = service().create_type(require(current_caller(router), CONFIGURERS), body)
+    return created(kind, f"/appointment-types/{kind.id}")
 
 
 @router.get("/appointment-types", summary="The practice's appointment types")
@@ -143,25 +155,30 @@ def list_types() -> AppointmentTypeList:
 
 
 @router.get("/appointment-types/<type_id>", summary="An appointment type")
-def read_type(type_id: EntityId) -> AppointmentType:
-    return service().appointment_type(require(current_caller(router), SEARCHERS), type_id)
+def read_type(type_id: EntityId) -> Response[AppointmentType]:
+    return tagged(service().appointment_type(require(current_caller(router), SEARCHERS), type_id))
 
 
-@router.put("/appointment-types/<type_id>", summary="Replace an appointment type (send the version you read)")
-def update_type(type_id: EntityId, body: Annotated[AppointmentTypePatch, Body()]) -> AppointmentType:
-    return service().update_type(require(current_caller(router), CONFIGURERS), type_id, body)
+@router.put("/appointment-types/<type_id>", summary="Replace an appointment type (If-Match: the ETag you read)")
+def update_type(type_id: EntityId, body: Annotated[AppointmentTypeIn, Body()],
+                if_match: IfMatch = None) -> Response[AppointmentType]:
+    caller = require(current_caller(router), CONFIGURERS)
+    return tagged(service().update_type(caller, type_id, body, expected_version(if_match)))
 
 
 # --- availability (static routes are matched before /availability/<practitioner_id>) ----------------
 
 @router.get("/availability/policy", summary="The practice's scheduling policy and time zone")
-def read_policy() -> Policy:
-    return service().policy(require(current_caller(router), SEARCHERS))
+def read_policy() -> Response[Policy]:
+    return tagged(service().policy(require(current_caller(router), SEARCHERS)))
 
 
-@router.put("/availability/policy", summary="Set the scheduling policy (coordinator; send the version you read)")
-def put_policy(body: Annotated[PolicyIn, Body()]) -> Policy:
-    return service().put_policy(require(current_caller(router), CONFIGURERS), body)
+@router.put("/availability/policy",
+            summary='Set the scheduling policy (coordinator; If-Match: the ETag you read, "0" for the defaults)')
+def put_policy(body: Annotated[PolicyIn, Body()], if_match: IfMatch = None,
+               if_none_match: IfNoneMatch = None) -> Response[Policy]:
+    caller = require(current_caller(router), CONFIGURERS)
+    return tagged(service().put_policy(caller, body, expected_version(if_match, if_none_match, may_create=True)))
 
 
 @router.get("/availability/exceptions", summary="Holidays, blocks and extra hours between two dates")
@@ -171,7 +188,8 @@ def list_exceptions(first: From, last: To) -> ExceptionList:
 
 @router.post("/availability/exceptions", summary="Add a holiday, block or extra hours")
 def add_exception(body: Annotated[ExceptionIn, Body()]) -> Response[AvailabilityException]:
-    return created(service().add_exception(require(current_caller(router), MANAGERS), body))
+    exception = service().add_exception(require(current_caller(router), MANAGERS), body)
+    return created(exception, f"/availability/exceptions/{exception.id}")
 
 
 @router.delete("/availability/exceptions/<exception_id>", summary="Remove an exception")
@@ -181,13 +199,16 @@ def delete_exception(exception_id: EntityId) -> Response[None]:
 
 
 @router.get("/availability/<practitioner_id>", summary="A practitioner's weekly hours and exceptions")
-def read_availability(practitioner_id: EntityId, first: From, last: To) -> Availability:
-    return service().availability(require(current_caller(router), SEARCHERS), practitioner_id, first, last)
+def read_availability(practitioner_id: EntityId, first: From, last: To) -> Response[Availability]:
+    return tagged(service().availability(require(current_caller(router), SEARCHERS), practitioner_id, first, last))
 
 
-@router.put("/availability/<practitioner_id>", summary="Set a practitioner's weekly hours (coordinator)")
-def put_weekly(practitioner_id: EntityId, body: Annotated[WeeklyIn, Body()]) -> Practitioner:
-    return service().set_weekly(require(current_caller(router), CONFIGURERS), practitioner_id, body)
+@router.put("/availability/<practitioner_id>",
+            summary="Set a practitioner's weekly hours (coordinator; If-Match: the practitioner's ETag)")
+def put_weekly(practitioner_id: EntityId, body: Annotated[WeeklyIn, Body()],
+               if_match: IfMatch = None) -> Response[Practitioner]:
+    caller = require(current_caller(router), CONFIGURERS)
+    return tagged(service().set_weekly(caller, practitioner_id, body, expected_version(if_match)))
 
 
 # --- slots ------------------------------------------------------------------------------------------
@@ -215,7 +236,8 @@ def search_slots(
 @router.post("/appointments", summary="Book an appointment (honours Idempotency-Key)")
 def book(body: Annotated[AppointmentIn, Body()]) -> Response[Appointment]:
     caller = require(current_caller(router), SELF_SERVICE)
-    return created(service().book(caller, body, idempotency_key(router)))
+    appointment = service().book(caller, body, idempotency_key(router))
+    return created(appointment, f"/appointments/{appointment.id}")
 
 
 @router.get("/appointments", summary="A patient's appointments, or a practitioner's day")
@@ -268,9 +290,9 @@ def _view(answer: ReplyAnswer) -> ReplyView:
 
 
 @router.get("/appointments/<appointment_id>", summary="An appointment (a patient: only their own)")
-def read_appointment(appointment_id: EntityId) -> Appointment:
+def read_appointment(appointment_id: EntityId) -> Response[Appointment]:
     caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
-    return service().appointment(caller, appointment_id)
+    return tagged(service().appointment(caller, appointment_id))
 
 
 @router.get("/appointments/<appointment_id>/fhir", summary="The appointment as a FHIR R4 Appointment",
@@ -281,51 +303,58 @@ def appointment_fhir(appointment_id: EntityId) -> Response[str]:
     return _fhir(service().export_fhir(caller, appointment_id))
 
 
-@router.post("/appointments/<appointment_id>/reschedule", summary="Move an appointment (send the version)")
-def reschedule(appointment_id: EntityId, body: Annotated[RescheduleIn, Body()]) -> Appointment:
-    return service().reschedule(require(current_caller(router), SELF_SERVICE), appointment_id, body)
-
-
-@router.post("/appointments/<appointment_id>/cancel", summary="Cancel (a late cancel is charged by policy)")
-def cancel(appointment_id: EntityId, body: Annotated[CancelIn, Body()]) -> Appointment:
-    return service().cancel(require(current_caller(router), SELF_SERVICE), appointment_id, body)
-
-
-@router.post("/appointments/<appointment_id>/confirm", summary="The patient (or staff) confirms")
-def confirm(appointment_id: EntityId, body: Annotated[StatusIn, Body()]) -> Appointment:
+@router.post("/appointments/<appointment_id>/reschedule", summary="Move an appointment (If-Match: its ETag)")
+def reschedule(appointment_id: EntityId, body: Annotated[RescheduleIn, Body()],
+               if_match: IfMatch = None) -> Response[Appointment]:
     caller = require(current_caller(router), SELF_SERVICE)
-    return service().change_status(caller, appointment_id, "confirmed", body.version)
+    return tagged(service().reschedule(caller, appointment_id, body, expected_version(if_match)))
 
 
-@router.post("/appointments/<appointment_id>/arrive", summary="Check the patient in (arrival time)")
-def arrive(appointment_id: EntityId, body: Annotated[StatusIn, Body()]) -> Appointment:
-    caller = require(current_caller(router), CLINICIANS)
-    return service().change_status(caller, appointment_id, "arrived", body.version)
+@router.post("/appointments/<appointment_id>/cancel",
+             summary="Cancel (If-Match: its ETag; a late cancel is charged by policy)")
+def cancel(appointment_id: EntityId, body: Annotated[CancelIn | None, Body()] = None,
+           if_match: IfMatch = None) -> Response[Appointment]:
+    caller = require(current_caller(router), SELF_SERVICE)
+    return tagged(service().cancel(caller, appointment_id, body or CancelIn(), expected_version(if_match)))
 
 
-@router.post("/appointments/<appointment_id>/in-room", summary="The patient is in the room (ends the wait)")
-def in_room(appointment_id: EntityId, body: Annotated[StatusIn, Body()]) -> Appointment:
-    caller = require(current_caller(router), CLINICIANS)
-    return service().change_status(caller, appointment_id, "in_room", body.version)
+def _move(appointment_id: str, to: str, allowed: frozenset[Role], if_match: str | None) -> Response[Appointment]:
+    caller = require(current_caller(router), allowed)
+    return tagged(service().change_status(caller, appointment_id, to, expected_version(if_match)))
 
 
-@router.post("/appointments/<appointment_id>/complete", summary="The visit is over")
-def complete(appointment_id: EntityId, body: Annotated[StatusIn, Body()]) -> Appointment:
-    caller = require(current_caller(router), CLINICIANS)
-    return service().change_status(caller, appointment_id, "completed", body.version)
+@router.post("/appointments/<appointment_id>/confirm", summary="The patient (or staff) confirms (If-Match: its ETag)")
+def confirm(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    return _move(appointment_id, "confirmed", SELF_SERVICE, if_match)
 
 
-@router.post("/appointments/<appointment_id>/no-show", summary="The patient did not come")
-def no_show(appointment_id: EntityId, body: Annotated[StatusIn, Body()]) -> Appointment:
-    caller = require(current_caller(router), CLINICIANS)
-    return service().change_status(caller, appointment_id, "no_show", body.version)
+@router.post("/appointments/<appointment_id>/arrive", summary="Check the patient in (arrival time; If-Match: its ETag)")
+def arrive(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    return _move(appointment_id, "arrived", CLINICIANS, if_match)
+
+
+@router.post("/appointments/<appointment_id>/in-room",
+             summary="The patient is in the room (ends the wait; If-Match: its ETag)")
+def in_room(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    return _move(appointment_id, "in_room", CLINICIANS, if_match)
+
+
+@router.post("/appointments/<appointment_id>/complete", summary="The visit is over (If-Match: its ETag)")
+def complete(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    return _move(appointment_id, "completed", CLINICIANS, if_match)
+
+
+@router.post("/appointments/<appointment_id>/no-show", summary="The patient did not come (If-Match: its ETag)")
+def no_show(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    return _move(appointment_id, "no_show", CLINICIANS, if_match)
 
 
 # --- waitlist ---------------------------------------------------------------------------------------
 
 @router.post("/waitlist", summary="Ask for an earlier time: a type, maybe a practitioner, a window of dates")
 def join_waitlist(body: Annotated[WaitlistIn, Body()]) -> Response[WaitlistEntry]:
-    return created(service().join_waitlist(require(current_caller(router), SELF_SERVICE), body))
+    entry = service().join_waitlist(require(current_caller(router), SELF_SERVICE), body)
+    return created(entry, f"/waitlist/{entry.id}")
 
 
 @router.get("/waitlist", summary="Open waitlist entries (a patient: their own)")
@@ -338,11 +367,15 @@ def withdraw(entry_id: EntityId) -> WaitlistEntry:
     return service().withdraw(require(current_caller(router), SELF_SERVICE), entry_id)
 
 
-@router.post("/waitlist/<entry_id>/accept", summary="Book the offered time")
-def accept_offer(entry_id: EntityId, body: Annotated[StatusIn, Body()]) -> Response[Appointment]:
-    return created(service().accept_offer(require(current_caller(router), SELF_SERVICE), entry_id, body.version))
+@router.post("/waitlist/<entry_id>/accept", summary='Book the offered time (If-Match: "<the entry\'s version>")')
+def accept_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
+    caller = require(current_caller(router), SELF_SERVICE)
+    appointment = service().accept_offer(caller, entry_id, expected_version(if_match))
+    return created(appointment, f"/appointments/{appointment.id}")
 
 
-@router.post("/waitlist/<entry_id>/decline", summary="Decline the offered time; it goes to the next in line")
-def decline_offer(entry_id: EntityId, body: Annotated[StatusIn, Body()]) -> WaitlistEntry:
-    return service().decline_offer(require(current_caller(router), SELF_SERVICE), entry_id, body.version)
+@router.post("/waitlist/<entry_id>/decline",
+             summary='Decline the offered time; it goes to the next in line (If-Match: "<the entry\'s version>")')
+def decline_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[WaitlistEntry]:
+    caller = require(current_caller(router), SELF_SERVICE)
+    return tagged(service().decline_offer(caller, entry_id, expected_version(if_match)))

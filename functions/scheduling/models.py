@@ -61,7 +61,7 @@ class PolicyFields(Strict):
 
 
 class PolicyIn(PolicyFields):
-    version: int = Field(default=0, ge=0, description="the version you read; 0 for the first policy")
+    pass
 
 
 class Policy(Stored, PolicyFields):
@@ -104,7 +104,6 @@ class PractitionerIn(Strict):
 
 
 class PractitionerPatch(Strict):
-    version: Version
     name: Name | None = None
     user_id: UserId | None = None
     active: bool | None = None
@@ -126,7 +125,6 @@ class PractitionerList(BaseModel):
 
 
 class WeeklyIn(Strict):
-    version: Version
     weekly: Weekly
 
 
@@ -233,13 +231,6 @@ class AppointmentTypeIn(AppointmentTypeFields):
     pass
 
 
-class AppointmentTypePatch(Strict):
-    """Send the whole type with the version you read (a type is small; partial rules get confusing)."""
-
-    version: Version
-    type: AppointmentTypeFields
-
-
 class AppointmentType(Stored, AppointmentTypeFields):
     model_config = ConfigDict(extra="ignore")
 
@@ -298,19 +289,13 @@ class AppointmentIn(Strict):
 
 
 class RescheduleIn(Strict):
-    version: Version
     start: AwareDatetime
     practitioner_id: Id | None = Field(default=None, description="a different practitioner; default the same")
 
 
 class CancelIn(Strict):
-    version: Version
     reason: CancelReason = "patient_request"
     waive_fee: bool = Field(default=False, description="staff: do not charge a late cancel")
-
-
-class StatusIn(Strict):
-    version: Version
 
 
 class Appointment(Stored):
@@ -447,7 +432,3 @@ class WaitlistEntry(Stored):
 
 class WaitlistList(BaseModel):
     entries: list[WaitlistEntry]
-
-
-class AcceptIn(Strict):
-    version: Version

@@ -30,7 +30,7 @@ from typing import Any, Literal
 from functions.core import clock, idempotency
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict, NotFound
+from functions.core.errors import Conflict, NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
 from functions.core.keys import collection_pk, entity_pk
@@ -127,13 +127,14 @@ class SchedulingRepo:
     def _versioned_put(self, practice_id: str, sk: str, kind: str, model: Any, expected_version: int | None,
                        audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
         item = {"pk": config_pk(practice_id), "sk": sk, "kind": kind, **_attributes(model)}
+        changed = stale(kind.removeprefix("SCHEDULING_").lower().replace("_", " "))
         if not expected_version:
             put = Put(item, "attribute_not_exists(pk)",
-                      on_conflict=Conflict("it changed since you read it; read it again", code="stale_version"))
+                      on_conflict=changed)
         else:
             put = Put(item, "#version = :expected", names={"#version": "version"},
                       values={":expected": expected_version},
-                      on_conflict=Conflict("it changed since you read it; read it again", code="stale_version"))
+                      on_conflict=changed)
         self.audit.commit(audit, writes=[put], events=events)
 
     def exceptions(self, practice_id: str, first: date, last: date) -> list[AvailabilityException]:
@@ -289,11 +290,11 @@ class SchedulingRepo:
         if entry.status == "offered" and entry.offer:
             item |= {"gsi1pk": collection_pk(practice_id, "OFFER_EXPIRY"),
                      "gsi1sk": f"{entry.offer.expires_at}#{entry.id}"}
-        stale = Conflict("the waitlist entry changed since you read it; read it again", code="stale_version")
+        changed = stale("waitlist entry")
         if expected_version is None:
-            return [Put(item, "attribute_not_exists(pk)", on_conflict=stale)]
+            return [Put(item, "attribute_not_exists(pk)", on_conflict=changed)]
         return [Put(item, "#version = :expected", names={"#version": "version"},
-                    values={":expected": expected_version}, on_conflict=stale)]
+                    values={":expected": expected_version}, on_conflict=changed)]
 
     # --- items --------------------------------------------------------------------------------
 
@@ -374,8 +375,7 @@ class SchedulingRepo:
         values[":expected"] = before.version
         return Update(key={"pk": appointment_pk(practice_id, before.id), "sk": "APPOINTMENT"},
                       expression=expression, names=names, values=values, condition="#version = :expected",
-                      on_conflict=Conflict("the appointment changed since you read it; read it again",
-                                           code="stale_version"))
+                      on_conflict=stale("appointment"))
 
     def _all(self, pk: str, **query: Any) -> list[Item]:
         items: list[Item] = []

@@ -4,6 +4,7 @@ reminders asked of the notifications area once each; the waitlist offered a free
 served. Plain values in, models out; storage comes in as a port, so no boto3 here."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 from functions.core import clock
 from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
-from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionFailed, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
@@ -33,7 +34,6 @@ from functions.scheduling.models import (
     AppointmentType,
     AppointmentTypeIn,
     AppointmentTypeList,
-    AppointmentTypePatch,
     Availability,
     AvailabilityException,
     CancelIn,
@@ -151,8 +151,21 @@ class Setup:
         return practitioner
 
 
-def _stale(what: str) -> Conflict:
-    return Conflict(f"the {what} changed since you read it; read it again", code="stale_version")
+def _refusal(start: datetime, search: dict[str, Any], notice_minutes: int) -> DomainError:
+    """Why a time that slots.search refused is not bookable, each rule by its own name: the search is run again
+    with one rule at a time left out (pure, no reads), so the answer names the first rule that refuses it."""
+    def bookable(**relaxed: Any) -> bool:
+        return any(s.start == start for s in slots.search(**{**search, **relaxed}))
+
+    if start < search["not_before"]:
+        return Invalid(f"bookings need {notice_minutes} minutes' notice", code="short_notice")
+    free_calendars = [replace(c, busy=[]) for c in search["calendars"]]
+    if not bookable(calendars=free_calendars, rooms_busy={room: [] for room in search["rooms_busy"]}):
+        return Invalid("that time is outside the practitioner's hours (weekly hours, holidays and blocks)",
+                       code="outside_hours")
+    if not bookable(rooms_busy={room: [] for room in search["rooms_busy"]}):
+        return Conflict("the practitioner is booked at that time", code="slot_taken")
+    return Conflict("no room for this appointment type is free at that time", code="room_taken")
 
 
 def _weekly(practitioner: Practitioner) -> list[WeeklyWindow]:
@@ -183,12 +196,12 @@ class SchedulingService(AreaService):
     def policy(self, caller: Caller) -> Policy:
         return self.repo.policy(caller.practice_id) or Policy()
 
-    def put_policy(self, caller: Caller, body: PolicyIn) -> Policy:
+    def put_policy(self, caller: Caller, body: PolicyIn, expected_version: int) -> Policy:
         current = self.repo.policy(caller.practice_id)
-        if (current.version if current else 0) != body.version:
-            raise _stale("policy")
-        policy = Policy(**body.model_dump(exclude={"version"}), version=body.version + 1, updated_at=self._at())
-        self.repo.put_policy(caller.practice_id, policy, body.version,
+        if (current.version if current else 0) != expected_version:
+            raise stale("policy")
+        policy = Policy(**body.model_dump(), version=expected_version + 1, updated_at=self._at())
+        self.repo.put_policy(caller.practice_id, policy, expected_version,
                              self._draft(caller, "scheduling.policy.update", "SCHEDULING_POLICY", "policy"))
         return policy
 
@@ -211,20 +224,21 @@ class SchedulingService(AreaService):
             raise NotFound("no such practitioner", code="practitioner_not_found")
         return practitioner
 
-    def update_practitioner(self, caller: Caller, practitioner_id: str, patch: PractitionerPatch) -> Practitioner:
+    def update_practitioner(self, caller: Caller, practitioner_id: str, patch: PractitionerPatch,
+                            expected_version: int) -> Practitioner:
         current = self.practitioner(caller, practitioner_id)
-        if current.version != patch.version:
-            raise _stale("practitioner")
-        changes = patch.model_dump(exclude_unset=True, exclude={"version"})
+        if current.version != expected_version:
+            raise stale("practitioner")
+        changes = patch.model_dump(exclude_unset=True)
         updated = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": self._at()})
         self.repo.put_config(caller.practice_id, "PRACTITIONER", updated, current.version,
                              self._draft(caller, "practitioner.update", "PRACTITIONER", current.id))
         return updated
 
-    def set_weekly(self, caller: Caller, practitioner_id: str, body: WeeklyIn) -> Practitioner:
+    def set_weekly(self, caller: Caller, practitioner_id: str, body: WeeklyIn, expected_version: int) -> Practitioner:
         current = self.practitioner(caller, practitioner_id)
-        if current.version != body.version:
-            raise _stale("practitioner")
+        if current.version != expected_version:
+            raise stale("practitioner")
         updated = current.model_copy(update={"weekly": body.weekly, "version": current.version + 1,
                                              "updated_at": self._at()})
         self.repo.put_config(caller.practice_id, "PRACTITIONER", updated, current.version,
@@ -271,12 +285,13 @@ class SchedulingService(AreaService):
             raise NotFound("no such appointment type", code="appointment_type_not_found")
         return kind
 
-    def update_type(self, caller: Caller, type_id: str, patch: AppointmentTypePatch) -> AppointmentType:
+    def update_type(self, caller: Caller, type_id: str, body: AppointmentTypeIn,
+                    expected_version: int) -> AppointmentType:
         current = self.appointment_type(caller, type_id)
-        if current.version != patch.version:
-            raise _stale("appointment type")
-        self._check_type_refs(self._setup(caller.practice_id), patch.type)
-        updated = AppointmentType(**patch.type.model_dump(), id=current.id, version=current.version + 1,
+        if current.version != expected_version:
+            raise stale("appointment type")
+        self._check_type_refs(self._setup(caller.practice_id), body)
+        updated = AppointmentType(**body.model_dump(), id=current.id, version=current.version + 1,
                                   created_at=current.created_at, updated_at=self._at())
         self.repo.put_config(caller.practice_id, "TYPE", updated, current.version,
                              self._draft(caller, "appointment_type.update", "APPOINTMENT_TYPE", current.id))
@@ -341,10 +356,17 @@ class SchedulingService(AreaService):
 
     def _find(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioners: list[Practitioner],
               window: Interval, exclude: str | None = None, patient: str | None = None) -> list[Slot]:
+        search = self._search(practice_id, setup, kind, practitioners, window, exclude, patient)
+        return [] if search is None else slots.search(**search)
+
+    def _search(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioners: list[Practitioner],
+                window: Interval, exclude: str | None = None, patient: str | None = None) -> dict[str, Any] | None:
+        """What slots.search needs for these practitioners in this window, read from the table (None: the type
+        has no active room, so nothing is bookable)."""
         zone = setup.zone
         rooms = tuple(r for r in kind.room_ids if r in setup.rooms and setup.rooms[r].active)
         if kind.mode == "in_person" and not rooms:
-            return []
+            return None
         first = slots.local_day(window.start, zone) - timedelta(days=1)
         last = slots.local_day(window.end, zone)
         exceptions = self.repo.exceptions(practice_id, first, last)
@@ -371,19 +393,22 @@ class SchedulingService(AreaService):
                 practice_id, patient, look_from, window.end) if a.status not in FINAL_STATUSES and a.id != exclude]
         need = Need(timedelta(minutes=kind.duration_minutes), timedelta(minutes=kind.buffer_minutes), rooms)
         not_before = self.now() + timedelta(minutes=setup.policy.min_notice_minutes)
-        return slots.search(calendars, need, zone, window, not_before=not_before, rooms_busy=rooms_busy,
-                            patient_busy=patient_busy)
+        return {"calendars": calendars, "need": need, "zone": zone, "window": window, "not_before": not_before,
+                "rooms_busy": rooms_busy, "patient_busy": patient_busy}
 
     def _slot_at(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioner: Practitioner,
                  start: datetime, exclude: str | None = None) -> Slot:
+        if start < self.now():
+            raise Invalid("that time has passed; choose a later one", code="slot_in_past")
         if not slots.on_grid(start):
             raise Invalid(f"appointments start on the {slots.GRANULE_MINUTES}-minute grid", code="off_grid")
         window = Interval(start, start + timedelta(minutes=kind.duration_minutes))
-        found = [s for s in self._find(practice_id, setup, kind, [practitioner], window, exclude)
-                 if s.start == start]
+        search = self._search(practice_id, setup, kind, [practitioner], window, exclude)
+        if search is None:
+            raise Invalid("no active room takes this appointment type", code="no_room")
+        found = [s for s in slots.search(**search) if s.start == start]
         if not found:
-            raise Conflict("that time is not bookable: taken, or outside the practitioner's hours",
-                           code="slot_unavailable")
+            raise _refusal(start, search, setup.policy.min_notice_minutes)
         return found[0]
 
     @staticmethod
@@ -401,8 +426,9 @@ class SchedulingService(AreaService):
             return self._book(caller, body.type_id, body.practitioner_id, body.start, patient_id, claim)
         except AlreadyDone:
             return self._replayed(caller, claim)
-        except Conflict:
-            # a retry of a booking that succeeded now collides with itself: answer as the first time
+        except (Conflict, Invalid):
+            # a retry of a booking that succeeded now collides with itself (or its time has passed since):
+            # answer as the first time
             if claim and (stored := self.repo.replay(caller.practice_id, claim)) is not None:
                 return self._audited_replay(caller, stored)
             raise
@@ -500,12 +526,13 @@ class SchedulingService(AreaService):
 
     # --- moving, cancelling, the status flow --------------------------------------------------
 
-    def reschedule(self, caller: Caller, appointment_id: str, body: RescheduleIn) -> Appointment:
+    def reschedule(self, caller: Caller, appointment_id: str, body: RescheduleIn,
+                   expected_version: int) -> Appointment:
         before = self._appointment_for(caller, appointment_id)
         if before.status not in ("booked", "confirmed"):
             raise Conflict(f"a {before.status} appointment cannot be moved", code="invalid_transition")
-        if before.version != body.version:
-            raise _stale("appointment")
+        if before.version != expected_version:
+            raise stale("appointment")
         practice = caller.practice_id
         setup = self._setup(practice)
         kind = setup.active_type(before.type_id)
@@ -530,14 +557,14 @@ class SchedulingService(AreaService):
         self._backfill(caller, before.practitioner_id, before.start)
         return after
 
-    def cancel(self, caller: Caller, appointment_id: str, body: CancelIn) -> Appointment:
+    def cancel(self, caller: Caller, appointment_id: str, body: CancelIn, expected_version: int) -> Appointment:
         before = self._appointment_for(caller, appointment_id)
         if body.waive_fee and caller.is_patient:
             raise Forbidden("only the practice may waive a late-cancel fee")
         if "cancelled" not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot be cancelled", code="invalid_transition")
-        if before.version != body.version:
-            raise _stale("appointment")
+        if before.version != expected_version:
+            raise stale("appointment")
         policy = self._setup(caller.practice_id).policy
         now = self.now()
         late = body.reason != "practice" and before.start_at - now < timedelta(hours=policy.late_cancel_hours)
@@ -564,7 +591,7 @@ class SchedulingService(AreaService):
         if to not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot become {to}", code="invalid_transition")
         if before.version != version:
-            raise _stale("appointment")
+            raise stale("appointment")
         now = self.now()
         zone = self._setup(caller.practice_id).zone
         if to == "no_show" and now < before.start_at:
@@ -604,7 +631,7 @@ class SchedulingService(AreaService):
             if appointment.status != "confirmed":  # a second click changes nothing
                 appointment = self.change_status(patient, appointment.id, "confirmed", appointment.version)
         elif appointment.status != "cancelled":
-            appointment = self.cancel(patient, appointment.id, CancelIn(version=appointment.version))
+            appointment = self.cancel(patient, appointment.id, CancelIn(), appointment.version)
         return self._reply_answer(reply, appointment)
 
     def _replied(self, reply: Reply) -> Appointment:
@@ -763,7 +790,7 @@ class SchedulingService(AreaService):
         if entry.status != "offered" or entry.offer is None:
             raise Conflict("there is no open offer on this entry", code="no_offer")
         if entry.version != version:
-            raise _stale("waitlist entry")
+            raise stale("waitlist entry")
         if _when(entry.offer.expires_at) <= self.now():
             raise Conflict("the offer has expired", code="offer_expired")
 
@@ -776,7 +803,7 @@ class SchedulingService(AreaService):
             return self._book(caller, entry.type_id, entry.offer.practitioner_id, _when(entry.offer.start),
                               entry.patient_id, None, more=mark_booked)
         except Conflict as conflict:
-            if conflict.code == "stale_version":
+            if isinstance(conflict, PreconditionFailed):
                 raise
             waiting = entry.model_copy(update={"status": "waiting", "offer": None, "version": entry.version + 1,
                                                "updated_at": self._at()})
@@ -791,7 +818,7 @@ class SchedulingService(AreaService):
         if entry.status != "offered" or entry.offer is None:
             raise Conflict("there is no open offer on this entry", code="no_offer")
         if entry.version != version:
-            raise _stale("waitlist entry")
+            raise stale("waitlist entry")
         waiting = entry.model_copy(update={"status": "waiting", "offer": None, "version": entry.version + 1,
                                            "updated_at": self._at()})
         self.repo.put_waitlist_entry(caller.practice_id, waiting, entry.version,

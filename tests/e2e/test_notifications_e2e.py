@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import api_event, claims
+from tests.support import api_event, claims, response_headers
 
 PRACTICE = "practice-e2e"
 
@@ -26,6 +26,7 @@ def call(local, function: str, method: str, path: str, role: str = "coordinator"
          **kwargs: Any) -> tuple[int, Any]:
     response = local.invoke(function, api_event(method, path, claims=claims(role=role, practice=PRACTICE, sub=sub),
                                                 **kwargs))
+    response_headers(response)  # checks that every 201 says where the new thing lives
     return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
 
@@ -41,7 +42,7 @@ def test_care_instructions_by_sms_wait_for_quiet_hours_to_end_and_go_once(local)
     now = local.clock.now().astimezone(UTC)
     quiet = {"start": (now - timedelta(hours=1)).strftime("%H:%M"), "end": (now + timedelta(hours=2)).strftime("%H:%M")}
     assert call(local, "notifications-api", "PUT", f"/notifications/preferences/patient:{patient['id']}",
-                body={"channel_order": ["sms"], "quiet_hours": quiet})[0] == 200
+                body={"channel_order": ["sms"], "quiet_hours": quiet}, headers={"If-None-Match": "*"})[0] == 200
 
     instructions = {"patient_id": patient["id"], "instructions": "Rest the ankle; ice twice a day."}
     status, accepted = call(local, "notifications-api", "POST", "/messages/care-instructions", role="practitioner",

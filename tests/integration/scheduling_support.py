@@ -16,7 +16,7 @@ from functions.core.table import Table
 from functions.scheduling.links import ReplyLinks
 from functions.scheduling.repo import SchedulingRepo
 from functions.scheduling.service import SchedulingService
-from tests.support import api_event, claims
+from tests.support import api_event, claims, response_headers
 
 PRACTICE = "clinic-s"
 # Monday 2 March 2026, 09:00 in New York (EST, UTC-5)
@@ -35,6 +35,7 @@ class Api:
                  patient: str | None = None, sub: str = "user-1", **kwargs: Any) -> tuple[int, Any]:
         who = claims(role=role, practice=practice, sub=sub, patient=patient) if role else None
         response = self.handler(api_event(method, path, claims=who, **kwargs), self.context)
+        self.headers = response_headers(response)
         body = response.get("body")
         try:
             return response["statusCode"], (json.loads(body) if body else None)
@@ -89,9 +90,9 @@ def seed_patients(practice: str = PRACTICE, patient_ids: list[str] = SEEDED_PATI
 
 def set_up_clinic(api: Api) -> Clinic:
     seed_patients()
-    api.ok("PUT", "/availability/policy", body={"version": 0, "time_zone": "America/New_York",
-                                                "practice_name": "Elm Street Clinic", "late_cancel_hours": 24,
-                                                "late_cancel_fee_cents": 5000, "reminder_lead_hours": 24})
+    api.ok("PUT", "/availability/policy", headers={"If-None-Match": "*"},
+           body={"time_zone": "America/New_York", "practice_name": "Elm Street Clinic", "late_cancel_hours": 24,
+                 "late_cancel_fee_cents": 5000, "reminder_lead_hours": 24})
     dr_a = api.ok("POST", "/practitioners", 201, body={"name": "Dr A", "weekly": WEEKDAYS_NINE_TO_FIVE})["id"]
     dr_b = api.ok("POST", "/practitioners", 201, body={"name": "Dr B", "weekly": WEEKDAYS_NINE_TO_FIVE})["id"]
     room_1 = api.ok("POST", "/rooms", 201, body={"name": "Room 1"})["id"]

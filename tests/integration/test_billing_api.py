@@ -13,12 +13,13 @@ from functions.billing.clearinghouse import Script, SimulatedClearinghouse
 from functions.billing.models import PaymentIn
 from functions.billing.repo import BillingRepo
 from functions.billing.service import BillingService
+from functions.core import tenancy
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Caller, Role
 from functions.core.table import Table
 from functions.records.repo import RecordsRepo
 from functions.records.service import RecordsService
-from tests.support import api_event, claims
+from tests.support import api_event, api_url, claims, if_match, response_headers
 from tests.support import race as shared_race
 from tests.workflows.billing_support import PROVIDER, new_patient
 
@@ -56,6 +57,7 @@ class Api:
                  **kwargs: Any) -> tuple[int, Any]:
         event = api_event(method, path, claims=claims(role=role, practice=PRACTICE, patient=patient), **kwargs)
         response = self.handler(event, self.context)
+        self.headers = response_headers(response)
         body = response.get("body")
         try:
             return response["statusCode"], (json.loads(body) if body else None)
@@ -70,11 +72,12 @@ def api(cloud, lambda_context, monkeypatch):
     billing = make_service()
     monkeypatch.setattr(billing_api, "service", lambda: billing)
     client = Api(lambda_context, billing)
-    assert client("PUT", "/claims/settings", query={"version": "0"},
+    first = {"If-None-Match": "*"}  # there is none yet
+    assert client("PUT", "/claims/settings", headers=first,
                   body={"billing_provider": PROVIDER.model_dump(mode="json")})[0] == 200
-    assert client("PUT", "/payers/acme-health", query={"version": "0"},
+    assert client("PUT", "/payers/acme-health", headers=first,
                   body={"name": "Acme Health", "electronic_id": "60054"})[0] == 200
-    assert client("PUT", "/charges/fee-schedule", query={"version": "0"},
+    assert client("PUT", "/charges/fee-schedule", headers=first,
                   body={"fees": [{"code": "99213", "amount_cents": 15000}]})[0] == 200
     return client
 
@@ -120,11 +123,12 @@ def test_bad_codes_are_refused_with_what_is_wrong(api):
 
 def test_submitting_starts_the_workflow_once_per_version(api):
     claim = a_claim(api, new_patient(records(), PRACTICE))
-    status, started = api("POST", f"/claims/{claim['id']}/submit", body={"version": claim["version"]})
+    assert api("POST", f"/claims/{claim['id']}/submit")[0] == 428
+    status, started = api("POST", f"/claims/{claim['id']}/submit", headers=if_match(claim["version"]))
     assert status == 202 and started["execution_arn"].endswith(f"{claim['id']}-v2")
     assert api.billing.workflow.started == [(f"{claim['id']}-v2", {"practice_id": PRACTICE, "claim_id": claim["id"]})]
-    status, body = api("POST", f"/claims/{claim['id']}/submit", body={"version": claim["version"]})
-    assert status == 409 and body["error"]["code"] == "stale_version"
+    status, body = api("POST", f"/claims/{claim['id']}/submit", headers=if_match(claim["version"]))
+    assert status == 412 and body["error"]["code"] == "precondition_failed"
 
 
 def test_resolving_a_work_item_resumes_the_waiting_workflow(api):
@@ -132,8 +136,9 @@ def test_resolving_a_work_item_resumes_the_waiting_workflow(api):
     api.billing.step_open_work_item(PRACTICE, claim["id"], "token-123", "denied (CO-50): appeal with records")
     waiting = api("GET", f"/claims/{claim['id']}")[1]
     assert waiting["state"] == "needs_review" and waiting["has_work_item"] and "task_token" not in waiting
-    status, resolved = api("POST", f"/claims/{claim['id']}/resolve",
-                           body={"action": "close", "note": "written off", "version": waiting["version"]})
+    assert api.headers["etag"] == f'"{waiting["version"]}"'
+    status, resolved = api("POST", f"/claims/{claim['id']}/resolve", headers={"If-Match": api.headers["etag"]},
+                           body={"action": "close", "note": "written off"})
     assert status == 200 and not resolved["has_work_item"]
     assert api.billing.workflow.resumed == [("token-123", {"action": "close", "by": "user-1"})]
 
@@ -220,3 +225,93 @@ def test_the_daily_job_follows_up_claims_with_no_answer_after_n_days(api):
     assert chased.state == "submitted" and chased.state_reason.startswith("no answer yet; status inquiry: A1:20")
     assert chased.follow_up_on == (datetime.now(UTC) + timedelta(days=61)).date()
     assert jobs.follow_up_claims(Table(), later)["followed_up"] == 0  # not again until the next due date
+
+
+# --- HTTP's versioning, and the list of all claims -------------------------------------------------------------
+
+def test_settings_are_read_with_an_etag_and_changed_with_if_match_not_a_query_version(api):
+    status, current = api("GET", "/claims/settings")
+    assert status == 200 and api.headers["etag"] == f'"{current["version"]}"' == '"1"'
+    body = {"billing_provider": PROVIDER.model_dump(mode="json")}
+    status, error = api("PUT", "/claims/settings", query={"version": "1"}, body=body)
+    assert status == 428 and error["error"]["code"] == "precondition_required"
+    assert api("PUT", "/claims/settings", headers={"If-None-Match": "*"}, body=body)[0] == 412  # it exists
+    assert api("PUT", "/claims/settings", headers=if_match(1), body=body)[1]["version"] == 2
+    assert api.headers["etag"] == '"2"'
+    assert api("PUT", "/claims/settings", headers=if_match(1), body=body)[0] == 412
+    assert api("GET", "/claims/settings")[1]["version"] == 2
+
+
+def test_every_create_says_where_the_new_thing_lives(api):
+    patient = new_patient(records(), PRACTICE)
+    status, charge = api("POST", "/charges", body=charge_body(patient))
+    assert status == 201 and api.headers["location"] == api_url(f"/charges/{charge['id']}")
+    status, claim = api("POST", "/claims", body={"charge_id": charge["id"]})
+    assert status == 201 and api.headers["location"] == api_url(f"/claims/{claim['id']}")
+    assert api.headers["etag"] == '"1"'
+    status, invoice = api("POST", "/invoices", body={"patient_id": patient, "amount_cents": 2500,
+                                                    "description": "copay"})
+    assert status == 201 and api.headers["location"] == api_url(f"/invoices/{invoice['id']}")
+    status, payment = api("POST", "/payments", body={"invoice_id": invoice["id"], "amount_cents": 2500,
+                                                    "method": "cash"}, headers={"Idempotency-Key": "pay-0000001"})
+    assert status == 201 and api.headers["location"] == api_url(f"/payments/{payment['id']}")
+    assert api("GET", f"/payments/{payment['id']}")[0] == 200
+
+
+def claims_with(api: Api, **query) -> list[dict]:
+    status, page = api("GET", "/claims", query=query)
+    assert status == 200, page
+    return page["claims"]
+
+
+def test_the_list_of_all_claims_is_newest_first_and_every_filter_is_optional(api):
+    ada, grace = new_patient(records(), PRACTICE), new_patient(records(), PRACTICE, member_id="GH1")
+    made = []
+    for patient, days_ago in ((ada, 30), (grace, 20), (ada, 10), (grace, 5)):
+        status, charge = api("POST", "/charges", body=charge_body(
+            patient, date_of_service=(TODAY - timedelta(days=days_ago)).isoformat()))
+        made.append(api("POST", "/claims", body={"charge_id": charge["id"]})[1])
+    newest_first = [c["id"] for c in reversed(made)]
+    assert [c["id"] for c in claims_with(api)] == newest_first
+    assert [c["id"] for c in claims_with(api, state="scrubbed")] == newest_first
+    assert claims_with(api, state="paid") == []
+    assert [c["id"] for c in claims_with(api, patient_id=ada)] == [made[2]["id"], made[0]["id"]]
+    assert [c["id"] for c in claims_with(api, payer_id="acme-health")] == newest_first
+    assert claims_with(api, payer_id="nobody") == []
+    window = {"from": (TODAY - timedelta(days=25)).isoformat(), "to": (TODAY - timedelta(days=10)).isoformat()}
+    assert [c["id"] for c in claims_with(api, **window)] == [made[2]["id"], made[1]["id"]]
+    assert [c["id"] for c in claims_with(api, **window, patient_id=grace, state="scrubbed")] == [made[1]["id"]]
+    status, body = api("GET", "/claims", query={"from": window["to"], "to": window["from"]})
+    assert status == 422 and body["error"]["code"] == "invalid_range"
+    assert api("GET", "/claims", query={"state": "lost"})[1]["error"]["code"] == "invalid_state"
+
+
+def test_claims_come_a_page_at_a_time_one_query_a_page(api, monkeypatch):
+    patient = new_patient(records(), PRACTICE)
+    made = set()
+    for days_ago in range(1, 6):
+        status, charge = api("POST", "/charges", body=charge_body(
+            patient, date_of_service=(TODAY - timedelta(days=days_ago)).isoformat()))
+        made.add(api("POST", "/claims", body={"charge_id": charge["id"]})[1]["id"])
+    queries, scans = [], []
+    client = tenancy.practice_client(PRACTICE)  # the practice's tenant session the handler's requests use
+    real_query, real_scan = client.query, client.scan
+    monkeypatch.setattr(client, "query", lambda **kw: queries.append(kw) or real_query(**kw))
+    monkeypatch.setattr(client, "scan", lambda **kw: scans.append(kw) or real_scan(**kw))
+    seen, token, pages = [], None, 0
+    while True:
+        query = {"limit": "2", **({"page_token": token} if token else {})}
+        status, page = api("GET", "/claims", query=query)
+        assert status == 200 and len(page["claims"]) <= 2
+        seen += [c["id"] for c in page["claims"]]
+        pages += 1
+        token = page["next_page_token"]
+        if not token:
+            break
+    assert set(seen) == made and len(seen) == 5 and pages == 3
+    claim_queries = [q for q in queries if q.get("IndexName") == "gsi4"]
+    assert len(claim_queries) == pages and scans == []
+    # a token is good for the filters that made it only
+    first = api("GET", "/claims", query={"limit": "2"})[1]["next_page_token"]
+    status, body = api("GET", "/claims", query={"limit": "2", "state": "scrubbed", "page_token": first})
+    assert status == 422 and body["error"]["code"] == "invalid_page_token"

@@ -21,7 +21,7 @@ from tests.integration.notifications_support import (
     share_with,
     texts,
 )
-from tests.support import api_event, claims
+from tests.support import api_event, claims, if_match, response_headers
 
 INSTRUCTIONS = "Keep the dressing dry for 48 hours. Take ibuprofen 400 mg if needed."
 FAMILY = [{"given_name": "Byron", "family_name": "Lovelace", "relationship": "parent", "email": "byron@example.org"},
@@ -40,6 +40,7 @@ class Api:
                  patient: str | None = None, practice: str = PRACTICE, **kwargs: Any) -> tuple[int, Any]:
         who = claims(role=role, practice=practice, sub=sub, patient=patient) if role else None
         response = self.handler(api_event(method, path, claims=who, **kwargs), self.context)
+        self.headers = response_headers(response)
         body = response.get("body")
         return response["statusCode"], (json.loads(body) if body else None)
 
@@ -107,9 +108,7 @@ def test_consent_withdrawn_after_the_request_stops_the_family_message(api, notif
     from tests.integration.notifications_support import COORDINATOR, records
 
     (consent,) = [c for c in records().list_consents(COORDINATOR, ada.id).consents if c.kind == "data_sharing"]
-    from functions.records.models import RevokeIn
-
-    records().revoke_consent(COORDINATOR, ada.id, consent.id, RevokeIn(version=consent.version))
+    records().revoke_consent(COORDINATOR, ada.id, consent.id, consent.version)
     outcomes = deliver_requested(notify)
     assert [(o["status"], o["reason"]) for o in outcomes] == [("sent", None), ("suppressed", "no_family_consent")]
     assert [e["to"] for e in emails()] == [["ada@example.org"]]
@@ -169,23 +168,28 @@ def test_templates_can_be_replaced_per_practice_and_previewed(api):
     status, listed = api("GET", "/notifications/templates")
     assert status == 200 and ("appointment.reminder", "es") in {(t["key"], t["language"]) for t in listed["templates"]}
     body = {"subject": "Hi {{ name }}", "text": "See you {{ when }}", "html": "<b>{{ when }}</b>"}
-    status, saved = api("PUT", "/notifications/templates/visit.followup/en", body=body)
-    assert status == 200 and saved["version"] == 1
-    assert api("PUT", "/notifications/templates/visit.followup/en", body=body)[0] == 409  # send the version
-    assert api("PUT", "/notifications/templates/visit.followup/en", body={**body, "version": 1})[1]["version"] == 2
-    assert api("PUT", "/notifications/templates/visit.followup/en", role="front_desk", body=body)[0] == 403
+    path = "/notifications/templates/visit.followup/en"
+    assert api("PUT", path, body=body)[1]["error"]["code"] == "precondition_required"  # 428: send the ETag
+    status, saved = api("PUT", path, body=body, headers={"If-None-Match": "*"})
+    assert status == 200 and saved["version"] == 1 and api.headers["etag"] == '"1"'
+    assert api("PUT", path, body=body, headers={"If-None-Match": "*"})[0] == 412  # it exists now
+    assert api("GET", path)[1]["version"] == 1 and api.headers["etag"] == '"1"'
+    assert api("PUT", path, body=body, headers=if_match(1))[1]["version"] == 2
+    assert api("PUT", path, body=body, headers=if_match(1))[0] == 412
+    assert api("PUT", path, role="front_desk", body=body, headers=if_match(2))[0] == 403
     status, preview = api("POST", "/notifications/templates/visit.followup/en/preview",
                           body={"data": {"name": "Ada", "when": "<Monday>"}})
     assert status == 200 and preview["html"] == "<b>&lt;Monday&gt;</b>" and preview["sms_segments"] == 1
     status, missing = api("POST", "/notifications/templates/visit.followup/en/preview", body={"data": {"name": "A"}})
     assert status == 422 and missing["error"]["details"] == {"missing": ["when"]}
-    bad = api("PUT", "/notifications/templates/x/en", body={"subject": "{{ oops", "text": "t"})
+    bad = api("PUT", "/notifications/templates/x/en", body={"subject": "{{ oops", "text": "t"}, headers=if_match(0))
     assert bad[0] == 422 and bad[1]["error"]["code"] == "invalid_template"
 
 
 def test_a_practice_template_replaces_the_builtin_one_when_sending(api, notify):
     ada = patient(channels=["email"])
-    api("PUT", "/notifications/templates/message.general/en",
+    api("GET", "/notifications/templates/message.general/en")  # the built-in one: its ETag is "0"
+    api("PUT", "/notifications/templates/message.general/en", headers={"If-Match": api.headers["etag"]},
         body={"subject": "From Elm Street: {{ subject }}", "text": "{{ body }}"})
     api("POST", "/messages", headers={"Idempotency-Key": "general-0001"},
         body={"recipient": {"kind": "patient", "patient_id": ada.id}, "template": "message.general",
@@ -199,17 +203,20 @@ def test_preferences_are_the_persons_own_or_staffs_to_change(api):
     me = {"role": "patient", "sub": "pt-1", "patient": ada.id}
     status, defaults = api("GET", "/notifications/preferences", **me)
     assert status == 200 and defaults["version"] == 0 and defaults["quiet_hours"] == {"start": "21:00", "end": "08:00"}
-    status, saved = api("PUT", "/notifications/preferences", **me,
+    assert api.headers["etag"] == '"0"'
+    status, saved = api("PUT", "/notifications/preferences", **me, headers=if_match(0),
                         body={"channel_order": ["sms", "email"], "quiet_hours": {"start": "22:00", "end": "07:00"}})
     assert status == 200 and saved["version"] == 1
     assert api("GET", f"/notifications/preferences/patient:{ada.id}")[1]["channel_order"] == ["sms", "email"]
-    assert api("PUT", f"/notifications/preferences/patient:{ada.id}", body={"version": 1})[0] == 200
-    assert api("PUT", f"/notifications/preferences/patient:{ada.id}", body={"version": 1})[0] == 409
+    assert api("PUT", f"/notifications/preferences/patient:{ada.id}", body={}, headers=if_match(1))[0] == 200
+    assert api("PUT", f"/notifications/preferences/patient:{ada.id}", body={}, headers=if_match(1))[0] == 412
     assert api("GET", "/notifications/preferences/patient:01JOTHER00000000000000000", role="patient", sub="pt-1",
                patient=ada.id)[0] == 403
     assert api("GET", "/notifications/preferences/patient:01JNOBODY00000000000000000")[0] == 404
-    assert api("PUT", "/notifications/preferences", **me, body={"quiet_hours": {"start": "25:00"}})[0] == 422
-    assert api("PUT", "/notifications/preferences", **me, body={"opted_out": ["sms", "sms"]})[0] == 422
+    assert api("PUT", "/notifications/preferences", **me, body={"quiet_hours": {"start": "25:00"}},
+               headers=if_match(2))[0] == 422
+    assert api("PUT", "/notifications/preferences", **me, body={"opted_out": ["sms", "sms"]},
+               headers=if_match(2))[0] == 422
 
 
 def test_an_opt_out_link_works_without_signing_in(api, notify):

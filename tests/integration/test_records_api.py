@@ -10,13 +10,13 @@ from fhir.resources.R4B.bundle import Bundle
 from functions.core.audit import verify_chain
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Caller, Role
-from functions.core.errors import Conflict
+from functions.core.errors import PreconditionFailed
 from functions.core.keys import collection_pk
 from functions.core.table import Table
 from functions.records.models import PatientIn, PatientPatch
 from functions.records.repo import RecordsRepo
 from functions.records.service import RecordsService
-from tests.support import api_event, claims
+from tests.support import api_event, api_url, claims, if_match, response_headers
 from tests.support import race as shared_race
 
 PRACTICE = "practice-a"
@@ -43,6 +43,7 @@ class Api:
         event = api_event(method, path, claims=claims(role=role, practice=practice, sub=sub, patient=patient),
                           **kwargs)
         response = self.handler(event, self.context)
+        self.headers = response_headers(response)
         body = response.get("body")
         return response["statusCode"], (json.loads(body) if body else None)
 
@@ -84,7 +85,7 @@ def test_create_read_update_and_soft_delete(api):
     assert status == 200 and read == created
 
     status, updated = api("PATCH", f"/patients/{created['id']}",
-                          body={"version": 1, "preferred_name": "Countess", "phone": "+442079460009"})
+                          headers=if_match(1), body={"preferred_name": "Countess", "phone": "+442079460009"})
     assert status == 200 and updated["version"] == 2 and updated["preferred_name"] == "Countess"
     assert api("GET", "/patients", query={"phone": "+442079460000"})[1]["patients"] == []
     assert [p["id"] for p in api("GET", "/patients", query={"phone": "+442079460009"})[1]["patients"]] == [
@@ -94,7 +95,7 @@ def test_create_read_update_and_soft_delete(api):
     assert status == 403
     assert api("DELETE", f"/patients/{created['id']}")[0] == 204
     assert api("GET", f"/patients/{created['id']}")[0] == 404
-    assert api("PATCH", f"/patients/{created['id']}", body={"version": 3, "preferred_name": "X"})[0] == 404
+    assert api("PATCH", f"/patients/{created['id']}", headers=if_match(3), body={"preferred_name": "X"})[0] == 404
     assert api("DELETE", f"/patients/{created['id']}")[0] == 404
     for query in ({"family": "love"}, {"birth_date": "1990-12-10"}, {"phone": "+442079460009"}):
         assert api("GET", "/patients", query=query)[1]["patients"] == []
@@ -165,10 +166,10 @@ def test_page_tokens_cannot_be_forged_or_carried_to_another_practice_or_search(a
 def test_another_practices_patient_is_not_found(api):
     created = create(api)
     path = f"/patients/{created['id']}"
-    for method, suffix, body in (("GET", "", None), ("PATCH", "", {"version": 1, "preferred_name": "X"}),
+    for method, suffix, body in (("GET", "", None), ("PATCH", "", {"preferred_name": "X"}),
                                  ("DELETE", "", None), ("GET", "/fhir", None), ("GET", "/coverages", None),
                                  ("GET", "/consents", None), ("POST", "/consents", {"kind": "treatment"})):
-        status, response = api(method, path + suffix, practice=OTHER_PRACTICE, body=body)
+        status, response = api(method, path + suffix, practice=OTHER_PRACTICE, body=body, headers=if_match(1))
         assert status == 404, (method, suffix)
         assert response["error"]["code"] == "patient_not_found"
     assert api("GET", "/patients", query={"family": "lovelace"}, practice=OTHER_PRACTICE)[1]["patients"] == []
@@ -186,7 +187,8 @@ def test_a_patient_reads_only_their_own_record(api):
         status, body = api("GET", path, **as_ada)
         assert status == 403 and body["error"]["code"] == "forbidden"
     assert api("GET", "/patients", query={"family": "hopper"}, **as_ada)[0] == 403
-    assert api("PATCH", f"/patients/{ada['id']}", body={"version": 1, "preferred_name": "A"}, **as_ada)[0] == 403
+    assert api("PATCH", f"/patients/{ada['id']}", headers=if_match(1), body={"preferred_name": "A"},
+               **as_ada)[0] == 403
     # a patient may record and withdraw their own consent
     status, consent = api("POST", f"/patients/{ada['id']}/consents", body={"kind": "communication",
                                                                             "channels": ["sms"]}, **as_ada)
@@ -240,15 +242,17 @@ def test_bad_create_requests_are_4xx_with_the_error_shape_and_write_nothing(api,
     assert (item_count(), audit_head()) == (before_items, before_head)
 
 
-@pytest.mark.parametrize("body", [
-    {"preferred_name": "no version"}, {"version": 1, "family_name": None}, {"version": "one"},
-    {"version": 1, "favourite_colour": "blue"}, {"version": 1, "phone": "12345"}, {"version": 1},
+@pytest.mark.parametrize(("headers", "body", "expected"), [
+    ({}, {"preferred_name": "no If-Match"}, 428), (if_match(1), {"family_name": None}, 422),
+    ({"If-Match": "one"}, {"preferred_name": "X"}, 412), (if_match(2), {"preferred_name": "X"}, 412),
+    ({"If-Match": "*"}, {"preferred_name": "X"}, 428), (if_match(1), {"version": 1, "preferred_name": "X"}, 422),
+    (if_match(1), {"favourite_colour": "blue"}, 422), (if_match(1), {"phone": "12345"}, 422), (if_match(1), {}, 422),
 ])
-def test_bad_updates_are_4xx_and_write_nothing(api, body):
+def test_bad_updates_are_4xx_and_write_nothing(api, headers, body, expected):
     created = create(api)
     before_items, before_head = item_count(), audit_head()
-    status, response = api("PATCH", f"/patients/{created['id']}", body=body)
-    assert status in (409, 422) and set(response["error"]) == {"code", "message", "details"}
+    status, response = api("PATCH", f"/patients/{created['id']}", body=body, headers=headers)
+    assert status == expected and set(response["error"]) == {"code", "message", "details"}
     assert (item_count(), audit_head()) == (before_items, before_head)
     assert api("GET", f"/patients/{created['id']}")[1]["version"] == 1
 
@@ -294,16 +298,16 @@ def race(work, n: int = 6) -> tuple[list, list]:
 def test_concurrent_updates_with_the_same_version_exactly_one_wins(api):
     created = create(api)
     results, errors = race(lambda service, i: service.update_patient(
-        caller(), created["id"], PatientPatch(version=1, preferred_name=f"Name{i}")))
+        caller(), created["id"], PatientPatch(preferred_name=f"Name{i}"), 1))
     assert len(results) == 1
-    assert len(errors) == 5 and all(isinstance(e, Conflict) and e.code == "stale_version" for e in errors)
+    assert len(errors) == 5 and all(isinstance(e, PreconditionFailed) for e in errors)
     final = api("GET", f"/patients/{created['id']}")[1]
     assert final["version"] == 2 and final["preferred_name"] == results[0].preferred_name
     assert verify_chain(audit_entries(), AuditStore(Table()).head(PRACTICE)).intact
-    # and through the API: the second PATCH with the version both read is a 409
-    assert api("PATCH", f"/patients/{created['id']}", body={"version": 2, "preferred_name": "A"})[0] == 200
-    status, body = api("PATCH", f"/patients/{created['id']}", body={"version": 2, "preferred_name": "B"})
-    assert status == 409 and body["error"]["code"] == "stale_version"
+    # and through the API: the second PATCH with the ETag both read is a 412
+    assert api("PATCH", f"/patients/{created['id']}", headers=if_match(2), body={"preferred_name": "A"})[0] == 200
+    status, body = api("PATCH", f"/patients/{created['id']}", headers=if_match(2), body={"preferred_name": "B"})
+    assert status == 412 and body["error"]["code"] == "precondition_failed"
 
 
 def test_concurrent_retries_of_one_create_make_one_patient(api):
@@ -329,10 +333,11 @@ def test_coverage_and_consent_live_under_the_patient_and_come_back_in_one_read(a
     status, body = api("POST", f"{base}/coverages", body={**COVERAGE, "period_start": "2026-05-01"})
     assert status == 409 and body["error"]["code"] == "coverage_overlap"
     status, changed = api("PATCH", f"{base}/coverages/{coverage['id']}",
-                          body={"version": 1, "period_end": "2026-04-30"})
+                          headers=if_match(1), body={"period_end": "2026-04-30"})
     assert status == 200 and changed["period_end"] == "2026-04-30" and changed["version"] == 2
     assert api("POST", f"{base}/coverages", body={**COVERAGE, "period_start": "2026-05-01"})[0] == 201
-    assert api("PATCH", f"{base}/coverages/01J0000000000000000000NOPE", body={"version": 1})[0] == 404
+    assert api("PATCH", f"{base}/coverages/01J0000000000000000000NOPE", headers=if_match(1),
+               body={"member_id": "X"})[0] == 404
 
     member = ada["family"][0]["id"]
     status, sharing = api("POST", f"{base}/consents", body={"kind": "data_sharing", "shares_with": [member]})
@@ -342,13 +347,14 @@ def test_coverage_and_consent_live_under_the_patient_and_come_back_in_one_read(a
     assert status == 422 and body["error"]["code"] == "unknown_family_member"
     status, comms = api("POST", f"{base}/consents", body={"kind": "communication", "channels": ["sms", "email"]})
     assert status == 201
-    status, comms = api("PATCH", f"{base}/consents/{comms['id']}", body={"version": 1, "channels": ["in_app"]})
+    status, comms = api("PATCH", f"{base}/consents/{comms['id']}", headers=if_match(1),
+                        body={"channels": ["in_app"]})
     assert status == 200 and comms["channels"] == ["in_app"]
-    status, body = api("PATCH", f"{base}/patients", body={"version": 1})
+    status, body = api("PATCH", f"{base}/patients", headers=if_match(1))
     assert status == 404
-    status, revoked = api("POST", f"{base}/consents/{sharing['id']}/revoke", body={"version": 1})
+    status, revoked = api("POST", f"{base}/consents/{sharing['id']}/revoke", headers=if_match(1))
     assert status == 200 and revoked["status"] == "revoked" and revoked["revoked_at"]
-    assert api("POST", f"{base}/consents/{sharing['id']}/revoke", body={"version": 2})[0] == 409
+    assert api("POST", f"{base}/consents/{sharing['id']}/revoke", headers=if_match(2))[0] == 409  # revoked
 
     status, record = api("GET", base, role="billing")
     assert status == 200 and len(record["coverages"]) == 2 and len(record["consents"]) == 2
@@ -393,15 +399,16 @@ def test_every_read_and_write_appends_exactly_one_audit_entry_and_the_chain_veri
     base = f"/patients/{ada['id']}"
     step("patient.create.replayed", "POST", "/patients", body=ADA, headers={"Idempotency-Key": "audit-test-0001"})
     step("patient.read", "GET", base)
-    step("patient.update", "PATCH", base, body={"version": 1, "preferred_name": "Countess"})
+    step("patient.update", "PATCH", base, headers=if_match(1), body={"preferred_name": "Countess"})
     step("patient.search", "GET", "/patients", query={"family": "love"})
     step("patient.search", "GET", "/patients", query={"birth_date": ADA["birth_date"]})
     coverage = step("coverage.create", "POST", f"{base}/coverages", body=COVERAGE)
-    step("coverage.update", "PATCH", f"{base}/coverages/{coverage['id']}", body={"version": 1, "plan_name": "Silver"})
+    step("coverage.update", "PATCH", f"{base}/coverages/{coverage['id']}", headers=if_match(1),
+         body={"plan_name": "Silver"})
     step("coverage.list", "GET", f"{base}/coverages")
     consent = step("consent.grant", "POST", f"{base}/consents", body={"kind": "treatment"})
     step("consent.list", "GET", f"{base}/consents")
-    step("consent.revoke", "POST", f"{base}/consents/{consent['id']}/revoke", body={"version": 1})
+    step("consent.revoke", "POST", f"{base}/consents/{consent['id']}/revoke", headers=if_match(1))
     step("patient.export", "GET", f"{base}/fhir")
     step("patient.delete", "DELETE", base)
 
@@ -426,7 +433,7 @@ def test_every_read_and_write_appends_exactly_one_audit_entry_and_the_chain_veri
 
 def test_writes_emit_domain_events_with_ids_only(api):
     ada = create(api)
-    api("PATCH", f"/patients/{ada['id']}", body={"version": 1, "email": "countess@example.org"})
+    api("PATCH", f"/patients/{ada['id']}", headers=if_match(1), body={"email": "countess@example.org"})
     api("POST", f"/patients/{ada['id']}/consents", body={"kind": "communication", "channels": ["email"]})
     api("DELETE", f"/patients/{ada['id']}")
     outbox = Table().query(collection_pk(PRACTICE, "OUTBOX"), consistent=True).items
@@ -456,8 +463,8 @@ def log_lines(monkeypatch, capsys):
 def test_no_log_line_holds_the_patients_name(api, log_lines):
     ada = create(api)
     api("GET", f"/patients/{ada['id']}")
-    api("PATCH", f"/patients/{ada['id']}", body={"version": 1, "preferred_name": "Countess"})
-    api("PATCH", f"/patients/{ada['id']}", body={"version": 1, "preferred_name": "Countess"})  # 409
+    api("PATCH", f"/patients/{ada['id']}", headers=if_match(1), body={"preferred_name": "Countess"})
+    api("PATCH", f"/patients/{ada['id']}", headers=if_match(1), body={"preferred_name": "Countess"})  # 412
     api("GET", "/patients", query={"family": "Lovelace"})
     api("POST", "/patients", body={**ADA, "birth_date": "not a date"})  # 422 quoting nothing
     api("POST", "/patients", raw_body='{"given_name": "Ada", "family_name": "Lovelace"')
@@ -467,3 +474,63 @@ def test_no_log_line_holds_the_patients_name(api, log_lines):
     assert any(line.get("patient_id") == ada["id"] for line in lines), "the capture works: the id is logged"
     for secret in ("Ada", "Lovelace", "Countess", ADA["phone"], ADA["email"], "1990-12-10", "Byron"):
         assert secret not in logged, secret
+
+
+# --- HTTP's versioning: ETag, If-Match, Location ----------------------------------------------------
+
+def test_a_patient_read_carries_its_etag_and_a_change_must_send_it_back(api):
+    ada = create(api)
+    assert api.headers["location"] == api_url(f"/patients/{ada['id']}")  # under the API's public URL
+    assert api.headers["etag"] == '"1"'
+    status, read = api("GET", f"/patients/{ada['id']}")
+    assert status == 200 and api.headers["etag"] == '"1"'
+    status, body = api("PATCH", f"/patients/{ada['id']}", body={"preferred_name": "Countess"})
+    assert status == 428 and body["error"]["code"] == "precondition_required"
+    status, updated = api("PATCH", f"/patients/{ada['id']}", body={"preferred_name": "Countess"},
+                          headers={"If-Match": api_etag(api, ada["id"])})
+    assert status == 200 and updated["version"] == 2 and api.headers["etag"] == '"2"'
+    status, body = api("PATCH", f"/patients/{ada['id']}", body={"preferred_name": "Ada"}, headers=if_match(1))
+    assert status == 412 and body["error"]["code"] == "precondition_failed"
+    assert api("GET", f"/patients/{ada['id']}")[1]["preferred_name"] == "Countess"
+    # a weak tag names the same version: a proxy that compresses the response may have weakened it
+    assert api("PATCH", f"/patients/{ada['id']}", body={"preferred_name": "Ada"},
+               headers={"If-Match": 'W/"2"'})[0] == 200
+
+
+def api_etag(api: Api, patient_id: str) -> str:
+    api("GET", f"/patients/{patient_id}")
+    return api.headers["etag"]
+
+
+def test_coverage_and_consent_creates_say_where_they_live(api):
+    ada = create(api)
+    base = f"/patients/{ada['id']}"
+    status, coverage = api("POST", f"{base}/coverages", body=COVERAGE)
+    assert status == 201 and api.headers["location"] == api_url(f"{base}/coverages/{coverage['id']}")
+    assert api.headers["etag"] == '"1"'
+    status, consent = api("POST", f"{base}/consents", body={"kind": "treatment"})
+    assert status == 201 and api.headers["location"] == api_url(f"{base}/consents/{consent['id']}")
+    assert api("POST", f"{base}/consents/{consent['id']}/revoke")[0] == 428
+    assert api("POST", f"{base}/consents/{consent['id']}/revoke", headers=if_match(1))[0] == 200
+
+
+def test_billing_records_and_fixes_a_patients_coverage(api):
+    ada = create(api)
+    base = f"/patients/{ada['id']}"
+    status, coverage = api("POST", f"{base}/coverages", body=COVERAGE, role="billing")
+    assert status == 201, coverage
+    status, changed = api("PATCH", f"{base}/coverages/{coverage['id']}", body={"member_id": "W999"},
+                          headers=if_match(1), role="billing")
+    assert status == 200 and changed["member_id"] == "W999" and api.headers["etag"] == '"2"'
+    assert api("GET", f"{base}/coverages", role="billing")[1]["coverages"][0]["member_id"] == "W999"
+
+
+def test_a_refusal_names_the_roles_that_may(api):
+    ada = create(api)
+    status, body = api("PATCH", f"/patients/{ada['id']}", body={"preferred_name": "X"}, headers=if_match(1),
+                       role="billing")
+    assert status == 403
+    assert body["error"]["message"] == "your role may not do this; it is for: coordinator, front_desk"
+    assert body["error"]["details"] == {"allowed_roles": ["coordinator", "front_desk"]}
+    status, body = api("POST", f"/patients/{ada['id']}/coverages", body=COVERAGE, role="practitioner")
+    assert status == 403 and body["error"]["details"]["allowed_roles"] == ["coordinator", "front_desk", "billing"]

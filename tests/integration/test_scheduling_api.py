@@ -25,6 +25,7 @@ from tests.integration.scheduling_support import (
     fixed_clock_fixture,  # noqa: F401 - a fixture, used by name
     front_desk,
 )
+from tests.support import api_url, if_match
 from tests.support import race as shared_race
 
 WEDNESDAY = "2026-03-04"
@@ -104,11 +105,42 @@ def test_overlapping_appointments_of_different_lengths_collide_and_the_patient_c
     assert book(api, clinic, patient="pat-2", practitioner=clinic.dr_b)[0] == 201  # the other room
 
 
+def test_each_refusal_names_its_rule_taken_room_or_notice(api, clinic):
+    assert book(api, clinic)[0] == 201  # dr A 10:00-10:30, held to 10:45, in one of the two rooms
+    status, body = book(api, clinic, patient="pat-2")
+    assert status == 409 and body["error"]["code"] == "slot_taken" and "practitioner" in body["error"]["message"]
+    assert book(api, clinic, patient="pat-2", practitioner=clinic.dr_b)[0] == 201  # the other room
+    status, body = book(api, clinic, patient="pat-3", practitioner=clinic.dr_b, start="2026-03-04T15:15:00Z")
+    assert status == 409 and body["error"]["code"] == "slot_taken"
+    api.ok("PUT", "/availability/policy", headers={"If-Match": policy_etag(api)},
+           body={"time_zone": "America/New_York", "min_notice_minutes": 120})
+    status, body = book(api, clinic, patient="pat-4", start="2026-03-02T15:00:00Z")  # an hour from now
+    assert status == 422 and body["error"]["code"] == "short_notice" and "120" in body["error"]["message"]
+
+
+def test_no_free_room_is_its_own_refusal(api, clinic):
+    room_only = api.ok("POST", "/appointment-types", 201, body={
+        "name": "Dressing", "duration_minutes": 30, "visit": "follow_up", "mode": "in_person",
+        "practitioner_ids": [clinic.dr_a, clinic.dr_b], "room_ids": [clinic.room_1]})["id"]
+    assert book(api, clinic, kind=room_only)[0] == 201  # dr A in room 1
+    status, body = book(api, clinic, patient="pat-2", kind=room_only, practitioner=clinic.dr_b)
+    assert status == 409 and body["error"]["code"] == "room_taken" and "room" in body["error"]["message"]
+
+
+def policy_etag(api) -> str:
+    api.ok("GET", "/availability/policy")
+    return api.headers["etag"]
+
+
 def test_bookings_off_the_grid_outside_hours_or_in_the_past_are_refused(api, clinic):
     assert book(api, clinic, start="2026-03-04T15:05:00Z")[1]["error"]["code"] == "off_grid"
-    assert book(api, clinic, start="2026-03-04T23:00:00Z")[0] == 409  # 18:00 local
-    assert book(api, clinic, start="2026-03-07T15:00:00Z")[0] == 409  # a Saturday
-    assert book(api, clinic, start="2026-03-02T13:00:00Z")[0] == 409  # an hour ago
+    assert book(api, clinic, start="2026-03-04T23:00:00Z")[1]["error"]["code"] == "outside_hours"  # 18:00 local
+    status, body = book(api, clinic, start="2026-03-07T15:00:00Z")  # a Saturday
+    assert status == 422 and body["error"]["code"] == "outside_hours" and "hours" in body["error"]["message"]
+    status, body = book(api, clinic, start="2026-03-02T13:00:00Z")  # an hour ago
+    assert status == 422 and body["error"]["code"] == "slot_in_past" and "passed" in body["error"]["message"]
+    status, body = book(api, clinic, start="2026-03-02T12:05:00Z")  # in the past and off the grid: the past says
+    assert status == 422 and body["error"]["code"] == "slot_in_past"
     assert book(api, clinic, start="2026-03-04T15:00:00")[0] == 422  # no offset: refused, not guessed
     status, body = book(api, clinic, kind=clinic.call, practitioner=clinic.dr_b)
     assert status == 422 and body["error"]["code"] == "practitioner_not_offered"
@@ -173,16 +205,17 @@ def test_reschedule_moves_the_holds_in_one_transaction(api, clinic):
     status, appointment = book(api, clinic)
     assert status == 201
     moved = api.ok("POST", f"/appointments/{appointment['id']}/reschedule",
-                   body={"version": 1, "start": "2026-03-04T15:15:00Z"}, **as_patient("pat-1"))  # overlaps itself
+                   headers=if_match(1), body={"start": "2026-03-04T15:15:00Z"},
+                   **as_patient("pat-1"))  # overlaps itself
     assert moved["start"] == "2026-03-04T15:15:00.000Z" and moved["version"] == 2
     assert moved["reminder_due_at"] == "2026-03-03T15:15:00.000Z"
     status, body = api("POST", f"/appointments/{appointment['id']}/reschedule",
-                       body={"version": 1, "start": "2026-03-04T16:00:00Z"}, **as_patient("pat-1"))
-    assert status == 409 and body["error"]["code"] == "stale_version"
+                       headers=if_match(1), body={"start": "2026-03-04T16:00:00Z"}, **as_patient("pat-1"))
+    assert status == 412 and body["error"]["code"] == "precondition_failed"
     # 09:30 (held to 10:15) now fits before the moved appointment
     assert book(api, clinic, patient="pat-2", start="2026-03-04T14:30:00Z")[0] == 201
     moved = api.ok("POST", f"/appointments/{appointment['id']}/reschedule",
-                   body={"version": 2, "start": "2026-03-05T15:00:00Z", "practitioner_id": clinic.dr_b})
+                   headers=if_match(2), body={"start": "2026-03-05T15:00:00Z", "practitioner_id": clinic.dr_b})
     assert moved["practitioner_id"] == clinic.dr_b
     assert book(api, clinic, patient="pat-3", start="2026-03-04T15:15:00Z")[0] == 201  # the old time is free
     assert [i["id"] for i in Table().query(calendar_pk(PRACTICE, clinic.dr_b)).items] == [appointment["id"]]
@@ -190,20 +223,20 @@ def test_reschedule_moves_the_holds_in_one_transaction(api, clinic):
 
 def test_cancel_frees_the_time_and_a_late_cancel_is_charged_unless_waived(api, clinic, fixed_clock):
     _, early = book(api, clinic)
-    cancelled = api.ok("POST", f"/appointments/{early['id']}/cancel", body={"version": 1}, **as_patient("pat-1"))
+    cancelled = api.ok("POST", f"/appointments/{early['id']}/cancel", headers=if_match(1), **as_patient("pat-1"))
     assert cancelled["status"] == "cancelled" and not cancelled["late_cancel"] and cancelled["cancelled_at"]
     _, again = book(api, clinic, patient="pat-2")  # the freed time is bookable
     fixed_clock.advance(timedelta(days=1, hours=12))  # Tuesday evening: 13 hours before
-    late = api.ok("POST", f"/appointments/{again['id']}/cancel", body={"version": 1}, **as_patient("pat-2"))
+    late = api.ok("POST", f"/appointments/{again['id']}/cancel", headers=if_match(1), **as_patient("pat-2"))
     assert late["late_cancel"] and late["late_cancel_fee_cents"] == 5000
     _, third = book(api, clinic, patient="pat-3")
-    status, body = api("POST", f"/appointments/{third['id']}/cancel", body={"version": 1, "waive_fee": True},
-                       **as_patient("pat-3"))
+    status, body = api("POST", f"/appointments/{third['id']}/cancel", headers=if_match(1),
+                       body={"waive_fee": True}, **as_patient("pat-3"))
     assert status == 403
-    waived = api.ok("POST", f"/appointments/{third['id']}/cancel", body={"version": 1, "waive_fee": True},
+    waived = api.ok("POST", f"/appointments/{third['id']}/cancel", headers=if_match(1), body={"waive_fee": True},
                     role="front_desk")
     assert waived["late_cancel"] and waived["late_cancel_fee_cents"] == 0
-    assert api("POST", f"/appointments/{third['id']}/cancel", body={"version": 2}, role="front_desk")[0] == 409
+    assert api("POST", f"/appointments/{third['id']}/cancel", headers=if_match(2), role="front_desk")[0] == 409
     cancels = [e["data"] for e in outbox() if e["type"] == "scheduling.appointment.cancelled"]
     assert [(c["late_cancel"], c["late_cancel_fee_cents"]) for c in cancels] == [(False, 0), (True, 5000), (True, 0)]
 
@@ -212,24 +245,24 @@ def test_status_flow_stamps_times_and_the_day_report_shows_waits_and_idle_time(a
     _, seen = book(api, clinic)  # 10:00
     _, missed = book(api, clinic, patient="pat-2", start="2026-03-04T16:00:00Z")  # 11:00
     path = f"/appointments/{seen['id']}"
-    assert api.ok("POST", f"{path}/confirm", body={"version": 1}, **as_patient("pat-1"))["confirmed_at"]
-    assert api("POST", f"{path}/arrive", body={"version": 2}, **as_patient("pat-1"))[0] == 403
-    status, body = api("POST", f"{path}/arrive", body={"version": 2}, role="front_desk")
+    assert api.ok("POST", f"{path}/confirm", headers=if_match(1), **as_patient("pat-1"))["confirmed_at"]
+    assert api("POST", f"{path}/arrive", headers=if_match(2), **as_patient("pat-1"))[0] == 403
+    status, body = api("POST", f"{path}/arrive", headers=if_match(2), role="front_desk")
     assert status == 409 and body["error"]["code"] == "not_today"
     fixed_clock.at = datetime(2026, 3, 4, 14, 50, tzinfo=UTC)  # 09:50 on the day
-    assert api("POST", f"{path}/complete", body={"version": 2}, role="practitioner")[1]["error"]["code"] == \
+    assert api("POST", f"{path}/complete", headers=if_match(2), role="practitioner")[1]["error"]["code"] == \
         "invalid_transition"
-    arrived = api.ok("POST", f"{path}/arrive", body={"version": 2}, role="front_desk")
+    arrived = api.ok("POST", f"{path}/arrive", headers=if_match(2), role="front_desk")
     fixed_clock.advance(timedelta(minutes=22))
-    in_room = api.ok("POST", f"{path}/in-room", body={"version": 3}, role="practitioner")
+    in_room = api.ok("POST", f"{path}/in-room", headers=if_match(3), role="practitioner")
     fixed_clock.advance(timedelta(minutes=30))
-    done = api.ok("POST", f"{path}/complete", body={"version": 4}, role="practitioner")
+    done = api.ok("POST", f"{path}/complete", headers=if_match(4), role="practitioner")
     assert (arrived["arrived_at"], in_room["in_room_at"], done["status"]) == (
         "2026-03-04T14:50:00.000Z", "2026-03-04T15:12:00.000Z", "completed")
-    status, body = api("POST", f"/appointments/{missed['id']}/no-show", body={"version": 1}, role="front_desk")
+    status, body = api("POST", f"/appointments/{missed['id']}/no-show", headers=if_match(1), role="front_desk")
     assert status == 409 and body["error"]["code"] == "too_early"
     fixed_clock.at = datetime(2026, 3, 4, 16, 20, tzinfo=UTC)
-    assert api.ok("POST", f"/appointments/{missed['id']}/no-show", body={"version": 1}, role="front_desk")[
+    assert api.ok("POST", f"/appointments/{missed['id']}/no-show", headers=if_match(1), role="front_desk")[
         "no_show_at"] == "2026-03-04T16:20:00.000Z"
 
     report = api.ok("GET", "/appointments/report", query={"date": WEDNESDAY}, role="practitioner")
@@ -249,7 +282,8 @@ def test_status_flow_stamps_times_and_the_day_report_shows_waits_and_idle_time(a
 def test_holidays_and_blocks_close_time_and_extra_hours_open_it(api, clinic):
     api.ok("POST", "/availability/exceptions", 201, body={"date": WEDNESDAY, "kind": "holiday"}, role="front_desk")
     assert slot_starts(api, clinic) == []
-    assert book(api, clinic)[0] == 409
+    status, body = book(api, clinic)
+    assert status == 422 and body["error"]["code"] == "outside_hours" and "holidays" in body["error"]["message"]
     (holiday,) = api.ok("GET", "/availability/exceptions", query={"from": WEDNESDAY, "to": WEDNESDAY})["exceptions"]
     assert api("DELETE", f"/availability/exceptions/{holiday['id']}", role="front_desk")[0] == 204
     api.ok("POST", "/availability/exceptions", 201, body={"date": WEDNESDAY, "kind": "block", "start": "10:00",
@@ -268,15 +302,19 @@ def test_holidays_and_blocks_close_time_and_extra_hours_open_it(api, clinic):
 
 
 def test_weekly_hours_change_with_the_version_and_only_by_a_coordinator(api, clinic):
-    weekly = {"version": 1, "weekly": [{"weekday": 2, "start": "13:00", "end": "15:00"}]}
-    assert api("PUT", f"/availability/{clinic.dr_a}", body=weekly, role="front_desk")[0] == 403
-    assert api.ok("PUT", f"/availability/{clinic.dr_a}", body=weekly)["version"] == 2
-    assert api("PUT", f"/availability/{clinic.dr_a}", body=weekly)[0] == 409
+    weekly = {"weekly": [{"weekday": 2, "start": "13:00", "end": "15:00"}]}
+    path = f"/availability/{clinic.dr_a}"
+    assert api("PUT", path, body=weekly, headers=if_match(1), role="front_desk")[0] == 403
+    assert api("PUT", path, body=weekly)[0] == 428
+    assert api.ok("GET", path, query={"from": WEDNESDAY, "to": WEDNESDAY})["version"] == 1
+    assert api.headers["etag"] == '"1"'
+    assert api.ok("PUT", path, body=weekly, headers={"If-Match": api.headers["etag"]})["version"] == 2
+    assert api("PUT", path, body=weekly, headers=if_match(1))[0] == 412
     starts = slot_starts(api, clinic, clinic.dr_a)
     assert starts[0] == "2026-03-04T18:00:00.000Z" and starts[-1] == "2026-03-04T19:15:00.000Z"
-    bad = {"version": 2, "weekly": [{"weekday": 2, "start": "13:00", "end": "15:00"},
-                                    {"weekday": 2, "start": "14:00", "end": "16:00"}]}
-    assert api("PUT", f"/availability/{clinic.dr_a}", body=bad)[0] == 422
+    bad = {"weekly": [{"weekday": 2, "start": "13:00", "end": "15:00"},
+                      {"weekday": 2, "start": "14:00", "end": "16:00"}]}
+    assert api("PUT", path, body=bad, headers=if_match(2))[0] == 422
 
 
 @pytest.mark.parametrize(("role", "method", "path", "body", "expected"), [
@@ -311,7 +349,7 @@ def test_a_freed_time_is_offered_to_the_first_matching_entry_then_the_next(api, 
         api.ok("POST", "/waitlist", 201, body={"type_id": clinic.visit, "earliest": WEDNESDAY, "latest": WEDNESDAY,
                                                **({"practitioner_id": practitioner} if practitioner else {})},
                **as_patient(patient))
-    api.ok("POST", f"/appointments/{appointment['id']}/cancel", body={"version": 1}, **as_patient("pat-1"))
+    api.ok("POST", f"/appointments/{appointment['id']}/cancel", headers=if_match(1), **as_patient("pat-1"))
     entries = {e["patient_id"]: e for e in api.ok("GET", "/waitlist", role="front_desk")["entries"]}
     assert entries["pat-w1"]["status"] == "waiting"  # asked for dr B only
     offer = entries["pat-w2"]
@@ -329,13 +367,15 @@ def test_a_freed_time_is_offered_to_the_first_matching_entry_then_the_next(api, 
     entries = {e["patient_id"]: e for e in api.ok("GET", "/waitlist", role="front_desk")["entries"]}
     assert entries["pat-w2"]["status"] == "waiting" and entries["pat-w3"]["status"] == "offered"
     status, body = api("POST", f"/waitlist/{entries['pat-w2']['id']}/accept",
-                       body={"version": entries["pat-w2"]["version"]}, **as_patient("pat-w2"))
+                       headers=if_match(entries["pat-w2"]["version"]), **as_patient("pat-w2"))
     assert status == 409 and body["error"]["code"] == "no_offer"
     w3 = entries["pat-w3"]
-    assert api("POST", f"/waitlist/{w3['id']}/accept", body={"version": w3["version"]}, **as_patient("pat-w2"))[
+    assert api("POST", f"/waitlist/{w3['id']}/accept", headers=if_match(w3["version"]), **as_patient("pat-w2"))[
         0] == 404
-    booked = api.ok("POST", f"/waitlist/{w3['id']}/accept", 201, body={"version": w3["version"]},
+    assert api("POST", f"/waitlist/{w3['id']}/accept", **as_patient("pat-w3"))[0] == 428
+    booked = api.ok("POST", f"/waitlist/{w3['id']}/accept", 201, headers=if_match(w3["version"]),
                     **as_patient("pat-w3"))
+    assert api.headers["location"] == api_url(f"/appointments/{booked['id']}")
     assert booked["patient_id"] == "pat-w3" and booked["start"] == "2026-03-04T15:00:00.000Z"
     remaining = {e["patient_id"]: e["status"] for e in api.ok("GET", "/waitlist", role="front_desk")["entries"]}
     assert remaining == {"pat-w1": "waiting", "pat-w2": "waiting"}
@@ -349,7 +389,7 @@ def test_the_reminder_job_requests_each_due_reminder_once(api, clinic, fixed_clo
     _, tomorrow = book(api, clinic, start="2026-03-03T15:00:00Z")
     _, later = book(api, clinic, patient="pat-2", start="2026-03-05T15:00:00Z")
     _, cancelled = book(api, clinic, patient="pat-3", start="2026-03-03T16:00:00Z")
-    api.ok("POST", f"/appointments/{cancelled['id']}/cancel", body={"version": 1}, role="front_desk")
+    api.ok("POST", f"/appointments/{cancelled['id']}/cancel", headers=if_match(1), role="front_desk")
     assert jobs.send_appointment_reminders(Table()) == {"practices": 1, "reminders": 0}
     fixed_clock.at = datetime(2026, 3, 2, 15, 5, tzinfo=UTC)
     assert jobs.send_appointment_reminders(Table())["reminders"] == 1

@@ -135,7 +135,7 @@ def test_denial_for_a_person_waits_on_the_task_token_and_resumes(local, world):
     assert waiting.state == "needs_review" and "a person must correct it" in waiting.state_reason
     assert local._sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
 
-    billing.resolve(biller(), claim.id, ResolveIn(action="resubmit", note="member id checked", version=waiting.version))
+    billing.resolve(biller(), claim.id, ResolveIn(action="resubmit", note="member id checked"), waiting.version)
     done = local.wait_for_execution(execution, 20)
 
     assert done["status"] == "SUCCEEDED", done

@@ -3,7 +3,7 @@ and enforce the same conditions the DynamoDB repo does (versions, related_rev, i
 
 from datetime import date
 
-from functions.core.errors import Conflict, Invalid, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim
 from functions.records.models import Consent, Coverage, Patient, PatientRecord, name_key
 
@@ -102,7 +102,7 @@ class FakeRepo:
         current = self.patients.get((practice_id, patient.id))
         if (current is None or current.deleted_at or current.version != expected_version
                 or (expected_rev is not None and current.related_rev != expected_rev)):
-            raise Conflict("stale", code="stale_version")
+            raise stale("record")
         self.patients[(practice_id, patient.id)] = Patient.model_validate(patient.model_dump()).model_copy(
             update={"related_rev": current.related_rev})
         self._commit(practice_id, audit, events, None)
@@ -125,7 +125,7 @@ class FakeRepo:
         if expected_version is None and existing is not None:
             raise Conflict("exists", code="duplicate_id")
         if expected_version is not None and (existing is None or existing.version != expected_version):
-            raise Conflict("stale", code="stale_version")
+            raise stale("record")
         if patient is None or patient.deleted_at or patient.related_rev != seen_rev:
             raise Conflict("changed", code="record_changed")
         store[key][item.id] = item

@@ -49,7 +49,7 @@ def test_unknown_fields_are_refused_at_every_level():
     assert "extra_forbidden" in errors(PatientIn, **BASE, ssn="123-45-6789")
     assert "extra_forbidden" in errors(PatientIn, **BASE, contacts=[
         {"name": "X", "relationship": "friend", "phone": "+14155550123", "nickname": "x"}])
-    assert "extra_forbidden" in errors(PatientPatch, version=1, nickname="x")
+    assert "extra_forbidden" in errors(PatientPatch, nickname="x")
 
 
 def test_wrong_types_and_missing_fields_are_refused():
@@ -77,9 +77,8 @@ def test_care_team_has_at_most_one_primary_practitioner():
 
 
 def test_a_patch_cannot_clear_a_required_field_but_can_clear_an_optional_one():
-    assert errors(PatientPatch, version=1, family_name=None)
-    assert PatientPatch(version=1, phone=None).changes() == {"phone": None}
-    assert errors(PatientPatch, family_name="x")  # version is required
+    assert errors(PatientPatch, family_name=None)
+    assert PatientPatch(phone=None).changes() == {"phone": None}
 
 
 def test_coverage_period_must_not_end_before_it_starts():

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from functions.core.auth import Caller, Role
-from functions.core.errors import Conflict, Invalid, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from functions.records.models import (
     ConsentIn,
     ConsentPatch,
@@ -13,7 +13,6 @@ from functions.records.models import (
     CoveragePatch,
     PatientIn,
     PatientPatch,
-    RevokeIn,
 )
 from functions.records.service import RecordsService
 from tests.unit.records.fakes import FakeAudit, FakeRepo
@@ -96,40 +95,40 @@ def test_another_practice_cannot_see_the_patient(service):
 
 def test_update_changes_only_the_fields_sent_and_bumps_the_version(service, repo):
     created = service.create_patient(caller(), patient_in(email="ada@example.org"))
-    updated = service.update_patient(caller(), created.id, PatientPatch(version=1, preferred_name="Countess",
-                                                                        email=None))
+    updated = service.update_patient(caller(), created.id, PatientPatch(preferred_name="Countess",
+                                                                        email=None), 1)
     assert updated.version == 2 and updated.preferred_name == "Countess" and updated.email is None
     assert updated.family_name == "Lovelace"
     assert repo.events[-1].type == "records.patient.updated"
     assert repo.events[-1].data == {"version": 2, "fields": ["email", "preferred_name"]}
 
 
-def test_update_with_a_stale_version_is_a_conflict(service):
+def test_update_with_a_stale_version_fails_its_precondition(service):
     created = service.create_patient(caller(), patient_in())
-    service.update_patient(caller(), created.id, PatientPatch(version=1, preferred_name="A"))
-    with pytest.raises(Conflict) as raised:
-        service.update_patient(caller(), created.id, PatientPatch(version=1, preferred_name="B"))
-    assert raised.value.code == "stale_version"
+    service.update_patient(caller(), created.id, PatientPatch(preferred_name="A"), 1)
+    with pytest.raises(PreconditionFailed) as raised:
+        service.update_patient(caller(), created.id, PatientPatch(preferred_name="B"), 1)
+    assert raised.value.code == "precondition_failed" and raised.value.status == 412
 
 
 def test_an_empty_update_is_refused(service):
     created = service.create_patient(caller(), patient_in())
     with pytest.raises(Invalid):
-        service.update_patient(caller(), created.id, PatientPatch(version=1))
+        service.update_patient(caller(), created.id, PatientPatch(), 1)
 
 
 def test_family_members_keep_their_ids_and_unknown_ids_are_refused(service):
     created = service.create_patient(caller(), patient_in(family=[
         {"given_name": "Byron", "family_name": "Lovelace", "relationship": "parent"}]))
     kept = created.family[0]
-    updated = service.update_patient(caller(), created.id, PatientPatch(version=1, family=[
+    updated = service.update_patient(caller(), created.id, PatientPatch(family=[
         {**kept.model_dump(), "is_proxy": True},
-        {"given_name": "Ralph", "family_name": "King", "relationship": "child"}]))
+        {"given_name": "Ralph", "family_name": "King", "relationship": "child"}]), 1)
     assert updated.family[0].id == kept.id and updated.family[0].is_proxy
     assert updated.family[1].id != kept.id
     with pytest.raises(Invalid):
-        service.update_patient(caller(), created.id, PatientPatch(version=2, family=[
-            {"id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "given_name": "X", "family_name": "Y", "relationship": "other"}]))
+        service.update_patient(caller(), created.id, PatientPatch(family=[
+            {"id": "01HZZZZZZZZZZZZZZZZZZZZZZZ", "given_name": "X", "family_name": "Y", "relationship": "other"}]), 2)
 
 
 def test_a_family_member_in_an_active_data_sharing_consent_cannot_be_removed(service):
@@ -138,18 +137,18 @@ def test_a_family_member_in_an_active_data_sharing_consent_cannot_be_removed(ser
     member = created.family[0].id
     consent = service.grant_consent(caller(), created.id, ConsentIn(kind="data_sharing", shares_with=[member]))
     with pytest.raises(Conflict) as raised:
-        service.update_patient(caller(), created.id, PatientPatch(version=1, family=[]))
+        service.update_patient(caller(), created.id, PatientPatch(family=[]), 1)
     assert raised.value.code == "family_member_in_consent"
-    service.revoke_consent(caller(), created.id, consent.id, RevokeIn(version=1))
-    assert service.update_patient(caller(), created.id, PatientPatch(version=1, family=[])).family == []
+    service.revoke_consent(caller(), created.id, consent.id, 1)
+    assert service.update_patient(caller(), created.id, PatientPatch(family=[]), 1).family == []
 
 
 def test_removing_a_family_member_fails_if_a_consent_slipped_in(service, repo):
     created = service.create_patient(caller(), patient_in(family=[
         {"given_name": "Byron", "family_name": "Lovelace", "relationship": "parent"}]))
     repo.before_write = lambda: repo.bump_related("p1", created.id)
-    with pytest.raises(Conflict):
-        service.update_patient(caller(), created.id, PatientPatch(version=1, family=[]))
+    with pytest.raises(PreconditionFailed):
+        service.update_patient(caller(), created.id, PatientPatch(family=[]), 1)
 
 
 def test_soft_deleted_patient_reads_as_not_found_and_leaves_search(service, audit):
@@ -224,14 +223,14 @@ def test_coverage_update_checks_version_and_overlap(service):
     first = service.add_coverage(caller(), created.id, coverage_in(period_end="2026-06-30"))
     second = service.add_coverage(caller(), created.id, coverage_in(period_start="2026-07-01"))
     with pytest.raises(Conflict):
-        service.update_coverage(caller(), created.id, first.id, CoveragePatch(version=1, period_end=None))
-    with pytest.raises(Conflict):
-        service.update_coverage(caller(), created.id, second.id, CoveragePatch(version=7, member_id="X1"))
-    updated = service.update_coverage(caller(), created.id, second.id, CoveragePatch(version=1, member_id="X1"))
+        service.update_coverage(caller(), created.id, first.id, CoveragePatch(period_end=None), 1)
+    with pytest.raises(PreconditionFailed):
+        service.update_coverage(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 7)
+    updated = service.update_coverage(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 1)
     assert updated.version == 2 and updated.member_id == "X1"
     with pytest.raises(Invalid):
         service.update_coverage(caller(), created.id, second.id,
-                                CoveragePatch(version=2, period_end="2025-01-01"))
+                                CoveragePatch(period_end="2025-01-01"), 2)
 
 
 def test_a_coverage_write_retries_when_another_write_got_in_first(service, repo):
@@ -261,16 +260,16 @@ def test_consent_update_and_revoke(service, repo, audit):
     consent = service.grant_consent(caller(Role.PATIENT, patient=created.id), created.id,
                                     ConsentIn(kind="communication", channels=["sms"]))
     assert consent.recorded_by == "user-1" and consent.status == "active"
-    updated = service.update_consent(caller(), created.id, consent.id, ConsentPatch(version=1, channels=["email"]))
+    updated = service.update_consent(caller(), created.id, consent.id, ConsentPatch(channels=["email"]), 1)
     assert updated.channels == ["email"] and updated.version == 2
     with pytest.raises(Invalid):  # a communication consent lists at least one channel
-        service.update_consent(caller(), created.id, consent.id, ConsentPatch(version=2, channels=[]))
-    with pytest.raises(Conflict):
-        service.revoke_consent(caller(), created.id, consent.id, RevokeIn(version=1))
-    revoked = service.revoke_consent(caller(), created.id, consent.id, RevokeIn(version=2))
+        service.update_consent(caller(), created.id, consent.id, ConsentPatch(channels=[]), 2)
+    with pytest.raises(PreconditionFailed):
+        service.revoke_consent(caller(), created.id, consent.id, 1)
+    revoked = service.revoke_consent(caller(), created.id, consent.id, 2)
     assert revoked.status == "revoked" and revoked.revoked_at == "2026-03-04T15:30:00.000Z"
     with pytest.raises(Conflict) as raised:
-        service.revoke_consent(caller(), created.id, consent.id, RevokeIn(version=3))
+        service.revoke_consent(caller(), created.id, consent.id, 3)
     assert raised.value.code == "consent_revoked"
     assert [e.type for e in repo.events][-3:] == ["records.consent.granted", "records.consent.updated",
                                                   "records.consent.revoked"]
