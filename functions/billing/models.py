@@ -151,7 +151,7 @@ class DenialRule(Strict):
     group: Literal["CO", "PR", "OA", "PI", "CR"] | None = None
     action: DenialAction
     correction: Correction = "none"
-    note: _text(200) = ""
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""  # "" (no note) is valid
 
 
 class ClaimSettingsIn(Strict):
