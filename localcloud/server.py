@@ -184,6 +184,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET  # noqa: N815
 
+    def do_TRACE(self) -> None:  # noqa: N802 - http.server's naming
+        # not in API Gateway's ANY; without this http.server answers 501, a server error for a caller's mistake
+        self.close_connection = True  # its body, if any, is not read
+        self._error(405, "method_not_allowed", "use GET, HEAD, OPTIONS, POST, PUT, PATCH or DELETE")
+
+    do_CONNECT = do_TRACE  # noqa: N815
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
         pass  # _handle logs one line per request, by route template: a concrete path can name a patient
 

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from functions.core.auth import GROUPS_CLAIM, PATIENT_CLAIM, PRACTICE_CLAIM, Role
+from functions.core.signed import is_base64url, signature_matches
 
 DEFAULT_TTL_S = 24 * 3600
 ISSUER = "practiceflow-local"
@@ -72,10 +73,10 @@ def mint(key: bytes, role: str | list[str], practice: str, patient: str | None =
 def verify(token: str, key: bytes, now: float | None = None) -> dict[str, Any]:
     """The token's claims, if its signature is ours and it has not expired."""
     parts = token.split(".")
-    if len(parts) != 3 or len(token) > 8192:
+    if len(parts) != 3 or len(token) > 8192 or not all(is_base64url(part) for part in parts[:2]):
         raise InvalidToken("the token is not a JWT")
     header_text, payload_text, signature = parts
-    if not hmac.compare_digest(signature, _signature(key, f"{header_text}.{payload_text}")):
+    if not signature_matches(signature, _signature(key, f"{header_text}.{payload_text}")):
         raise InvalidToken("the token's signature is not valid")
     try:
         header = json.loads(_unb64(header_text))

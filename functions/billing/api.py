@@ -1,7 +1,6 @@
 """HTTP routes for billing: /charges, /claims, /payers, /invoices, /payments, /reports/ar-aging. Billing and
 coordinator roles only, except that a patient sees their own invoices and statement and pays them."""
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -35,6 +34,7 @@ from functions.billing.models import (
 from functions.billing.service import BILLERS, BillingService
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.auth import Role, require
+from functions.core.dates import CalendarDate
 
 router = Router()
 
@@ -123,8 +123,8 @@ def create_claim(body: Annotated[ClaimIn, Body()]) -> Response[Claim]:
 def list_claims(state: Annotated[str | None, Query(max_length=32)] = None,
                 patient_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
                 payer_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-                first: Annotated[date | None, Query(alias="from", description="first date of service")] = None,
-                last: Annotated[date | None, Query(alias="to", description="last date of service")] = None,
+                first: Annotated[CalendarDate | None, Query(alias="from", description="first date of service")] = None,
+                last: Annotated[CalendarDate | None, Query(alias="to", description="last date of service")] = None,
                 limit: Annotated[int, Query(ge=1, le=100)] = 50,
                 page_token: Annotated[str | None, Query(max_length=2048)] = None) -> ClaimPage:
     return service().claims(biller(), state, limit, page_token, patient_id=patient_id, payer_id=payer_id,

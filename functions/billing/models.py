@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.billing import codes
+from functions.core.dates import CalendarDate
 from functions.core.models import Stored, Strict
 
 # --- value types ------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ class DenialRule(Strict):
     group: Literal["CO", "PR", "OA", "PI", "CR"] | None = None
     action: DenialAction
     correction: Correction = "none"
-    note: _text(200) = ""
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""  # "" (no note) is valid
 
 
 class ClaimSettingsIn(Strict):
@@ -184,7 +185,7 @@ class ChargeLineIn(Strict):
 class ChargeIn(Strict):
     patient_id: Slug
     visit_id: Slug | None = Field(default=None, description="the appointment this charge is for")
-    date_of_service: date
+    date_of_service: CalendarDate
     place_of_service: PlaceOfService = "11"
     rendering_npi: Npi | None = None
     diagnoses: list[DiagnosisCode] = Field(min_length=1, max_length=12)

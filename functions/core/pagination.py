@@ -10,6 +10,7 @@ from typing import Any
 
 from functions.core.errors import Invalid
 from functions.core.keys import belongs_to
+from functions.core.signed import is_base64url, signature_matches
 
 
 def _sign(key: bytes, practice_id: str, query: str, payload: bytes) -> str:
@@ -29,10 +30,10 @@ def decode(token: str | None, *, practice_id: str, query: str, key: bytes | Call
         return None
     bad = Invalid("the page token is not valid here", code="invalid_page_token")
     payload, _, signature = token.partition(".")
-    if not payload or not signature or len(token) > 2048:
+    if len(token) > 2048 or not is_base64url(payload):
         raise bad
     secret = key() if callable(key) else key
-    if not hmac.compare_digest(signature, _sign(secret, practice_id, query, payload.encode())):
+    if not signature_matches(signature, _sign(secret, practice_id, query, payload.encode())):
         raise bad
     try:
         last_key = json.loads(base64.urlsafe_b64decode(payload.encode()))

@@ -6,10 +6,23 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 MAX_TOKEN = 512
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def is_base64url(text: str) -> bool:
+    """True for a non-empty run of the base64url alphabet (ASCII letters, digits, - and _), maybe padded."""
+    return _BASE64URL.fullmatch(text) is not None
+
+
+def signature_matches(given: str, expected: str) -> bool:
+    """A constant-time comparison of a signature from the caller with ours. On str, compare_digest raises
+    TypeError for any non-ASCII character; so the format is checked first and the bytes compared."""
+    return is_base64url(given) and hmac.compare_digest(given.encode("ascii"), expected.encode("ascii"))
 
 
 class SignedTokens:
@@ -29,9 +42,9 @@ class SignedTokens:
     def open(self, token: str) -> list[Any] | None:
         """The signed values, or None for anything forged, edited, truncated or oversized."""
         payload, _, signature = token.partition(".")
-        if not payload or not signature or len(token) > MAX_TOKEN:
+        if len(token) > MAX_TOKEN or not is_base64url(payload):
             return None
-        if not hmac.compare_digest(signature, self._sign(payload.encode())):
+        if not signature_matches(signature, self._sign(payload.encode())):
             return None
         try:
             values = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -1,7 +1,6 @@
 """HTTP routes for patient records, all under /patients: a guard, a service call, a status code."""
 
 import json
-from datetime import date
 from functools import cache
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.core.api import IfMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.audit_store import AuditStore
 from functions.core.auth import require, require_self_or
+from functions.core.dates import CalendarDate
 from functions.core.secrets import page_token_key
 from functions.core.table import Table
 from functions.records.models import (
@@ -68,7 +68,7 @@ def create_patient(body: Annotated[PatientIn, Body()]) -> Response[PatientRecord
 def search_patients(
     family: Annotated[str | None, Query(min_length=1, max_length=100, description="family name prefix")] = None,
     given: Annotated[str | None, Query(min_length=1, max_length=100, description="given name prefix")] = None,
-    birth_date: Annotated[date | None, Query()] = None,
+    birth_date: Annotated[CalendarDate | None, Query()] = None,
     phone: Annotated[Phone | None, Query(description="E.164")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     page_token: Annotated[str | None, Query(max_length=2048)] = None,

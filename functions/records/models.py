@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core import clock
+from functions.core.dates import CalendarDate
 from functions.core.models import Stored, Strict
 
 # --- value types -----------------------------------------------------------------------------------
@@ -243,8 +244,8 @@ class CoverageFields(Strict):
     plan_name: _text(200) | None = None
     rank: CoverageRank
     subscriber_relationship: SubscriberRelationship = "self"
-    period_start: date
-    period_end: date | None = None
+    period_start: CalendarDate
+    period_end: CalendarDate | None = None
 
     @model_validator(mode="after")
     def _period(self):
@@ -265,8 +266,8 @@ class CoveragePatch(Strict):
     plan_name: _text(200) | None = None
     rank: CoverageRank | None = None
     subscriber_relationship: SubscriberRelationship | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: CalendarDate | None = None
+    period_end: CalendarDate | None = None
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> "CoveragePatch":
@@ -288,6 +289,8 @@ class Coverage(Stored, CoverageFields):
     version: int
     created_at: str
     updated_at: str
+    period_start: date  # checked on the way in; a stored coverage always loads
+    period_end: date | None = None
 
     def active_on(self, day: date) -> bool:
         return self.period_start <= day and (self.period_end is None or day <= self.period_end)

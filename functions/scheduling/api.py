@@ -2,7 +2,6 @@
 /appointments and /waitlist. Each is a guard, a service call and a status code."""
 
 import json
-from datetime import date
 from functools import cache
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from functions.core.api import (
 )
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Role, require
+from functions.core.dates import CalendarDate
 from functions.core.secrets import page_token_key
 from functions.core.settings import settings
 from functions.core.table import Table
@@ -72,8 +72,8 @@ from functions.scheduling.service import (
 router = Router()
 
 EntityId = Annotated[str, Path(min_length=1, max_length=64)]
-From = Annotated[date, Query(alias="from", description="first local date")]
-To = Annotated[date, Query(alias="to", description="last local date (inclusive)")]
+From = Annotated[CalendarDate, Query(alias="from", description="first local date")]
+To = Annotated[CalendarDate, Query(alias="to", description="last local date (inclusive)")]
 SELF_SERVICE = MANAGERS | {Role.PATIENT}  # a patient acts on their own only (the service checks whose)
 FHIR_JSON = "application/fhir+json"
 
@@ -244,7 +244,7 @@ def book(body: Annotated[AppointmentIn, Body()]) -> Response[Appointment]:
 def list_appointments(
     patient_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     practitioner_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    day: Annotated[date | None, Query(alias="date")] = None,
+    day: Annotated[CalendarDate | None, Query(alias="date")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> AppointmentList:
     caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
@@ -253,7 +253,7 @@ def list_appointments(
 
 
 @router.get("/appointments/report", summary="Per practitioner for a day: open, booked, idle time and waits")
-def day_report(day: Annotated[date, Query(alias="date")]) -> DayReport:
+def day_report(day: Annotated[CalendarDate, Query(alias="date")]) -> DayReport:
     return service().day_report(require(current_caller(router), STAFF_READERS), day)
 
 

@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from functions.core.dates import CalendarDate, CalendarDateTime, range_problem
 from functions.core.models import Stored, Strict
 from functions.records.models import Name, TimeZone, UserId
 from functions.scheduling.slots import GRANULE_MINUTES, MINUTES_PER_DAY
@@ -20,6 +21,7 @@ _HHMM = re.compile(r"^(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00))$")
 # The longest hold (appointment + buffer): keeps a booking's time items, and a reschedule's, inside one
 # 100-item transaction, and bounds how far before a range an overlapping booking can start.
 MAX_HOLD_MINUTES = 240
+MAX_WAITLIST_DAYS = 92  # both ends included
 
 
 def minutes_of(text: str) -> int:
@@ -154,7 +156,7 @@ class ExceptionIn(Strict):
     Without a practitioner it applies to the whole practice (holidays)."""
 
     practitioner_id: Id | None = None
-    date: date
+    date: CalendarDate
     kind: ExceptionKind
     start: ClockTime | None = None
     end: ClockTime | None = None
@@ -181,6 +183,7 @@ class AvailabilityException(Stored, ExceptionIn):
 
     id: str
     created_at: str
+    date: date  # checked on the way in; a stored exception always loads
 
 
 class ExceptionList(BaseModel):
@@ -284,12 +287,12 @@ CancelReason = Literal["patient_request", "practice", "illness", "weather", "oth
 class AppointmentIn(Strict):
     type_id: Id
     practitioner_id: Id
-    start: AwareDatetime
+    start: CalendarDateTime
     patient_id: Id | None = Field(default=None, description="staff: whose appointment; a patient books their own")
 
 
 class RescheduleIn(Strict):
-    start: AwareDatetime
+    start: CalendarDateTime
     practitioner_id: Id | None = Field(default=None, description="a different practitioner; default the same")
 
 
@@ -392,16 +395,15 @@ WaitlistStatus = Literal["waiting", "offered", "booked", "withdrawn"]
 class WaitlistIn(Strict):
     type_id: Id
     practitioner_id: Id | None = Field(default=None, description="only this practitioner; default any")
-    earliest: date
-    latest: date
+    earliest: CalendarDate
+    latest: CalendarDate
     patient_id: Id | None = Field(default=None, description="staff: whose entry; a patient adds their own")
 
     @model_validator(mode="after")
     def _window(self) -> "WaitlistIn":
-        if self.latest < self.earliest:
-            raise ValueError("latest is before earliest")
-        if (self.latest - self.earliest).days > 92:
-            raise ValueError("a waitlist window is at most 92 days")
+        problem = range_problem(self.earliest, self.latest, MAX_WAITLIST_DAYS, "a waitlist window")
+        if problem:
+            raise ValueError(problem[1])
         return self
 
 

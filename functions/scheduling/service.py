@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from functions.core import clock
 from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
+from functions.core.dates import check_range
 from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionFailed, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -247,7 +248,7 @@ class SchedulingService(AreaService):
         return updated
 
     def availability(self, caller: Caller, practitioner_id: str, first: date, last: date) -> Availability:
-        self._check_range(first, last)
+        check_range(first, last, MAX_RANGE_DAYS)
         practitioner = self.practitioner(caller, practitioner_id)
         policy = self.policy(caller)
         exceptions = [e for e in self.repo.exceptions(caller.practice_id, first, last)
@@ -317,7 +318,7 @@ class SchedulingService(AreaService):
         return exception
 
     def list_exceptions(self, caller: Caller, first: date, last: date) -> ExceptionList:
-        self._check_range(first, last)
+        check_range(first, last, MAX_RANGE_DAYS)
         return ExceptionList(exceptions=self.repo.exceptions(caller.practice_id, first, last))
 
     def delete_exception(self, caller: Caller, exception_id: str) -> None:
@@ -338,7 +339,7 @@ class SchedulingService(AreaService):
         """Bookable starts for a type over local dates `first`..`last`: one Query per practitioner (and per
         room of an in-person type) for the whole range, whatever its length; for a patient (always a patient
         user's own self), one more Query hides the times they are already booked."""
-        self._check_range(first, last)
+        check_range(first, last, MAX_RANGE_DAYS)
         patient = self._patient_for(caller, patient_id) if (patient_id or caller.is_patient) else None
         setup = self._setup(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
@@ -510,7 +511,7 @@ class SchedulingService(AreaService):
     def schedule_fhir(self, caller: Caller, practitioner_id: str, type_id: str, first: date,
                       last: date) -> dict[str, Any]:
         """A practitioner's Schedule with its busy Slots (bookings) and free Slots (for a type), as a Bundle."""
-        self._check_range(first, last)
+        check_range(first, last, MAX_RANGE_DAYS)
         setup = self._setup(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
         practitioner = setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))
@@ -936,12 +937,6 @@ class SchedulingService(AreaService):
                 return caller.patient_id
             raise Invalid("say whose appointment it is: patient_id", code="patient_required")
         return segment(patient_id, "patient id")
-
-    def _check_range(self, first: date, last: date) -> None:
-        if last < first:
-            raise Invalid("the range ends before it starts", code="invalid_range")
-        if (last - first).days >= MAX_RANGE_DAYS:
-            raise Invalid(f"a range is at most {MAX_RANGE_DAYS} days", code="range_too_long")
 
     def _claim(self, key: str | None, caller: Caller, operation: str, body: dict) -> IdempotencyClaim | None:
         if key is None:

@@ -177,3 +177,9 @@ def test_tokens_refuse_tampering():
         tokens.mint(key, "patient", "demo")  # a patient token must name the patient
     with pytest.raises(ValueError):
         tokens.mint(key, "admin", "demo")
+
+
+def test_a_token_with_a_non_ascii_signature_is_401_not_500(served):
+    token = token_for(served)
+    status, _, body = call(served, "GET", "/patients?family=By", token=token[:-1] + "é")
+    assert status == 401 and json.loads(body)["error"]["code"] == "unauthorized"

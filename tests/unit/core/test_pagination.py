@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from functions.core.errors import Invalid
 from functions.core.pagination import decode, encode
@@ -45,3 +47,18 @@ def test_signed_key_outside_the_practice_is_refused_even_with_the_right_secret()
 def test_garbage_is_refused(garbage):
     with pytest.raises(Invalid):
         decode(garbage, practice_id="demo", query="q", key=KEY)
+
+
+@pytest.mark.parametrize("character", ["é", "\u0100", "😀", "\x00"])
+def test_a_page_token_with_a_character_outside_base64url_is_refused_not_an_error(character):
+    token = encode(LAST, practice_id="demo", query="q", key=KEY)
+    for edited in (token[:-1] + character, character + token, token.replace(".", f".{character}")):
+        with pytest.raises(Invalid):
+            decode(edited, practice_id="demo", query="q", key=KEY)
+
+
+@given(st.text(min_size=1, max_size=2100))
+def test_any_text_as_a_page_token_is_refused_as_invalid(text):
+    with pytest.raises(Invalid) as refused:
+        decode(text, practice_id="demo", query="q", key=KEY)
+    assert refused.value.code == "invalid_page_token"
