@@ -1,7 +1,8 @@
 """DynamoDB requests per records API call, counted with a botocore event hook on the table's client.
 
 Runs the real handler on moto. "Cold" is a fresh container (no cached audit-chain head); "warm" is the
-next call in the same container. The goal: a read is one request plus the audit write."""
+next call in the same container. The goal: a read is one request plus the audit write; a refused look at a
+patient's record is the audit write alone."""
 
 import json
 import os
@@ -31,10 +32,11 @@ def main() -> None:
         secrets.page_token_key()  # a secret read, once per container: not a DynamoDB request
         who = claims("front_desk", "bench")
 
-        def call(method: str, path: str, body=None, query=None, headers=None) -> dict:
-            response = handler(api_event(method, path, body=body, claims=who, query=query, headers=headers),
-                               LambdaContext())
-            assert response["statusCode"] < 300, response
+        def call(method: str, path: str, body=None, query=None, headers=None, caller=None,
+                 expect: int | None = None) -> dict:
+            response = handler(api_event(method, path, body=body, claims=caller or who, query=query,
+                                         headers=headers), LambdaContext())
+            assert response["statusCode"] == expect if expect else response["statusCode"] < 300, response
             return json.loads(response["body"]) if response["body"] else {}
 
         def new_container() -> None:
@@ -61,11 +63,14 @@ def main() -> None:
         results["search by phone (warm)"] = counter.take()
         call("GET", f"/patients/{pid}/fhir")
         results["FHIR export (warm)"] = counter.take()
+        another_patient = claims("patient", "bench", sub="patient-1", patient="someone-else")
+        call("GET", f"/patients/{pid}", caller=another_patient, expect=403)
+        results["refused read of another patient (warm)"] = counter.take()
     summary = {name: {"requests": sum(calls.values()), "by_operation": calls} for name, calls in results.items()}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "dynamodb_requests.json").write_text(json.dumps(summary, indent=2) + "\n")
     for name, row in summary.items():
-        print(f"{name:36} {row['requests']:>2}  {row['by_operation']}")
+        print(f"{name:40} {row['requests']:>2}  {row['by_operation']}")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ from functions.billing.models import (
 )
 from functions.billing.x12_837 import Envelope, build
 from functions.core import clock, pagination
-from functions.core.auth import Caller, Role
+from functions.core.auth import Caller, Role, may_reach
 from functions.core.errors import Conflict, Forbidden, Invalid, NotFound, stale
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, fingerprint
@@ -99,6 +99,7 @@ class BillingService(AreaService):
                  page_key: Callable[[], bytes] = lambda: b"unset",
                  now: Callable[[], datetime] = clock.now, make_id: Callable[[], str] = new_id) -> None:
         self.repo = repo
+        self.audit = repo.audit
         self.directory = directory
         self.clearinghouse = clearinghouse
         self.workflow = workflow
@@ -186,6 +187,11 @@ class BillingService(AreaService):
         return charge
 
     def charge(self, caller: Caller, charge_id: str) -> Charge:
+        charge = self._charge(caller, charge_id)
+        self._audit_read(caller, "charge.read", "CHARGE", charge.id, charge.patient_id)
+        return charge
+
+    def _charge(self, caller: Caller, charge_id: str) -> Charge:
         found = self.repo.charge(caller.practice_id, segment(charge_id, "charge id"))
         if found is None:
             raise NotFound("no such charge", code="charge_not_found")
@@ -194,7 +200,7 @@ class BillingService(AreaService):
     # --- claims: made, scrubbed, listed ---------------------------------------------------------------------
     def create_claim(self, caller: Caller, body: ClaimIn) -> Claim:
         practice = caller.practice_id
-        charge = self.charge(caller, body.charge_id)
+        charge = self._charge(caller, body.charge_id)
         subscriber, payer = self._coverage(practice, charge.patient_id, body.rank, charge.date_of_service)
         at = self._at()
         claim = Claim(
@@ -217,15 +223,17 @@ class BillingService(AreaService):
         return claim
 
     def claim(self, caller: Caller, claim_id: str) -> Claim:
-        found = self.repo.claim(caller.practice_id, segment(claim_id, "claim id"))
-        if found is None:
-            raise NotFound("no such claim", code="claim_not_found")
-        return found
+        """A claim: the subscriber's name, birth date and member id, the diagnoses. An audited read."""
+        claim = self._claim(caller.practice_id, segment(claim_id, "claim id"))
+        self._audit_read(caller, "claim.read", "CLAIM", claim.id, claim.patient_id)
+        return claim
 
     def claim_file(self, caller: Caller, claim_id: str) -> str:
-        claim = self.claim(caller, claim_id)
+        claim = self._claim(caller.practice_id, segment(claim_id, "claim id"))
         if claim.control_number is None:
-            raise NotFound("no 837P has been built for this claim yet", code="no_file")
+            raise NotFound("no 837P has been built for this claim yet", code="no_file",
+                           subject_patient_id=claim.patient_id)
+        self._audit_read(caller, "claim.file.read", "CLAIM", claim.id, claim.patient_id)
         return self.repo.file(caller.practice_id, claim.id, "FILE", claim.control_number) or ""
 
     def claims(self, caller: Caller, state: str | None = None, limit: int = 50, page_token: str | None = None, *,
@@ -244,11 +252,15 @@ class BillingService(AreaService):
                                          first=first, last=last, limit=limit, start_key=start)
         token = pagination.encode(after, practice_id=caller.practice_id, query=query, key=self.page_key()) if after \
             else None
+        if patient_id is not None:  # one patient's claims: their record was shown
+            self._audit_read(caller, "claim.list", "PATIENT", patient_id, patient_id)
+        else:  # claims across patients: one entry naming the filter, no one subject
+            self._audit_read(caller, "claim.list", "CLAIM_STATE", state or "any", None)
         return ClaimPage(claims=claims, next_page_token=token)
 
     def scrub_claim(self, caller: Caller, claim_id: str) -> ScrubResult:
         """Scrub again (after the charge, coverage or rules changed); a clean draft becomes scrubbed."""
-        claim = self.claim(caller, claim_id)
+        claim = self._claim(caller.practice_id, segment(claim_id, "claim id"))
         if claim.state not in {"draft", "scrubbed"}:
             raise Conflict(f"a {claim.state} claim is not scrubbed from here", code="invalid_transition")
         report = self._scrub(caller.practice_id, claim)
@@ -305,7 +317,7 @@ class BillingService(AreaService):
     def submit_claim(self, caller: Caller, claim_id: str, version: int) -> Claim:
         """Start the submission workflow. The execution name comes from the claim's version, so a retried
         request starts (or finds) the same execution, and two racing requests cannot both start one."""
-        claim = self.claim(caller, claim_id)
+        claim = self._claim(caller.practice_id, segment(claim_id, "claim id"))
         if claim.version != version:
             raise stale("claim")
         if claim.has_work_item:
@@ -328,7 +340,7 @@ class BillingService(AreaService):
     def resolve(self, caller: Caller, claim_id: str, body: ResolveIn, expected_version: int) -> Claim:
         """A billing person's decision on a claim waiting for one: resubmit (after correcting the charge or
         coverage), void or close. A waiting workflow is resumed with it; otherwise it is acted on here."""
-        claim = self.claim(caller, claim_id)
+        claim = self._claim(caller.practice_id, segment(claim_id, "claim id"))
         if claim.version != expected_version:
             raise stale("claim")
         note = f"{body.action} by {caller.user_id}" + (f": {body.note}" if body.note else "")
@@ -589,19 +601,29 @@ class BillingService(AreaService):
         return invoice
 
     def invoice(self, caller: Caller, invoice_id: str) -> Invoice:
+        invoice = self._invoice(caller, invoice_id)
+        self._audit_read(caller, "invoice.read", "INVOICE", invoice.id, invoice.patient_id)
+        return invoice
+
+    def _invoice(self, caller: Caller, invoice_id: str) -> Invoice:
         found = self.repo.invoice(caller.practice_id, segment(invoice_id, "invoice id"))
-        if found is None or not self._may_see(caller, found.patient_id):
-            raise NotFound("no such invoice", code="invoice_not_found")
+        # another patient's invoice is not found, not forbidden: its existence is not theirs to learn
+        if found is None or not may_reach(caller, found.patient_id, BILLERS):
+            raise NotFound("no such invoice", code="invoice_not_found",
+                           subject_patient_id=found.patient_id if found else None)
         return found
 
     def invoices(self, caller: Caller, patient_id: str) -> InvoiceList:
         self._require_self_or_biller(caller, patient_id)
-        return InvoiceList(invoices=self.repo.invoices_of(caller.practice_id, segment(patient_id, "patient id")))
+        invoices = self.repo.invoices_of(caller.practice_id, segment(patient_id, "patient id"))
+        self._audit_read(caller, "invoice.list", "PATIENT", patient_id, patient_id)
+        return InvoiceList(invoices=invoices)
 
     def statement(self, caller: Caller, patient_id: str) -> Statement:
         self._require_self_or_biller(caller, patient_id)
         invoices = [i for i in self.repo.invoices_of(caller.practice_id, segment(patient_id, "patient id"))
                     if i.status != "void"]
+        self._audit_read(caller, "statement.read", "PATIENT", patient_id, patient_id)
         billed = sum(i.amount_cents for i in invoices)
         paid = sum(i.paid_cents for i in invoices)
         return Statement(patient_id=patient_id, as_of=self._today(), invoices=invoices, total_billed_cents=billed,
@@ -613,7 +635,7 @@ class BillingService(AreaService):
         if caller.is_patient and body.method != "card":
             raise Forbidden("patients pay by card; cash and cheques are recorded at the desk")
         for attempt in range(PAYMENT_ATTEMPTS):
-            invoice = self.invoice(caller, body.invoice_id)
+            invoice = self._invoice(caller, body.invoice_id)
             at = self._at()
             payment = Payment(id=self.make_id(), invoice_id=invoice.id, patient_id=invoice.patient_id,
                               amount_cents=body.amount_cents, method=body.method, reference=body.reference,
@@ -650,8 +672,10 @@ class BillingService(AreaService):
 
     def payment(self, caller: Caller, payment_id: str) -> Payment:
         found = self.repo.payment(caller.practice_id, segment(payment_id, "payment id"))
-        if found is None or not self._may_see(caller, found.patient_id):
-            raise NotFound("no such payment", code="payment_not_found")
+        if found is None or not may_reach(caller, found.patient_id, BILLERS):
+            raise NotFound("no such payment", code="payment_not_found",
+                           subject_patient_id=found.patient_id if found else None)
+        self._audit_read(caller, "payment.read", "PAYMENT", found.id, found.patient_id)
         return found
 
     def ar_aging(self, caller: Caller) -> AgingReport:
@@ -672,6 +696,8 @@ class BillingService(AreaService):
             return [AgingRow(key=key, buckets=b, total_cents=sum(b.values())) for key, b in sorted(table.items())]
 
         payer_rows, patient_rows = rows(by_payer), rows(by_patient)
+        # one entry for the report (amounts owed by patient id), as for other reads across many patients
+        self._audit_read(caller, "billing.report.ar_aging", "REPORT", today.isoformat(), None)
         return AgingReport(as_of=today, by_payer=payer_rows, by_patient=patient_rows,
                            total_cents=sum(r.total_cents for r in payer_rows + patient_rows))
 
@@ -705,12 +731,10 @@ class BillingService(AreaService):
                              [event], extra)
         return updated
 
-    def _may_see(self, caller: Caller, patient_id: str) -> bool:
-        return bool(caller.roles & BILLERS) or (Role.PATIENT in caller.roles and caller.patient_id == patient_id)
-
-    def _require_self_or_biller(self, caller: Caller, patient_id: str) -> None:
-        if not self._may_see(caller, patient_id):
-            raise Forbidden("you may only see your own invoices")
+    @staticmethod
+    def _require_self_or_biller(caller: Caller, patient_id: str) -> None:
+        if not may_reach(caller, patient_id, BILLERS):
+            raise Forbidden("you may only see your own invoices", subject_patient_id=patient_id)
 
     def _idempotency(self, key: str | None, operation: str, body: Any, response: Any) -> IdempotencyClaim | None:
         if key is None:

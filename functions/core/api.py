@@ -1,5 +1,6 @@
 """The resolver factory every area's HTTP function uses: validation from pydantic models (which also
-feed OpenAPI), one JSON error shape, a body-size limit, and the caller taken from Cognito claims."""
+feed OpenAPI), one JSON error shape, a body-size limit, the caller taken from Cognito claims, and an audit
+entry for every refused look at a patient's data (core.refusals)."""
 
 import json
 import re
@@ -12,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 
-from functions.core import tenancy
+from functions.core import clock, tenancy
 from functions.core.auth import Caller, caller_from_claims
 from functions.core.errors import (
     DomainError,
@@ -25,6 +26,8 @@ from functions.core.errors import (
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import validate_key
 from functions.core.observability import log_unhandled, logger, metrics
+from functions.core.refusals import REFUSED, refusal
+from functions.core.service import AuditTrail
 from functions.core.settings import settings
 
 JSON = "application/json"
@@ -42,7 +45,8 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "type": e.get("type", "")} for e in errors]
 
 
-def make_resolver(*routers: Router) -> APIGatewayRestResolver:
+def make_resolver(*routers: Router, audit: Callable[[], AuditTrail]) -> APIGatewayRestResolver:
+    """`audit` gives the area's audit trail (the one its service writes, so the chain head is cached once)."""
     app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
     for router in routers:
         app.include_router(router)
@@ -56,6 +60,8 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response:
+        if error.status in REFUSED:
+            _audit_refusal(app, audit, error)
         return error_response(error)
 
     @app.exception_handler(Exception)
@@ -70,6 +76,31 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
         return error_response(NotFound("no such route", code="no_route"))
 
     return app
+
+
+def _audit_refusal(app: APIGatewayRestResolver, audit: Callable[[], AuditTrail], error: DomainError) -> None:
+    """One TransactWriteItems when the refused request named a patient's data; none otherwise. A refusal
+    whose entry cannot be written is still refused (nothing was shown), and the failure is logged."""
+    route = app.context.get("_route")
+    if route is None:
+        return
+    try:
+        caller = current_caller(app)
+    except DomainError:  # no caller to blame: API Gateway's authorizer turns those away before us
+        return
+    event = app.current_event
+    try:
+        body = json.loads(event.body) if event.body else None
+    except ValueError:
+        body = None
+    entry = refusal(caller, error, route.method, app.context.get("_route_args") or {},
+                    event.query_string_parameters or {}, body, clock.iso(clock.now()))
+    if entry is None:
+        return
+    try:
+        audit().record(entry)
+    except Exception as failure:  # noqa: BLE001 - the refusal stands; the lost entry is logged
+        log_unhandled(failure)
 
 
 def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:

@@ -94,12 +94,22 @@ def require(caller: Caller, allowed: Iterable[Role]) -> Caller:
     return caller
 
 
+def may_reach(caller: Caller, patient_id: str | None, staff: Iterable[Role]) -> bool:
+    """The one scoping rule every area asks: a patient reaches their own data only; staff in `staff` reach any
+    patient's of their practice."""
+    if caller.is_patient:
+        return patient_id is not None and caller.patient_id == patient_id
+    return bool(caller.roles & set(staff))
+
+
 def require_self_or(caller: Caller, patient_id: str, staff: Iterable[Role]) -> Caller:
     """Staff in `staff` may act on any patient of their practice; a patient only on themself."""
-    if caller.roles & set(staff):
+    if may_reach(caller, patient_id, staff):
         return caller
-    if Role.PATIENT in caller.roles:
-        if caller.patient_id == patient_id:
-            return caller
-        raise Forbidden("you may only see your own record")
-    return require(caller, set(staff) | {Role.PATIENT})
+    if caller.is_patient:
+        raise Forbidden("you may only see your own record", subject_patient_id=patient_id)
+    try:
+        return require(caller, set(staff) | {Role.PATIENT})
+    except Forbidden as refused:
+        refused.subject_patient_id = patient_id
+        raise

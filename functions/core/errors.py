@@ -7,12 +7,15 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, details: Any = None, code: str | None = None) -> None:
+    def __init__(self, message: str, details: Any = None, code: str | None = None,
+                 subject_patient_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
         if code:
             self.code = code
+        # whose data a refused request reached for, for the audit trail only: never in the response body
+        self.subject_patient_id = subject_patient_id
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}

@@ -68,6 +68,7 @@ from functions.notifications.models import (
     TemplateIn,
     TemplateList,
     TransientFailure,
+    person_ref,
 )
 from functions.notifications.request import REQUESTED
 from functions.notifications.rules import Allowance, Contact
@@ -154,6 +155,7 @@ class NotificationService(AreaService):
                  make_id: Callable[[], str] = new_id, daily_messages: Mapping[str, int] = rules.DAILY_MESSAGES) -> None:
         self.repo = repo
         self.daily_messages = daily_messages
+        self.audit = repo.audit
         self.directory = directory
         self.channels = channels
         self.links = links
@@ -438,7 +440,10 @@ class NotificationService(AreaService):
         return person.key
 
     def read_preferences(self, caller: Caller, ref: str | None = None) -> Preferences:
-        return self._preferences(caller.practice_id, self._person(caller, ref))
+        person = self._person(caller, ref)
+        if (subject := _patient_of(person)) is not None:  # a patient's or their family's; a staff user's is not PHI
+            self._audit_read(caller, "preferences.read", "PREFERENCES", person_ref(person), subject)
+        return self._preferences(caller.practice_id, person)
 
     def save_preferences(self, caller: Caller, body: PreferencesIn, ref: str | None = None,
                          expected_version: int = 0) -> Preferences:
@@ -548,7 +553,8 @@ class NotificationService(AreaService):
             raise Invalid(str(error).splitlines()[0], code="invalid_query") from None
         if caller.is_patient:
             if recipient is None or person.key != f"PATIENT#{caller.patient_id}":
-                raise Forbidden("you may only see messages to yourself")
+                raise Forbidden("you may only see messages to yourself",
+                                subject_patient_id=person.patient_id if recipient is not None else None)
         else:
             require(caller, LOG_READERS)
         start = pagination.decode(page_token, practice_id=caller.practice_id, query=query, key=self.page_key)
@@ -558,6 +564,10 @@ class NotificationService(AreaService):
             page = self.repo.by_source(caller.practice_id, origin, limit, start)
         messages = [Message.model_validate(item) for item in page.items]
         token = pagination.encode(page.last_key, practice_id=caller.practice_id, query=query, key=self.page_key())
+        if recipient is not None:
+            self._audit_read(caller, "message.list", "RECIPIENT", person.ref, person.patient_id)
+        else:  # messages about one appointment or visit: maybe several people's, so no one subject
+            self._audit_read(caller, "message.list", "SOURCE", str(source), None)
         return MessagePage(messages=messages, next_page_token=token)
 
     def read_message(self, caller: Caller, message_id: str) -> Message:
@@ -565,11 +575,13 @@ class NotificationService(AreaService):
         if stored is None:
             raise NotFound("no such message", code="message_not_found")
         message = stored.message
+        subject = message.recipient.patient_id
         if caller.is_patient:
             if message.recipient.key != f"PATIENT#{caller.patient_id}":
-                raise NotFound("no such message", code="message_not_found")
+                raise NotFound("no such message", code="message_not_found", subject_patient_id=subject)
         else:
             require(caller, LOG_READERS)
+        self._audit_read(caller, "message.read", "MESSAGE", message.id, subject)
         return message
 
     # --- the inbox ------------------------------------------------------------------------------------
@@ -583,13 +595,16 @@ class NotificationService(AreaService):
         start = pagination.decode(page_token, practice_id=caller.practice_id, query=query, key=self.page_key)
         page = self.repo.inbox(caller.practice_id, person, limit, start)
         token = pagination.encode(page.last_key, practice_id=caller.practice_id, query=query, key=self.page_key())
+        if (subject := _patient_of(person)) is not None:
+            self._audit_read(caller, "inbox.read", "PATIENT", subject, subject)
         return InboxPage(items=[InboxItem.model_validate(item) for item in page.items], next_page_token=token)
 
     def mark_read(self, caller: Caller, message_id: str) -> None:
         person = self._own_person(caller)
         stored = self.repo.message(caller.practice_id, message_id)
         if stored is None or stored.message.recipient.key != person:
-            raise NotFound("no such message in your inbox", code="inbox_item_not_found")
+            raise NotFound("no such message in your inbox", code="inbox_item_not_found",
+                           subject_patient_id=stored.message.recipient.patient_id if stored else None)
         self.repo.mark_read(caller.practice_id, person, stored.message.requested_at, message_id, self._at())
 
     # --- shared ---------------------------------------------------------------------------------------
@@ -611,6 +626,12 @@ class NotificationService(AreaService):
         return Message(id=request.message_id, practice_id=request.practice_id, recipient=request.recipient,
                        template=request.template, source=request.source, status="requested", requested_at=at,
                        history=[LogEntry(status="requested", at=at)])
+
+
+def _patient_of(person_key: str) -> str | None:
+    """The patient whose data a person's messages and preferences are: PATIENT#p and FAMILY#p#m are p's."""
+    kind, _, rest = person_key.partition("#")
+    return rest.split("#")[0] if kind in ("PATIENT", "FAMILY") else None
 
 
 def _digest(text: str) -> str:

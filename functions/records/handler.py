@@ -1,7 +1,9 @@
 """The records API's Lambda entry point."""
 
 from functions.core.api import make_handler, make_resolver
+from functions.records import api
 from functions.records.api import router
 
-app = make_resolver(router)
+# the trail the service writes: one cached chain head per container
+app = make_resolver(router, audit=lambda: api.service().audit)
 handler = make_handler(app)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from functions.core import clock
 from functions.core.audit import AuditDraft
-from functions.core.auth import Caller, Role
+from functions.core.auth import Caller, Role, may_reach
 from functions.core.dates import check_range
 from functions.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionFailed, stale
 from functions.core.events import DomainEvent
@@ -476,7 +476,7 @@ class SchedulingService(AreaService):
         """A patient: their own. Staff: one patient's, or one practitioner's day."""
         if caller.is_patient:
             if patient_id not in (None, caller.patient_id) or practitioner_id:
-                raise Forbidden("you may only see your own appointments")
+                raise Forbidden("you may only see your own appointments", subject_patient_id=patient_id)
             patient_id = caller.patient_id
         if patient_id is not None:
             found = self.repo.patient_appointments(caller.practice_id, segment(patient_id, "patient id"), limit)
@@ -493,8 +493,8 @@ class SchedulingService(AreaService):
         return AppointmentList(appointments=[Appointment.model_validate(i) for i in items][:limit])
 
     def no_shows(self, caller: Caller, patient_id: str) -> NoShowHistory:
-        if caller.is_patient and caller.patient_id != patient_id:
-            raise Forbidden("you may only see your own appointments")
+        if not may_reach(caller, patient_id, STAFF_READERS):
+            raise Forbidden("you may only see your own appointments", subject_patient_id=patient_id)
         history = self.repo.patient_appointments(caller.practice_id, segment(patient_id, "patient id"), 500)
         self.audit.record(self._draft(caller, "appointment.no_shows", "PATIENT", patient_id, patient_id))
         missed = [a for a in history if a.status == "no_show"]
@@ -768,6 +768,7 @@ class SchedulingService(AreaService):
         entries = self.repo.waitlist(caller.practice_id)
         if caller.is_patient:
             entries = [e for e in entries if e.patient_id == caller.patient_id]
+            self.audit.record(self._draft(caller, "waitlist.list", "PATIENT", caller.patient_id, caller.patient_id))
         else:
             self.audit.record(self._draft(caller, "waitlist.list", "WAITLIST", "all", None))
         return WaitlistList(entries=[e for e in entries if e.status in ("waiting", "offered")])
@@ -913,28 +914,25 @@ class SchedulingService(AreaService):
     def _appointment_for(self, caller: Caller, appointment_id: str) -> Appointment:
         appointment = self.repo.appointment(caller.practice_id, segment(appointment_id, "appointment id"))
         # another patient's appointment is not found, not forbidden: its existence is not theirs to learn
-        if appointment is None or (caller.is_patient and appointment.patient_id != caller.patient_id):
-            raise NotFound("no such appointment", code="appointment_not_found")
+        if appointment is None or not may_reach(caller, appointment.patient_id, STAFF_READERS):
+            raise NotFound("no such appointment", code="appointment_not_found",
+                           subject_patient_id=appointment.patient_id if appointment else None)
         return appointment
 
     def _entry_for(self, caller: Caller, entry_id: str) -> WaitlistEntry:
         entry = self.repo.waitlist_entry(caller.practice_id, segment(entry_id, "entry id"))
-        if entry is None or (caller.is_patient and entry.patient_id != caller.patient_id):
-            raise NotFound("no such waitlist entry", code="waitlist_entry_not_found")
+        if entry is None or not may_reach(caller, entry.patient_id, STAFF_READERS):
+            raise NotFound("no such waitlist entry", code="waitlist_entry_not_found",
+                           subject_patient_id=entry.patient_id if entry else None)
         return entry
 
     @staticmethod
     def _patient_for(caller: Caller, patient_id: str | None) -> str:
         if caller.is_patient:
             if patient_id not in (None, caller.patient_id):
-                raise Forbidden("you may only book for yourself")
+                raise Forbidden("you may only book for yourself", subject_patient_id=patient_id)
             return str(caller.patient_id)
-        if Role.PATIENT in caller.roles and not caller.roles & MANAGERS and patient_id not in (None,
-                                                                                                caller.patient_id):
-            raise Forbidden("you may only book for yourself")
         if patient_id is None:
-            if caller.patient_id:
-                return caller.patient_id
             raise Invalid("say whose appointment it is: patient_id", code="patient_required")
         return segment(patient_id, "patient id")
 

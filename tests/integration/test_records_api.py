@@ -412,11 +412,13 @@ def test_every_read_and_write_appends_exactly_one_audit_entry_and_the_chain_veri
     step("patient.export", "GET", f"{base}/fhir")
     step("patient.delete", "DELETE", base)
 
-    # refused requests leave no entry
+    # a refused look at the record leaves one entry too, naming whose record it was
     before = audit_head()
     assert api("GET", base)[0] == 404
+    steps.append("patient.read.refused")
     assert api("GET", base, role="staff")[0] == 403
-    assert audit_head() == before
+    steps.append("patient.read.refused")
+    assert audit_head() == before + 2
 
     entries = audit_entries()
     assert [e["action"] for e in entries] == steps

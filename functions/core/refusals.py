@@ -1,0 +1,83 @@
+"""A refused look at a patient's data is audited like a read: a 403 or 404 on a route that names a patient's
+data leaves one audit entry, so "who tried to see my record" is answered too. The resolver's error handler asks
+`refusal` for the entry; the response stays the same whether or not the entity exists.
+
+The entry names the most specific thing the request named (a consent of a patient, an appointment) and, as its
+subject, the patient: the one the error knows (the service found the entity and it was another patient's), else
+the one the request named."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from functions.core.audit import AuditDraft, draft
+from functions.core.auth import Caller
+from functions.core.errors import DomainError
+
+REFUSED = frozenset({403, 404})
+
+# The route parameters (path, then query, then top-level body fields) that name a patient's data, and the entity
+# each names. A new route that names a patient's data uses one of these names, or adds its own here.
+PATIENT_DATA: dict[str, str] = {
+    "patient_id": "PATIENT",
+    "person": "PERSON",  # patient:<id> or family:<id>:<member> (staff:<user> is not a patient's data)
+    "recipient": "PERSON",
+    "coverage_id": "COVERAGE",
+    "consent_id": "CONSENT",
+    "appointment_id": "APPOINTMENT",
+    "entry_id": "WAITLIST_ENTRY",
+    "charge_id": "CHARGE",
+    "claim_id": "CLAIM",
+    "invoice_id": "INVOICE",
+    "payment_id": "PAYMENT",
+    "message_id": "MESSAGE",
+    "source": "SOURCE",  # <area>:<entity>:<id>, e.g. the appointment a message log is listed by
+}
+PERSON_FIELDS = frozenset({"person", "recipient"})
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # what may go in a key (core.keys.segment), checked without raising
+_REF = re.compile(r"^(patient|family):([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_-]{1,64})?$")
+_SOURCE = re.compile(r"^[a-z][a-z_]{0,31}:[a-z][a-z_]{0,31}:[A-Za-z0-9_-]{1,64}$")
+
+
+def refusal(caller: Caller, error: DomainError, method: str, path: Mapping[str, Any], query: Mapping[str, Any],
+            body: Any, at: str) -> AuditDraft | None:
+    """The audit entry for a refused request, or None when it named no patient's data."""
+    if error.status not in REFUSED:
+        return None
+    named: list[tuple[str, str]] = []  # (parameter, value), least to most specific
+    fields = body if isinstance(body, Mapping) else {}
+    for source in (fields, query, path):
+        named += [(name, _value(name, value)) for name, value in source.items() if name in PATIENT_DATA]
+    named = [(name, value) for name, value in named if value is not None]
+    if not named:
+        return None
+    parameter, entity_id = named[-1]
+    subject = error.subject_patient_id or _patient(named)
+    if subject is not None and not _ID.match(subject):
+        subject = None
+    verb = "read" if method.upper() in ("GET", "HEAD") else "change"
+    entity = PATIENT_DATA[parameter]
+    return draft(caller, f"{entity.lower()}.{verb}.refused", entity, entity_id, at, subject_patient_id=subject)
+
+
+def _value(name: str, value: Any) -> str | None:
+    """The id (or person reference) a parameter carries, if it is one: malformed values name nothing."""
+    if name in PERSON_FIELDS and isinstance(value, Mapping):  # a body's recipient object
+        patient_id, member_id = value.get("patient_id"), value.get("member_id")
+        value = f"family:{patient_id}:{member_id}" if member_id else f"patient:{patient_id}" if patient_id else None
+    if not isinstance(value, str):
+        return None
+    if name in PERSON_FIELDS:
+        return value if _REF.match(value) else None
+    if name == "source":
+        return value if _SOURCE.match(value) else None
+    return value if _ID.match(value) else None
+
+
+def _patient(named: list[tuple[str, str]]) -> str | None:
+    for name, value in reversed(named):
+        if name == "patient_id":
+            return value
+        if name in PERSON_FIELDS:
+            return value.split(":")[1]
+    return None

@@ -1,0 +1,60 @@
+"""The one scoping rule and the audit entry a refused request leaves."""
+
+from functions.core.auth import Caller, Role, may_reach
+from functions.core.errors import Forbidden, Invalid, NotFound
+from functions.core.refusals import refusal
+
+PATIENT = Caller(user_id="u-a", practice_id="p", roles=frozenset({Role.PATIENT}), patient_id="pat-a")
+BILLER = Caller(user_id="u-b", practice_id="p", roles=frozenset({Role.BILLING}))
+AT = "2026-03-02T14:00:00.000Z"
+
+
+def test_a_patient_reaches_their_own_data_only_and_staff_only_with_their_role():
+    assert may_reach(PATIENT, "pat-a", {Role.BILLING})
+    assert not may_reach(PATIENT, "pat-b", {Role.BILLING})
+    assert not may_reach(PATIENT, None, {Role.BILLING})
+    assert may_reach(BILLER, "pat-b", {Role.BILLING})
+    assert not may_reach(BILLER, "pat-b", {Role.COORDINATOR})
+
+
+def test_a_caller_holding_the_patient_role_is_scoped_as_a_patient_even_with_a_staff_role():
+    both = Caller(user_id="u", practice_id="p", roles=frozenset({Role.PATIENT, Role.BILLING}), patient_id="pat-a")
+    assert not may_reach(both, "pat-b", {Role.BILLING})
+
+
+def test_a_refused_read_of_a_named_patient_names_them():
+    entry = refusal(PATIENT, Forbidden("no"), "GET", {"patient_id": "pat-b"}, {}, None, AT)
+    assert (entry.action, entry.entity, entry.entity_id, entry.subject_patient_id) == (
+        "patient.read.refused", "PATIENT", "pat-b", "pat-b")
+    assert (entry.actor, entry.role) == ("u-a", "patient")
+
+
+def test_the_most_specific_thing_named_is_the_entity_and_the_service_knows_whose_it_was():
+    entry = refusal(PATIENT, NotFound("no", subject_patient_id="pat-b"), "POST",
+                    {"appointment_id": "appt-1"}, {}, {"version": 1}, AT)
+    assert (entry.action, entry.entity_id, entry.subject_patient_id) == ("appointment.change.refused", "appt-1",
+                                                                         "pat-b")
+    consent = refusal(PATIENT, Forbidden("no"), "PATCH", {"patient_id": "pat-b", "consent_id": "c-1"}, {}, {}, AT)
+    assert (consent.entity, consent.entity_id, consent.subject_patient_id) == ("CONSENT", "c-1", "pat-b")
+
+
+def test_query_and_body_name_patients_too():
+    by_query = refusal(PATIENT, Forbidden("no"), "GET", {}, {"patient_id": "pat-b"}, None, AT)
+    assert by_query.subject_patient_id == "pat-b"
+    by_ref = refusal(PATIENT, Forbidden("no"), "GET", {}, {"recipient": "family:pat-b:m-1"}, None, AT)
+    assert (by_ref.entity, by_ref.entity_id, by_ref.subject_patient_id) == ("PERSON", "family:pat-b:m-1", "pat-b")
+    by_body = refusal(PATIENT, Forbidden("no"), "POST", {}, {},
+                      {"recipient": {"kind": "patient", "patient_id": "pat-b"}, "template": "x"}, AT)
+    assert by_body.subject_patient_id == "pat-b"
+
+
+def test_requests_that_name_no_patient_or_are_not_refusals_leave_nothing():
+    assert refusal(PATIENT, Forbidden("no"), "GET", {"practitioner_id": "dr-1"}, {}, None, AT) is None
+    assert refusal(PATIENT, Forbidden("no"), "GET", {"person": "staff:u-9"}, {}, None, AT) is None
+    assert refusal(PATIENT, Invalid("bad"), "GET", {"patient_id": "pat-b"}, {}, None, AT) is None
+
+
+def test_a_malformed_id_is_not_written_into_the_trail():
+    assert refusal(PATIENT, Forbidden("no"), "GET", {"patient_id": "a#b"}, {}, None, AT) is None
+    entry = refusal(PATIENT, NotFound("no", subject_patient_id="x#y"), "GET", {"claim_id": "c-1"}, {}, None, AT)
+    assert entry.subject_patient_id is None
