@@ -118,3 +118,22 @@ def emails() -> list[dict]:
 
 def texts() -> list[dict]:
     return sent_sms()
+
+
+def call(method: str, path: str, *, role: str | None = "front_desk", sub: str = "desk-1",
+         patient_id: str | None = None, headers: dict[str, str] | None = None, **kwargs: Any) -> dict:
+    """The notifications API as API Gateway calls it (no claims when `role` is None: a public link); the
+    answer's status, headers (multi-value ones joined) and body (JSON when it is JSON)."""
+    from functions.notifications.handler import handler
+    from tests.support import LambdaContext, api_event, claims
+
+    who = claims(role=role, practice=PRACTICE, sub=sub, patient=patient_id) if role else None
+    response = handler(api_event(method, path, claims=who, headers=headers, **kwargs), LambdaContext())
+    merged = {**(response.get("headers") or {}),
+              **{k: ", ".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}}
+    body = response.get("body")
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = body
+    return {"status": response["statusCode"], "headers": merged, "body": parsed}

@@ -2,7 +2,6 @@
 that changes nothing until its button posts; a mail client's one-click unsubscribe gets JSON; a broken link
 is a page with a 4xx status in a browser, JSON elsewhere."""
 
-import json
 from typing import Any
 
 from functions.notifications.links import OptOut
@@ -12,26 +11,15 @@ from tests.integration.notifications_support import (
     notify_fixture,  # noqa: F401 - a fixture, used by name
     patient,
 )
-from tests.support import LambdaContext, api_event, claims
+from tests.integration.notifications_support import call as notifications_api
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def call(method: str, path: str, *, role: str | None = None, patient_id: str | None = None,
-         headers: dict[str, str] | None = None, **kwargs: Any) -> dict:
-    from functions.notifications.handler import handler
-
-    who = claims(role=role, practice=PRACTICE, sub="pt", patient=patient_id) if role else None
-    response = handler(api_event(method, path, claims=who, headers=headers, **kwargs), LambdaContext())
-    merged = {**(response.get("headers") or {}),
-              **{k: ", ".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}}
-    body = response.get("body")
-    try:
-        parsed = json.loads(body) if body else None
-    except ValueError:
-        parsed = body
-    return {"status": response["statusCode"], "headers": merged, "body": parsed}
+def call(method: str, path: str, **kwargs: Any) -> dict:
+    """As a browser or mail client opening a link: no sign-in unless a role is given."""
+    return notifications_api(method, path, **{"role": None, "sub": "pt", **kwargs})
 
 
 def opt_out_token(notify, ada) -> str:

@@ -15,6 +15,7 @@ from functions.notifications.staff import DynamoStaffDirectory, StaffMember
 from tests.integration.notifications_support import (
     PRACTICE,
     build_service,
+    call,
     emails,
     moved_clock_fixture,  # noqa: F401 - a fixture, used by name
     notification_events,
@@ -22,28 +23,12 @@ from tests.integration.notifications_support import (
     patient,
     share_with,
 )
-from tests.support import api_event, claims, race
+from tests.support import race
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NOTICE = {"template": "work.notice", "data": {"title": "Roster", "details": "You are on Tuesday."}}
 TODAY = "2026-01-15"  # the moved clock's day (UTC)
 
-
-def call(method: str, path: str, *, role: str | None = "front_desk", sub: str = "desk-1", patient_id: str | None = None,
-         headers: dict[str, str] | None = None, **kwargs: Any) -> dict:
-    from functions.notifications.handler import handler
-    from tests.support import LambdaContext
-
-    who = claims(role=role, practice=PRACTICE, sub=sub, patient=patient_id) if role else None
-    response = handler(api_event(method, path, claims=who, headers=headers, **kwargs), LambdaContext())
-    merged = {**(response.get("headers") or {}),
-              **{k: ", ".join(v) for k, v in (response.get("multiValueHeaders") or {}).items()}}
-    body = response.get("body")
-    try:
-        parsed = json.loads(body) if body else None
-    except ValueError:
-        parsed = body
-    return {"status": response["statusCode"], "headers": merged, "body": parsed}
 
 
 def send(body: dict, key: str = "msg-key-0001", **kwargs: Any) -> dict:
