@@ -1,5 +1,6 @@
 """Helpers for tests: Cognito claims, API Gateway proxy events, a Lambda context."""
 
+import base64
 import json
 from typing import Any
 
@@ -14,9 +15,12 @@ def claims(role: str = "coordinator", practice: str = "demo", sub: str = "user-1
 
 def api_event(method: str, path: str, *, body: Any = None, claims: dict | None = None,
               query: dict[str, str] | None = None, headers: dict[str, str] | None = None,
-              raw_body: str | None = None) -> dict[str, Any]:
-    """An API Gateway REST proxy event, Cognito-authorizer claims included."""
+              raw_body: str | None = None, binary_body: bytes | None = None) -> dict[str, Any]:
+    """An API Gateway REST proxy event, Cognito-authorizer claims included. A `binary_body` arrives as API
+    Gateway sends a body that is not text: base64-encoded."""
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
+    if binary_body is not None:
+        text = base64.b64encode(binary_body).decode()
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     return {
         "resource": "/{proxy+}",
@@ -38,7 +42,7 @@ def api_event(method: str, path: str, *, body: Any = None, claims: dict | None =
             "authorizer": {"claims": claims} if claims else None,
         },
         "body": text,
-        "isBase64Encoded": False,
+        "isBase64Encoded": binary_body is not None,
     }
 
 

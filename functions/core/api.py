@@ -2,6 +2,7 @@
 feed OpenAPI), one JSON error shape, a body-size limit, the caller taken from Cognito claims, and an audit
 entry for every refused look at a patient's data (core.refusals)."""
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -111,13 +112,28 @@ def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
     def handler(event: dict, context: Any) -> dict:
         body = event.get("body") or ""
         if len(body) > settings().max_body_bytes:
-            error = PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes")
-            return {"statusCode": error.status, "headers": {"Content-Type": JSON},
-                    "body": json.dumps(error.body()), "isBase64Encoded": False}
+            return _refused(PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes"))
+        if event.get("isBase64Encoded") and body and not _is_utf8(body):
+            # API Gateway base64-encodes a body that is not text; every route here takes UTF-8 text (JSON or a
+            # form), and the resolver would fail decoding it: a 422 that says so, before any route runs.
+            return _refused(Invalid("the body is not UTF-8 text", code="malformed_body"))
         with tenancy.request():
             return app.resolve(event, context)
 
     return handler
+
+
+def _refused(error: DomainError) -> dict:
+    return {"statusCode": error.status, "headers": {"Content-Type": JSON}, "body": json.dumps(error.body()),
+            "isBase64Encoded": False}
+
+
+def _is_utf8(encoded: str) -> bool:
+    try:
+        base64.b64decode(encoded, validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are both ValueErrors
+        return False
+    return True
 
 
 def current_caller(router: Router | APIGatewayRestResolver) -> Caller:

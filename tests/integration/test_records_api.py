@@ -230,6 +230,7 @@ def test_unsigned_in_callers_are_refused(api, lambda_context):
     ("unknown nested field", {"body": {**ADA, "address": {**ADA["address"], "floor": 2}}}, 422),
     ("too long", {"body": {**ADA, "given_name": "A" * 101}}, 422),
     ("empty body", {"raw_body": ""}, 422),
+    ("body not UTF-8", {"binary_body": b'{"given_name": "\xff\xfe"}'}, 422),
     ("huge body", {"raw_body": json.dumps({**ADA, "preferred_name": "A" * 70_000})}, 413),
     ("bad idempotency key", {"body": ADA, "headers": {"Idempotency-Key": "no"}}, 422),
 ])
