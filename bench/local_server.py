@@ -165,6 +165,10 @@ def burst(port: int, token: str) -> dict[str, Any]:
             "last_answer_s": round(max(times) - started[0], 2) if times else None}
 
 
+def tally(statuses: list[int]) -> dict[str, int]:
+    return {str(status): statuses.count(status) for status in sorted(set(statuses))}
+
+
 def run(reads_wanted: int = READS, bookings_wanted: int = BOOKINGS, total: int = TOTAL) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="bench-local-server-"))
     server = Server(workdir / "data")
@@ -181,9 +185,9 @@ def run(reads_wanted: int = READS, bookings_wanted: int = BOOKINGS, total: int =
         rss_start = rss_mb(server.process.pid)
 
         seconds, statuses = in_parallel(clients, [("GET", f"/patients/{patient}", None)] * reads_wanted)
-        assert set(statuses) == {200}, set(statuses)
         count += reads_wanted
-        reads = {"requests": reads_wanted, "seconds": round(seconds, 2), "per_second": round(reads_wanted / seconds, 1)}
+        reads = {"requests": reads_wanted, "seconds": round(seconds, 2), "per_second": round(reads_wanted / seconds, 1),
+                 "statuses": tally(statuses)}
 
         slots = free_slots(probe, demo, bookings_wanted)
         count += 1
@@ -192,10 +196,9 @@ def run(reads_wanted: int = READS, bookings_wanted: int = BOOKINGS, total: int =
             sharing = at_same_time[slot["start"]] = at_same_time.get(slot["start"], -1) + 1
             work.append(("POST", "/appointments", {**slot, "patient_id": demo["patients"][sharing]}))
         seconds, statuses = in_parallel(clients, work)
-        booked = statuses.count(201)
         assert len(statuses) == len(work), "a client gave up"
         count += len(work)
-        bookings = {"requests": len(work), "booked_201": booked, "seconds": round(seconds, 2),
+        bookings = {"requests": len(work), "statuses": tally(statuses), "seconds": round(seconds, 2),
                     "per_second": round(len(work) / seconds, 1)}
 
         burst_result = burst(server.port, token)
@@ -206,12 +209,13 @@ def run(reads_wanted: int = READS, bookings_wanted: int = BOOKINGS, total: int =
         mixed = [("POST", "/patients", PATIENT) if i % 10 == 0 else ("GET", f"/patients/{patient}", None)
                  for i in range(rest)]
         seconds, statuses = in_parallel(clients, mixed)
-        assert all(s in (200, 201) for s in statuses), {s: statuses.count(s) for s in set(statuses)}
-        memory = {"requests": total, "rss_mb_start": rss_start, "rss_mb_after": rss_mb(server.process.pid),
+        memory = {"requests": total, "mixed_statuses": tally(statuses), "rss_mb_start": rss_start,
+                  "rss_mb_after": rss_mb(server.process.pid),
                   "mixed_per_second": round(rest / seconds, 1)}
         return {"reads": reads, "bookings": bookings, "burst": burst_result, "memory": memory}
     finally:
         server.stop()
+        shutil.copy(workdir / "server.err", Path(tempfile.gettempdir()) / "bench-local-server.err")
         shutil.rmtree(workdir, ignore_errors=True)
 
 
