@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -30,13 +31,15 @@ from functions.core.settings import state_machine_arn_variable
 from infra.catalog import CATALOG, Catalog, Function, Schedule, Target
 from localcloud import moto_patches, schedules
 from localcloud.provision import ACCOUNT, REGION, Resources, provision
-from localcloud.store import DEFAULT_DATA_DIR, DataDir
+from localcloud.store import DEFAULT_DATA_DIR, DataDir, Journal, journal_name
 
 log = logging.getLogger("localcloud")
 
 STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com"
 OUTBOX_KIND = "OUTBOX_EVENT"  # outbox items are in flight, not data: never saved, never re-published
 STREAM_BATCH = 100  # Lambda's default batch size for a DynamoDB stream
+COMPACT_AFTER_BYTES = 8 * 1024 * 1024  # fold the journal into a new snapshot once it is this big
+SETTLE_TIMEOUT_S = 60.0
 ATTEMPTS = 3  # per stream batch or event delivery, before it is logged and dropped
 ROLE_NAME = "practiceflow-local"
 _AWS_DEFAULTS = {"AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
@@ -113,7 +116,10 @@ class LocalCloud:
         self.clock = clock or MovableClock()
         self._pump_lock = threading.RLock()
         self._save_lock = threading.Lock()
-        self._dirty = False
+        self._journal: Journal | None = None
+        self._previous_writes_listener: Any = None
+        self._listening = False
+        self._advance_lock = threading.Lock()
         self._handlers: dict[str, Callable[[dict, Any], Any]] = {}
         self._stop = threading.Event()
         self._background: threading.Thread | None = None
@@ -149,6 +155,10 @@ class LocalCloud:
             self._events = boto3.client("events", region_name=REGION)
             self.loaded = self._load()
             self._shard_iterator = self._latest_iterator()  # after loading: old items are not news
+            if self.persist:
+                self.compact()  # the loaded table becomes the snapshot; changes go to a new journal
+                self._previous_writes_listener = moto_patches.on_writes(self._journal_writes)
+                self._listening = True
             self._create_functions()
             self._create_state_machines()
             self._create_rules()
@@ -169,14 +179,19 @@ class LocalCloud:
         if self._closed:
             return
         self.stop_background()
-        if self.persist if save is None else save:
-            self.save()
+        if self.persist and save is not False:
+            self.compact()
         self._restore()
 
     def _restore(self) -> None:
         from functions.core import clock as core_clock
 
         self._closed = True
+        if self._listening:
+            moto_patches.on_writes(self._previous_writes_listener)
+            self._listening = False
+        if self._journal is not None:
+            self._journal.close()
         if hasattr(self, "_previous_runner"):
             moto_patches.run_lambdas_in_process(self._previous_runner)
         if hasattr(self, "_previous_clock"):
@@ -199,7 +214,9 @@ class LocalCloud:
                 try:
                     while self.pump():
                         pass
-                    self.save_if_changed()
+                    self.save()
+                    if self._journal is not None and self._journal.size > COMPACT_AFTER_BYTES:
+                        self.compact()
                 except Exception:  # noqa: BLE001 - the loop must outlive one bad round
                     log.exception("local cloud dispatcher round failed")
 
@@ -354,7 +371,6 @@ class LocalCloud:
         records = [{**r, "eventSourceARN": self.resources.stream_arn} for r in response.get("Records", [])]
         if not records:
             return 0
-        self._dirty = True
         for function in self.catalog.functions:
             if not function.stream_kinds:
                 continue
@@ -439,9 +455,27 @@ class LocalCloud:
         return result
 
     def advance(self, by: timedelta) -> int:
-        """Move the clock forward, fire what fell due, and carry what that caused. Returns work done."""
-        self.clock.advance(by)
-        return self.drain()
+        """Move the clock forward as the real cloud would live through the time: to each moment a waiting
+        execution wakes (a Wait state, a Retry interval, a timeout), letting what it wakes settle before
+        the next, so a claim's hour for the acknowledgement and then its day for the remittance both pass
+        in one advance; then to the end, firing what fell due. Returns the work done."""
+        with self._advance_lock:
+            target = self.clock.now() + by
+            done = self.drain()
+            for _ in range(10_000):  # a bound, not a limit anyone should meet: each step is a wake-up
+                due = moto_patches.next_deadline()
+                if due is None or due > target:
+                    break
+                self._move_clock_to(due)
+                done += self.drain()
+            self._move_clock_to(target)
+            return done + self.drain()
+
+    def _move_clock_to(self, moment: datetime) -> None:
+        step = moment - self.clock.now()
+        if step > timedelta(0):
+            self.clock.advance(step)
+        moto_patches.clock_moved()
 
     # --- the dispatcher ----------------------------------------------------------------------------
     def pump(self) -> int:
@@ -449,18 +483,40 @@ class LocalCloud:
         with self._pump_lock:
             return self._pump_stream() + self._pump_rules() + self._fire_due()
 
-    def drain(self, max_rounds: int = 100) -> int:
-        """Pump until a round finds nothing to do, then save: for deterministic tests and commands."""
-        total = 0
-        for _ in range(max_rounds):
+    def drain(self, max_rounds: int = 100, timeout_s: float = SETTLE_TIMEOUT_S) -> int:
+        """Pump until a round finds nothing to do and every running execution is parked (in a Wait,
+        a Retry interval or on a task token, not yet due), then save: for deterministic tests and
+        commands, and so an HTTP client sees the state the work it caused has reached."""
+        total, rounds = 0, 0
+        deadline = time.monotonic() + timeout_s
+        while rounds < max_rounds:
             done = self.pump()
-            if not done:
-                break
             total += done
+            if done:
+                rounds += 1
+                continue
+            if self._executions_settled():
+                break
+            if time.monotonic() > deadline:
+                log.warning("local cloud: executions still working after %.0f s", timeout_s)
+                break
+            self._stop.wait(0.005)
         else:
             log.warning("local cloud still busy after %d rounds", max_rounds)
-        self.save_if_changed()
+        self.save()
         return total
+
+    def _executions_settled(self) -> bool:
+        running = [execution["executionArn"]
+                   for machine in self.state_machine_arns.values()
+                   for page in self._sfn.get_paginator("list_executions").paginate(
+                       stateMachineArn=machine, statusFilter="RUNNING")
+                   for execution in page["executions"]]
+        if not running:
+            return True
+        parked = moto_patches.parked_executions()
+        now = self.clock.now()
+        return all(arn in parked and all(d is None or d > now for d in parked[arn]) for arn in running)
 
     # --- persistence -------------------------------------------------------------------------------
     def _load(self) -> int:
@@ -469,6 +525,14 @@ class LocalCloud:
         for item in items:
             self._dynamodb.put_item(TableName=self.resources.table_name, Item=item)
         return len(items)
+
+    def _journal_writes(self, changes: list[moto_patches.Change]) -> None:
+        """Told of each committed write, under the data-plane lock: append it to the journal."""
+        table = self.resources.table_name
+        kept = [(key, item) for name, key, item in changes
+                if name == table and (item is None or item.get("kind", {}).get("S") != OUTBOX_KIND)]
+        if kept and self._journal is not None:
+            self._journal.append(kept)
 
     def snapshot(self) -> list[dict[str, Any]]:
         """Every item but the outbox's, read under the data-plane lock so no transaction is half in."""
@@ -487,16 +551,28 @@ class LocalCloud:
         items.sort(key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
         return items
 
-    def save(self) -> None:
-        if not self.persist or self._closed:
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot: read the table and start a new journal at one instant
+        (under the data-plane lock), write the snapshot, then drop the journals it holds."""
+        if not self.persist:
             return
         with self._save_lock:
-            self._dirty = False
-            self.data.save_items(self.snapshot())
+            sequence = self._journal.sequence + 1 if self._journal is not None else self.data.next_journal()
+            with moto_patches.data_plane_locked():
+                items = self.snapshot()
+                previous, self._journal = self._journal, Journal(self.data.path / journal_name(sequence), sequence)
+            if previous is not None:
+                previous.close()
+            self.data.save_items(items, journal=sequence)
+            self.data.forget_journals_before(sequence)
+
+    def save(self) -> None:
+        """Every change made so far is on disk: the journal has them; this makes sure the disk does."""
+        if self.persist and self._journal is not None and not self._closed:
+            self._journal.sync()
 
     def save_if_changed(self) -> None:
-        if self._dirty:
-            self.save()
+        self.save()
 
     # --- helpers for tests and the CLI -------------------------------------------------------------
     def table(self):

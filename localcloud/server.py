@@ -24,7 +24,6 @@ from localcloud.cloud import LocalCloud
 log = logging.getLogger("localcloud.server")
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit; the functions set a lower one themselves
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
 JSON_TYPE = "application/json"
 
@@ -136,8 +135,7 @@ class LocalServer:
         self.api_functions = cloud.catalog.api_functions()
         self._openapi: bytes | None = None
         self._openapi_lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _handler_class(self))
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _handler_class(self))
         self._thread: threading.Thread | None = None
 
     @property
@@ -164,6 +162,14 @@ class LocalServer:
 
                 self._openapi = json.dumps(build_document(self.cloud.catalog)).encode()
             return self._openapi
+
+
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, as before; a listen backlog of 128, not socketserver's 5, so a burst of
+    clients that connect at once waits its turn instead of being reset."""
+
+    daemon_threads = True
+    request_queue_size = 128
 
 
 def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
@@ -311,8 +317,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             log.exception("function %s failed", function.name)
             self._error(502, "bad_gateway", "the function failed")
             return resource
-        if self.command not in READ_METHODS:
-            self.local.cloud.save()  # a change is on disk before the caller hears it was made
+        # a change is on disk before the caller hears it was made: the journal has it already (a read's audit
+        # entry included); this waits for the disk, sharing one fsync with the requests answered alongside
+        self.local.cloud.save()
         status = int(response.get("statusCode", 200))
         headers: dict[str, list[str]] = {}
         for name, value in (response.get("headers") or {}).items():

@@ -1,0 +1,85 @@
+"""Smoke tests of the patch that puts moto's ASL interpreter on the local clock (localcloud/moto_patches.py,
+moto 5.2.5): Wait states, Retry intervals and task-token timeouts last as long as the local clock says,
+not the wall clock, so advancing the clock reaches them at once, and an advance lives through successive
+waits in order."""
+
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from infra.catalog import CATALOG, Access, Function, StateMachine
+from localcloud import moto_patches
+from localcloud.cloud import LocalCloud
+from tests.workflows import handlers
+
+ASL = Path(__file__).parent / "asl"
+
+CATALOG_WITH_CLOCKED_WORKFLOWS = CATALOG.extended(
+    functions=(
+        Function(name="test-echo", handler="tests.workflows.handlers.echo", area="test",
+                 description="returns its event", access=frozenset({Access.TABLE_READ})),
+        Function(name="test-flaky", handler="tests.workflows.handlers.flaky", area="test",
+                 description="fails until its n-th call", access=frozenset({Access.TABLE_READ})),
+    ),
+    state_machines=(
+        StateMachine(name="test-clocked", definition=str(ASL / "clocked.asl.json"),
+                     functions={"EchoFunction": "test-echo"}),
+        StateMachine(name="test-flaky", definition=str(ASL / "flaky.asl.json"),
+                     functions={"FlakyFunction": "test-flaky"}),
+    ),
+)
+
+
+@pytest.fixture
+def local(tmp_path):
+    with LocalCloud(CATALOG_WITH_CLOCKED_WORKFLOWS, tmp_path, persist=False) as cloud:
+        yield cloud
+
+
+def status(local, execution: str) -> str:
+    return local._sfn.describe_execution(executionArn=execution)["status"]
+
+
+def test_a_wait_state_lasts_until_the_local_clock_reaches_it(local):
+    execution = local.start_execution("test-clocked", {})
+    local.drain()
+    assert status(local, execution) == "RUNNING"
+    assert execution in moto_patches.parked_executions()  # parked in the Wait, nothing working
+
+    local.advance(timedelta(hours=23))
+    assert status(local, execution) == "RUNNING"
+    local.advance(timedelta(hours=1, minutes=1))  # past the day: now on the task token, an hour to answer
+    assert status(local, execution) == "RUNNING"
+
+
+def test_one_advance_lives_through_a_wait_and_then_a_task_token_timeout(local):
+    started = time.monotonic()
+    execution = local.start_execution("test-clocked", {})
+
+    local.advance(timedelta(hours=26))  # a day's Wait, then the hour the task token had
+
+    described = local._sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "SUCCEEDED", described
+    assert json.loads(described["output"])["outcome"] == "nobody answered"
+    assert time.monotonic() - started < 20  # not a day and an hour
+
+
+def test_retry_intervals_follow_the_local_clock(local):
+    execution = local.start_execution("test-flaky", {"key": "clocked-retry", "succeed_on": 3})
+    local.drain()
+    assert status(local, execution) == "RUNNING" and handlers.attempts["clocked-retry"] == 1  # 30 s to go
+
+    local.advance(timedelta(minutes=3))  # 30 s, then 60 s between attempts, then the 60 s Wait
+
+    assert status(local, execution) == "SUCCEEDED"
+    assert handlers.attempts["clocked-retry"] == 3
+
+
+def test_wait_scale_still_shortens_every_wait_for_tests(local):
+    with moto_patches.wait_scale(1e-6):
+        execution = local.start_execution("test-clocked", {})
+        done = local.wait_for_execution(execution, timeout_s=20)
+    assert done["status"] == "SUCCEEDED" and json.loads(done["output"])["outcome"] == "nobody answered"
