@@ -40,10 +40,13 @@ def practice(*args: str, data_dir: Path, check: bool = True) -> subprocess.Compl
                           timeout=120, check=check)
 
 
-def request(url: str, method: str = "GET", body=None, token: str | None = None) -> tuple[int, dict]:
+def request(url: str, method: str = "GET", body=None, token: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict]:
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, method=method, data=data)  # noqa: S310 - loopback test server
     req.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
     if token:
         req.add_header("Authorization", f"Bearer {token}")
     try:

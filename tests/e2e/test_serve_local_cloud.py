@@ -33,6 +33,9 @@ def served(tmp_path):
         server.kill()
 
 
+FIRST = {"If-None-Match": "*"}  # a practice-wide setting's first write: there is none yet
+
+
 def token(server: Server, role: str) -> str:
     return practice("token", "--role", role, "--practice", "demo",
                     data_dir=server.stdout.parent / "data").stdout.strip()
@@ -45,12 +48,12 @@ def ok(answer: tuple[int, dict], status: int = 200) -> dict:
 
 def test_advancing_the_clock_takes_a_submitted_claim_to_paid_and_bills_the_patient(served):
     url, billing, desk = served.url, token(served, "billing"), token(served, "front_desk")
-    ok(request(f"{url}/claims/settings?version=0", "PUT", {"billing_provider": PROVIDER}, billing))
-    ok(request(f"{url}/payers/acme-health?version=0", "PUT",
-               {"name": "Acme Health", "electronic_id": "60054", "timely_filing_days": 90}, billing))
-    ok(request(f"{url}/charges/fee-schedule?version=0", "PUT", {"fees": [
+    ok(request(f"{url}/claims/settings", "PUT", {"billing_provider": PROVIDER}, billing, FIRST))
+    ok(request(f"{url}/payers/acme-health", "PUT",
+               {"name": "Acme Health", "electronic_id": "60054", "timely_filing_days": 90}, billing, FIRST))
+    ok(request(f"{url}/charges/fee-schedule", "PUT", {"fees": [
         {"code": "99213", "amount_cents": 15000, "description": "office visit, established, low"},
-        {"code": "J3420", "amount_cents": 1525, "description": "vitamin B12 injection"}]}, billing))
+        {"code": "J3420", "amount_cents": 1525, "description": "vitamin B12 injection"}]}, billing, FIRST))
     patient = ok(request(f"{url}/patients", "POST", PATIENT, desk), 201)["id"]
     ok(request(f"{url}/patients/{patient}/coverages", "POST", {
         "payer_id": "acme-health", "payer_name": "Acme Health", "member_id": "XYZ123456", "group_number": "G100",
@@ -62,7 +65,8 @@ def test_advancing_the_clock_takes_a_submitted_claim_to_paid_and_bills_the_patie
                   {"procedure_code": "J3420", "units": 2, "diagnosis_pointers": [2]}]}, billing), 201)
     claim = ok(request(f"{url}/claims", "POST", {"charge_id": charge["id"]}, billing), 201)
     assert claim["state"] == "scrubbed", claim
-    submitted = request(f"{url}/claims/{claim['id']}/submit", "POST", {"version": claim["version"]}, billing)
+    submitted = request(f"{url}/claims/{claim['id']}/submit", "POST", {}, billing,
+                        {"If-Match": f'"{claim["version"]}"'})
     assert submitted[0] in (200, 202), submitted
 
     ok(request(f"{url}/_local/drain", "POST", {}))
