@@ -3,6 +3,8 @@
 import threading
 from collections import Counter
 
+from infra.catalog import Access, Function
+
 attempts: Counter = Counter()
 _lock = threading.Lock()
 
@@ -23,3 +25,12 @@ def flaky(event, context):
     if count < event["succeed_on"]:
         raise TransientError("the clearinghouse timed out")
     return {"key": event["key"], "attempts": count}
+
+
+# The catalogue entries that run these handlers, for the test catalogues the smoke tests extend CATALOG with.
+FUNCTIONS = (
+    Function(name="test-echo", handler="tests.workflows.handlers.echo", area="test",
+             description="returns its event", access=frozenset({Access.TABLE_READ})),
+    Function(name="test-flaky", handler="tests.workflows.handlers.flaky", area="test",
+             description="fails until its n-th call", access=frozenset({Access.TABLE_READ})),
+)

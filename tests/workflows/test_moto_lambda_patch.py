@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from infra.catalog import CATALOG, Access, Function, StateMachine
+from infra.catalog import CATALOG, StateMachine
 from localcloud import moto_patches
 from localcloud.cloud import LocalCloud
 from tests.workflows import handlers
@@ -16,12 +16,7 @@ from tests.workflows import handlers
 ASL = Path(__file__).parent / "asl"
 
 CATALOG_WITH_TEST_WORKFLOWS = CATALOG.extended(
-    functions=(
-        Function(name="test-echo", handler="tests.workflows.handlers.echo", area="test",
-                 description="returns its event", access=frozenset({Access.TABLE_READ})),
-        Function(name="test-flaky", handler="tests.workflows.handlers.flaky", area="test",
-                 description="fails until its n-th call", access=frozenset({Access.TABLE_READ})),
-    ),
+    functions=handlers.FUNCTIONS,
     state_machines=(
         StateMachine(name="test-echo", definition=str(ASL / "echo.asl.json"), functions={"EchoFunction": "test-echo"}),
         StateMachine(name="test-flaky", definition=str(ASL / "flaky.asl.json"),
