@@ -81,9 +81,9 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
         os.environ["PUBLIC_API_URL"] = server.url  # links in messages (opt-out, replies) point at this server
-        from functions.core.settings import settings
+        from functions.core import container
 
-        settings.cache_clear()
+        container.reset()
         demo = seed_demo(cloud)
         key = cloud.token_key()
         lines = [f"PracticeFlow is serving at {server.url}  (data: {cloud.data.path}, {cloud.loaded} items loaded)",
@@ -160,7 +160,8 @@ def job_run(args: argparse.Namespace) -> int:
 
 def audit_verify(args: argparse.Namespace) -> int:
     _local_defaults()
-    from functions.compliance.audit_verification import practice_ids, verify_practice
+    from functions.compliance.audit_verification import verify_practice
+    from functions.core.registry import practice_ids
     from infra.catalog import CATALOG
     from localcloud.cloud import LocalCloud
 

@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import os
-import sys
 import threading
 import time
 import uuid
@@ -98,12 +97,9 @@ def _lambda_json(value: Any) -> Any:
 def reset_containers() -> None:
     """Forget what warm containers cache (settings, clients, secrets, services): a cold start for every
     function, as after a deployment. Needed when a new cloud starts in a process that ran an old one."""
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("functions.") or module is None:
-            continue
-        for value in list(vars(module).values()):
-            if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", None) == name:
-                value.cache_clear()
+    from functions.core import container
+
+    container.reset()
 
 
 class LocalCloud:

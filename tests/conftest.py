@@ -16,13 +16,10 @@ os.environ.setdefault("POWERTOOLS_DEV", "false")
 
 
 def _reset_cached_clients() -> None:
-    # boto3 clients and settings are cached per container; each test gets a fresh moto, so drop them.
-    from functions.core import secrets, settings, table, tenancy
+    # a container keeps settings, clients and wired services; each test gets a fresh moto: a cold start
+    from functions.core import container
 
-    settings.settings.cache_clear()
-    table.client.cache_clear()
-    secrets.page_token_key.cache_clear()
-    tenancy.forget()
+    container.reset()
 
 
 @pytest.fixture

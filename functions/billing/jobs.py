@@ -10,10 +10,10 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.billing import wiring
 from functions.billing.service import BillingService
-from functions.compliance.audit_verification import practice_ids
 from functions.core.errors import Conflict
 from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
+from functions.core.registry import practice_ids
 from functions.core.table import Table
 
 

@@ -10,12 +10,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from functions.billing import codes
 from functions.core.dates import CalendarDate
 from functions.core.models import Stored, Strict
+from functions.core.types import PositiveCents, Text
 
 # --- value types ------------------------------------------------------------------------------------
-
-Cents = Annotated[int, Field(ge=0, le=100_000_000, description="US cents")]
-PositiveCents = Annotated[int, Field(gt=0, le=100_000_000, description="US cents")]
-
 
 def _procedure(value: str) -> str:
     value = value.strip().upper()
@@ -43,17 +40,12 @@ def _npi(value: str) -> str:
     return value
 
 
-def _text(max_length: int) -> type[str]:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
-
-
 ProcedureCode = Annotated[str, StringConstraints(max_length=5), AfterValidator(_procedure)]
 Modifier = Annotated[str, StringConstraints(max_length=2), AfterValidator(_modifier)]
 DiagnosisCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_diagnosis)]
 Npi = Annotated[str, AfterValidator(_npi)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 PlaceOfService = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
-Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
 
 
 # --- fee schedule -----------------------------------------------------------------------------------
@@ -62,7 +54,7 @@ class Fee(Strict):
     code: ProcedureCode
     modifier: Modifier | None = None
     amount_cents: PositiveCents
-    description: _text(200) | None = None
+    description: Text(200) | None = None
 
 
 class FeeScheduleIn(Strict):
@@ -106,7 +98,7 @@ ScrubRuleTable = Annotated[dict[Slug, RuleSetting], Field(max_length=50)]
 
 
 class PayerIn(Strict):
-    name: _text(100)
+    name: Text(100)
     electronic_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{2,80}$")] = Field(
         description="the payer id the clearinghouse routes on (2010BB NM109)")
     timely_filing_days: int = Field(default=90, ge=1, le=730)
@@ -126,19 +118,19 @@ class PayerList(BaseModel):
 
 
 class PostalAddress(Strict):
-    line: _text(55)
-    city: _text(30)
+    line: Text(55)
+    city: Text(30)
     state: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     postal_code: Annotated[str, StringConstraints(pattern=r"^\d{5}(\d{4})?$")]
 
 
 class BillingProvider(Strict):
-    name: _text(60)
+    name: Text(60)
     npi: Npi
     tax_id: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] = Field(description="EIN, 9 digits")
     address: PostalAddress
     taxonomy: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{9}X$")] | None = None
-    contact_name: _text(60) = "Billing Office"
+    contact_name: Text(60) = "Billing Office"
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\d{10}$")] = "5555550100"
 
 
@@ -379,7 +371,7 @@ class ResolveIn(Strict):
     """A billing person's decision on a claim in needs_review (or rejected/failed)."""
 
     action: Literal["resubmit", "void", "close"]
-    note: _text(500) | None = None
+    note: Text(500) | None = None
 
 
 # --- invoices and payments --------------------------------------------------------------------------
@@ -390,7 +382,7 @@ PaymentMethod = Literal["card", "cash", "cheque"]
 class InvoiceIn(Strict):
     patient_id: Slug
     amount_cents: PositiveCents
-    description: _text(200)
+    description: Text(200)
     charge_id: Slug | None = None
 
 

@@ -2,19 +2,18 @@
 and resume an execution waiting on a billing person's task token."""
 
 import json
-import os
-from functools import cache
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from functions.core.settings import state_machine_arn_variable
+from functions.core.container import per_container
+from functions.core.settings import state_machine_arn
 
 STATE_MACHINE = "claim-submission"
 
 
-@cache
+@per_container
 def _client():
     return boto3.client("stepfunctions")
 
@@ -30,7 +29,7 @@ class StepFunctionsWorkflow:
 
     @property
     def arn(self) -> str:
-        return os.environ[state_machine_arn_variable(self.machine)]
+        return state_machine_arn(self.machine)
 
     def start(self, name: str, payload: dict[str, Any]) -> str:
         """Start an execution; with a name already used for the same input, the existing one is returned."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functions.core import clock
 from functions.core.audit import GENESIS, Verification, entry_hash, verify_chain
 from functions.core.audit_store import AuditStore
-from functions.core.keys import PRACTICES_PK
+from functions.core.registry import practice_ids
 from functions.core.table import Table
 
 
@@ -25,21 +25,6 @@ def verify_practice(table: Table, practice_id: str, *, from_start: bool = False,
     if save_checkpoint and result.intact and result.last_seq > start[0]:
         store.save_checkpoint(practice_id, result.last_seq, result.last_hash, clock.iso(clock.now()))
     return result
-
-
-def practice_ids(table: Table) -> list[str]:
-    """Access pattern: Query gsi1pk=PRACTICES (the small practice registry), all pages; and the registry's
-    old table partition pk=PRACTICES, where practices registered before it moved to gsi1 still are."""
-    ids: dict[str, None] = {}
-    for index in ("gsi1", None):
-        start_key = None
-        while True:
-            page = table.query(PRACTICES_PK, index=index, start_key=start_key)
-            ids |= dict.fromkeys(item["practice_id"] for item in page.items)
-            if not page.last_key:
-                break
-            start_key = page.last_key
-    return list(ids)
 
 
 @dataclass

@@ -4,12 +4,12 @@ The stream delivers each outbox item at least once and in order per partition; E
 dedupe on the event id. A record that fails is reported back (ReportBatchItemFailures), so the
 stream retries from it and nothing after it is lost or skipped."""
 
-from functools import cache
 from typing import Any
 
 import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 
+from functions.core.container import per_container
 from functions.core.events import OUTBOX_KIND, DomainEvent, to_entry
 from functions.core.observability import logger, metrics
 from functions.core.settings import settings
@@ -18,7 +18,7 @@ from functions.core.table import deserialize
 BATCH = 10  # PutEvents takes at most 10 entries
 
 
-@cache
+@per_container
 def _events():
     return boto3.client("events")
 

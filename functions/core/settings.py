@@ -1,9 +1,10 @@
 """Settings read once from the environment and validated, so a misconfigured function fails at start."""
 
 import os
-from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from functions.core.container import per_container
 
 
 class Settings(BaseModel):
@@ -20,6 +21,13 @@ class Settings(BaseModel):
     # the role an API function assumes, tagged with the caller's practice, for each request's DynamoDB calls
     # (functions/core/tenancy.py); unset, the function's own role makes them (jobs and workers)
     tenant_role_arn: str | None = Field(default=None, pattern=r"^arn:[\w-]+:iam::\d{12}:role/[\w+=,.@/-]+$")
+    # billing: which clearinghouse adapter claims go through ("simulated" is the built-in simulator)
+    billing_clearinghouse: str = "simulated"
+    # notifications: the verified SES identity mail is sent from (localcloud verifies this domain on moto),
+    # the SES configuration set that reports bounces, and the SMS sender id where the country allows one
+    notifications_sender: str = "PracticeFlow <notifications@practiceflow.local>"
+    notifications_ses_configuration_set: str | None = None
+    notifications_sms_sender_id: str | None = None
 
 
 ENVIRONMENT = {
@@ -30,6 +38,10 @@ ENVIRONMENT = {
     "stage": "STAGE",
     "public_api_url": "PUBLIC_API_URL",
     "tenant_role_arn": "TENANT_ROLE_ARN",
+    "billing_clearinghouse": "BILLING_CLEARINGHOUSE",
+    "notifications_sender": "NOTIFICATIONS_SENDER",
+    "notifications_ses_configuration_set": "NOTIFICATIONS_SES_CONFIGURATION_SET",
+    "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
 }
 
 
@@ -37,7 +49,7 @@ class SettingsError(RuntimeError):
     """The function's environment is wrong: a deployment fault, never a caller's."""
 
 
-@cache
+@per_container
 def settings() -> Settings:
     values = {field: os.environ[var] for field, var in ENVIRONMENT.items() if var in os.environ}
     try:
@@ -45,6 +57,15 @@ def settings() -> Settings:
     except ValidationError as error:
         names = sorted({ENVIRONMENT[str(e["loc"][0])] for e in error.errors() if e["loc"]})
         raise SettingsError(f"invalid or missing environment: {', '.join(names)}") from None
+
+
+def state_machine_arn(name: str) -> str:
+    """The ARN of catalogue state machine `name`, for a function the catalogue lets start or resume it."""
+    variable = state_machine_arn_variable(name)
+    try:
+        return os.environ[variable]
+    except KeyError:
+        raise SettingsError(f"invalid or missing environment: {variable}") from None
 
 
 def state_machine_arn_variable(name: str) -> str:

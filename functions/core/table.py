@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 import boto3
@@ -18,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from functions.core import tenancy
+from functions.core.container import per_container
 from functions.core.errors import DomainError
 from functions.core.settings import settings
 
@@ -141,7 +141,7 @@ class Page:
     last_key: Item | None
 
 
-@cache
+@per_container
 def client():
     # Short timeouts and standard retries: a Lambda behind API Gateway has 29 s, not minutes.
     return boto3.client(

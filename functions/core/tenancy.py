@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from functions.core.container import on_reset, per_container
 from functions.core.settings import settings
 
 TAG = "practice_id"  # the session tag the tenant role's policy reads as ${aws:PrincipalTag/practice_id}
@@ -76,7 +76,7 @@ _clients: OrderedDict[str, _Credentials] = OrderedDict()
 _lock = threading.Lock()
 
 
-@cache
+@per_container
 def _sts():
     return boto3.client("sts", config=CLIENT_CONFIG)
 
@@ -123,8 +123,8 @@ def scoped_client() -> Any | None:
     return practice_client(current.practice_id)
 
 
+@on_reset
 def forget() -> None:
     """Drop every held session (tests: each gets a fresh cloud)."""
     with _lock:
         _clients.clear()
-    _sts.cache_clear()

@@ -3,13 +3,13 @@ table. Each sends one rendered message or raises TransientFailure (try again lat
 (it will never go), with a reason code and never the provider's text."""
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.core.container import per_container
 from functions.notifications.models import InboxItem, PermanentFailure, Source, TransientFailure
 
 
@@ -61,12 +61,12 @@ def classify(error: Exception, provider: str) -> TransientFailure | PermanentFai
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=5)
 
 
-@cache
+@per_container
 def ses_client():
     return boto3.client("ses", config=_CONFIG)
 
 
-@cache
+@per_container
 def sns_client():
     return boto3.client("sns", config=_CONFIG)
 

@@ -4,9 +4,9 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from functions.compliance.audit_verification import practice_ids
 from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
+from functions.core.registry import practice_ids
 from functions.core.table import Table
 from functions.notifications import wiring
 from functions.notifications.service import NotificationService

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from functions.core.errors import Conflict
 from functions.core.models import Stored, Strict
-from functions.records.models import Language, TimeZone
+from functions.core.types import Language, TimeZone
 
 Channel = Literal["email", "sms", "in_app"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from functions.compliance.audit_verification import practice_ids
 from functions.core.events import DomainEvent
 from functions.core.observability import logger, metrics
+from functions.core.registry import practice_ids
 from functions.core.table import Table
 from functions.notifications import wiring
 from functions.notifications.models import NotificationRequest, Outcome, TransientFailure

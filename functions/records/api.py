@@ -1,7 +1,6 @@
 """HTTP routes for patient records, all under /patients: a guard, a service call, a status code."""
 
 import json
-from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -11,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.core.api import IfMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.audit_store import AuditStore
 from functions.core.auth import require, require_self_or
+from functions.core.container import per_container
 from functions.core.dates import CalendarDate
 from functions.core.secrets import page_token_key
 from functions.core.table import Table
@@ -47,7 +47,7 @@ ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 FHIR_JSON = "application/fhir+json"
 
 
-@cache
+@per_container
 def service() -> RecordsService:
     """One per container: the audit store caches each practice's chain head between requests."""
     table = Table()

@@ -3,9 +3,7 @@ the API returns. The same models validate requests and feed the OpenAPI document
 
 import re
 import unicodedata
-import zoneinfo
 from datetime import date
-from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -13,18 +11,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from functions.core import clock
 from functions.core.dates import CalendarDate
 from functions.core.models import Stored, Strict
+from functions.core.types import Email, Language, Name, Phone, Text, TimeZone, UserId
 
-# --- value types -----------------------------------------------------------------------------------
+# --- value types: the shared ones live in core.types ------------------------------------------------
 
-_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-# Deliberately plain: one @, a dot in the domain, no spaces. Deliverability is the mail system's problem.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
-# BCP-47, simplified: language, optional script/region/variants ("en", "pt-BR", "zh-Hant-TW").
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
-_USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OLDEST_BIRTH_DATE = date(1880, 1, 1)
-
-
 _NOT_NAME_KEY = re.compile(r"[^\w ]")
 
 
@@ -40,41 +31,6 @@ def name_key(text: str) -> str:
     return "_".join(_NOT_NAME_KEY.sub("", plain).split())
 
 
-def _phone(value: str) -> str:
-    if not _E164.match(value):
-        raise ValueError("must be an E.164 phone number, e.g. +14155550123")
-    return value
-
-
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("must be an email address")
-    return value.lower()
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _time_zone(value: str) -> str:
-    if value not in _zones():
-        raise ValueError("must be an IANA time zone, e.g. America/New_York")
-    return value
-
-
-def _language(value: str) -> str:
-    if not _LANGUAGE.match(value):
-        raise ValueError("must be a BCP-47 language tag, e.g. en or es-MX")
-    return value
-
-
-def _user_id(value: str) -> str:
-    if not _USER_ID.match(value):
-        raise ValueError("must be a user id")
-    return value
-
-
 def _birth_date(value: date) -> date:
     if value > clock.now().date():
         raise ValueError("must not be in the future")
@@ -83,35 +39,24 @@ def _birth_date(value: date) -> date:
     return value
 
 
-def _text(max_length: int) -> type[str]:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
-
-
-Name = _text(100)
-Phone = Annotated[str, StringConstraints(max_length=16), AfterValidator(_phone)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
-Language = Annotated[str, StringConstraints(max_length=35), AfterValidator(_language)]
-UserId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_user_id)]
 BirthDate = Annotated[date, AfterValidator(_birth_date)]
 Gender = Literal["male", "female", "other", "unknown"]
-Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
 
 
 # --- patient parts ---------------------------------------------------------------------------------
 
 class Address(Strict):
-    lines: list[_text(200)] = Field(min_length=1, max_length=3)
-    city: _text(100)
-    state: _text(100) | None = None
-    postal_code: _text(20) | None = None
+    lines: list[Text(200)] = Field(min_length=1, max_length=3)
+    city: Text(100)
+    state: Text(100) | None = None
+    postal_code: Text(20) | None = None
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
         description="ISO 3166-1 alpha-2 country code")
 
 
 class EmergencyContact(Strict):
     name: Name
-    relationship: _text(50)
+    relationship: Text(50)
     phone: Phone
     email: Email | None = None
 
@@ -237,11 +182,11 @@ SubscriberRelationship = Literal["self", "spouse", "child", "other"]
 
 
 class CoverageFields(Strict):
-    payer_id: _text(64)
-    payer_name: _text(200)
-    member_id: _text(64)
-    group_number: _text(64) | None = None
-    plan_name: _text(200) | None = None
+    payer_id: Text(64)
+    payer_name: Text(200)
+    member_id: Text(64)
+    group_number: Text(64) | None = None
+    plan_name: Text(200) | None = None
     rank: CoverageRank
     subscriber_relationship: SubscriberRelationship = "self"
     period_start: CalendarDate
@@ -259,11 +204,11 @@ class CoverageIn(CoverageFields):
 
 
 class CoveragePatch(Strict):
-    payer_id: _text(64) | None = None
-    payer_name: _text(200) | None = None
-    member_id: _text(64) | None = None
-    group_number: _text(64) | None = None
-    plan_name: _text(200) | None = None
+    payer_id: Text(64) | None = None
+    payer_name: Text(200) | None = None
+    member_id: Text(64) | None = None
+    group_number: Text(64) | None = None
+    plan_name: Text(200) | None = None
     rank: CoverageRank | None = None
     subscriber_relationship: SubscriberRelationship | None = None
     period_start: CalendarDate | None = None

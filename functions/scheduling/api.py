@@ -2,7 +2,6 @@
 /appointments and /waitlist. Each is a guard, a service call and a status code."""
 
 import json
-from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -21,6 +20,7 @@ from functions.core.api import (
 )
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Role, require
+from functions.core.container import per_container
 from functions.core.dates import CalendarDate
 from functions.core.secrets import page_token_key
 from functions.core.settings import settings
@@ -83,7 +83,7 @@ def public_url() -> str:
     return settings().public_api_url
 
 
-@cache
+@per_container
 def service() -> SchedulingService:
     """One per container: the audit store caches each practice's chain head between requests."""
     table = Table()

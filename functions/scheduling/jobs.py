@@ -5,10 +5,10 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from functions.compliance.audit_verification import practice_ids
 from functions.core.audit_store import AuditStore
 from functions.core.jobs import job_handler
 from functions.core.observability import metrics
+from functions.core.registry import practice_ids
 from functions.core.secrets import page_token_key
 from functions.core.table import Table
 from functions.scheduling.links import ReplyLinks

@@ -10,13 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from functions.core.dates import CalendarDate, CalendarDateTime, range_problem
 from functions.core.models import Stored, Strict
-from functions.records.models import Name, TimeZone, UserId
+from functions.core.types import Name, TimeZone, UserId
 from functions.scheduling.slots import GRANULE_MINUTES, MINUTES_PER_DAY
 
 # --- value types -----------------------------------------------------------------------------------
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
 _HHMM = re.compile(r"^(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00))$")
 # The longest hold (appointment + buffer): keeps a booking's time items, and a reschedule's, inside one
 # 100-item transaction, and bounds how far before a range an overlapping booking can start.

@@ -15,6 +15,7 @@ from functions.core.auth import Caller, Role
 from functions.core.events import to_entry
 from functions.core.keys import collection_pk
 from functions.core.secrets import page_token_key
+from functions.core.settings import Settings
 from functions.core.table import Table
 from functions.notifications import wiring
 from functions.notifications.channels import InAppInbox, Outgoing, SesEmail, SnsSms
@@ -53,7 +54,7 @@ def build_service(daily_messages: dict | None = None, **channels: Any) -> Notifi
     limits = {"daily_messages": daily_messages} if daily_messages else {}
     table = Table()
     repo = NotificationsRepo(table, AuditStore(table))
-    wired = {"email": SesEmail(wiring.DEFAULT_SENDER), "sms": SnsSms(),
+    wired = {"email": SesEmail(Settings.model_fields["notifications_sender"].default), "sms": SnsSms(),
              "in_app": InAppInbox(repo, now=lambda: clock.iso(clock.now())), **channels}
     return NotificationService(repo, RecordsDirectory(table), wired, OptOutLinks(page_token_key, "https://x.test"),
                                page_key=page_token_key, **limits)

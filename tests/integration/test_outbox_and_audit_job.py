@@ -5,12 +5,13 @@ import json
 import boto3
 
 from functions.compliance import jobs
-from functions.compliance.audit_verification import practice_ids, verify_practice
+from functions.compliance.audit_verification import verify_practice
 from functions.core import outbox
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore, entry_sk
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk
+from functions.core.registry import practice_ids
 from functions.core.table import Put, Table
 
 STREAMS_ENDPOINT = "https://streams.dynamodb.us-east-1.amazonaws.com"

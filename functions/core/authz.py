@@ -1,0 +1,133 @@
+"""Who may do what: one table of actions, read by every area's use cases through `authorize`.
+
+An action is "<area>.<thing>.<verb>" (`records.patient.read`). Its rule names the staff roles that may do
+it, and whether "self" may too: a patient reaching their own data, or a staff member their own (their
+leave, their training). A patient reaches another patient's data never, whatever the rule says; a rule
+that names `Role.PATIENT` lets any patient of the practice do it (slot search, a workshop list).
+
+The use case authorizes, not the entry point: it is the one place that knows the subject (an appointment's
+patient is known only once the appointment is read), and its unit tests on fakes then cover who may do what.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from functions.core.auth import Caller, Role
+from functions.core.errors import Forbidden
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    self_: bool = False  # the patient or staff member the subject names may, too
+
+
+def staff(*roles: Role) -> Rule:
+    return Rule(frozenset(roles))
+
+
+def staff_or_self(*roles: Role) -> Rule:
+    return Rule(frozenset(roles), self_=True)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose data an action touches: a patient, a staff member (by sign-in id), or neither."""
+
+    patient_id: str | None = None
+    user_id: str | None = None
+
+
+def patient(patient_id: str | None) -> Subject:
+    return Subject(patient_id=patient_id)
+
+
+def staff_member(user_id: str | None) -> Subject:
+    return Subject(user_id=user_id)
+
+
+NOBODY = Subject()
+
+C, P, F, B, S = Role.COORDINATOR, Role.PRACTITIONER, Role.FRONT_DESK, Role.BILLING, Role.STAFF
+
+# The table. Each area keeps its own section; keep an action's rule on one line.
+POLICY: dict[str, Rule] = {}
+
+# --- records ------------------------------------------------------------------------------------------
+RECORDS: dict[str, Rule] = {
+}
+
+# --- scheduling ---------------------------------------------------------------------------------------
+SCHEDULING: dict[str, Rule] = {
+}
+
+# --- billing ------------------------------------------------------------------------------------------
+BILLING: dict[str, Rule] = {
+}
+
+# --- notifications ------------------------------------------------------------------------------------
+NOTIFICATIONS: dict[str, Rule] = {
+}
+
+# --- staff --------------------------------------------------------------------------------------------
+STAFF: dict[str, Rule] = {
+}
+
+# --- compliance ---------------------------------------------------------------------------------------
+COMPLIANCE: dict[str, Rule] = {
+}
+
+# --- inventory ----------------------------------------------------------------------------------------
+INVENTORY: dict[str, Rule] = {
+}
+
+# --- outreach -----------------------------------------------------------------------------------------
+OUTREACH: dict[str, Rule] = {
+}
+
+for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH):
+    assert not POLICY.keys() & _section.keys(), f"actions named twice: {POLICY.keys() & _section.keys()}"
+    POLICY |= _section
+
+
+def rule(action: str) -> Rule:
+    try:
+        return POLICY[action]
+    except KeyError:
+        raise LookupError(f"no rule for action {action!r}: add it to core.authz") from None
+
+
+def _is_self(caller: Caller, subject: Subject) -> bool:
+    if caller.is_patient:
+        return subject.patient_id is not None and subject.patient_id == caller.patient_id
+    return subject.user_id is not None and subject.user_id == caller.user_id
+
+
+def may(caller: Caller, action: str, subject: Subject = NOBODY) -> bool:
+    """Whether `caller` may do `action` to `subject`'s data (the same rule `authorize` enforces)."""
+    allowed = rule(action)
+    if caller.is_patient:
+        if subject.patient_id is not None and subject.patient_id != caller.patient_id:
+            return False
+        return Role.PATIENT in allowed.roles or (allowed.self_ and _is_self(caller, subject))
+    return bool(caller.roles & allowed.roles) or (allowed.self_ and _is_self(caller, subject))
+
+
+def authorize(caller: Caller, action: str, subject: Subject = NOBODY) -> Caller:
+    """`caller` if they may do `action` to `subject`'s data; otherwise Forbidden, which names the roles that
+    may (roles are the practice's own groups, not secrets) and, for patient data, whose data it was, so the
+    refusal is audited against that patient."""
+    if may(caller, action, subject):
+        return caller
+    allowed = rule(action)
+    if caller.is_patient and (allowed.self_ or Role.PATIENT in allowed.roles):
+        raise Forbidden("you may only reach your own records", subject_patient_id=subject.patient_id)
+    names = _role_names(allowed.roles | ({Role.PATIENT} if allowed.self_ and subject.patient_id else set()))
+    raise Forbidden(f"your role may not do this; it is for: {', '.join(names)}", {"allowed_roles": names},
+                    subject_patient_id=subject.patient_id)
+
+
+def _role_names(roles: Iterable[Role]) -> list[str]:
+    # in Role order, so the message is the same every time
+    chosen = set(roles)
+    return [role.value for role in Role if role in chosen]
