@@ -28,7 +28,7 @@ LAYER_CONTEXT = "practiceflow:layer"
 CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (default build/code)
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
-DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = functions.notifications.wiring's
+DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
 @dataclass(frozen=True)

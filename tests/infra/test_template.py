@@ -301,10 +301,10 @@ def test_email_senders_may_send_only_from_the_sender_identity(synthesized, spec)
 
 
 def test_the_default_sender_is_the_one_the_notifications_code_uses():
-    from functions.notifications.wiring import DEFAULT_SENDER
+    from functions.core.settings import Settings
     from infra.app import DEFAULT_SENDER as INFRA_DEFAULT
 
-    assert INFRA_DEFAULT == DEFAULT_SENDER
+    assert INFRA_DEFAULT == Settings.model_fields["notifications_sender"].default
 
 
 def test_the_records_api_cannot_publish_events_or_read_the_stream(synthesized):
