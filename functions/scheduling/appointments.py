@@ -51,7 +51,7 @@ class AppointmentReads(AreaService):
             return AppointmentList(appointments=found)
         if practitioner_id is None or day is None:
             raise Invalid("give patient_id, or practitioner_id and date", code="missing_filter")
-        zone = self.setup.setup(caller.practice_id).zone
+        zone = self.setup.current(caller.practice_id).zone
         start = slot_rules.local_instant(day, 0, zone)
         end = slot_rules.local_instant(day + timedelta(days=1), 0, zone)
         found = self.calendars.practitioner_bookings(caller.practice_id, segment(practitioner_id, "practitioner id"),

@@ -51,7 +51,7 @@ class Backfill(AreaService):
         waiting = [e for e in self.waitlist.entries(practice_id) if e.status == "waiting"]
         if not waiting:
             return None
-        setup = self.setup.setup(practice_id)
+        setup = self.setup.current(practice_id)
         zone = setup.zone
         slot_key = f"{practitioner_id}@{clock.iso(start)}"
         system = Caller(user_id="system:scheduling", practice_id=practice_id, roles=frozenset(),

@@ -71,7 +71,7 @@ class Booking(AreaService):
                  fills: Callable[[Appointment], Filled] | None = None) -> Appointment:
         """Book `patient_id` (already authorized) at `start`; `fills` names the waitlist entry it books."""
         practice = caller.practice_id
-        setup = self.setup.setup(practice)
+        setup = self.setup.current(practice)
         kind = setup.active_type(segment(type_id, "type id"))
         practitioner = setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))
         slot = self.slots.slot_at(practice, setup, kind, practitioner, start.astimezone(UTC))
@@ -103,7 +103,7 @@ class Booking(AreaService):
         if before.version != expected_version:
             raise stale("appointment")
         practice = caller.practice_id
-        setup = self.setup.setup(practice)
+        setup = self.setup.current(practice)
         kind = setup.active_type(before.type_id)
         practitioner = setup.practitioner_for(kind, body.practitioner_id or before.practitioner_id)
         start = body.start.astimezone(UTC)
@@ -134,7 +134,7 @@ class Booking(AreaService):
             raise Conflict(f"a {before.status} appointment cannot be cancelled", code="invalid_transition")
         if before.version != expected_version:
             raise stale("appointment")
-        policy = self.setup.setup(caller.practice_id).policy
+        policy = self.setup.current(caller.practice_id).policy
         now = self.now()
         late = body.reason != "practice" and before.start_at - now < timedelta(hours=policy.late_cancel_hours)
         fee = policy.late_cancel_fee_cents if late and not body.waive_fee else 0
@@ -160,7 +160,7 @@ class Booking(AreaService):
         if before.version != version:
             raise stale("appointment")
         now = self.now()
-        zone = self.setup.setup(caller.practice_id).zone
+        zone = self.setup.current(caller.practice_id).zone
         if to == "no_show" and now < before.start_at:
             raise Conflict("no-show is recorded after the start time", code="too_early")
         if to == "arrived" and slot_rules.local_day(now, zone) != slot_rules.local_day(before.start_at, zone):

@@ -39,7 +39,7 @@ class Reminders:
             due = self.queue.due(practice_id, self.now())
             if not due:
                 break
-            setup = setup or self.setup.setup(practice_id)
+            setup = setup or self.setup.current(practice_id)
             progress = 0
             for appointment in due:
                 at = clock.iso(self.now())

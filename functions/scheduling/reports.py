@@ -35,7 +35,7 @@ class DayReports(AreaService):
     def day_report(self, caller: Caller, day: date) -> DayReport:
         """One Query per practitioner plus one for the day's exceptions."""
         authorize(caller, "scheduling.report.read")
-        setup = self.setup.setup(caller.practice_id)
+        setup = self.setup.current(caller.practice_id)
         zone = setup.zone
         start = slot_rules.local_instant(day, 0, zone)
         end = slot_rules.local_instant(day + timedelta(days=1), 0, zone)

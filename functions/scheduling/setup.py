@@ -73,7 +73,7 @@ class PracticeSetup(AreaService):
 
     def list_practitioners(self, caller: Caller) -> PractitionerList:
         authorize(caller, "scheduling.practitioner.read")
-        return PractitionerList(practitioners=list(self.setup.setup(caller.practice_id).practitioners.values()))
+        return PractitionerList(practitioners=list(self.setup.current(caller.practice_id).practitioners.values()))
 
     def practitioner(self, caller: Caller, practitioner_id: str) -> Practitioner:
         authorize(caller, "scheduling.practitioner.read")
@@ -132,13 +132,13 @@ class PracticeSetup(AreaService):
 
     def list_rooms(self, caller: Caller) -> RoomList:
         authorize(caller, "scheduling.room.read")
-        return RoomList(rooms=list(self.setup.setup(caller.practice_id).rooms.values()))
+        return RoomList(rooms=list(self.setup.current(caller.practice_id).rooms.values()))
 
     # --- appointment types --------------------------------------------------------------------
 
     def create_type(self, caller: Caller, body: AppointmentTypeIn) -> AppointmentType:
         authorize(caller, "scheduling.appointment_type.create")
-        self.setup.setup(caller.practice_id).check_references(body)
+        self.setup.current(caller.practice_id).check_references(body)
         at = self._at()
         kind = AppointmentType(**body.model_dump(), id=self.make_id(), version=1, created_at=at, updated_at=at)
         self.setup.save(caller.practice_id, kind, None,
@@ -147,7 +147,7 @@ class PracticeSetup(AreaService):
 
     def list_types(self, caller: Caller) -> AppointmentTypeList:
         authorize(caller, "scheduling.appointment_type.read")
-        return AppointmentTypeList(appointment_types=list(self.setup.setup(caller.practice_id).types.values()))
+        return AppointmentTypeList(appointment_types=list(self.setup.current(caller.practice_id).types.values()))
 
     def appointment_type(self, caller: Caller, type_id: str) -> AppointmentType:
         authorize(caller, "scheduling.appointment_type.read")
@@ -159,7 +159,7 @@ class PracticeSetup(AreaService):
         current = self._type(caller, type_id)
         if current.version != expected_version:
             raise stale("appointment type")
-        self.setup.setup(caller.practice_id).check_references(body)
+        self.setup.current(caller.practice_id).check_references(body)
         updated = AppointmentType(**body.model_dump(), id=current.id, version=current.version + 1,
                                   created_at=current.created_at, updated_at=self._at())
         self.setup.save(caller.practice_id, updated, current.version,

@@ -67,7 +67,7 @@ class SlotSearch:
         authz.authorize(caller, "scheduling.slot.search", authz.patient(whose))
         check_range(first, last, MAX_RANGE_DAYS)
         patient = segment(whose, "patient id") if whose else None
-        setup = self.setup.setup(caller.practice_id)
+        setup = self.setup.current(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
         if practitioner_id is not None:
             practitioners = [setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))]
@@ -85,7 +85,7 @@ class SlotSearch:
         """A practitioner's Schedule with its busy Slots (bookings) and free Slots (for a type), as a Bundle."""
         authz.authorize(caller, "scheduling.schedule.export")
         check_range(first, last, MAX_RANGE_DAYS)
-        setup = self.setup.setup(caller.practice_id)
+        setup = self.setup.current(caller.practice_id)
         kind = setup.active_type(segment(type_id, "type id"))
         practitioner = setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))
         window = day_window(first, last, setup.zone)

@@ -35,7 +35,7 @@ class WaitlistDesk(AreaService):
 
     def join(self, caller: Caller, body: WaitlistIn) -> WaitlistEntry:
         patient_id = access.patient_for(caller, CHANGE, body.patient_id)
-        setup = self.setup.setup(caller.practice_id)
+        setup = self.setup.current(caller.practice_id)
         kind = setup.active_type(body.type_id)
         if body.practitioner_id:
             setup.practitioner_for(kind, body.practitioner_id)

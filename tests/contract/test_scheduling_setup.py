@@ -15,7 +15,7 @@ def practitioner(practitioner_id: str, version: int = 1, name: str = "Dr A") -> 
 
 
 def test_a_practice_without_set_up_has_the_default_policy_and_nothing_else(side):
-    setup = side.stores.setup.setup(PRACTICE)
+    setup = side.stores.setup.current(PRACTICE)
     assert setup.policy == Policy() and setup.practitioners == {} and setup.rooms == {} and setup.types == {}
     assert side.stores.setup.policy(PRACTICE) is None
 
@@ -29,14 +29,14 @@ def test_the_set_up_is_read_in_one_go_and_by_id(side):
     kind = AppointmentType(id="visit", name="Visit", duration_minutes=30, practitioner_ids=["dr-a"],
                            room_ids=["room-1"], version=1, created_at="t", updated_at="t")
     store.save(PRACTICE, kind, None, audit())
-    setup = store.setup(PRACTICE)
+    setup = store.current(PRACTICE)
     assert setup.policy.time_zone == "America/New_York"
     assert list(setup.practitioners) == ["dr-a", "dr-b"]  # in id order
     assert list(setup.rooms) == ["room-1"] and setup.types["visit"] == kind
     assert store.practitioner(PRACTICE, "dr-a") == practitioner("dr-a")
     assert store.appointment_type(PRACTICE, "visit") == kind
     assert store.practitioner(PRACTICE, "visit") is None and store.appointment_type(PRACTICE, "dr-a") is None
-    assert store.setup("other-practice").practitioners == {}
+    assert store.current("other-practice").practitioners == {}
 
 
 def test_a_replace_needs_the_version_read(side):

@@ -79,7 +79,7 @@ class FakeSchedulingSetup:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def setup(self, practice_id: str) -> Setup:
+    def current(self, practice_id: str) -> Setup:
         shelf = lambda kind: dict(sorted(self.state.configured.get((practice_id, kind), {}).items()))  # noqa: E731
         return Setup(policy=self.state.policies.get(practice_id) or Policy(), practitioners=shelf("PRACTITIONER"),
                      rooms=shelf("ROOM"), types=shelf("TYPE"))

@@ -30,7 +30,7 @@ class DynamoSchedulingSetup:
         self.table = table
         self.audit = audit
 
-    def setup(self, practice_id: str) -> Setup:
+    def current(self, practice_id: str) -> Setup:
         """Query pk=PRACTICE#p#SCHEDULING begins_with(sk, CONFIG#), all pages: the policy, practitioners,
         rooms and appointment types in one request (a practice has tens of them, not thousands)."""
         found = Setup()
