@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
+from functions.scheduling.models.appointments import AppointmentIn
 from functions.scheduling.models.setup import AppointmentTypeIn, PractitionerIn
 from tests.unit.scheduling.support import (
     COORDINATOR,
@@ -88,8 +89,6 @@ def test_a_patient_not_on_file_is_404(clinic):
 
 def test_a_patient_books_for_themself_only(clinic):
     assert clinic.book(patient("pat-2")).patient_id == "pat-2"
-    from functions.scheduling.models.appointments import AppointmentIn
-
     body = AppointmentIn(type_id=clinic.visit, practitioner_id=clinic.dr_a, start=WEDNESDAY_TEN, patient_id="pat-3")
     with pytest.raises(Forbidden) as refused:
         clinic.scheduling.booking.book(patient("pat-2"), body)

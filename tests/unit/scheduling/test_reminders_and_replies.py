@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from functions.core.errors import Invalid
-from tests.unit.scheduling.support import PRACTICE, clinic_fixture  # noqa: F401 - a fixture, used by name
+from functions.scheduling.models.appointments import RescheduleIn
+from tests.unit.scheduling.support import DESK, PRACTICE, clinic_fixture  # noqa: F401 - a fixture, used by name
 
 
 def reminders(clinic):
@@ -34,22 +35,14 @@ def test_a_cancelled_appointment_is_not_reminded(clinic):
 
 
 def test_a_moved_appointment_is_reminded_for_its_new_time(clinic):
-    from functions.scheduling.models.appointments import RescheduleIn
-
     booked = clinic.book()
     clinic.clock.at = booked.start_at - timedelta(hours=24)
     clinic.scheduling.reminders.send_due(PRACTICE)
-    moved = clinic.scheduling.booking.reschedule(clinic_desk(), booked.id,
+    moved = clinic.scheduling.booking.reschedule(DESK, booked.id,
                                                  RescheduleIn(start=booked.start_at + timedelta(days=1)), 1)
     assert moved.reminder_sent_at is None
     clinic.clock.at = moved.start_at - timedelta(hours=24)
     assert clinic.scheduling.reminders.send_due(PRACTICE) == 1
-
-
-def clinic_desk():
-    from tests.unit.scheduling.support import DESK
-
-    return DESK
 
 
 def tokens(clinic, appointment) -> dict[str, str]:
