@@ -29,7 +29,7 @@ class Stopwatch:
     """Time inside the pure slot algorithm (search + order), by wrapping the module's functions."""
 
     def __init__(self) -> None:
-        from functions.scheduling import slots
+        from functions.scheduling import slot_rules as slots
 
         self.seconds = 0.0
         for name in ("search", "order"):
@@ -53,9 +53,9 @@ def seed(count: int, practitioners: list[str], type_id: str, zone) -> None:
     """`count` 30-minute bookings on weekdays 09:00-17:00, spread at random, none overlapping."""
     from functions.core import clock
     from functions.core.table import Table
-    from functions.scheduling.models import Appointment
-    from functions.scheduling.repo import calendar_pk
-    from functions.scheduling.slots import local_instant
+    from functions.scheduling.dynamo.keys import calendar_pk
+    from functions.scheduling.models.appointments import Appointment
+    from functions.scheduling.slot_rules import local_instant
 
     rng = random.Random(count)  # noqa: S311 - a benchmark's layout, not a secret
     weekdays = [FIRST_DAY + timedelta(days=d) for d in range(DAYS) if (FIRST_DAY + timedelta(days=d)).weekday() < 5]
@@ -76,9 +76,8 @@ def seed(count: int, practitioners: list[str], type_id: str, zone) -> None:
 def measure(count: int) -> dict:
     from moto import mock_aws
 
-    from functions.core import clock, secrets, settings, table, tenancy
+    from functions.core import clock, container, table, tenancy
     from functions.core.keys import entity_pk
-    from functions.scheduling import api as scheduling_api
     from functions.scheduling.handler import handler
     from infra.catalog import CATALOG
     from localcloud import moto_patches
@@ -90,10 +89,7 @@ def measure(count: int) -> dict:
     try:
         with mock_aws():
             os.environ.update(provision(CATALOG).environment("scheduling"))
-            settings.settings.cache_clear()
-            table.client.cache_clear()
-            secrets.page_token_key.cache_clear()
-            scheduling_api.service.cache_clear()
+            container.reset()
             who = claims("front_desk", PRACTICE)
             boss = claims("coordinator", PRACTICE)
 

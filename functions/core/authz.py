@@ -59,6 +59,29 @@ RECORDS: dict[str, Rule] = {
 
 # --- scheduling ---------------------------------------------------------------------------------------
 SCHEDULING: dict[str, Rule] = {
+    "scheduling.policy.read": Rule(frozenset({C, F, P, Role.PATIENT})),
+    "scheduling.policy.update": staff(C),
+    "scheduling.practitioner.read": Rule(frozenset({C, F, P, Role.PATIENT})),
+    "scheduling.practitioner.create": staff(C),
+    "scheduling.practitioner.update": staff(C),
+    "scheduling.availability.read": Rule(frozenset({C, F, P, Role.PATIENT})),
+    "scheduling.availability.update": staff(C),
+    "scheduling.room.read": staff(C, F, P),
+    "scheduling.room.create": staff(C),
+    "scheduling.appointment_type.read": Rule(frozenset({C, F, P, Role.PATIENT})),
+    "scheduling.appointment_type.create": staff(C),
+    "scheduling.appointment_type.update": staff(C),
+    "scheduling.exception.read": staff(C, F, P),
+    "scheduling.exception.change": staff(C, F),
+    "scheduling.slot.search": Rule(frozenset({C, F, P, Role.PATIENT})),
+    "scheduling.schedule.export": staff(C, F, P),
+    "scheduling.appointment.book": staff_or_self(C, F),
+    "scheduling.appointment.read": staff_or_self(C, F, P),
+    "scheduling.appointment.change": staff_or_self(C, F),
+    "scheduling.appointment.check_in": staff(C, F, P),
+    "scheduling.report.read": staff(C, F, P),
+    "scheduling.waitlist.read": staff_or_self(C, F),
+    "scheduling.waitlist.change": staff_or_self(C, F),
 }
 
 # --- billing ------------------------------------------------------------------------------------------

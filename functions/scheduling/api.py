@@ -1,5 +1,5 @@
 """HTTP routes for scheduling: /practitioners, /rooms, /appointment-types, /availability, /slots,
-/appointments and /waitlist. Each is a guard, a service call and a status code."""
+/appointments and /waitlist. Each parses, calls one use case (which authorizes) and shapes the answer."""
 
 import json
 from typing import Annotated
@@ -18,77 +18,49 @@ from functions.core.api import (
     idempotency_key,
     tagged,
 )
-from functions.core.audit_store import AuditStore
-from functions.core.auth import Role, require
-from functions.core.container import per_container
 from functions.core.dates import CalendarDate
-from functions.core.secrets import page_token_key
-from functions.core.settings import settings
-from functions.core.table import Table
 from functions.scheduling import reply_pages
-from functions.scheduling.links import ReplyAnswer, ReplyLinks
-from functions.scheduling.models import (
+from functions.scheduling.links import ReplyAnswer
+from functions.scheduling.models.appointments import (
     Appointment,
     AppointmentIn,
     AppointmentList,
+    CancelIn,
+    DayReport,
+    NoShowHistory,
+    ReplyView,
+    RescheduleIn,
+    SlotList,
+    SlotOrder,
+)
+from functions.scheduling.models.setup import (
     AppointmentType,
     AppointmentTypeIn,
     AppointmentTypeList,
     Availability,
     AvailabilityException,
-    CancelIn,
-    DayReport,
     ExceptionIn,
     ExceptionList,
-    NoShowHistory,
     Policy,
     PolicyIn,
     Practitioner,
     PractitionerIn,
     PractitionerList,
     PractitionerPatch,
-    ReplyView,
-    RescheduleIn,
     Room,
     RoomIn,
     RoomList,
-    SlotList,
-    SlotOrder,
-    WaitlistEntry,
-    WaitlistIn,
-    WaitlistList,
     WeeklyIn,
 )
-from functions.scheduling.repo import SchedulingRepo
-from functions.scheduling.service import (
-    CLINICIANS,
-    CONFIGURERS,
-    MANAGERS,
-    SEARCHERS,
-    STAFF_READERS,
-    SchedulingService,
-)
+from functions.scheduling.models.waitlist import WaitlistEntry, WaitlistIn, WaitlistList
+from functions.scheduling.wiring import scheduling
 
 router = Router()
 
 EntityId = Annotated[str, Path(min_length=1, max_length=64)]
 From = Annotated[CalendarDate, Query(alias="from", description="first local date")]
 To = Annotated[CalendarDate, Query(alias="to", description="last local date (inclusive)")]
-SELF_SERVICE = MANAGERS | {Role.PATIENT}  # a patient acts on their own only (the service checks whose)
 FHIR_JSON = "application/fhir+json"
-
-
-def public_url() -> str:
-    """Where reply links in reminders point: the API's public base URL."""
-    return settings().public_api_url
-
-
-@per_container
-def service() -> SchedulingService:
-    """One per container: the audit store caches each practice's chain head between requests."""
-    table = Table()
-    audit = AuditStore(table)
-    return SchedulingService(SchedulingRepo(table, audit), audit, links=ReplyLinks(page_token_key, public_url()))
 
 
 def _fhir(resource: dict) -> Response[str]:
@@ -99,26 +71,26 @@ def _fhir(resource: dict) -> Response[str]:
 
 @router.post("/practitioners", summary="Add a practitioner (coordinator)")
 def create_practitioner(body: Annotated[PractitionerIn, Body()]) -> Response[Practitioner]:
-    practitioner = service().create_practitioner(require(current_caller(router), CONFIGURERS), body)
+    practitioner = scheduling().setup.create_practitioner(current_caller(router), body)
     return created(practitioner, f"/practitioners/{practitioner.id}")
 
 
 @router.get("/practitioners", summary="The practice's practitioners")
 def list_practitioners() -> PractitionerList:
-    return service().list_practitioners(require(current_caller(router), SEARCHERS))
+    return scheduling().setup.list_practitioners(current_caller(router))
 
 
 @router.get("/practitioners/<practitioner_id>", summary="A practitioner")
 def read_practitioner(practitioner_id: EntityId) -> Response[Practitioner]:
-    return tagged(service().practitioner(require(current_caller(router), SEARCHERS), practitioner_id))
+    return tagged(scheduling().setup.practitioner(current_caller(router), practitioner_id))
 
 
 @router.patch("/practitioners/<practitioner_id>",
               summary="Rename, link or deactivate a practitioner (If-Match: the ETag you read)")
 def update_practitioner(practitioner_id: EntityId, body: Annotated[PractitionerPatch, Body()],
                         if_match: IfMatch = None) -> Response[Practitioner]:
-    caller = require(current_caller(router), CONFIGURERS)
-    return tagged(service().update_practitioner(caller, practitioner_id, body, expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().setup.update_practitioner(caller, practitioner_id, body, expected_version(if_match)))
 
 
 @router.get("/practitioners/<practitioner_id>/fhir", summary="FHIR Bundle: the Schedule with busy and free Slots",
@@ -126,89 +98,89 @@ def update_practitioner(practitioner_id: EntityId, body: Annotated[PractitionerP
                              "content": {FHIR_JSON: {"schema": {"type": "object"}}}}})
 def schedule_fhir(practitioner_id: EntityId, type_id: Annotated[str, Query(min_length=1, max_length=64)],
                   first: From, last: To) -> Response[str]:
-    caller = require(current_caller(router), STAFF_READERS)
-    return _fhir(service().schedule_fhir(caller, practitioner_id, type_id, first, last))
+    caller = current_caller(router)
+    return _fhir(scheduling().slots.schedule_fhir(caller, practitioner_id, type_id, first, last))
 
 
 @router.post("/rooms", summary="Add a room (coordinator)")
 def create_room(body: Annotated[RoomIn, Body()]) -> Response[Room]:
-    room = service().create_room(require(current_caller(router), CONFIGURERS), body)
+    room = scheduling().setup.create_room(current_caller(router), body)
     return created(room, f"/rooms/{room.id}")
 
 
 @router.get("/rooms", summary="The practice's rooms")
 def list_rooms() -> RoomList:
-    return service().list_rooms(require(current_caller(router), STAFF_READERS))
+    return scheduling().setup.list_rooms(current_caller(router))
 
 
 # --- appointment types ------------------------------------------------------------------------------
 
 @router.post("/appointment-types", summary="Add an appointment type (coordinator)")
 def create_type(body: Annotated[AppointmentTypeIn, Body()]) -> Response[AppointmentType]:
-    kind = service().create_type(require(current_caller(router), CONFIGURERS), body)
+    kind = scheduling().setup.create_type(current_caller(router), body)
     return created(kind, f"/appointment-types/{kind.id}")
 
 
 @router.get("/appointment-types", summary="The practice's appointment types")
 def list_types() -> AppointmentTypeList:
-    return service().list_types(require(current_caller(router), SEARCHERS))
+    return scheduling().setup.list_types(current_caller(router))
 
 
 @router.get("/appointment-types/<type_id>", summary="An appointment type")
 def read_type(type_id: EntityId) -> Response[AppointmentType]:
-    return tagged(service().appointment_type(require(current_caller(router), SEARCHERS), type_id))
+    return tagged(scheduling().setup.appointment_type(current_caller(router), type_id))
 
 
 @router.put("/appointment-types/<type_id>", summary="Replace an appointment type (If-Match: the ETag you read)")
 def update_type(type_id: EntityId, body: Annotated[AppointmentTypeIn, Body()],
                 if_match: IfMatch = None) -> Response[AppointmentType]:
-    caller = require(current_caller(router), CONFIGURERS)
-    return tagged(service().update_type(caller, type_id, body, expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().setup.update_type(caller, type_id, body, expected_version(if_match)))
 
 
 # --- availability (static routes are matched before /availability/<practitioner_id>) ----------------
 
 @router.get("/availability/policy", summary="The practice's scheduling policy and time zone")
 def read_policy() -> Response[Policy]:
-    return tagged(service().policy(require(current_caller(router), SEARCHERS)))
+    return tagged(scheduling().setup.policy(current_caller(router)))
 
 
 @router.put("/availability/policy",
             summary='Set the scheduling policy (coordinator; If-Match: the ETag you read, "0" for the defaults)')
 def put_policy(body: Annotated[PolicyIn, Body()], if_match: IfMatch = None,
                if_none_match: IfNoneMatch = None) -> Response[Policy]:
-    caller = require(current_caller(router), CONFIGURERS)
-    return tagged(service().put_policy(caller, body, expected_version(if_match, if_none_match, may_create=True)))
+    version = expected_version(if_match, if_none_match, may_create=True)
+    return tagged(scheduling().setup.put_policy(current_caller(router), body, version))
 
 
 @router.get("/availability/exceptions", summary="Holidays, blocks and extra hours between two dates")
 def list_exceptions(first: From, last: To) -> ExceptionList:
-    return service().list_exceptions(require(current_caller(router), STAFF_READERS), first, last)
+    return scheduling().setup.list_exceptions(current_caller(router), first, last)
 
 
 @router.post("/availability/exceptions", summary="Add a holiday, block or extra hours")
 def add_exception(body: Annotated[ExceptionIn, Body()]) -> Response[AvailabilityException]:
-    exception = service().add_exception(require(current_caller(router), MANAGERS), body)
+    exception = scheduling().setup.add_exception(current_caller(router), body)
     return created(exception, f"/availability/exceptions/{exception.id}")
 
 
 @router.delete("/availability/exceptions/<exception_id>", summary="Remove an exception")
 def delete_exception(exception_id: EntityId) -> Response[None]:
-    service().delete_exception(require(current_caller(router), MANAGERS), exception_id)
+    scheduling().setup.delete_exception(current_caller(router), exception_id)
     return Response(status_code=204)
 
 
 @router.get("/availability/<practitioner_id>", summary="A practitioner's weekly hours and exceptions")
 def read_availability(practitioner_id: EntityId, first: From, last: To) -> Response[Availability]:
-    return tagged(service().availability(require(current_caller(router), SEARCHERS), practitioner_id, first, last))
+    return tagged(scheduling().setup.availability(current_caller(router), practitioner_id, first, last))
 
 
 @router.put("/availability/<practitioner_id>",
             summary="Set a practitioner's weekly hours (coordinator; If-Match: the practitioner's ETag)")
 def put_weekly(practitioner_id: EntityId, body: Annotated[WeeklyIn, Body()],
                if_match: IfMatch = None) -> Response[Practitioner]:
-    caller = require(current_caller(router), CONFIGURERS)
-    return tagged(service().set_weekly(caller, practitioner_id, body, expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().setup.set_weekly(caller, practitioner_id, body, expected_version(if_match)))
 
 
 # --- slots ------------------------------------------------------------------------------------------
@@ -227,16 +199,16 @@ def search_slots(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     patient_id: PatientFilter = None,
 ) -> SlotList:
-    caller = require(current_caller(router), SEARCHERS)
-    return service().search_slots(caller, type_id, first, last, practitioner_id, order, limit, patient_id)
+    caller = current_caller(router)
+    return scheduling().slots.search(caller, type_id, first, last, practitioner_id, order, limit, patient_id)
 
 
 # --- appointments -----------------------------------------------------------------------------------
 
 @router.post("/appointments", summary="Book an appointment (honours Idempotency-Key)")
 def book(body: Annotated[AppointmentIn, Body()]) -> Response[Appointment]:
-    caller = require(current_caller(router), SELF_SERVICE)
-    appointment = service().book(caller, body, idempotency_key(router))
+    caller = current_caller(router)
+    appointment = scheduling().booking.book(caller, body, idempotency_key(router))
     return created(appointment, f"/appointments/{appointment.id}")
 
 
@@ -247,20 +219,20 @@ def list_appointments(
     day: Annotated[CalendarDate | None, Query(alias="date")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> AppointmentList:
-    caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
-    return service().list_appointments(caller, practitioner_id=practitioner_id, day=day, patient_id=patient_id,
+    caller = current_caller(router)
+    return scheduling().appointments.list(caller, practitioner_id=practitioner_id, day=day, patient_id=patient_id,
                                        limit=limit)
 
 
 @router.get("/appointments/report", summary="Per practitioner for a day: open, booked, idle time and waits")
 def day_report(day: Annotated[CalendarDate, Query(alias="date")]) -> DayReport:
-    return service().day_report(require(current_caller(router), STAFF_READERS), day)
+    return scheduling().reports.day_report(current_caller(router), day)
 
 
 @router.get("/appointments/no-shows", summary="A patient's no-show and late-cancel history")
 def no_shows(patient_id: Annotated[str, Query(min_length=1, max_length=64)]) -> NoShowHistory:
-    caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
-    return service().no_shows(caller, patient_id)
+    caller = current_caller(router)
+    return scheduling().appointments.no_shows(caller, patient_id)
 
 
 # A reminder's reply link: no sign-in (the catalogue's public_routes; the signed token is the credential).
@@ -275,14 +247,14 @@ REPLY_RESPONSES = {200: {"description": "the appointment as the link may show it
 @router.get("/appointments/reply/<token>", summary="What a reminder's reply link would do (no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
 def peek_reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(pages.accept(router), lambda: service().peek_reply(token), reply_pages.preview, _view)
+    return pages.answer(pages.accept(router), lambda: scheduling().replies.peek(token), reply_pages.preview, _view)
 
 
 @router.post("/appointments/reply/<token>", summary="Confirm or cancel from a reminder's signed link (no sign-in; "
                                                     "the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
 def reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(pages.accept(router), lambda: service().reply(token), reply_pages.done, _view)
+    return pages.answer(pages.accept(router), lambda: scheduling().replies.reply(token), reply_pages.done, _view)
 
 
 def _view(answer: ReplyAnswer) -> ReplyView:
@@ -291,91 +263,91 @@ def _view(answer: ReplyAnswer) -> ReplyView:
 
 @router.get("/appointments/<appointment_id>", summary="An appointment (a patient: only their own)")
 def read_appointment(appointment_id: EntityId) -> Response[Appointment]:
-    caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
-    return tagged(service().appointment(caller, appointment_id))
+    caller = current_caller(router)
+    return tagged(scheduling().appointments.appointment(caller, appointment_id))
 
 
 @router.get("/appointments/<appointment_id>/fhir", summary="The appointment as a FHIR R4 Appointment",
             responses={200: {"description": "an Appointment",
                              "content": {FHIR_JSON: {"schema": {"type": "object"}}}}})
 def appointment_fhir(appointment_id: EntityId) -> Response[str]:
-    caller = require(current_caller(router), STAFF_READERS | {Role.PATIENT})
-    return _fhir(service().export_fhir(caller, appointment_id))
+    caller = current_caller(router)
+    return _fhir(scheduling().appointments.export_fhir(caller, appointment_id))
 
 
 @router.post("/appointments/<appointment_id>/reschedule", summary="Move an appointment (If-Match: its ETag)")
 def reschedule(appointment_id: EntityId, body: Annotated[RescheduleIn, Body()],
                if_match: IfMatch = None) -> Response[Appointment]:
-    caller = require(current_caller(router), SELF_SERVICE)
-    return tagged(service().reschedule(caller, appointment_id, body, expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().booking.reschedule(caller, appointment_id, body, expected_version(if_match)))
 
 
 @router.post("/appointments/<appointment_id>/cancel",
              summary="Cancel (If-Match: its ETag; a late cancel is charged by policy)")
 def cancel(appointment_id: EntityId, body: Annotated[CancelIn | None, Body()] = None,
            if_match: IfMatch = None) -> Response[Appointment]:
-    caller = require(current_caller(router), SELF_SERVICE)
-    return tagged(service().cancel(caller, appointment_id, body or CancelIn(), expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().booking.cancel(caller, appointment_id, body or CancelIn(), expected_version(if_match)))
 
 
-def _move(appointment_id: str, to: str, allowed: frozenset[Role], if_match: str | None) -> Response[Appointment]:
-    caller = require(current_caller(router), allowed)
-    return tagged(service().change_status(caller, appointment_id, to, expected_version(if_match)))
+def _move(appointment_id: str, to: str, if_match: str | None) -> Response[Appointment]:
+    caller = current_caller(router)
+    return tagged(scheduling().booking.change_status(caller, appointment_id, to, expected_version(if_match)))
 
 
 @router.post("/appointments/<appointment_id>/confirm", summary="The patient (or staff) confirms (If-Match: its ETag)")
 def confirm(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    return _move(appointment_id, "confirmed", SELF_SERVICE, if_match)
+    return _move(appointment_id, "confirmed", if_match)
 
 
 @router.post("/appointments/<appointment_id>/arrive", summary="Check the patient in (arrival time; If-Match: its ETag)")
 def arrive(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    return _move(appointment_id, "arrived", CLINICIANS, if_match)
+    return _move(appointment_id, "arrived", if_match)
 
 
 @router.post("/appointments/<appointment_id>/in-room",
              summary="The patient is in the room (ends the wait; If-Match: its ETag)")
 def in_room(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    return _move(appointment_id, "in_room", CLINICIANS, if_match)
+    return _move(appointment_id, "in_room", if_match)
 
 
 @router.post("/appointments/<appointment_id>/complete", summary="The visit is over (If-Match: its ETag)")
 def complete(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    return _move(appointment_id, "completed", CLINICIANS, if_match)
+    return _move(appointment_id, "completed", if_match)
 
 
 @router.post("/appointments/<appointment_id>/no-show", summary="The patient did not come (If-Match: its ETag)")
 def no_show(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    return _move(appointment_id, "no_show", CLINICIANS, if_match)
+    return _move(appointment_id, "no_show", if_match)
 
 
 # --- waitlist ---------------------------------------------------------------------------------------
 
 @router.post("/waitlist", summary="Ask for an earlier time: a type, maybe a practitioner, a window of dates")
 def join_waitlist(body: Annotated[WaitlistIn, Body()]) -> Response[WaitlistEntry]:
-    entry = service().join_waitlist(require(current_caller(router), SELF_SERVICE), body)
+    entry = scheduling().waitlist.join(current_caller(router), body)
     return created(entry, f"/waitlist/{entry.id}")
 
 
 @router.get("/waitlist", summary="Open waitlist entries (a patient: their own)")
 def list_waitlist() -> WaitlistList:
-    return service().list_waitlist(require(current_caller(router), SELF_SERVICE))
+    return scheduling().waitlist.entries(current_caller(router))
 
 
 @router.delete("/waitlist/<entry_id>", summary="Leave the waitlist")
 def withdraw(entry_id: EntityId) -> WaitlistEntry:
-    return service().withdraw(require(current_caller(router), SELF_SERVICE), entry_id)
+    return scheduling().waitlist.withdraw(current_caller(router), entry_id)
 
 
 @router.post("/waitlist/<entry_id>/accept", summary='Book the offered time (If-Match: "<the entry\'s version>")')
 def accept_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
-    caller = require(current_caller(router), SELF_SERVICE)
-    appointment = service().accept_offer(caller, entry_id, expected_version(if_match))
+    caller = current_caller(router)
+    appointment = scheduling().waitlist.accept(caller, entry_id, expected_version(if_match))
     return created(appointment, f"/appointments/{appointment.id}")
 
 
 @router.post("/waitlist/<entry_id>/decline",
              summary='Decline the offered time; it goes to the next in line (If-Match: "<the entry\'s version>")')
 def decline_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[WaitlistEntry]:
-    caller = require(current_caller(router), SELF_SERVICE)
-    return tagged(service().decline_offer(caller, entry_id, expected_version(if_match)))
+    caller = current_caller(router)
+    return tagged(scheduling().waitlist.decline(caller, entry_id, expected_version(if_match)))

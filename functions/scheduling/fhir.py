@@ -4,7 +4,8 @@ runtime needs no FHIR library (the tests validate them with fhir.resources' R4B 
 from datetime import datetime
 from typing import Any
 
-from functions.scheduling.models import Appointment, AppointmentType, Practitioner
+from functions.scheduling.models.appointments import Appointment
+from functions.scheduling.models.setup import AppointmentType, Practitioner
 
 TERMINOLOGY = "http://terminology.hl7.org/CodeSystem"
 TIMEZONE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/timezone"

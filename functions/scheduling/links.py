@@ -9,7 +9,7 @@ from datetime import datetime
 from functions.core import tenancy
 from functions.core.errors import Invalid
 from functions.core.signed import SignedTokens
-from functions.scheduling.models import ReplyView
+from functions.scheduling.models.appointments import ReplyView
 
 ACTIONS = ("confirm", "cancel")
 

@@ -1,262 +1,167 @@
-"""The slot algorithm, pure (no I/O, no boto3): weekly availability and exceptions turned into UTC intervals
-in the practice's time zone, existing bookings taken out, and the free starts ordered so that days already
-started fill first (least practitioner idle time added) and load spreads across practitioners.
+"""Finding bookable times: the practice's set-up and who is already booked, read in a few Queries, handed to
+the pure slot rules (slot_rules.py); and why a given time is not bookable, each rule by its own name."""
 
-Every time is a timezone-aware datetime; intervals are half-open [start, end) in UTC. Wall-clock rules
-("Mondays 09:00-17:00") are read in the practice's zone day by day, so a DST change day still runs from
-local 09:00 to local 17:00 (eight real hours, or a window over the change one hour shorter or longer)."""
-
-from __future__ import annotations
-
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-# Appointments start on this grid, and booking holds one time item per granule it covers, so two
-# overlapping appointments of any lengths always share at least one item. Every real time zone's offset
-# is a multiple of 15 minutes, so the grid is the same in UTC and in local time.
-GRANULE = timedelta(minutes=15)
-GRANULE_MINUTES = 15
-MINUTES_PER_DAY = 24 * 60
+from functions.core import authz, clock
+from functions.core.auth import Caller
+from functions.core.dates import check_range
+from functions.core.errors import Conflict, DomainError, Invalid
+from functions.core.keys import segment
+from functions.scheduling import fhir, slot_rules
+from functions.scheduling.models.appointments import FINAL_STATUSES, SlotList, SlotOut
+from functions.scheduling.models.setup import MAX_HOLD_MINUTES, AppointmentType, Practitioner, Setup, minutes_of
+from functions.scheduling.ports import AppointmentBook, AvailabilityExceptions, Calendars, SchedulingSetup
+from functions.scheduling.slot_rules import Calendar, Interval, Need, Slot, WeeklyWindow
+
+MAX_RANGE_DAYS = 62
+MAX_HOLD = timedelta(minutes=MAX_HOLD_MINUTES)
 
 
-@dataclass(frozen=True, order=True)
-class Interval:
-    start: datetime
-    end: datetime
-
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("interval times must be timezone-aware")
-
-    @property
-    def length(self) -> timedelta:
-        return self.end - self.start
-
-    def overlaps(self, other: Interval) -> bool:
-        return self.start < other.end and other.start < self.end
-
-    def contains(self, other: Interval) -> bool:
-        return self.start <= other.start and other.end <= self.end
+def weekly(practitioner: Practitioner) -> list[WeeklyWindow]:
+    return [WeeklyWindow(w.weekday, minutes_of(w.start), minutes_of(w.end)) for w in practitioner.weekly]
 
 
-@dataclass(frozen=True)
-class WeeklyWindow:
-    """Open from `start` to `end` minutes after local midnight on `weekday` (0 = Monday); end may be 1440."""
-
-    weekday: int
-    start: int
-    end: int
+def day_window(first: date, last: date, zone: ZoneInfo) -> Interval:
+    """Local dates `first`..`last` as one UTC interval."""
+    end = last + timedelta(days=1)
+    return Interval(slot_rules.local_instant(first, 0, zone), slot_rules.local_instant(end, 0, zone))
 
 
-@dataclass
-class Calendar:
-    """One practitioner's time: weekly windows, closed and extra-open intervals (exceptions), and the
-    holds of their existing bookings (appointment plus buffer)."""
+def refusal(start: datetime, search: dict[str, Any], notice_minutes: int) -> DomainError:
+    """Why a time that slot_rules.search refused is not bookable, each rule by its own name: the search is run
+    again with one rule at a time left out (pure, no reads), so the answer names the first rule that refuses."""
+    def bookable(**relaxed: Any) -> bool:
+        return any(s.start == start for s in slot_rules.search(**{**search, **relaxed}))
 
-    practitioner_id: str
-    weekly: Sequence[WeeklyWindow]
-    closed: Sequence[Interval] = ()
-    extra: Sequence[Interval] = ()
-    busy: Sequence[Interval] = ()
-
-
-@dataclass(frozen=True)
-class Need:
-    """What one appointment of a type takes: its length, the buffer after it, and the rooms it may use
-    (none for a virtual visit)."""
-
-    duration: timedelta
-    buffer: timedelta = timedelta(0)
-    rooms: tuple[str, ...] = ()
-
-    @property
-    def hold(self) -> timedelta:
-        return self.duration + self.buffer
+    if start < search["not_before"]:
+        return Invalid(f"bookings need {notice_minutes} minutes' notice", code="short_notice")
+    free_calendars = [replace(c, busy=[]) for c in search["calendars"]]
+    if not bookable(calendars=free_calendars, rooms_busy={room: [] for room in search["rooms_busy"]}):
+        return Invalid("that time is outside the practitioner's hours (weekly hours, holidays and blocks)",
+                       code="outside_hours")
+    if not bookable(rooms_busy={room: [] for room in search["rooms_busy"]}):
+        return Conflict("the practitioner is booked at that time", code="slot_taken")
+    return Conflict("no room for this appointment type is free at that time", code="room_taken")
 
 
-@dataclass(frozen=True)
-class Slot:
-    practitioner_id: str
-    start: datetime
-    end: datetime  # the appointment's end; the practitioner and room are held until end + buffer
-    hold_end: datetime
-    room_id: str | None = None
-    day_started: bool = False  # the practitioner already has a booking that local day
-    idle_delta: timedelta = timedelta(0)  # change in that day's idle time (gaps between bookings)
-    adjacent: bool = False  # touches an existing booking
-    load: timedelta = timedelta(0)  # the practitioner's booked time over the searched range
+class SlotSearch:
+    def __init__(self, setup: SchedulingSetup, exceptions: AvailabilityExceptions, calendars: Calendars,
+                 appointments: AppointmentBook, *, now: Callable[[], datetime] = clock.now) -> None:
+        self.setup = setup
+        self.exceptions = exceptions
+        self.calendars = calendars
+        self.appointments = appointments
+        self.now = now
 
-
-# --- time-zone arithmetic ---------------------------------------------------------------------------
-
-def local_instant(day: date, minutes: int, zone: ZoneInfo) -> datetime:
-    """The UTC instant of `minutes` after local midnight of `day` as a wall clock reads it.
-
-    A wall time that does not exist (inside a spring-forward gap) maps to the instant the clock shows it
-    an hour later; an ambiguous one (fall-back) to its first occurrence."""
-    wall = datetime.combine(day, time()) + timedelta(minutes=minutes)
-    return wall.replace(tzinfo=zone).astimezone(UTC)
-
-
-def local_day(moment: datetime, zone: ZoneInfo) -> date:
-    return moment.astimezone(zone).date()
-
-
-def days(first: date, last: date) -> Iterator[date]:
-    day = first
-    while day <= last:
-        yield day
-        day += timedelta(days=1)
-
-
-def on_grid(moment: datetime) -> bool:
-    return moment.timestamp() % (GRANULE_MINUTES * 60) == 0
-
-
-def granules(start: datetime, end: datetime) -> list[datetime]:
-    """The grid points a hold [start, end) covers: the keys of its time items."""
-    first = datetime.fromtimestamp(start.timestamp() // 900 * 900, UTC)
-    found = []
-    point = first
-    while point < end:
-        found.append(point)
-        point += GRANULE
-    return found
-
-
-# --- interval sets ----------------------------------------------------------------------------------
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for interval in sorted(intervals):
-        if interval.end <= interval.start:
-            continue
-        if merged and interval.start <= merged[-1].end:
-            if interval.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, interval.end)
+    def search(self, caller: Caller, type_id: str, first: date, last: date, practitioner_id: str | None = None,
+               order: str = "best", limit: int = 50, patient_id: str | None = None) -> SlotList:
+        """Bookable starts for a type over local dates `first`..`last`: one Query per practitioner (and per
+        room of an in-person type) for the whole range, whatever its length; for a patient (always a patient
+        user's own self), one more Query hides the times they are already booked."""
+        whose = patient_id or caller.patient_id
+        authz.authorize(caller, "scheduling.slot.search", authz.patient(whose))
+        check_range(first, last, MAX_RANGE_DAYS)
+        patient = segment(whose, "patient id") if whose else None
+        setup = self.setup.current(caller.practice_id)
+        kind = setup.active_type(segment(type_id, "type id"))
+        if practitioner_id is not None:
+            practitioners = [setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))]
         else:
-            merged.append(interval)
-    return merged
+            practitioners = [setup.practitioners[p] for p in kind.practitioner_ids
+                             if p in setup.practitioners and setup.practitioners[p].active]
+        zone = setup.zone
+        found = self.find(caller.practice_id, setup, kind, practitioners, day_window(first, last, zone),
+                          patient=patient)
+        return SlotList(type_id=kind.id, time_zone=setup.policy.time_zone, order=order,
+                        slots=[_slot_out(s, zone) for s in slot_rules.order(found, order)[:limit]])
+
+    def schedule_fhir(self, caller: Caller, practitioner_id: str, type_id: str, first: date,
+                      last: date) -> dict[str, Any]:
+        """A practitioner's Schedule with its busy Slots (bookings) and free Slots (for a type), as a Bundle."""
+        authz.authorize(caller, "scheduling.schedule.export")
+        check_range(first, last, MAX_RANGE_DAYS)
+        setup = self.setup.current(caller.practice_id)
+        kind = setup.active_type(segment(type_id, "type id"))
+        practitioner = setup.practitioner_for(kind, segment(practitioner_id, "practitioner id"))
+        window = day_window(first, last, setup.zone)
+        free = self.find(caller.practice_id, setup, kind, [practitioner], window)
+        busy = self.calendars.practitioner_bookings(caller.practice_id, practitioner.id, window.start, window.end)
+        resources = [fhir.schedule(practitioner, setup.policy.time_zone, clock.iso(window.start),
+                                   clock.iso(window.end))]
+        resources += [fhir.slot(practitioner.id, a.start, a.hold_end, "busy") for a in busy]
+        resources += [fhir.slot(practitioner.id, clock.iso(s.start), clock.iso(s.end), "free", kind.id) for s in free]
+        return fhir.bundle(resources, clock.iso(self.now()))
+
+    def find(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioners: list[Practitioner],
+             window: Interval, exclude: str | None = None, patient: str | None = None) -> list[Slot]:
+        search = self._inputs(practice_id, setup, kind, practitioners, window, exclude, patient)
+        return [] if search is None else slot_rules.search(**search)
+
+    def slot_at(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioner: Practitioner,
+                start: datetime, exclude: str | None = None) -> Slot:
+        """The slot starting at `start`, or why there is none (the appointment `exclude` is being moved)."""
+        if start < self.now():
+            raise Invalid("that time has passed; choose a later one", code="slot_in_past")
+        if not slot_rules.on_grid(start):
+            raise Invalid(f"appointments start on the {slot_rules.GRANULE_MINUTES}-minute grid", code="off_grid")
+        window = Interval(start, start + timedelta(minutes=kind.duration_minutes))
+        search = self._inputs(practice_id, setup, kind, [practitioner], window, exclude)
+        if search is None:
+            raise Invalid("no active room takes this appointment type", code="no_room")
+        found = [s for s in slot_rules.search(**search) if s.start == start]
+        if not found:
+            raise refusal(start, search, setup.policy.min_notice_minutes)
+        return found[0]
+
+    def _inputs(self, practice_id: str, setup: Setup, kind: AppointmentType, practitioners: list[Practitioner],
+                window: Interval, exclude: str | None = None, patient: str | None = None) -> dict[str, Any] | None:
+        """What slot_rules.search needs for these practitioners in this window, read from storage (None: the
+        type has no active room, so nothing is bookable)."""
+        zone = setup.zone
+        rooms = tuple(r for r in kind.room_ids if r in setup.rooms and setup.rooms[r].active)
+        if kind.mode == "in_person" and not rooms:
+            return None
+        first = slot_rules.local_day(window.start, zone) - timedelta(days=1)
+        last = slot_rules.local_day(window.end, zone)
+        exceptions = self.exceptions.between(practice_id, first, last)
+        look_from = window.start - MAX_HOLD  # a booking that starts before the range may reach into it
+        calendars = []
+        for practitioner in practitioners:
+            busy = [Interval(a.start_at, a.hold_end_at) for a in self.calendars.practitioner_bookings(
+                practice_id, practitioner.id, look_from, window.end) if a.id != exclude]
+            closed, extra = closed_and_extra(exceptions, practitioner.id, zone)
+            calendars.append(Calendar(practitioner.id, weekly(practitioner), closed, extra, busy))
+        rooms_busy = {room: [Interval(a.start_at, a.hold_end_at)
+                             for a in self.calendars.room_bookings(practice_id, room, look_from, window.end)
+                             if a.id != exclude] for room in rooms}
+        patient_busy = [] if patient is None else [
+            Interval(a.start_at, datetime.fromisoformat(a.end)) for a in self.appointments.of_patient_between(
+                practice_id, patient, look_from, window.end) if a.status not in FINAL_STATUSES and a.id != exclude]
+        need = Need(timedelta(minutes=kind.duration_minutes), timedelta(minutes=kind.buffer_minutes), rooms)
+        not_before = self.now() + timedelta(minutes=setup.policy.min_notice_minutes)
+        return {"calendars": calendars, "need": need, "zone": zone, "window": window, "not_before": not_before,
+                "rooms_busy": rooms_busy, "patient_busy": patient_busy}
 
 
-def subtract(base: Sequence[Interval], cuts: Iterable[Interval]) -> list[Interval]:
-    result = list(merge(base))
-    for cut in merge(cuts):
-        pieces = []
-        for interval in result:
-            if not interval.overlaps(cut):
-                pieces.append(interval)
-                continue
-            if interval.start < cut.start:
-                pieces.append(Interval(interval.start, cut.start))
-            if cut.end < interval.end:
-                pieces.append(Interval(cut.end, interval.end))
-        result = pieces
-    return result
+def closed_and_extra(exceptions, practitioner_id: str, zone: ZoneInfo) -> tuple[list[Interval], list[Interval]]:
+    """A practitioner's exceptions as UTC intervals: time closed (holidays, blocks) and extra hours."""
+    closed: list[Interval] = []
+    extra: list[Interval] = []
+    for exception in exceptions:
+        if exception.practitioner_id not in (None, practitioner_id):
+            continue
+        begin, end = exception.minutes
+        interval = Interval(slot_rules.local_instant(exception.date, begin, zone),
+                            slot_rules.local_instant(exception.date, end, zone))
+        (extra if exception.kind == "extra_hours" else closed).append(interval)
+    return closed, extra
 
 
-def open_intervals(calendar: Calendar, first: date, last: date, zone: ZoneInfo) -> list[Interval]:
-    """Weekly windows on each local day from `first` to `last`, plus extra hours, minus closures."""
-    windows = [Interval(local_instant(day, w.start, zone), local_instant(day, w.end, zone))
-               for day in days(first, last) for w in calendar.weekly if w.weekday == day.weekday()]
-    return subtract([*windows, *calendar.extra], calendar.closed)
-
-
-# --- the search -------------------------------------------------------------------------------------
-
-@dataclass
-class _DayLoad:
-    first: datetime | None = None
-    last: datetime | None = None
-    booked: timedelta = timedelta(0)
-    starts: set[datetime] = field(default_factory=set)
-    ends: set[datetime] = field(default_factory=set)
-
-    def add(self, hold: Interval) -> None:
-        self.first = hold.start if self.first is None else min(self.first, hold.start)
-        self.last = hold.end if self.last is None else max(self.last, hold.end)
-        self.booked += hold.length
-        self.starts.add(hold.start)
-        self.ends.add(hold.end)
-
-    @property
-    def idle(self) -> timedelta:
-        return timedelta(0) if self.first is None else (self.last - self.first) - self.booked
-
-    def idle_with(self, hold: Interval) -> timedelta:
-        if self.first is None:
-            return timedelta(0)
-        return (max(self.last, hold.end) - min(self.first, hold.start)) - (self.booked + hold.length)
-
-
-class _Busy:
-    """Merged holds with a binary search: is [start, end) free?"""
-
-    def __init__(self, holds: Iterable[Interval]) -> None:
-        self.holds = merge(holds)
-        self.starts = [h.start for h in self.holds]
-
-    def free(self, hold: Interval) -> bool:
-        index = bisect_left(self.starts, hold.end)  # holds before this one start before `hold` ends
-        return index == 0 or self.holds[index - 1].end <= hold.start
-
-
-def _free_room(need: Need, hold: Interval, rooms: dict[str, _Busy]) -> str | None:
-    for room in need.rooms:
-        if room not in rooms or rooms[room].free(hold):
-            return room
-    return None
-
-
-def search(calendars: Sequence[Calendar], need: Need, zone: ZoneInfo, window: Interval, *,
-           not_before: datetime | None = None, rooms_busy: dict[str, list[Interval]] | None = None,
-           patient_busy: Sequence[Interval] = ()) -> list[Slot]:
-    """Every bookable start in `window` for each calendar, in time order per practitioner.
-
-    A slot's hold (appointment + buffer) lies inside the practitioner's open time and touches none of their
-    holds; an in-person slot also needs one of the type's rooms free for the hold."""
-    rooms = {room: _Busy(holds) for room, holds in (rooms_busy or {}).items()}
-    patient = _Busy(patient_busy)
-    first, last = local_day(window.start, zone), local_day(window.end - timedelta(microseconds=1), zone)
-    found: list[Slot] = []
-    for calendar in calendars:
-        busy = merge(calendar.busy)
-        by_day: dict[date, _DayLoad] = defaultdict(_DayLoad)
-        for hold in calendar.busy:
-            by_day[local_day(hold.start, zone)].add(hold)
-        load = sum((b.length for b in calendar.busy if b.overlaps(window)), timedelta(0))
-        for free in subtract(open_intervals(calendar, first, last, zone), busy):
-            start = free.start
-            while start + need.hold <= free.end:
-                hold = Interval(start, start + need.hold)
-                visit = Interval(start, start + need.duration)
-                if window.contains(visit) and (not_before is None or start >= not_before) and patient.free(visit):
-                    room = _free_room(need, hold, rooms) if need.rooms else None
-                    if room is not None or not need.rooms:
-                        day = by_day.get(local_day(start, zone)) or _DayLoad()
-                        found.append(Slot(
-                            practitioner_id=calendar.practitioner_id, start=start, end=start + need.duration,
-                            hold_end=hold.end, room_id=room, day_started=day.first is not None,
-                            idle_delta=day.idle_with(hold) - day.idle,
-                            adjacent=hold.start in day.ends or hold.end in day.starts, load=load))
-                start += GRANULE
-    return found
-
-
-def best_first_key(slot: Slot) -> tuple:
-    """Days already started first; then the least idle time added (a slot inside a gap removes idle time);
-    then a slot that touches a booking; then the practitioner with the least booked time; then earliest."""
-    return (not slot.day_started, slot.idle_delta, not slot.adjacent, slot.load, slot.start, slot.practitioner_id)
-
-
-def earliest_key(slot: Slot) -> tuple:
-    """Earliest first; at the same time, the least-loaded practitioner."""
-    return (slot.start, slot.load, slot.practitioner_id)
-
-
-def order(found: Iterable[Slot], how: str = "best") -> list[Slot]:
-    return sorted(found, key=best_first_key if how == "best" else earliest_key)
+def _slot_out(slot: Slot, zone: ZoneInfo) -> SlotOut:
+    return SlotOut(practitioner_id=slot.practitioner_id, start=clock.iso(slot.start), end=clock.iso(slot.end),
+                   local_start=slot.start.astimezone(zone).isoformat(), room_id=slot.room_id)

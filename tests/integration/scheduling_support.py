@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 
 from functions.core import clock
-from functions.core.audit_store import AuditStore
 from functions.core.auth import Caller, Role
 from functions.core.table import Table
 from functions.scheduling.links import ReplyLinks
-from functions.scheduling.repo import SchedulingRepo
-from functions.scheduling.service import SchedulingService
+from functions.scheduling.wiring import Scheduling, dynamo_stores, wire
 from tests.support import api_event, claims, response_headers
 
 PRACTICE = "clinic-s"
@@ -67,12 +65,8 @@ def fixed_clock_fixture() -> Iterator[clock.FixedClock]:
 
 
 @pytest.fixture(name="api")
-def api_fixture(cloud, lambda_context, fixed_clock) -> Iterator[Api]:
-    from functions.scheduling import api as scheduling_api
-
-    scheduling_api.service.cache_clear()
-    yield Api(lambda_context)
-    scheduling_api.service.cache_clear()
+def api_fixture(cloud, lambda_context, fixed_clock) -> Api:
+    return Api(lambda_context)  # `cloud` starts and ends each test with a cold container
 
 
 SEEDED_PATIENTS = [f"pat-{n}" for n in range(40)] + [f"pat-w{n}" for n in range(10)]
@@ -111,11 +105,9 @@ def clinic_fixture(api) -> Clinic:
     return set_up_clinic(api)
 
 
-def container() -> SchedulingService:
-    """A service wired like a separate Lambda container: its own table handle and audit head cache."""
-    table = Table()
-    audit = AuditStore(table)
-    return SchedulingService(SchedulingRepo(table, audit), audit, links=ReplyLinks(lambda: b"k" * 32, "https://x"))
+def container() -> Scheduling:
+    """The use cases wired like a separate Lambda container: its own table handle and audit head cache."""
+    return wire(dynamo_stores(Table()), ReplyLinks(lambda: b"k" * 32, "https://x"))
 
 
 def front_desk(practice: str = PRACTICE) -> Caller:

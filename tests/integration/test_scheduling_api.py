@@ -14,8 +14,8 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict
 from functions.core.keys import collection_pk
 from functions.core.table import Table
-from functions.scheduling.models import AppointmentIn
-from functions.scheduling.repo import calendar_pk
+from functions.scheduling.dynamo.keys import calendar_pk
+from functions.scheduling.models.appointments import AppointmentIn
 from tests.integration.scheduling_support import (
     PRACTICE,
     api_fixture,  # noqa: F401 - a fixture, used by name
@@ -152,7 +152,7 @@ def race(work, n: int) -> tuple[list, list]:
 
 def test_twenty_concurrent_bookings_of_one_time_exactly_one_wins(api, clinic):
     start = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
-    results, errors = race(lambda service, i: service.book(front_desk(), AppointmentIn(
+    results, errors = race(lambda scheduling, i: scheduling.booking.book(front_desk(), AppointmentIn(
         type_id=clinic.visit, practitioner_id=clinic.dr_a, start=start, patient_id=f"pat-{i}")), n=20)
     assert len(results) == 1, errors
     assert len(errors) == 19 and all(isinstance(e, Conflict) and e.status == 409 for e in errors), errors
@@ -165,16 +165,16 @@ def test_twenty_concurrent_bookings_of_one_time_exactly_one_wins(api, clinic):
 
 
 def test_the_transaction_alone_settles_the_race_when_every_request_saw_the_time_free(api, clinic, monkeypatch):
-    from functions.scheduling.service import SchedulingService
-    from functions.scheduling.slots import Slot
+    from functions.scheduling.slot_rules import Slot
+    from functions.scheduling.slots import SlotSearch
 
     start = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
 
     def stale_read(self, practice_id, setup, kind, practitioner, at, exclude=None):  # as if read before any write
         return Slot(practitioner.id, at, at + timedelta(minutes=30), at + timedelta(minutes=45), room_id=clinic.room_1)
 
-    monkeypatch.setattr(SchedulingService, "_slot_at", stale_read)
-    results, errors = race(lambda service, i: service.book(front_desk(), AppointmentIn(
+    monkeypatch.setattr(SlotSearch, "slot_at", stale_read)
+    results, errors = race(lambda scheduling, i: scheduling.booking.book(front_desk(), AppointmentIn(
         type_id=clinic.visit, practitioner_id=clinic.dr_a, start=start + timedelta(minutes=15 * (i % 2)),
         patient_id=f"pat-{i}")), n=20)
     assert len(results) == 1, errors
@@ -194,7 +194,7 @@ def test_a_retried_booking_with_the_same_key_books_once(api, clinic):
     # concurrent retries of one keyed request: one appointment, every retry told the same
     start = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
     body = AppointmentIn(type_id=clinic.visit, practitioner_id=clinic.dr_b, start=start, patient_id="pat-7")
-    results, errors = race(lambda service, _: service.book(front_desk(), body, "retry-key-00000007"), n=5)
+    results, errors = race(lambda scheduling, _: scheduling.booking.book(front_desk(), body, "retry-key-00000007"), n=5)
     assert errors == [] and len({r.id for r in results}) == 1
     assert len(api.ok("GET", "/appointments", query={"patient_id": "pat-7"})["appointments"]) == 1
 
@@ -404,13 +404,13 @@ def test_the_reminder_job_requests_each_due_reminder_once(api, clinic, fixed_clo
 
 
 def test_a_reply_link_confirms_or_cancels_without_signing_in(api, clinic, fixed_clock):
-    from functions.scheduling import api as scheduling_api
+    from functions.scheduling.models.appointments import Appointment
+    from functions.scheduling.wiring import scheduling
 
     _, appointment = book(api, clinic)
-    service = scheduling_api.service()
-    model = service.repo.appointment(PRACTICE, appointment["id"])
-    confirm = service.reply_link_for(PRACTICE, model, "confirm").rsplit("/", 1)[1]
-    cancel = service.reply_link_for(PRACTICE, model, "cancel").rsplit("/", 1)[1]
+    model = Appointment.model_validate(appointment)
+    confirm = scheduling().replies.link_for(PRACTICE, model, "confirm").rsplit("/", 1)[1]
+    cancel = scheduling().replies.link_for(PRACTICE, model, "cancel").rsplit("/", 1)[1]
     assert api.ok("GET", f"/appointments/reply/{confirm}", role=None)["status"] == "booked"  # a GET never acts
     assert api.ok("POST", f"/appointments/reply/{confirm}", role=None)["status"] == "confirmed"
     assert api.ok("POST", f"/appointments/reply/{confirm}", role=None)["status"] == "confirmed"  # twice: once

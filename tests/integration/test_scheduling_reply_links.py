@@ -28,11 +28,12 @@ def book(api, clinic) -> dict:
 
 
 def tokens(appointment_id: str) -> dict[str, str]:
-    from functions.scheduling import api as scheduling_api
+    from functions.core.table import Table
+    from functions.scheduling.wiring import dynamo_stores, scheduling
 
-    service = scheduling_api.service()
-    model = service.repo.appointment(PRACTICE, appointment_id)
-    return {action: service.reply_link_for(PRACTICE, model, action).rsplit("/", 1)[1]
+    replies = scheduling().replies
+    model = dynamo_stores(Table()).appointments.appointment(PRACTICE, appointment_id)
+    return {action: replies.link_for(PRACTICE, model, action).rsplit("/", 1)[1]
             for action in ("confirm", "cancel")}
 
 

@@ -6,7 +6,7 @@ import pytest
 from functions.core.api import created, etag, expected_version, tagged
 from functions.core.auth import Caller, Role, require
 from functions.core.errors import Forbidden, PreconditionFailed, PreconditionRequired
-from functions.scheduling.models import Room
+from functions.scheduling.models.setup import Room
 
 
 def test_if_match_names_the_version_read():

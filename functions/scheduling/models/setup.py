@@ -1,17 +1,20 @@
-"""The scheduling area's shapes: practice scheduling policy, practitioners, rooms, appointment types, weekly
-availability and its exceptions, slots, appointments and their status flow, the day report, the waitlist.
-Request bodies are strict (unknown fields refused); stored shapes tolerate attributes added later."""
+"""The practice's scheduling set-up: its policy, practitioners and their weekly hours, rooms, appointment
+types, and the exceptions to availability (holidays, blocks, extra hours). Request bodies are strict (unknown
+fields refused); stored shapes tolerate attributes added later."""
 
 import re
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from functions.core.dates import CalendarDate, CalendarDateTime, range_problem
+from functions.core.dates import CalendarDate
+from functions.core.errors import Invalid, NotFound
 from functions.core.models import Stored, Strict
 from functions.core.types import Name, TimeZone, UserId
-from functions.scheduling.slots import GRANULE_MINUTES, MINUTES_PER_DAY
+from functions.scheduling.slot_rules import GRANULE_MINUTES, MINUTES_PER_DAY
 
 # --- value types -----------------------------------------------------------------------------------
 
@@ -20,7 +23,6 @@ _HHMM = re.compile(r"^(?:([01][0-9]|2[0-3]):([0-5][0-9])|(24):(00))$")
 # The longest hold (appointment + buffer): keeps a booking's time items, and a reschedule's, inside one
 # 100-item transaction, and bounds how far before a range an overlapping booking can start.
 MAX_HOLD_MINUTES = 240
-MAX_WAITLIST_DAYS = 92  # both ends included
 
 
 def minutes_of(text: str) -> int:
@@ -246,190 +248,38 @@ class AppointmentTypeList(BaseModel):
     appointment_types: list[AppointmentType]
 
 
-# --- slots -----------------------------------------------------------------------------------------
+# --- the set-up as one read ------------------------------------------------------------------------
 
-SlotOrder = Literal["best", "earliest"]
+@dataclass
+class Setup:
+    """One practice's scheduling configuration, read in one request."""
 
-
-class SlotOut(BaseModel):
-    practitioner_id: str
-    start: str = Field(description="UTC")
-    end: str
-    local_start: str = Field(description="in the practice's time zone, with its offset")
-    room_id: str | None = None
-
-
-class SlotList(BaseModel):
-    type_id: str
-    time_zone: str
-    order: SlotOrder
-    slots: list[SlotOut]
-
-
-# --- appointments ----------------------------------------------------------------------------------
-
-Status = Literal["booked", "confirmed", "arrived", "in_room", "completed", "cancelled", "no_show"]
-FINAL_STATUSES = frozenset({"completed", "cancelled", "no_show"})
-# the moves a practice makes, from -> to
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "booked": frozenset({"confirmed", "arrived", "cancelled", "no_show"}),
-    "confirmed": frozenset({"arrived", "cancelled", "no_show"}),
-    "arrived": frozenset({"in_room", "cancelled"}),  # cancelled here: left before being seen
-    "in_room": frozenset({"completed"}),
-    "completed": frozenset(),
-    "cancelled": frozenset(),
-    "no_show": frozenset(),
-}
-CancelReason = Literal["patient_request", "practice", "illness", "weather", "other"]
-
-
-class AppointmentIn(Strict):
-    type_id: Id
-    practitioner_id: Id
-    start: CalendarDateTime
-    patient_id: Id | None = Field(default=None, description="staff: whose appointment; a patient books their own")
-
-
-class RescheduleIn(Strict):
-    start: CalendarDateTime
-    practitioner_id: Id | None = Field(default=None, description="a different practitioner; default the same")
-
-
-class CancelIn(Strict):
-    reason: CancelReason = "patient_request"
-    waive_fee: bool = Field(default=False, description="staff: do not charge a late cancel")
-
-
-class Appointment(Stored):
-    id: str
-    patient_id: str
-    practitioner_id: str
-    type_id: str
-    room_id: str | None = None
-    mode: Mode
-    visit: Visit
-    start: str
-    end: str
-    hold_end: str
-    status: Status
-    booked_at: str
-    booked_by: str
-    confirmed_at: str | None = None
-    arrived_at: str | None = None
-    in_room_at: str | None = None
-    completed_at: str | None = None
-    cancelled_at: str | None = None
-    no_show_at: str | None = None
-    cancel_reason: CancelReason | None = None
-    late_cancel: bool = False
-    late_cancel_fee_cents: int = 0
-    reminder_due_at: str | None = None
-    reminder_sent_at: str | None = None
-    rescheduled_at: str | None = None
-    version: int
-    updated_at: str
+    policy: "Policy" = field(default_factory=lambda: Policy())
+    practitioners: dict[str, Practitioner] = field(default_factory=dict)
+    rooms: dict[str, Room] = field(default_factory=dict)
+    types: dict[str, AppointmentType] = field(default_factory=dict)
 
     @property
-    def start_at(self) -> datetime:
-        return datetime.fromisoformat(self.start)
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.policy.time_zone)
 
-    @property
-    def hold_end_at(self) -> datetime:
-        return datetime.fromisoformat(self.hold_end)
+    def active_type(self, type_id: str) -> AppointmentType:
+        kind = self.types.get(type_id)
+        if kind is None or not kind.active:
+            raise NotFound("no such appointment type", code="appointment_type_not_found")
+        return kind
 
-    @property
-    def holds_time(self) -> bool:
-        return self.status not in ("cancelled",)
+    def practitioner_for(self, kind: AppointmentType, practitioner_id: str) -> Practitioner:
+        practitioner = self.practitioners.get(practitioner_id)
+        if practitioner is None or not practitioner.active:
+            raise NotFound("no such practitioner", code="practitioner_not_found")
+        if practitioner_id not in kind.practitioner_ids:
+            raise Invalid("that practitioner does not offer this appointment type", code="practitioner_not_offered")
+        return practitioner
 
-
-class AppointmentList(BaseModel):
-    appointments: list[Appointment]
-
-
-class ReplyView(BaseModel):
-    """What a reminder's reply link shows anyone who holds it: what a patient needs to decide, and nothing
-    that names them, their practitioner or their room."""
-
-    action: Literal["confirm", "cancel"] = Field(description="what the link does when posted")
-    practice: str = Field(description="the practice's name")
-    local_date: date = Field(description="the appointment's date in the practice's time zone")
-    local_time: str = Field(description="its start time there, HH:MM")
-    time_zone: str = Field(description="the practice's time zone")
-    status: Status
-
-
-class NoShowHistory(BaseModel):
-    patient_id: str
-    appointments: int = Field(description="appointments on record (up to the last 500)")
-    no_shows: int
-    late_cancels: int
-    no_show_appointments: list[Appointment]
-
-
-class PractitionerDay(BaseModel):
-    practitioner_id: str
-    open_minutes: int = Field(description="availability that day, after exceptions")
-    booked_minutes: int = Field(description="appointments not cancelled, buffers included")
-    idle_minutes: int = Field(description="open but not booked")
-    gap_minutes: int = Field(description="idle between the first and the last appointment")
-    appointments: int
-    completed: int
-    no_shows: int
-    waits: int = Field(description="appointments with both arrival and in-room times")
-    mean_wait_minutes: float | None = None
-    max_wait_minutes: float | None = None
-
-
-class DayReport(BaseModel):
-    date: date
-    time_zone: str
-    practitioners: list[PractitionerDay]
-
-
-# --- waitlist --------------------------------------------------------------------------------------
-
-WaitlistStatus = Literal["waiting", "offered", "booked", "withdrawn"]
-
-
-class WaitlistIn(Strict):
-    type_id: Id
-    practitioner_id: Id | None = Field(default=None, description="only this practitioner; default any")
-    earliest: CalendarDate
-    latest: CalendarDate
-    patient_id: Id | None = Field(default=None, description="staff: whose entry; a patient adds their own")
-
-    @model_validator(mode="after")
-    def _window(self) -> "WaitlistIn":
-        problem = range_problem(self.earliest, self.latest, MAX_WAITLIST_DAYS, "a waitlist window")
-        if problem:
-            raise ValueError(problem[1])
-        return self
-
-
-class Offer(BaseModel):
-    practitioner_id: str
-    start: str
-    end: str
-    room_id: str | None = None
-    offered_at: str
-    expires_at: str
-
-
-class WaitlistEntry(Stored):
-    id: str
-    patient_id: str
-    type_id: str
-    practitioner_id: str | None = None
-    earliest: date
-    latest: date
-    status: WaitlistStatus
-    offer: Offer | None = None
-    offered_slots: list[str] = Field(default_factory=list, description="slots offered before, not offered again")
-    appointment_id: str | None = None
-    created_at: str
-    version: int
-    updated_at: str
-
-
-class WaitlistList(BaseModel):
-    entries: list[WaitlistEntry]
+    def check_references(self, body: "AppointmentTypeFields") -> None:
+        """An appointment type names only practitioners and rooms the practice has."""
+        unknown = [p for p in body.practitioner_ids if p not in self.practitioners]
+        unknown += [r for r in body.room_ids if r not in self.rooms]
+        if unknown:
+            raise Invalid("no such practitioner or room", {"unknown": unknown}, code="unknown_reference")

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from functions.scheduling import slots
-from functions.scheduling.slots import Calendar, Interval, Need, WeeklyWindow, granules
+from functions.scheduling import slot_rules as slots
+from functions.scheduling.slot_rules import Calendar, Interval, Need, WeeklyWindow, granules
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")

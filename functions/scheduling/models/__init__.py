@@ -1,0 +1,1 @@
+"""The scheduling area's shapes, one module per concern."""
