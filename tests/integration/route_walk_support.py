@@ -254,10 +254,9 @@ def _scan() -> list[dict]:
 def _clear_containers() -> None:
     from functions.billing import wiring as billing_wiring
     from functions.notifications import wiring as notifications_wiring
-    from functions.records import api as records_api
     from functions.scheduling import api as scheduling_api
 
-    for cached in (records_api.service, scheduling_api.service, billing_wiring.service, notifications_wiring.service):
+    for cached in (scheduling_api.service, billing_wiring.service, notifications_wiring.service):
         cached.cache_clear()
 
 

@@ -1,0 +1,41 @@
+"""A patient's insurance coverage: no overlapping plans of a rank, retried while the record settles."""
+
+
+import pytest
+
+from functions.core.errors import Conflict, Invalid, PreconditionFailed
+from functions.records.models.coverage import CoveragePatch
+from tests.unit.records.support import caller, coverage_in, patient_in
+
+
+def test_two_primary_coverages_may_not_overlap(patients, coverages):
+    created = patients.register(caller(), patient_in())
+    coverages.add(caller(), created.id, coverage_in(period_end="2026-06-30"))
+    with pytest.raises(Conflict) as raised:
+        coverages.add(caller(), created.id, coverage_in(period_start="2026-06-01"))
+    assert raised.value.code == "coverage_overlap"
+    coverages.add(caller(), created.id, coverage_in(period_start="2026-07-01"))
+    coverages.add(caller(), created.id, coverage_in(rank="secondary", period_start="2026-02-01"))
+    assert len(coverages.list_coverages(caller(), created.id).coverages) == 3
+
+
+def test_coverage_update_checks_version_and_overlap(patients, coverages):
+    created = patients.register(caller(), patient_in())
+    first = coverages.add(caller(), created.id, coverage_in(period_end="2026-06-30"))
+    second = coverages.add(caller(), created.id, coverage_in(period_start="2026-07-01"))
+    with pytest.raises(Conflict):
+        coverages.update(caller(), created.id, first.id, CoveragePatch(period_end=None), 1)
+    with pytest.raises(PreconditionFailed):
+        coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 7)
+    updated = coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 1)
+    assert updated.version == 2 and updated.member_id == "X1"
+    with pytest.raises(Invalid):
+        coverages.update(caller(), created.id, second.id,
+                                CoveragePatch(period_end="2025-01-01"), 2)
+
+
+def test_a_coverage_write_retries_when_another_write_got_in_first(patients, coverages, store):
+    created = patients.register(caller(), patient_in())
+    store.before_write = lambda: store.bump_related("p1", created.id)
+    coverage = coverages.add(caller(), created.id, coverage_in())
+    assert coverages.list_coverages(caller(), created.id).coverages == [coverage]
