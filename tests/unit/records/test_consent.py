@@ -52,3 +52,11 @@ def test_consent_update_and_revoke(patients, consents, store, audit):
     assert [e.type for e in store.events][-3:] == ["records.consent.granted", "records.consent.updated",
                                                   "records.consent.revoked"]
     assert all(e.subject_patient_id == created.id for e in audit.entries)
+
+
+def test_a_retried_grant_with_the_same_key_answers_the_first_consent(patients, consents, audit):
+    created = patients.register(caller(), patient_in())
+    body = ConsentIn(kind="communication", channels=["sms"])
+    first = consents.grant(caller(), created.id, body, idempotency_key="grant-consent-01")
+    assert consents.grant(caller(), created.id, body, idempotency_key="grant-consent-01") == first
+    assert audit.actions()[-1] == "consent.grant.replayed"

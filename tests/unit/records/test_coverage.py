@@ -39,3 +39,28 @@ def test_a_coverage_write_retries_when_another_write_got_in_first(patients, cove
     store.before_write = lambda: store.bump_related("p1", created.id)
     coverage = coverages.add(caller(), created.id, coverage_in())
     assert coverages.list_coverages(caller(), created.id).coverages == [coverage]
+
+
+def test_a_retried_add_with_the_same_key_answers_the_first_coverage_and_audits_the_replay(patients, coverages,
+                                                                                          store, audit):
+    created = patients.register(caller(), patient_in())
+    first = coverages.add(caller(), created.id, coverage_in(), idempotency_key="add-coverage-01")
+    again = coverages.add(caller(), created.id, coverage_in(), idempotency_key="add-coverage-01")
+    assert again == first and len(coverages.list_coverages(caller(), created.id).coverages) == 1
+    assert "coverage.create.replayed" in audit.actions()
+
+
+def test_a_retry_racing_its_own_first_add_is_answered_as_a_retry_not_as_an_overlap(patients, coverages):
+    created = patients.register(caller(), patient_in())
+    first = coverages.add(caller(), created.id, coverage_in(), idempotency_key="add-coverage-02")
+    # the retry looked for a stored answer just before the first request stored it, then read the record
+    # with the first request's coverage on it: an overlap, which is its own first attempt
+    answered, looks = coverages.book.replay, []
+
+    def replay(practice_id, request):
+        looks.append(request.key)
+        return None if len(looks) == 1 else answered(practice_id, request)
+
+    coverages.book.replay = replay
+    retry = coverages.add(caller(), created.id, coverage_in(), idempotency_key="add-coverage-02")
+    assert retry == first and len(coverages.list_coverages(caller(), created.id).coverages) == 1
