@@ -12,3 +12,10 @@ from functions.core.table import Table
 def audit_verification() -> AuditVerification:
     table = Table()
     return AuditVerification(AuditStore(table), lambda: practice_ids(table))
+
+
+def reset() -> None:
+    """Forget what this area's container built (a cold start for this area alone); core.container.reset()
+    forgets everything."""
+    for built in (audit_verification,):
+        built.cache_clear()
