@@ -16,7 +16,7 @@ def main() -> None:
     from moto import mock_aws
 
     from functions.core import secrets, settings, tenancy
-    from functions.records import api as records_api
+    from functions.records import wiring as records_wiring
     from functions.records.handler import handler
     from infra.catalog import CATALOG
     from localcloud import moto_patches
@@ -40,7 +40,7 @@ def main() -> None:
             return json.loads(response["body"]) if response["body"] else {}
 
         def new_container() -> None:
-            records_api.service.cache_clear()
+            records_wiring.reset()
 
         patient = {"given_name": "Bench", "family_name": "Marker", "birth_date": "1980-01-01",
                    "phone": "+14155550100", "email": "bench@example.org", "gender": "female"}

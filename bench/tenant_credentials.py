@@ -25,7 +25,7 @@ def main() -> None:
     from moto import mock_aws
 
     from functions.core import settings, table, tenancy
-    from functions.records import api as records_api
+    from functions.records import wiring as records_wiring
     from functions.records.handler import handler
     from infra.catalog import CATALOG
     from localcloud import moto_patches
@@ -72,7 +72,7 @@ def main() -> None:
             with_tenant_role(False)
             ids[practice] = call("POST", "/patients", practice, patient)[0]["id"]
             call("GET", f"/patients/{ids[practice]}", practice)
-        records_api.service.cache_clear()
+        records_wiring.reset()
 
         def read(practice: str) -> float:
             return call("GET", f"/patients/{ids[practice]}", practice)[1] * 1000

@@ -160,7 +160,8 @@ def job_run(args: argparse.Namespace) -> int:
 
 def audit_verify(args: argparse.Namespace) -> int:
     _local_defaults()
-    from functions.compliance.audit_verification import verify_practice
+    from functions.compliance.audit_verification import AuditVerification
+    from functions.core.audit_store import AuditStore
     from functions.core.registry import practice_ids
     from infra.catalog import CATALOG
     from localcloud.cloud import LocalCloud
@@ -168,13 +169,14 @@ def audit_verify(args: argparse.Namespace) -> int:
     # read-only: a running server owns the data directory, and verifying changes nothing
     with LocalCloud(CATALOG, args.data_dir, persist=False) as cloud:
         table = cloud.table()
+        verification = AuditVerification(AuditStore(table), lambda: practice_ids(table))
         practices = [args.practice] if args.practice else sorted(practice_ids(table))
         if not practices:
             print("no practices have an audit trail yet")
             return 0
         broken = 0
         for practice in practices:
-            result = verify_practice(table, practice, from_start=True)
+            result = verification.verify_practice(practice, from_start=True)
             if result.intact:
                 print(f"{practice}: intact ({result.checked} entries)")
             else:

@@ -3,28 +3,13 @@ last verified checkpoint (and the checkpoint entry itself, which anchors them), 
 the day's activity, not with the size of the trail. The weekly run re-hashes everything, which is what
 catches an edit to an entry that was already verified."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from functions.compliance.ports import AuditChains
 from functions.core import clock
 from functions.core.audit import GENESIS, Verification, entry_hash, verify_chain
-from functions.core.audit_store import AuditStore
-from functions.core.registry import practice_ids
-from functions.core.table import Table
-
-
-def verify_practice(table: Table, practice_id: str, *, from_start: bool = False,
-                    save_checkpoint: bool = False) -> Verification:
-    store = AuditStore(table)
-    start = (0, GENESIS) if from_start else store.checkpoint(practice_id)
-    head = store.head(practice_id)
-    result = verify_chain(store.entries(practice_id, after_seq=start[0]), head, start=start)
-    if start[0]:
-        anchor = store.entry(practice_id, start[0])
-        if anchor is None or anchor.get("hash") != start[1] or entry_hash(anchor) != start[1]:
-            result.problems.append(f"entry {start[0]} changed after it was verified")
-    if save_checkpoint and result.intact and result.last_seq > start[0]:
-        store.save_checkpoint(practice_id, result.last_seq, result.last_hash, clock.iso(clock.now()))
-    return result
 
 
 @dataclass
@@ -35,9 +20,31 @@ class ChainReport:
     problems: list[str]
 
 
-def verify_all(table: Table, full: bool = False) -> list[ChainReport]:
-    reports = []
-    for practice_id in practice_ids(table):
-        result = verify_practice(table, practice_id, from_start=full, save_checkpoint=True)
-        reports.append(ChainReport(practice_id, result.checked, result.intact, result.problems))
-    return reports
+class AuditVerification:
+    def __init__(self, chains: AuditChains, practices: Callable[[], Iterable[str]],
+                 now: Callable[[], datetime] = clock.now) -> None:
+        self.chains = chains
+        self.practices = practices  # every practice the system holds (core.registry)
+        self.now = now
+
+    def verify_practice(self, practice_id: str, *, from_start: bool = False,
+                        save_checkpoint: bool = False) -> Verification:
+        start = (0, GENESIS) if from_start else self.chains.checkpoint(practice_id)
+        head = self.chains.head(practice_id)
+        result = verify_chain(self.chains.entries(practice_id, after_seq=start[0]), head, start=start)
+        if start[0]:
+            anchor = self.chains.entry(practice_id, start[0])
+            if anchor is None or anchor.get("hash") != start[1] or entry_hash(anchor) != start[1]:
+                result.problems.append(f"entry {start[0]} changed after it was verified")
+        if save_checkpoint and result.intact and result.last_seq > start[0]:
+            self.chains.save_checkpoint(practice_id, result.last_seq, result.last_hash, clock.iso(self.now()))
+        return result
+
+    def verify_all(self, full: bool = False) -> list[ChainReport]:
+        """Every practice's chain, from its checkpoint (or, `full`, from the start); each intact one's
+        checkpoint moves to its end."""
+        reports = []
+        for practice_id in self.practices():
+            result = self.verify_practice(practice_id, from_start=full, save_checkpoint=True)
+            reports.append(ChainReport(practice_id, result.checked, result.intact, result.problems))
+        return reports

@@ -55,6 +55,19 @@ POLICY: dict[str, Rule] = {}
 
 # --- records ------------------------------------------------------------------------------------------
 RECORDS: dict[str, Rule] = {
+    "records.patient.register": staff(C, F),
+    "records.patient.search": staff(C, F, P, B),  # a patient never searches: they know their own id
+    "records.patient.read": staff_or_self(C, F, P, B),
+    "records.patient.export": staff_or_self(C, F, P, B),
+    "records.patient.update": staff(C, F),
+    "records.patient.delete": staff(C),
+    "records.coverage.list": staff_or_self(C, F, P, B),
+    "records.coverage.add": staff(C, F, B),  # billing fixes the insurance it bills; it edits nothing else here
+    "records.coverage.update": staff(C, F, B),
+    "records.consent.list": staff_or_self(C, F, P, B),
+    "records.consent.grant": staff_or_self(C, F),  # the patient grants and withdraws their own consent
+    "records.consent.update": staff_or_self(C, F),
+    "records.consent.revoke": staff_or_self(C, F),
 }
 
 # --- scheduling ---------------------------------------------------------------------------------------

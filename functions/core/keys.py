@@ -13,9 +13,14 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SEPARATOR = "#"
 
 
+def is_segment(value: object) -> bool:
+    """Whether `value` may go inside a key (see `segment`), without raising."""
+    return isinstance(value, str) and _SEGMENT.match(value) is not None
+
+
 def segment(value: str, what: str = "id") -> str:
     """An id that may go inside a key: no separator, bounded length. Anything else is a caller error."""
-    if not isinstance(value, str) or not _SEGMENT.match(value):
+    if not is_segment(value):
         raise Invalid(f"{what} is not a valid identifier", code="invalid_identifier")
     return value
 

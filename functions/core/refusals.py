@@ -13,6 +13,7 @@ from typing import Any
 from functions.core.audit import AuditDraft, draft
 from functions.core.auth import Caller
 from functions.core.errors import DomainError
+from functions.core.keys import is_segment
 
 REFUSED = frozenset({403, 404})
 
@@ -34,7 +35,6 @@ PATIENT_DATA: dict[str, str] = {
     "source": "SOURCE",  # <area>:<entity>:<id>, e.g. the appointment a message log is listed by
 }
 PERSON_FIELDS = frozenset({"person", "recipient"})
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # what may go in a key (core.keys.segment), checked without raising
 _REF = re.compile(r"^(patient|family):([A-Za-z0-9_-]{1,64})(:[A-Za-z0-9_-]{1,64})?$")
 _SOURCE = re.compile(r"^[a-z][a-z_]{0,31}:[a-z][a-z_]{0,31}:[A-Za-z0-9_-]{1,64}$")
 
@@ -53,7 +53,7 @@ def refusal(caller: Caller, error: DomainError, method: str, path: Mapping[str, 
         return None
     parameter, entity_id = named[-1]
     subject = error.subject_patient_id or _patient(named)
-    if subject is not None and not _ID.match(subject):
+    if subject is not None and not is_segment(subject):
         subject = None
     verb = "read" if method.upper() in ("GET", "HEAD") else "change"
     entity = PATIENT_DATA[parameter]
@@ -71,7 +71,7 @@ def _value(name: str, value: Any) -> str | None:
         return value if _REF.match(value) else None
     if name == "source":
         return value if _SOURCE.match(value) else None
-    return value if _ID.match(value) else None
+    return value if is_segment(value) else None
 
 
 def _patient(named: list[tuple[str, str]]) -> str | None:

@@ -1,4 +1,4 @@
-"""HTTP routes for patient records, all under /patients: a guard, a service call, a status code."""
+"""HTTP routes for patient records, all under /patients: parse, call one use case, shape the answer."""
 
 import json
 from typing import Annotated
@@ -8,37 +8,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.core.api import IfMatch, created, current_caller, expected_version, idempotency_key, tagged
-from functions.core.audit_store import AuditStore
-from functions.core.auth import require, require_self_or
-from functions.core.container import per_container
 from functions.core.dates import CalendarDate
-from functions.core.secrets import page_token_key
-from functions.core.table import Table
-from functions.records.models import (
-    Consent,
-    ConsentIn,
-    ConsentList,
-    ConsentPatch,
-    Coverage,
-    CoverageIn,
-    CoverageList,
-    CoveragePatch,
-    PatientIn,
-    PatientPage,
-    PatientPatch,
-    PatientRecord,
-    Phone,
-)
-from functions.records.repo import RecordsRepo
-from functions.records.service import (
-    CONSENT_RECORDERS,
-    COVERAGE_EDITORS,
-    DELETERS,
-    EDITORS,
-    READERS,
-    SEARCHERS,
-    RecordsService,
-)
+from functions.core.types import Phone
+from functions.records import wiring
+from functions.records.models.consent import Consent, ConsentIn, ConsentList, ConsentPatch
+from functions.records.models.coverage import Coverage, CoverageIn, CoverageList, CoveragePatch
+from functions.records.models.patients import PatientIn, PatientPage, PatientPatch, PatientRecord
 
 router = Router()
 
@@ -47,20 +22,11 @@ ItemId = Annotated[str, Path(min_length=1, max_length=64)]
 FHIR_JSON = "application/fhir+json"
 
 
-@per_container
-def service() -> RecordsService:
-    """One per container: the audit store caches each practice's chain head between requests."""
-    table = Table()
-    audit = AuditStore(table)
-    return RecordsService(RecordsRepo(table, audit), audit, page_key=page_token_key)
-
-
 # --- patients ---------------------------------------------------------------------------------------
 
 @router.post("/patients", summary="Register a patient (honours Idempotency-Key)")
 def create_patient(body: Annotated[PatientIn, Body()]) -> Response[PatientRecord]:
-    caller = require(current_caller(router), EDITORS)
-    patient = service().create_patient(caller, body, idempotency_key(router))
+    patient = wiring.patients().register(current_caller(router), body, idempotency_key(router))
     return created(patient, f"/patients/{patient.id}")
 
 
@@ -73,28 +39,24 @@ def search_patients(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     page_token: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> PatientPage:
-    caller = require(current_caller(router), SEARCHERS)
-    return service().search(caller, family=family, given=given, birth_date=birth_date, phone=phone, limit=limit,
-                            page_token=page_token)
+    return wiring.patient_search().search(current_caller(router), family=family, given=given, birth_date=birth_date,
+                                          phone=phone, limit=limit, page_token=page_token)
 
 
 @router.get("/patients/<patient_id>", summary="A patient with contacts, family, care team, coverage and consent")
 def read_patient(patient_id: PatientId) -> Response[PatientRecord]:
-    caller = require_self_or(current_caller(router), patient_id, READERS)
-    return tagged(service().read_patient(caller, patient_id))
+    return tagged(wiring.patients().read(current_caller(router), patient_id))
 
 
 @router.patch("/patients/<patient_id>", summary="Change a patient's details (If-Match: the ETag you read)")
 def update_patient(patient_id: PatientId, body: Annotated[PatientPatch, Body()],
                    if_match: IfMatch = None) -> Response[PatientRecord]:
-    caller = require(current_caller(router), EDITORS)
-    return tagged(service().update_patient(caller, patient_id, body, expected_version(if_match)))
+    return tagged(wiring.patients().update(current_caller(router), patient_id, body, expected_version(if_match)))
 
 
 @router.delete("/patients/<patient_id>", summary="Soft-delete a patient (coordinator)")
 def delete_patient(patient_id: PatientId) -> Response[None]:
-    caller = require(current_caller(router), DELETERS)
-    service().delete_patient(caller, patient_id)
+    wiring.patients().delete(current_caller(router), patient_id)
     return Response(status_code=204)
 
 
@@ -102,8 +64,7 @@ def delete_patient(patient_id: PatientId) -> Response[None]:
             responses={200: {"description": "a Bundle of type collection",
                              "content": {FHIR_JSON: {"schema": {"type": "object"}}}}})
 def export_fhir(patient_id: PatientId) -> Response[str]:
-    caller = require_self_or(current_caller(router), patient_id, READERS)
-    bundle = service().export_fhir(caller, patient_id)
+    bundle = wiring.patients().export_fhir(current_caller(router), patient_id)
     return Response(status_code=200, content_type=FHIR_JSON, body=json.dumps(bundle, separators=(",", ":")))
 
 
@@ -111,14 +72,12 @@ def export_fhir(patient_id: PatientId) -> Response[str]:
 
 @router.get("/patients/<patient_id>/coverages", summary="The patient's insurance coverages")
 def list_coverages(patient_id: PatientId) -> CoverageList:
-    caller = require_self_or(current_caller(router), patient_id, READERS)
-    return service().list_coverages(caller, patient_id)
+    return wiring.coverages().list_coverages(current_caller(router), patient_id)
 
 
 @router.post("/patients/<patient_id>/coverages", summary="Add an insurance coverage (honours Idempotency-Key)")
 def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> Response[Coverage]:
-    caller = require(current_caller(router), COVERAGE_EDITORS)
-    coverage = service().add_coverage(caller, patient_id, body, idempotency_key(router))
+    coverage = wiring.coverages().add(current_caller(router), patient_id, body, idempotency_key(router))
     return created(coverage, f"/patients/{patient_id}/coverages/{coverage.id}")
 
 
@@ -126,22 +85,20 @@ def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> 
               summary='Change a coverage (If-Match: "<its version>" from the list)')
 def update_coverage(patient_id: PatientId, coverage_id: ItemId, body: Annotated[CoveragePatch, Body()],
                     if_match: IfMatch = None) -> Response[Coverage]:
-    caller = require(current_caller(router), COVERAGE_EDITORS)
-    return tagged(service().update_coverage(caller, patient_id, coverage_id, body, expected_version(if_match)))
+    return tagged(wiring.coverages().update(current_caller(router), patient_id, coverage_id, body,
+                                            expected_version(if_match)))
 
 
 # --- consent --------------------------------------------------------------------------------------
 
 @router.get("/patients/<patient_id>/consents", summary="The patient's consents, active and revoked")
 def list_consents(patient_id: PatientId) -> ConsentList:
-    caller = require_self_or(current_caller(router), patient_id, READERS)
-    return service().list_consents(caller, patient_id)
+    return wiring.consents().list_consents(current_caller(router), patient_id)
 
 
 @router.post("/patients/<patient_id>/consents", summary="Record a consent (honours Idempotency-Key)")
 def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> Response[Consent]:
-    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    consent = service().grant_consent(caller, patient_id, body, idempotency_key(router))
+    consent = wiring.consents().grant(current_caller(router), patient_id, body, idempotency_key(router))
     return created(consent, f"/patients/{patient_id}/consents/{consent.id}")
 
 
@@ -149,13 +106,12 @@ def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> 
               summary='Change a consent\'s channels or recipients (If-Match: "<its version>" from the list)')
 def update_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[ConsentPatch, Body()],
                    if_match: IfMatch = None) -> Response[Consent]:
-    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    return tagged(service().update_consent(caller, patient_id, consent_id, body, expected_version(if_match)))
+    return tagged(wiring.consents().update(current_caller(router), patient_id, consent_id, body,
+                                           expected_version(if_match)))
 
 
 @router.post("/patients/<patient_id>/consents/<consent_id>/revoke",
              summary='Withdraw a consent (If-Match: "<its version>" from the list)')
 def revoke_consent(patient_id: PatientId, consent_id: ItemId, if_match: IfMatch = None) -> Response[Consent]:
-    caller = require_self_or(current_caller(router), patient_id, CONSENT_RECORDERS)
-    return tagged(service().revoke_consent(caller, patient_id, consent_id, expected_version(if_match)))
+    return tagged(wiring.consents().revoke(current_caller(router), patient_id, consent_id, expected_version(if_match)))
 

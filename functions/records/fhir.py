@@ -3,7 +3,9 @@ Coverage and Consent resources, built as plain dicts so the runtime needs no FHI
 
 from typing import Any
 
-from functions.records.models import Consent, Coverage, FamilyMember, PatientRecord
+from functions.records.models.consent import Consent
+from functions.records.models.coverage import Coverage
+from functions.records.models.patients import FamilyMember, PatientRecord
 
 PRACTICEFLOW = "urn:practiceflow"
 PATIENT_ID_SYSTEM = f"{PRACTICEFLOW}:patient"

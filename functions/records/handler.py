@@ -1,9 +1,9 @@
 """The records API's Lambda entry point."""
 
 from functions.core.api import make_handler, make_resolver
-from functions.records import api
+from functions.records import wiring
 from functions.records.api import router
 
-# the trail the service writes: one cached chain head per container
-app = make_resolver(router, audit=lambda: api.service().audit)
+# refusals are audited in the same trail the use cases write (one cached chain head per container)
+app = make_resolver(router, audit=wiring.audit_trail)
 handler = make_handler(app)

@@ -252,12 +252,9 @@ def _scan() -> list[dict]:
 
 
 def _clear_containers() -> None:
-    from functions.billing import wiring as billing_wiring
-    from functions.notifications import wiring as notifications_wiring
-    from functions.records import api as records_api
+    from functions.core import container
 
-    for cached in (records_api.service, billing_wiring.service, notifications_wiring.service):
-        cached.cache_clear()
+    container.reset()
 
 
 @pytest.fixture(name="world")

@@ -4,8 +4,7 @@ import json
 
 import boto3
 
-from functions.compliance import jobs
-from functions.compliance.audit_verification import verify_practice
+from functions.compliance import jobs, wiring
 from functions.core import outbox
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore, entry_sk
@@ -117,4 +116,4 @@ def test_nightly_job_notices_the_checkpoint_entry_changing(cloud, lambda_context
     jobs.handler({"job": "verify_audit_chains"}, lambda_context)
     anchor = table.get(collection_pk("p1", "AUDIT"), entry_sk(3))
     table.put({**anchor, "action": "patient.delete"})
-    assert not verify_practice(table, "p1").intact
+    assert not wiring.audit_verification().verify_practice("p1").intact

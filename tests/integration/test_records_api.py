@@ -13,9 +13,9 @@ from functions.core.auth import Caller, Role
 from functions.core.errors import PreconditionFailed
 from functions.core.keys import collection_pk
 from functions.core.table import Table
-from functions.records.models import PatientIn, PatientPatch
-from functions.records.repo import RecordsRepo
-from functions.records.service import RecordsService
+from functions.records.dynamo import DynamoPatientRecords
+from functions.records.models.patients import PatientIn, PatientPatch
+from functions.records.patients import Patients
 from tests.support import api_event, api_url, claims, if_match, response_headers
 from tests.support import race as shared_race
 
@@ -50,11 +50,7 @@ class Api:
 
 @pytest.fixture
 def api(cloud, lambda_context) -> Api:
-    from functions.records import api as records_api
-
-    records_api.service.cache_clear()  # a fresh container for each fresh moto
-    yield Api(lambda_context)
-    records_api.service.cache_clear()
+    return Api(lambda_context)  # each fresh moto is a cold start: the cloud fixture resets the container
 
 
 def item_count() -> int:
@@ -281,11 +277,11 @@ def test_a_retried_create_with_the_same_key_returns_the_same_patient_and_creates
     assert status == 201 and other["id"] != first["id"]
 
 
-def container() -> RecordsService:
-    """A service wired like a separate Lambda container: its own table handle and audit head cache."""
+def container() -> Patients:
+    """The patients use case wired like a separate Lambda container: its own table handle and audit head cache."""
     table = Table()
     audit = AuditStore(table)
-    return RecordsService(RecordsRepo(table, audit), audit, page_key=lambda: b"k" * 32)
+    return Patients(DynamoPatientRecords(table, audit), audit)
 
 
 def caller() -> Caller:
@@ -298,7 +294,7 @@ def race(work, n: int = 6) -> tuple[list, list]:
 
 def test_concurrent_updates_with_the_same_version_exactly_one_wins(api):
     created = create(api)
-    results, errors = race(lambda service, i: service.update_patient(
+    results, errors = race(lambda patients, i: patients.update(
         caller(), created["id"], PatientPatch(preferred_name=f"Name{i}"), 1))
     assert len(results) == 1
     assert len(errors) == 5 and all(isinstance(e, PreconditionFailed) for e in errors)
@@ -313,7 +309,7 @@ def test_concurrent_updates_with_the_same_version_exactly_one_wins(api):
 
 def test_concurrent_retries_of_one_create_make_one_patient(api):
     body = PatientIn(**ADA)
-    results, errors = race(lambda service, _: service.create_patient(caller(), body, "retry-key-0001"), n=4)
+    results, errors = race(lambda patients, _: patients.register(caller(), body, "retry-key-0001"), n=4)
     assert errors == []
     assert len({r.id for r in results}) == 1
     assert len(api("GET", "/patients", query={"family": "lovelace"})[1]["patients"]) == 1

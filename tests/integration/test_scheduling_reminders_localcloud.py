@@ -9,7 +9,8 @@ import pytest
 
 from functions.core.auth import Caller, Role
 from functions.core.clock import FixedClock
-from functions.records.models import ConsentIn, PatientIn
+from functions.records.models.consent import ConsentIn
+from functions.records.models.patients import PatientIn
 from localcloud.cloud import LocalCloud
 from localcloud.sent import sent_emails
 from tests.integration.scheduling_support import MONDAY_NINE, PRACTICE, Api, set_up_clinic
@@ -30,20 +31,13 @@ def local(tmp_path):
 
 
 def patient_with_email_consent() -> str:
-    from functions.core.audit_store import AuditStore
-    from functions.core.secrets import page_token_key
-    from functions.core.table import Table
-    from functions.records.repo import RecordsRepo
-    from functions.records.service import RecordsService
+    from functions.records import wiring as records
 
-    table = Table()
-    audit = AuditStore(table)
-    records = RecordsService(RecordsRepo(table, audit), audit, page_key=page_token_key)
     desk = Caller(user_id="desk-1", practice_id=PRACTICE, roles=frozenset({Role.FRONT_DESK}))
-    patient = records.create_patient(desk, PatientIn(given_name="Ada", family_name="Lovelace",
-                                                     birth_date="1990-12-10", gender="female",
-                                                     email="ada@example.org", time_zone="America/New_York"))
-    records.grant_consent(desk, patient.id, ConsentIn(kind="communication", channels=["email"]))
+    patient = records.patients().register(desk, PatientIn(given_name="Ada", family_name="Lovelace",
+                                                          birth_date="1990-12-10", gender="female",
+                                                          email="ada@example.org", time_zone="America/New_York"))
+    records.consents().grant(desk, patient.id, ConsentIn(kind="communication", channels=["email"]))
     return patient.id
 
 

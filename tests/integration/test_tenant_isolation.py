@@ -21,19 +21,15 @@ def create(api: Api, practice: str = PRACTICE) -> dict:
 
 @pytest.fixture
 def api(cloud, lambda_context) -> Api:
-    from functions.records import api as records_api
-
-    records_api.service.cache_clear()
-    yield Api(lambda_context)
-    records_api.service.cache_clear()
+    return Api(lambda_context)  # each fresh moto is a cold start: the cloud fixture resets the container
 
 
 def test_a_key_builder_that_points_at_another_practice_is_refused_not_answered(api, monkeypatch):
-    from functions.records import repo
+    from functions.records import dynamo
 
     theirs = create(api, practice=OTHER_PRACTICE)
-    real = repo.patient_pk
-    monkeypatch.setattr(repo, "patient_pk", lambda practice_id, patient_id: real(OTHER_PRACTICE, patient_id))
+    real = dynamo.patient_pk
+    monkeypatch.setattr(dynamo, "patient_pk", lambda practice_id, patient_id: real(OTHER_PRACTICE, patient_id))
     status, body = api("GET", f"/patients/{theirs['id']}", practice=PRACTICE)
     assert status == 500  # the tenant session's AccessDenied: a bug, logged, and nothing of theirs returned
     assert body["error"]["code"] == "internal" and ADA["family_name"] not in str(body)

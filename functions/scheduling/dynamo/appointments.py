@@ -13,7 +13,7 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Delete, Item, Operation, Put, Table, Update, set_and_remove
-from functions.records.repo import patient_on_file
+from functions.records.dynamo import patient_on_file
 from functions.scheduling.dynamo.keys import (
     appointment_pk,
     attributes,

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from functions.core.errors import Invalid
-from functions.core.keys import belongs_to, collection_pk, entity_pk, segment, tenant_prefix
+from functions.core.keys import belongs_to, collection_pk, entity_pk, is_segment, segment, tenant_prefix
 
 
 def test_entity_key_starts_with_the_tenant():
@@ -18,6 +18,15 @@ def test_collection_key_carries_its_parts():
 def test_an_id_that_could_escape_its_key_is_refused(bad):
     with pytest.raises(Invalid):
         segment(bad)
+
+
+@pytest.mark.parametrize("bad", ["", "a#b", "a b", "x" * 65, "ü", "../x", None, 5])
+def test_is_segment_says_no_where_segment_refuses(bad):
+    assert not is_segment(bad)
+
+
+def test_is_segment_says_yes_to_an_id_segment_accepts():
+    assert is_segment("01J0000000000000000000ABCD") and segment("01J0000000000000000000ABCD")
 
 
 @given(st.text(min_size=1, max_size=64))

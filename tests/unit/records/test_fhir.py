@@ -9,7 +9,9 @@ from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.relatedperson import RelatedPerson as FhirRelatedPerson
 
 from functions.records import fhir
-from functions.records.models import Consent, Coverage, PatientRecord
+from functions.records.models.consent import Consent
+from functions.records.models.coverage import Coverage
+from functions.records.models.patients import PatientRecord
 
 PATIENT_ID = "01J0000000000000000000PAT1"
 MEMBER_ID = "01J0000000000000000000FAM1"

@@ -7,13 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from functions.records.models import (
-    ConsentIn,
-    CoverageIn,
-    PatientIn,
-    PatientPatch,
-    name_key,
-)
+from functions.records.models.consent import ConsentIn
+from functions.records.models.coverage import CoverageIn
+from functions.records.models.patients import PatientIn, PatientPatch, name_key
 
 BASE = {"given_name": "Ada", "family_name": "Lovelace", "birth_date": "1990-12-10", "gender": "female"}
 

@@ -1,4 +1,4 @@
-"""Patient records in the single table. The only module that knows their keys, indexes and conditions.
+"""The records ports on DynamoDB's single table: the only module that knows their keys, indexes and conditions.
 
 Layout (one partition per patient, so one Query returns a patient with everything under them):
     pk = PRACTICE#<p>#PATIENT#<id>   sk = PATIENT              the profile (demographics, contacts,
@@ -24,10 +24,12 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.events import DomainEvent
-from functions.core.idempotency import IdempotencyClaim
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.core.keys import collection_pk, entity_pk
 from functions.core.table import Check, Item, Operation, Put, Table, Update, set_and_remove
-from functions.records.models import Consent, Coverage, Patient, PatientRecord, name_key
+from functions.records.models.consent import Consent
+from functions.records.models.coverage import Coverage
+from functions.records.models.patients import Patient, PatientRecord, name_key
 
 PATIENT = "PATIENT"
 PROFILE_SK = "PATIENT"
@@ -72,12 +74,37 @@ def patient_on_file(practice_id: str, patient_id: str) -> Check:
     )
 
 
-class RecordsRepo:
+def _related_writes(practice_id: str, patient_id: str, sk: str, kind: str, attributes: Item, seen_rev: int,
+                    expected_version: int | None, claim: IdempotencyClaim | None) -> list[Operation]:
+    """Put <KIND>#<id> (new, or replacing `expected_version`) and bump the profile's related_rev from
+    `seen_rev`; with a claim, the idempotency record first."""
+    pk = patient_pk(practice_id, patient_id)
+    item = {"pk": pk, "sk": sk, "kind": kind, **attributes}
+    if expected_version is None:
+        put = Put(item, "attribute_not_exists(pk)", on_conflict=Conflict("that id exists", code="duplicate_id"))
+    else:
+        put = Put(item, "#version = :expected", names={"#version": "version"},
+                  values={":expected": expected_version}, on_conflict=stale(kind.lower()))
+    bump = Update(
+        key={"pk": pk, "sk": PROFILE_SK},
+        expression="SET #rev = :next",
+        names={"#rev": "related_rev", "#deleted": "deleted_at"},
+        values={":seen": seen_rev, ":next": seen_rev + 1},
+        condition="attribute_exists(pk) AND attribute_not_exists(#deleted) AND #rev = :seen",
+        on_conflict=Conflict("the patient's record changed meanwhile; retry", code="record_changed"),
+    )
+    writes: list[Operation] = [put, bump]
+    if claim:
+        writes.insert(0, idempotency.claim_put(practice_id, claim))
+    return writes
+
+
+class DynamoPatientRecords:
+    """PatientRecords on the table: the patient's partition, its profile item and the search keys on it."""
+
     def __init__(self, table: Table, audit: AuditStore) -> None:
         self.table = table
         self.audit = audit
-
-    # --- reads --------------------------------------------------------------------------------
 
     def record(self, practice_id: str, patient_id: str) -> PatientRecord | None:
         """Query pk=PRACTICE#p#PATIENT#id (consistent, all pages): the profile, coverages and consents.
@@ -100,6 +127,67 @@ class RecordsRepo:
             "coverages": [item for item in items if item["sk"].startswith(COVERAGE_PREFIX)],
             "consents": [item for item in items if item["sk"].startswith(CONSENT_PREFIX)],
         })
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
+        """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
+        return idempotency.stored_response(self.table, practice_id, request)
+
+    def register(self, practice_id: str, patient: Patient, audit: AuditDraft, events: Sequence[DomainEvent],
+                 claim: IdempotencyClaim | None = None) -> None:
+        """Put the profile (attribute_not_exists) [+ the idempotency claim], audited.
+
+        Raises idempotency.AlreadyDone when the claim's key was used before."""
+        item = {"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK, "kind": "PATIENT",
+                **_profile(patient), **_index_keys(practice_id, patient), "related_rev": 0}
+        writes: list[Operation] = [Put(item, "attribute_not_exists(pk)",
+                                       on_conflict=Conflict("that patient id exists", code="duplicate_id"))]
+        if claim:
+            writes.insert(0, idempotency.claim_put(practice_id, claim))
+        self.audit.commit(audit, writes=writes, events=events)
+
+    def update(self, practice_id: str, patient: Patient, expected_version: int, audit: AuditDraft,
+               events: Sequence[DomainEvent], expected_rev: int | None = None) -> None:
+        """Update the profile when its version is still `expected_version` (and, when given, its
+        `related_rev` still `expected_rev`); re-derives the search keys. Stale: Conflict."""
+        keys = _index_keys(practice_id, patient)
+        attributes = {**_profile(patient), **keys}
+        cleared = [name for name, spec in Patient.model_fields.items()
+                   if not spec.exclude and getattr(patient, name) is None]
+        cleared += [name for name in INDEX_ATTRIBUTES if name not in keys]
+        expression, names, values = set_and_remove(attributes, remove=cleared)
+        names |= {"#version": "version", "#deleted": "deleted_at"}
+        values[":expected"] = expected_version
+        condition = "attribute_exists(pk) AND attribute_not_exists(#deleted) AND #version = :expected"
+        if expected_rev is not None:
+            names["#rev"] = "related_rev"
+            values[":rev"] = expected_rev
+            condition += " AND #rev = :rev"
+        update = Update(key={"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK}, expression=expression,
+                        names=names, values=values, condition=condition,
+                        on_conflict=stale("patient"))
+        self.audit.commit(audit, writes=[update], events=events)
+
+    def soft_delete(self, practice_id: str, patient_id: str, at: str, audit: AuditDraft,
+                    events: Sequence[DomainEvent]) -> None:
+        """Mark the profile deleted and drop its search keys, if it exists and is not deleted already."""
+        names = {"#deleted": "deleted_at", "#updated": "updated_at", "#version": "version",
+                 **{f"#i{n}": name for n, name in enumerate(INDEX_ATTRIBUTES)}}
+        removes = ", ".join(f"#i{n}" for n in range(len(INDEX_ATTRIBUTES)))
+        update = Update(
+            key={"pk": patient_pk(practice_id, patient_id), "sk": PROFILE_SK},
+            expression=f"SET #deleted = :at, #updated = :at, #version = #version + :one REMOVE {removes}",
+            names=names, values={":at": at, ":one": 1},
+            condition="attribute_exists(pk) AND attribute_not_exists(#deleted)",
+            on_conflict=NotFound("no such patient", code="patient_not_found"),
+        )
+        self.audit.commit(audit, writes=[update], events=events)
+
+
+class DynamoPatientIndex:
+    """PatientIndex on the table's three sparse search indexes."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
 
     def search_by_name(self, practice_id: str, family: str, given: str | None, limit: int,
                        after: str | None = None) -> tuple[list[Patient], str | None]:
@@ -147,95 +235,43 @@ class RecordsRepo:
             raise Invalid("the list changed under this page token; search again", code="stale_page_token")
         return {"pk": patient_key, "sk": PROFILE_SK, f"{index}pk": pk, f"{index}sk": sort_key}
 
-    def replay(self, practice_id: str, claim: IdempotencyClaim) -> dict[str, Any] | None:
+
+class _DynamoRelatedBook:
+    """Items of one kind (COVERAGE#<id>, CONSENT#<id>) in the patient's partition; each write bumps the
+    profile's related_rev under a condition, in one transaction with its audit entry."""
+
+    kind: str
+
+    def __init__(self, table: Table, audit: AuditStore) -> None:
+        self.table = table
+        self.audit = audit
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
         """GetItem: the answer stored under the key, None when none is; Invalid when reused differently."""
-        return idempotency.stored_response(self.table, practice_id, claim)
+        return idempotency.stored_response(self.table, practice_id, request)
 
-    # --- writes (each one transaction with its audit entry and events) -----------------------
+    def add(self, practice_id: str, entry: Coverage | Consent, seen_rev: int, audit: AuditDraft,
+            events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None) -> None:
+        """Put <KIND>#<id> (attribute_not_exists) [+ the idempotency claim] and bump related_rev."""
+        self.audit.commit(audit, events=events, writes=_related_writes(
+            practice_id, entry.patient_id, f"{self.kind}#{entry.id}", self.kind, entry.model_dump(mode="json"),
+            seen_rev, None, claim))
 
-    def create_patient(self, practice_id: str, patient: Patient, audit: AuditDraft,
-                       events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None) -> None:
-        """Put the profile (attribute_not_exists) [+ the idempotency claim], audited.
+    def replace(self, practice_id: str, entry: Coverage | Consent, expected_version: int, seen_rev: int,
+                audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
+        """Put <KIND>#<id> when its version is `expected_version` (else stale) and bump related_rev."""
+        self.audit.commit(audit, events=events, writes=_related_writes(
+            practice_id, entry.patient_id, f"{self.kind}#{entry.id}", self.kind, entry.model_dump(mode="json"),
+            seen_rev, expected_version, None))
 
-        Raises idempotency.AlreadyDone when the claim's key was used before."""
-        item = {"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK, "kind": "PATIENT",
-                **_profile(patient), **_index_keys(practice_id, patient), "related_rev": 0}
-        writes: list[Operation] = [Put(item, "attribute_not_exists(pk)",
-                                       on_conflict=Conflict("that patient id exists", code="duplicate_id"))]
-        if claim:
-            writes.insert(0, idempotency.claim_put(practice_id, claim))
-        self.audit.commit(audit, writes=writes, events=events)
 
-    def update_patient(self, practice_id: str, patient: Patient, expected_version: int, audit: AuditDraft,
-                       events: Sequence[DomainEvent], expected_rev: int | None = None) -> None:
-        """Update the profile when its version is still `expected_version` (and, when given, its
-        `related_rev` still `expected_rev`); re-derives the search keys. Stale: Conflict."""
-        keys = _index_keys(practice_id, patient)
-        attributes = {**_profile(patient), **keys}
-        cleared = [name for name, spec in Patient.model_fields.items()
-                   if not spec.exclude and getattr(patient, name) is None]
-        cleared += [name for name in INDEX_ATTRIBUTES if name not in keys]
-        expression, names, values = set_and_remove(attributes, remove=cleared)
-        names |= {"#version": "version", "#deleted": "deleted_at"}
-        values[":expected"] = expected_version
-        condition = "attribute_exists(pk) AND attribute_not_exists(#deleted) AND #version = :expected"
-        if expected_rev is not None:
-            names["#rev"] = "related_rev"
-            values[":rev"] = expected_rev
-            condition += " AND #rev = :rev"
-        update = Update(key={"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK}, expression=expression,
-                        names=names, values=values, condition=condition,
-                        on_conflict=stale("patient"))
-        self.audit.commit(audit, writes=[update], events=events)
+class DynamoCoverageBook(_DynamoRelatedBook):
+    """CoverageBook on the table: COVERAGE#<id> items under the patient."""
 
-    def soft_delete_patient(self, practice_id: str, patient_id: str, at: str, audit: AuditDraft,
-                            events: Sequence[DomainEvent]) -> None:
-        """Mark the profile deleted and drop its search keys, if it exists and is not deleted already."""
-        names = {"#deleted": "deleted_at", "#updated": "updated_at", "#version": "version",
-                 **{f"#i{n}": name for n, name in enumerate(INDEX_ATTRIBUTES)}}
-        removes = ", ".join(f"#i{n}" for n in range(len(INDEX_ATTRIBUTES)))
-        update = Update(
-            key={"pk": patient_pk(practice_id, patient_id), "sk": PROFILE_SK},
-            expression=f"SET #deleted = :at, #updated = :at, #version = #version + :one REMOVE {removes}",
-            names=names, values={":at": at, ":one": 1},
-            condition="attribute_exists(pk) AND attribute_not_exists(#deleted)",
-            on_conflict=NotFound("no such patient", code="patient_not_found"),
-        )
-        self.audit.commit(audit, writes=[update], events=events)
+    kind = "COVERAGE"
 
-    def put_coverage(self, practice_id: str, coverage: Coverage, seen_rev: int, audit: AuditDraft,
-                     events: Sequence[DomainEvent], expected_version: int | None = None,
-                     claim: IdempotencyClaim | None = None) -> None:
-        """Put COVERAGE#<id> (new, or replacing `expected_version`) and bump the profile's related_rev."""
-        self._put_related(practice_id, coverage.patient_id, f"{COVERAGE_PREFIX}{coverage.id}", "COVERAGE",
-                          coverage.model_dump(mode="json"), seen_rev, audit, events, expected_version, claim)
 
-    def put_consent(self, practice_id: str, consent: Consent, seen_rev: int, audit: AuditDraft,
-                    events: Sequence[DomainEvent], expected_version: int | None = None,
-                    claim: IdempotencyClaim | None = None) -> None:
-        """Put CONSENT#<id> (new, or replacing `expected_version`) and bump the profile's related_rev."""
-        self._put_related(practice_id, consent.patient_id, f"{CONSENT_PREFIX}{consent.id}", "CONSENT",
-                          consent.model_dump(mode="json"), seen_rev, audit, events, expected_version, claim)
+class DynamoConsentBook(_DynamoRelatedBook):
+    """ConsentBook on the table: CONSENT#<id> items under the patient."""
 
-    def _put_related(self, practice_id: str, patient_id: str, sk: str, kind: str, attributes: Item, seen_rev: int,
-                     audit: AuditDraft, events: Sequence[DomainEvent], expected_version: int | None,
-                     claim: IdempotencyClaim | None) -> None:
-        pk = patient_pk(practice_id, patient_id)
-        item = {"pk": pk, "sk": sk, "kind": kind, **attributes}
-        if expected_version is None:
-            put = Put(item, "attribute_not_exists(pk)", on_conflict=Conflict("that id exists", code="duplicate_id"))
-        else:
-            put = Put(item, "#version = :expected", names={"#version": "version"},
-                      values={":expected": expected_version}, on_conflict=stale(kind.lower()))
-        bump = Update(
-            key={"pk": pk, "sk": PROFILE_SK},
-            expression="SET #rev = :next",
-            names={"#rev": "related_rev", "#deleted": "deleted_at"},
-            values={":seen": seen_rev, ":next": seen_rev + 1},
-            condition="attribute_exists(pk) AND attribute_not_exists(#deleted) AND #rev = :seen",
-            on_conflict=Conflict("the patient's record changed meanwhile; retry", code="record_changed"),
-        )
-        writes: list[Operation] = [put, bump]
-        if claim:
-            writes.insert(0, idempotency.claim_put(practice_id, claim))
-        self.audit.commit(audit, writes=writes, events=events)
+    kind = "CONSENT"

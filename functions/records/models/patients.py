@@ -1,5 +1,5 @@
-"""The records area's shapes: what a request may carry (strict, bounded, unknown fields refused) and what
-the API returns. The same models validate requests and feed the OpenAPI document."""
+"""A patient's shapes: demographics, contacts, family and care team as a request carries them, the profile
+as stored, the whole record (with coverage and consent) and what a search lists."""
 
 import re
 import unicodedata
@@ -9,11 +9,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core import clock
-from functions.core.dates import CalendarDate
 from functions.core.models import Stored, Strict
 from functions.core.types import Email, Language, Name, Phone, Text, TimeZone, UserId
-
-# --- value types: the shared ones live in core.types ------------------------------------------------
+from functions.records.models.consent import Consent
+from functions.records.models.coverage import Coverage
 
 OLDEST_BIRTH_DATE = date(1880, 1, 1)
 _NOT_NAME_KEY = re.compile(r"[^\w ]")
@@ -175,136 +174,6 @@ class Patient(Stored, Demographics):
         return next((m for m in self.family if m.id == member_id), None)
 
 
-# --- coverage -------------------------------------------------------------------------------------
-
-CoverageRank = Literal["primary", "secondary"]
-SubscriberRelationship = Literal["self", "spouse", "child", "other"]
-
-
-class CoverageFields(Strict):
-    payer_id: Text(64)
-    payer_name: Text(200)
-    member_id: Text(64)
-    group_number: Text(64) | None = None
-    plan_name: Text(200) | None = None
-    rank: CoverageRank
-    subscriber_relationship: SubscriberRelationship = "self"
-    period_start: CalendarDate
-    period_end: CalendarDate | None = None
-
-    @model_validator(mode="after")
-    def _period(self):
-        if self.period_end is not None and self.period_end < self.period_start:
-            raise ValueError("period_end is before period_start")
-        return self
-
-
-class CoverageIn(CoverageFields):
-    pass
-
-
-class CoveragePatch(Strict):
-    payer_id: Text(64) | None = None
-    payer_name: Text(200) | None = None
-    member_id: Text(64) | None = None
-    group_number: Text(64) | None = None
-    plan_name: Text(200) | None = None
-    rank: CoverageRank | None = None
-    subscriber_relationship: SubscriberRelationship | None = None
-    period_start: CalendarDate | None = None
-    period_end: CalendarDate | None = None
-
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> "CoveragePatch":
-        required = ("payer_id", "payer_name", "member_id", "rank", "subscriber_relationship", "period_start")
-        cleared = [name for name in required if name in self.model_fields_set and getattr(self, name) is None]
-        if cleared:
-            raise ValueError(f"{', '.join(cleared)} cannot be cleared")
-        return self
-
-    def changes(self) -> dict:
-        return self.model_dump(exclude_unset=True)
-
-
-class Coverage(Stored, CoverageFields):
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    patient_id: str
-    version: int
-    created_at: str
-    updated_at: str
-    period_start: date  # checked on the way in; a stored coverage always loads
-    period_end: date | None = None
-
-    def active_on(self, day: date) -> bool:
-        return self.period_start <= day and (self.period_end is None or day <= self.period_end)
-
-    def overlaps(self, other: "CoverageFields") -> bool:
-        far = date.max
-        return self.period_start <= (other.period_end or far) and other.period_start <= (self.period_end or far)
-
-
-# --- consent --------------------------------------------------------------------------------------
-
-ConsentKind = Literal["treatment", "communication", "data_sharing"]
-Channel = Literal["email", "sms", "in_app", "voice"]
-ConsentStatus = Literal["active", "revoked"]
-MemberId = Annotated[str, StringConstraints(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]
-
-
-def _unique(values: list) -> list:
-    if len(set(values)) != len(values):
-        raise ValueError("each value may appear once")
-    return values
-
-
-Channels = Annotated[list[Channel], Field(max_length=4), AfterValidator(_unique)]
-SharesWith = Annotated[list[MemberId], Field(max_length=20), AfterValidator(_unique)]
-
-
-def check_consent_shape(kind: str, channels: list, shares_with: list) -> None:
-    if kind == "communication" and not channels:
-        raise ValueError("a communication consent lists the channels it allows")
-    if kind != "communication" and channels:
-        raise ValueError("only a communication consent lists channels")
-    if kind == "data_sharing" and not shares_with:
-        raise ValueError("a data-sharing consent names the family members it shares with")
-    if kind != "data_sharing" and shares_with:
-        raise ValueError("only a data-sharing consent names family members")
-
-
-class ConsentIn(Strict):
-    kind: ConsentKind
-    channels: Channels = Field(default_factory=list, description="communication: the channels allowed")
-    shares_with: SharesWith = Field(default_factory=list, description="data_sharing: family member ids")
-
-    @model_validator(mode="after")
-    def _shape(self) -> "ConsentIn":
-        check_consent_shape(self.kind, self.channels, self.shares_with)
-        return self
-
-
-class ConsentPatch(Strict):
-    channels: Channels | None = None
-    shares_with: SharesWith | None = None
-
-
-class Consent(Stored):
-    id: str
-    patient_id: str
-    kind: ConsentKind
-    channels: list[Channel] = Field(default_factory=list)
-    shares_with: list[str] = Field(default_factory=list)
-    status: ConsentStatus
-    granted_at: str
-    revoked_at: str | None = None
-    recorded_by: str
-    revoked_by: str | None = None
-    version: int
-    updated_at: str
-
-
 # --- what routes return ---------------------------------------------------------------------------
 
 class PatientRecord(Patient):
@@ -334,11 +203,3 @@ class PatientSummary(BaseModel):
 class PatientPage(BaseModel):
     patients: list[PatientSummary]
     next_page_token: str | None = None
-
-
-class CoverageList(BaseModel):
-    coverages: list[Coverage]
-
-
-class ConsentList(BaseModel):
-    consents: list[Consent]

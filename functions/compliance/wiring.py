@@ -1,0 +1,20 @@
+"""The compliance area's one composition root: the audit store and the practice registry on the table, handed
+to the verification use case once per warm container."""
+
+from functions.compliance.audit_verification import AuditVerification
+from functions.core import container
+from functions.core.audit_store import AuditStore
+from functions.core.container import per_container
+from functions.core.registry import practice_ids
+from functions.core.table import Table
+
+
+@per_container
+def audit_verification() -> AuditVerification:
+    table = Table()
+    return AuditVerification(AuditStore(table), lambda: practice_ids(table))
+
+
+def reset() -> None:
+    """Forget what this area's container built (a cold start for this area alone)."""
+    container.reset(__name__)
