@@ -8,28 +8,17 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.billing import wiring
-from functions.billing.models import (
-    AgingReport,
-    Charge,
-    ChargeIn,
-    Claim,
-    ClaimIn,
-    ClaimPage,
+from functions.billing.models.charges import Charge, ChargeIn
+from functions.billing.models.claims import Claim, ClaimIn, ClaimPage, ResolveIn, ScrubResult
+from functions.billing.models.money import AgingReport, Invoice, InvoiceIn, InvoiceList, Payment, PaymentIn, Statement
+from functions.billing.models.setup import (
     ClaimSettings,
     ClaimSettingsIn,
     FeeSchedule,
     FeeScheduleIn,
-    Invoice,
-    InvoiceIn,
-    InvoiceList,
     Payer,
     PayerIn,
     PayerList,
-    Payment,
-    PaymentIn,
-    ResolveIn,
-    ScrubResult,
-    Statement,
 )
 from functions.billing.service import BILLERS, BillingService
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged

@@ -29,16 +29,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from functions.billing.models import (
-    AWAITING_ANSWER,
-    Charge,
-    Claim,
-    ClaimSettings,
-    FeeSchedule,
-    Invoice,
-    Payer,
-    Payment,
-)
+from functions.billing.models.charges import Charge
+from functions.billing.models.claims import AWAITING_ANSWER, Claim
+from functions.billing.models.money import Invoice, Payment
+from functions.billing.models.setup import ClaimSettings, FeeSchedule, Payer
 from functions.core import idempotency
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore

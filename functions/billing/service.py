@@ -13,34 +13,36 @@ from typing import Any, Protocol
 
 from functions.billing import denials, remit, scrub
 from functions.billing.clearinghouse import Clearinghouse
-from functions.billing.models import (
+from functions.billing.models.charges import Charge, ChargeIn, ChargeLine
+from functions.billing.models.claims import (
     SUBMITTABLE,
     TRANSITIONS,
-    AgingReport,
-    AgingRow,
-    Charge,
-    ChargeIn,
-    ChargeLine,
     Claim,
     ClaimIn,
     ClaimPage,
+    ResolveIn,
+    ScrubResult,
+    Subscriber,
+)
+from functions.billing.models.money import (
+    AgingReport,
+    AgingRow,
+    Invoice,
+    InvoiceIn,
+    InvoiceList,
+    Payment,
+    PaymentIn,
+    PaymentSummary,
+    Statement,
+)
+from functions.billing.models.setup import (
     ClaimSettings,
     ClaimSettingsIn,
     FeeSchedule,
     FeeScheduleIn,
-    Invoice,
-    InvoiceIn,
-    InvoiceList,
     Payer,
     PayerIn,
     PayerList,
-    Payment,
-    PaymentIn,
-    PaymentSummary,
-    ResolveIn,
-    ScrubResult,
-    Statement,
-    Subscriber,
 )
 from functions.billing.x12_837 import Envelope, build
 from functions.core import clock, pagination

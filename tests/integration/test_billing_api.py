@@ -10,7 +10,7 @@ import pytest
 
 from functions.billing import jobs
 from functions.billing.clearinghouse import Script, SimulatedClearinghouse
-from functions.billing.models import PaymentIn
+from functions.billing.models.money import PaymentIn
 from functions.billing.repo import BillingRepo
 from functions.billing.service import BillingService
 from functions.core import tenancy

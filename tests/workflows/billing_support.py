@@ -3,17 +3,9 @@ fee schedule, a patient with a primary coverage, and a charge."""
 
 from datetime import date, timedelta
 
-from functions.billing.models import (
-    BillingProvider,
-    ChargeIn,
-    ChargeLineIn,
-    ClaimIn,
-    ClaimSettingsIn,
-    Fee,
-    FeeScheduleIn,
-    PayerIn,
-    PostalAddress,
-)
+from functions.billing.models.charges import ChargeIn, ChargeLineIn
+from functions.billing.models.claims import ClaimIn
+from functions.billing.models.setup import BillingProvider, ClaimSettingsIn, Fee, FeeScheduleIn, PayerIn, PostalAddress
 from functions.core.auth import Caller, Role
 from functions.records.models import CoverageIn, PatientIn
 

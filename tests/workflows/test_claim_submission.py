@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.billing.clearinghouse import Adjudicated, Script, SimulatedClearinghouse
-from functions.billing.models import ResolveIn
+from functions.billing.models.claims import ResolveIn
 from functions.core.audit_store import AuditStore
 from infra.catalog import CATALOG
 from localcloud import moto_patches
