@@ -252,13 +252,9 @@ def _scan() -> list[dict]:
 
 
 def _clear_containers() -> None:
-    from functions.billing import wiring as billing_wiring
-    from functions.notifications import wiring as notifications_wiring
-    from functions.records import api as records_api
-    from functions.scheduling import api as scheduling_api
+    from functions.core import container
 
-    for cached in (records_api.service, scheduling_api.service, billing_wiring.service, notifications_wiring.service):
-        cached.cache_clear()
+    container.reset()
 
 
 @pytest.fixture(name="world")
@@ -307,7 +303,7 @@ def build_world() -> World:
         "patient_id": b, "date_of_service": str(TODAY - timedelta(days=3)), "diagnoses": ["J45.909"],
         "lines": [{"procedure_code": "99213", "diagnosis_pointers": [1]}]})["id"]
     claim = ok("POST", "/claims", 201, groups="billing", body={"charge_id": charge})["id"]
-    billing_wiring.service().step_build(PRACTICE, claim)
+    billing_wiring.claim_workflow().build(PRACTICE, claim)
     claim_version = ok("GET", f"/claims/{claim}", groups="billing")["version"]
     invoice = ok("POST", "/invoices", 201, groups="billing",
                  body={"patient_id": b, "amount_cents": 5000, "description": "Self-pay visit"})["id"]

@@ -74,11 +74,7 @@ def test_a_reply_link_with_a_character_outside_base64url_is_422(api, token):
 
 @pytest.fixture(name="billing_api")
 def billing_api_fixture(cloud, lambda_context, monkeypatch) -> billing.Api:
-    from functions.billing import api as billing_module
-
-    service = billing.make_service()
-    monkeypatch.setattr(billing_module, "service", lambda: service)
-    client = billing.Api(lambda_context, service)
+    client = billing.Api(lambda_context, billing.use_fake_engine(monkeypatch))
     assert client("PUT", "/claims/settings", headers={"If-None-Match": "*"},
                   body={"billing_provider": PROVIDER.model_dump(mode="json")})[0] == 200
     assert client("PUT", "/payers/acme-health", headers={"If-None-Match": "*"},

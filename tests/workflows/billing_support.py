@@ -24,15 +24,18 @@ def coordinator(practice: str = PRACTICE) -> Caller:
     return Caller(user_id="coord-1", practice_id=practice, roles=frozenset({Role.COORDINATOR}), request_id="test")
 
 
-def set_up_practice(billing, practice: str = PRACTICE, timely_filing_days: int = 90) -> None:
+def set_up_practice(practice: str = PRACTICE, timely_filing_days: int = 90) -> None:
+    """Through the production wiring: the settings, a payer and the fee schedule, each new (version 0)."""
+    from functions.billing import wiring
+
     caller = biller(practice)
-    billing.put_claim_settings(caller, ClaimSettingsIn(billing_provider=PROVIDER), version=0)
-    billing.put_payer(caller, PAYER, PayerIn(name="Acme Health", electronic_id="60054",
-                                             timely_filing_days=timely_filing_days), version=0)
-    billing.put_fee_schedule(caller, FeeScheduleIn(fees=[
+    wiring.claim_setup().change_settings(caller, ClaimSettingsIn(billing_provider=PROVIDER), lambda: 0)
+    wiring.claim_setup().change_payer(caller, PAYER, PayerIn(name="Acme Health", electronic_id="60054",
+                                                             timely_filing_days=timely_filing_days), lambda: 0)
+    wiring.fee_schedules().change(caller, FeeScheduleIn(fees=[
         Fee(code="99213", amount_cents=15000, description="office visit, established, low"),
         Fee(code="J3420", amount_cents=1525, description="vitamin B12 injection"),
-    ]), version=0)
+    ]), lambda: 0)
 
 
 def new_patient(records, practice: str = PRACTICE, member_id: str = "XYZ123456",
@@ -48,10 +51,12 @@ def new_patient(records, practice: str = PRACTICE, member_id: str = "XYZ123456",
     return patient.id
 
 
-def new_claim(billing, patient_id: str, today: date, days_ago: int = 10, practice: str = PRACTICE):
+def new_claim(patient_id: str, today: date, days_ago: int = 10, practice: str = PRACTICE):
+    from functions.billing import wiring
+
     caller = biller(practice)
-    charge = billing.create_charge(caller, ChargeIn(
+    charge = wiring.charges().record(caller, ChargeIn(
         patient_id=patient_id, date_of_service=today - timedelta(days=days_ago), diagnoses=["J45.909", "E11.9"],
         lines=[ChargeLineIn(procedure_code="99213", modifiers=["25"], diagnosis_pointers=[1, 2]),
                ChargeLineIn(procedure_code="J3420", units=2, diagnosis_pointers=[2])]))
-    return billing.create_claim(caller, ClaimIn(charge_id=charge.id))
+    return wiring.claims().create(caller, ClaimIn(charge_id=charge.id))
