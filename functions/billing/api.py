@@ -23,6 +23,7 @@ from functions.billing.models.setup import (
     PayerList,
 )
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
+from functions.core.auth import Caller
 from functions.core.dates import CalendarDate
 
 router = Router()
@@ -31,7 +32,7 @@ Id = Annotated[str, Path(min_length=1, max_length=64)]
 TEXT = "text/plain"
 
 
-def caller():
+def caller() -> Caller:
     return current_caller(router)
 
 

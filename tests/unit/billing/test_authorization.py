@@ -6,7 +6,7 @@ import pytest
 from functions.billing.models.claims import ClaimIn
 from functions.billing.models.money import InvoiceIn, PaymentIn
 from functions.core.auth import Role
-from functions.core.errors import Forbidden, NotFound
+from functions.core.errors import Forbidden, NotFound, PreconditionRequired
 from tests.unit.billing.world import BILLER, PATIENT, person, world
 
 STAFF_ONLY = {
@@ -66,3 +66,13 @@ def test_a_patient_reaches_their_own_and_other_staff_do_not(w, action):
 def test_another_patients_invoices_are_not_theirs_to_see(w, action):
     with pytest.raises((Forbidden, NotFound)):
         SELF_OR_STAFF[action](w, person(Role.PATIENT, "grace-user", patient="patient-grace"))
+
+
+def test_a_caller_who_may_not_change_a_thing_hears_403_before_its_if_match_is_read(w):
+    def if_match() -> int:
+        raise PreconditionRequired("send If-Match")
+
+    with pytest.raises(Forbidden):
+        w.fee_schedules.change(person(Role.FRONT_DESK), None, if_match)
+    with pytest.raises(PreconditionRequired):
+        w.fee_schedules.change(BILLER, None, if_match)
