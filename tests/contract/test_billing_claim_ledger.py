@@ -15,6 +15,9 @@ def test_a_charge_is_recorded_and_read_back(ports):
     ports.charges.record(PRACTICE, charge(), audit(), event())
     assert ports.charges.charge(PRACTICE, "charge-1") == charge()
     assert ports.charges.charge(PRACTICE, "nope") is None
+    with pytest.raises(Conflict) as again:
+        ports.charges.record(PRACTICE, charge(), audit(), event())
+    assert again.value.code == "charge_exists"
 
 
 def test_a_charge_has_one_claim_per_rank(ports):

@@ -99,7 +99,7 @@ class FakeChargeBook:
 
     def record(self, practice_id, charge, audit, events) -> None:
         if (practice_id, charge.id) in self.charges:
-            raise Conflict("the transaction was cancelled", code="conflict")
+            raise Conflict("that charge exists", code="charge_exists")
         self.charges[(practice_id, charge.id)] = charge
         self.trail.commit(audit, events)
 

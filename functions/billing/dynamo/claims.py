@@ -36,7 +36,8 @@ class DynamoChargeBook:
         """Put pk=PRACTICE#p#CHARGE#id sk=CHARGE (attribute_not_exists), audited."""
         item = {"pk": charge_pk(practice_id, charge.id), "sk": "CHARGE", "kind": "CHARGE",
                 **charge.model_dump(mode="json")}
-        self.audit.commit(audit, writes=[Put(item, "attribute_not_exists(pk)")], events=events)
+        put = Put(item, "attribute_not_exists(pk)", on_conflict=Conflict("that charge exists", code="charge_exists"))
+        self.audit.commit(audit, writes=[put], events=events)
 
 
 class DynamoClaimLedger:
