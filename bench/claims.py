@@ -36,59 +36,51 @@ def throughput(n: int = 3000) -> dict[str, float]:
 
 
 def lifecycle() -> dict[str, object]:
+    from contextlib import ExitStack
+    from unittest.mock import patch
+
     import boto3
     from moto import mock_aws
 
+    from functions.billing import wiring
     from functions.billing.clearinghouse import SimulatedClearinghouse
-    from functions.billing.repo import BillingRepo
-    from functions.billing.service import BillingService
-    from functions.core import settings, table
-    from functions.core.audit_store import AuditStore
-    from functions.records.repo import RecordsRepo
-    from functions.records.service import RecordsService
+    from functions.core import container, table
     from infra.catalog import CATALOG
     from localcloud import moto_patches
     from localcloud.provision import provision
+    from tests.fakes.billing import FakeClaimWorkflowEngine
     from tests.workflows.billing_support import biller, new_claim, new_patient, set_up_practice
 
-    class Started:
-        def start(self, name, payload):
-            return f"arn:aws:states:us-east-1:123456789012:execution:claim-submission:{name}"
-
-        def resume(self, task_token, output):
-            return None
-
     moto_patches.install()
-    with mock_aws():
+    with mock_aws(), ExitStack() as stack:
         os.environ.update(provision(CATALOG).environment("billing"))
-        settings.settings.cache_clear()
-        table.client.cache_clear()
-        db = table.Table()
-        audit = AuditStore(db)
-        simulated = SimulatedClearinghouse(table.Table(dynamodb=boto3.client("dynamodb")))  # not counted
-        billing = BillingService(BillingRepo(db, audit), RecordsRepo(db, audit), simulated, Started())
-        records = RecordsService(RecordsRepo(db, audit), audit, page_key=lambda: b"k" * 32)
-        set_up_practice(billing)
-        patient = new_patient(records)
+        container.reset()
+        # the workflow is not started (only its steps are counted), and the simulation's requests are not counted
+        engine = FakeClaimWorkflowEngine()
+        simulated = SimulatedClearinghouse(table.Table(dynamodb=boto3.client("dynamodb")))
+        stack.enter_context(patch.object(wiring, "workflow_engine", lambda: engine))
+        stack.enter_context(patch.object(wiring, "clearinghouse", lambda: simulated))
+        set_up_practice()
+        patient = new_patient()
         today = datetime.now(UTC).date()
-        new_claim(billing, patient, today)  # warm: the audit chain head is cached, as in a warm container
+        new_claim(patient, today)  # warm: the audit chain head is cached, as in a warm container
         counter = RequestCounter()
         counter.watch(table.client())
         steps: dict[str, dict[str, int]] = {}
 
-        charge_and_claim = new_claim(billing, patient, today - timedelta(days=1))
+        charge_and_claim = new_claim(patient, today - timedelta(days=1))
         steps["create charge + claim (scrubbed at once)"] = counter.take()
-        started = billing.submit_claim(biller(), charge_and_claim.id, charge_and_claim.version)
+        started = wiring.claims().submit(biller(), charge_and_claim.id, lambda: charge_and_claim.version)
         steps["submit (start the workflow)"] = counter.take()
-        practice, claim_id = biller().practice_id, started.id
-        for name, step in (("check deadline", billing.step_check_deadline), ("scrub", billing.step_scrub),
-                           ("build 837P", billing.step_build), ("submit to clearinghouse", billing.step_submit),
-                           ("acknowledgement", billing.step_check_ack), ("835 remittance", billing.step_check_remit),
-                           ("post payment", billing.step_post_payment),
-                           ("bill patient share", billing.step_bill_patient_share)):
+        flow, practice, claim_id = wiring.claim_workflow(), biller().practice_id, started.id
+        for name, step in (("check deadline", flow.check_deadline), ("scrub", flow.scrub), ("build 837P", flow.build),
+                           ("submit to clearinghouse", flow.submit), ("acknowledgement", flow.check_ack),
+                           ("835 remittance", flow.remittance.check_remit),
+                           ("post payment", flow.remittance.post_payment),
+                           ("bill patient share", flow.remittance.bill_patient_share)):
             step(practice, claim_id)
             steps[name] = counter.take()
-        assert billing.repo.claim(practice, claim_id).state == "paid"
+        assert wiring.claim_ledger().claim(practice, claim_id).state == "paid"
     total = Counter()
     for counts in steps.values():
         total.update(counts)

@@ -16,7 +16,8 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from functions.billing import remit
-from functions.billing.models import ChargeLine, Claim, Subscriber
+from functions.billing.models.charges import ChargeLine
+from functions.billing.models.claims import Claim, Subscriber
 from functions.billing.x12_837 import COMPONENT, segments_of
 from functions.core import clock
 from functions.core.keys import collection_pk

@@ -3,7 +3,7 @@ The most specific matching rule wins; no match sends the claim to a billing pers
 
 from dataclasses import dataclass
 
-from functions.billing.models import DenialRule
+from functions.billing.models.setup import DenialRule
 
 # What a practice starts with. A practice replaces the table with PUT /claims/settings.
 DEFAULT_RULES: tuple[DenialRule, ...] = (

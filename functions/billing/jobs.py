@@ -9,28 +9,21 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.billing import wiring
-from functions.billing.service import BillingService
-from functions.core.errors import Conflict
+from functions.billing.follow_up import ClaimFollowUp
 from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
 from functions.core.registry import practice_ids
 from functions.core.table import Table
 
 
-def follow_up_claims(table: Table, service: BillingService | None = None) -> dict[str, Any]:
-    service = service or wiring.service()
-    today = service.now().date()
+def follow_up_claims(table: Table, follow_up: ClaimFollowUp | None = None) -> dict[str, Any]:
+    follow_up = follow_up or wiring.claim_follow_up()
     totals = {"practices": 0, "followed_up": 0, "skipped": 0}
     for practice_id in practice_ids(table):
         totals["practices"] += 1
-        settings = service.repo.settings(practice_id)
-        days = settings.follow_up_days if settings else 30
-        for claim in service.repo.awaiting_answer(practice_id, today):
-            try:
-                service.follow_up(practice_id, claim, days)
-                totals["followed_up"] += 1
-            except Conflict:  # the workflow moved it meanwhile: an answer came, nothing to chase
-                totals["skipped"] += 1
+        followed_up, skipped = follow_up.practice(practice_id)
+        totals["followed_up"] += followed_up
+        totals["skipped"] += skipped
     metrics.add_metric(name="ClaimsFollowedUp", unit=MetricUnit.Count, value=totals["followed_up"])
     logger.info("claims followed up", extra=totals)
     return totals

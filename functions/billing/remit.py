@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from functions.billing.models import Adjustment, Claim
+from functions.billing.models.claims import Adjustment, Claim
 from functions.billing.x12_837 import COMPONENT, ELEMENT, SEGMENT, amount, text
 
 VERSION = "005010X221A1"

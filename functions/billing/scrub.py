@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from functions.billing import codes
-from functions.billing.models import Claim, Issue, RuleSetting
+from functions.billing.models.claims import Claim, Issue
+from functions.billing.models.setup import RuleSetting
 
 MEMBER_ID = re.compile(r"^[A-Za-z0-9-]{2,80}$")
 

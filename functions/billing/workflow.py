@@ -1,4 +1,4 @@
-"""The Step Functions adapter of the service's Workflow port: start the claim submission state machine,
+"""The Step Functions adapter of the `ClaimWorkflowEngine` port: start the claim submission state machine,
 and resume an execution waiting on a billing person's task token."""
 
 import json
@@ -19,13 +19,12 @@ def _client():
 
 
 class StepFunctionsWorkflow:
-    def __init__(self, machine: str = STATE_MACHINE, client: Any = None) -> None:
+    def __init__(self, machine: str = STATE_MACHINE) -> None:
         self.machine = machine
-        self._client = client
 
     @property
     def client(self):
-        return self._client or _client()
+        return _client()
 
     @property
     def arn(self) -> str:

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from functions.billing.models import BillingProvider, Claim
+from functions.billing.models.claims import Claim
+from functions.billing.models.setup import BillingProvider
 
 ELEMENT, COMPONENT, REPETITION, SEGMENT = "*", ":", "^", "~"
 VERSION = "005010X222A1"

@@ -99,6 +99,27 @@ SCHEDULING: dict[str, Rule] = {
 
 # --- billing ------------------------------------------------------------------------------------------
 BILLING: dict[str, Rule] = {
+    "billing.settings.read": staff(C, B),
+    "billing.settings.change": staff(C, B),
+    "billing.fee_schedule.read": staff(C, B),
+    "billing.fee_schedule.change": staff(C, B),
+    "billing.payer.read": staff(C, B),
+    "billing.payer.change": staff(C, B),
+    "billing.charge.create": staff(C, B),
+    "billing.charge.read": staff(C, B),
+    "billing.claim.create": staff(C, B),
+    "billing.claim.read": staff(C, B),
+    "billing.claim.list": staff(C, B),
+    "billing.claim.scrub": staff(C, B),
+    "billing.claim.submit": staff(C, B),
+    "billing.claim.resolve": staff(C, B),
+    "billing.invoice.create": staff(C, B),
+    "billing.invoice.read": staff_or_self(C, B),  # a patient: their own
+    "billing.invoice.list": staff_or_self(C, B),
+    "billing.statement.read": staff_or_self(C, B),
+    "billing.payment.create": staff_or_self(C, B),  # a patient pays their own invoice (by card)
+    "billing.payment.read": staff_or_self(C, B),
+    "billing.report.ar_aging": staff(C, B),
 }
 
 # --- notifications ------------------------------------------------------------------------------------

@@ -304,7 +304,7 @@ def test_the_default_sender_is_the_one_the_notifications_code_uses():
     from functions.core.settings import Settings
     from infra.app import DEFAULT_SENDER as INFRA_DEFAULT
 
-    assert INFRA_DEFAULT == Settings.model_fields["notifications_sender"].default
+    assert Settings.model_fields["notifications_sender"].default == INFRA_DEFAULT
 
 
 def test_the_records_api_cannot_publish_events_or_read_the_stream(synthesized):

@@ -303,7 +303,7 @@ def build_world() -> World:
         "patient_id": b, "date_of_service": str(TODAY - timedelta(days=3)), "diagnoses": ["J45.909"],
         "lines": [{"procedure_code": "99213", "diagnosis_pointers": [1]}]})["id"]
     claim = ok("POST", "/claims", 201, groups="billing", body={"charge_id": charge})["id"]
-    billing_wiring.service().step_build(PRACTICE, claim)
+    billing_wiring.claim_workflow().build(PRACTICE, claim)
     claim_version = ok("GET", f"/claims/{claim}", groups="billing")["version"]
     invoice = ok("POST", "/invoices", 201, groups="billing",
                  body={"patient_id": b, "amount_cents": 5000, "description": "Self-pay visit"})["id"]

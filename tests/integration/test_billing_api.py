@@ -8,17 +8,19 @@ from typing import Any
 
 import pytest
 
-from functions.billing import jobs
+from functions.billing import jobs, wiring
 from functions.billing.clearinghouse import Script, SimulatedClearinghouse
-from functions.billing.models import PaymentIn
-from functions.billing.repo import BillingRepo
-from functions.billing.service import BillingService
-from functions.core import tenancy
+from functions.billing.dynamo.claims import DynamoClaimLedger
+from functions.billing.dynamo.money import DynamoInvoiceBook, DynamoPaymentLedger
+from functions.billing.dynamo.setup import DynamoBillingSetup
+from functions.billing.follow_up import ClaimFollowUp
+from functions.billing.models.money import PaymentIn
+from functions.billing.payments import Payments
+from functions.core import container, tenancy
 from functions.core.audit_store import AuditStore
 from functions.core.auth import Caller, Role
 from functions.core.table import Table
-from functions.records.repo import RecordsRepo
-from functions.records.service import RecordsService
+from tests.fakes.billing import FakeClaimWorkflowEngine
 from tests.support import api_event, api_url, claims, if_match, response_headers
 from tests.support import race as shared_race
 from tests.workflows.billing_support import PROVIDER, new_patient
@@ -27,31 +29,19 @@ PRACTICE = "practice-a"
 TODAY = datetime.now(UTC).date()
 
 
-class FakeWorkflow:
-    def __init__(self) -> None:
-        self.started: list[tuple[str, dict]] = []
-        self.resumed: list[tuple[str, dict]] = []
-
-    def start(self, name: str, payload: dict) -> str:
-        self.started.append((name, payload))
-        return f"arn:aws:states:us-east-1:123456789012:execution:claim-submission:{name}"
-
-    def resume(self, task_token: str, output: dict) -> None:
-        self.resumed.append((task_token, output))
-
-
-def make_service(workflow=None, now=None) -> BillingService:
-    table = Table()
-    audit = AuditStore(table)
-    return BillingService(BillingRepo(table, audit), RecordsRepo(table, audit), SimulatedClearinghouse(table),
-                          workflow or FakeWorkflow(), page_key=lambda: b"k" * 32, **({"now": now} if now else {}))
+def use_fake_engine(monkeypatch) -> FakeClaimWorkflowEngine:
+    """The production wiring, but a workflow engine that records what it was asked and starts nothing."""
+    engine = FakeClaimWorkflowEngine()
+    monkeypatch.setattr(wiring, "workflow_engine", lambda: engine)
+    container.reset()
+    return engine
 
 
 class Api:
-    def __init__(self, context, billing: BillingService) -> None:
+    def __init__(self, context, engine: FakeClaimWorkflowEngine) -> None:
         from functions.billing.handler import handler
 
-        self.handler, self.context, self.billing = handler, context, billing
+        self.handler, self.context, self.engine = handler, context, engine
 
     def __call__(self, method: str, path: str, *, role: str = "billing", patient: str | None = None,
                  **kwargs: Any) -> tuple[int, Any]:
@@ -67,11 +57,7 @@ class Api:
 
 @pytest.fixture
 def api(cloud, lambda_context, monkeypatch):
-    from functions.billing import api as billing_api
-
-    billing = make_service()
-    monkeypatch.setattr(billing_api, "service", lambda: billing)
-    client = Api(lambda_context, billing)
+    client = Api(lambda_context, use_fake_engine(monkeypatch))
     first = {"If-None-Match": "*"}  # there is none yet
     assert client("PUT", "/claims/settings", headers=first,
                   body={"billing_provider": PROVIDER.model_dump(mode="json")})[0] == 200
@@ -80,12 +66,6 @@ def api(cloud, lambda_context, monkeypatch):
     assert client("PUT", "/charges/fee-schedule", headers=first,
                   body={"fees": [{"code": "99213", "amount_cents": 15000}]})[0] == 200
     return client
-
-
-def records() -> RecordsService:
-    table = Table()
-    audit = AuditStore(table)
-    return RecordsService(RecordsRepo(table, audit), audit, page_key=lambda: b"k" * 32)
 
 
 def charge_body(patient_id: str, **changes) -> dict:
@@ -102,7 +82,7 @@ def a_claim(api: Api, patient_id: str) -> dict:
 
 
 def test_a_charge_is_priced_and_a_claim_made_from_it_is_scrubbed_at_once(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     claim = a_claim(api, patient)
     assert claim["state"] == "scrubbed" and claim["total_cents"] == 15000 and claim["issues"] == []
     assert "task_token" not in claim
@@ -112,7 +92,7 @@ def test_a_charge_is_priced_and_a_claim_made_from_it_is_scrubbed_at_once(api):
 
 
 def test_bad_codes_are_refused_with_what_is_wrong(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     status, body = api("POST", "/charges", body=charge_body(patient, lines=[
         {"procedure_code": "9921", "diagnosis_pointers": [1]}]))
     assert status == 422 and "a CPT code has 5" in json.dumps(body)
@@ -122,25 +102,25 @@ def test_bad_codes_are_refused_with_what_is_wrong(api):
 
 
 def test_submitting_starts_the_workflow_once_per_version(api):
-    claim = a_claim(api, new_patient(records(), PRACTICE))
+    claim = a_claim(api, new_patient(PRACTICE))
     assert api("POST", f"/claims/{claim['id']}/submit")[0] == 428
     status, started = api("POST", f"/claims/{claim['id']}/submit", headers=if_match(claim["version"]))
     assert status == 202 and started["execution_arn"].endswith(f"{claim['id']}-v2")
-    assert api.billing.workflow.started == [(f"{claim['id']}-v2", {"practice_id": PRACTICE, "claim_id": claim["id"]})]
+    assert api.engine.started == [(f"{claim['id']}-v2", {"practice_id": PRACTICE, "claim_id": claim["id"]})]
     status, body = api("POST", f"/claims/{claim['id']}/submit", headers=if_match(claim["version"]))
     assert status == 412 and body["error"]["code"] == "precondition_failed"
 
 
 def test_resolving_a_work_item_resumes_the_waiting_workflow(api):
-    claim = a_claim(api, new_patient(records(), PRACTICE))
-    api.billing.step_open_work_item(PRACTICE, claim["id"], "token-123", "denied (CO-50): appeal with records")
+    claim = a_claim(api, new_patient(PRACTICE))
+    wiring.claim_workflow().open_work_item(PRACTICE, claim["id"], "token-123", "denied (CO-50): appeal with records")
     waiting = api("GET", f"/claims/{claim['id']}")[1]
     assert waiting["state"] == "needs_review" and waiting["has_work_item"] and "task_token" not in waiting
     assert api.headers["etag"] == f'"{waiting["version"]}"'
     status, resolved = api("POST", f"/claims/{claim['id']}/resolve", headers={"If-Match": api.headers["etag"]},
                            body={"action": "close", "note": "written off"})
     assert status == 200 and not resolved["has_work_item"]
-    assert api.billing.workflow.resumed == [("token-123", {"action": "close", "by": "user-1"})]
+    assert api.engine.resumed == [("token-123", {"action": "close", "by": "user-1"})]
 
 
 def test_only_billing_and_coordinators_reach_claims_and_charges(api):
@@ -150,7 +130,7 @@ def test_only_billing_and_coordinators_reach_claims_and_charges(api):
 
 
 def test_patients_see_and_pay_their_own_invoices_once_per_idempotency_key(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     status, invoice = api("POST", "/invoices", body={"patient_id": patient, "amount_cents": 5000,
                                                      "description": "Self-pay visit"})
     assert status == 201
@@ -170,17 +150,25 @@ def test_patients_see_and_pay_their_own_invoices_once_per_idempotency_key(api):
     assert api("POST", "/payments", body={**pay, "reference": "4242424242424242"}, **mine)[0] == 422
 
 
+def make_payments() -> Payments:
+    """Payments as a fresh container builds them (its own audit-head cache)."""
+    table = Table()
+    audit = AuditStore(table)
+    invoices = DynamoInvoiceBook(table, audit)
+    return Payments(DynamoPaymentLedger(table, audit), invoices, audit)
+
+
 def race(work, n: int = 6) -> tuple[list, list]:
-    return shared_race(make_service, work, n)
+    return shared_race(make_payments, work, n)
 
 
 def test_a_payment_retried_concurrently_is_taken_once(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     invoice = api("POST", "/invoices", body={"patient_id": patient, "amount_cents": 5000, "description": "Visit"})[1]
     caller = Caller(user_id="desk-1", practice_id=PRACTICE, roles=frozenset({Role.BILLING}))
     body = PaymentIn(invoice_id=invoice["id"], amount_cents=1500, method="cheque", reference="1042")
 
-    results, errors = race(lambda service, _: service.pay(caller, body, "cheque-1042-retry"))
+    results, errors = race(lambda payments, _: payments.pay(caller, body, "cheque-1042-retry"))
 
     assert errors == [] and len({payment.id for payment in results}) == 1
     after = api("GET", f"/invoices/{invoice['id']}")[1]
@@ -188,11 +176,11 @@ def test_a_payment_retried_concurrently_is_taken_once(api):
 
 
 def test_racing_payments_cannot_pay_an_invoice_twice(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     invoice = api("POST", "/invoices", body={"patient_id": patient, "amount_cents": 5000, "description": "Visit"})[1]
     caller = Caller(user_id="desk-1", practice_id=PRACTICE, roles=frozenset({Role.BILLING}))
 
-    results, errors = race(lambda service, i: service.pay(
+    results, errors = race(lambda payments, i: payments.pay(
         caller, PaymentIn(invoice_id=invoice["id"], amount_cents=5000, method="card"), f"full-payment-{i:04d}"))
 
     assert len(results) == 1 and all(getattr(e, "code", "") == "overpayment" for e in errors) and len(errors) == 5
@@ -200,7 +188,7 @@ def test_racing_payments_cannot_pay_an_invoice_twice(api):
 
 
 def test_ar_aging_buckets_open_claims_by_payer_and_invoices_by_patient(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     a_claim(api, patient)
     api("POST", "/invoices", body={"patient_id": patient, "amount_cents": 700, "description": "Copay"})
     status, report = api("GET", "/reports/ar-aging")
@@ -211,17 +199,21 @@ def test_ar_aging_buckets_open_claims_by_payer_and_invoices_by_patient(api):
 
 
 def test_the_daily_job_follows_up_claims_with_no_answer_after_n_days(api):
-    claim = a_claim(api, new_patient(records(), PRACTICE))
+    claim = a_claim(api, new_patient(PRACTICE))
     clearinghouse = SimulatedClearinghouse(Table())
     clearinghouse.script(PRACTICE, Script(answer=False))
-    service = api.billing
-    for step in (service.step_scrub, service.step_build, service.step_submit):
+    flow = wiring.claim_workflow()
+    for step in (flow.scrub, flow.build, flow.submit):
         step(PRACTICE, claim["id"])
-    assert jobs.follow_up_claims(Table(), service)["followed_up"] == 0  # not due for 30 days
+    assert jobs.follow_up_claims(Table())["followed_up"] == 0  # not due for 30 days
 
-    later = make_service(now=lambda: datetime.now(UTC) + timedelta(days=31))
+    table = Table()
+    audit = AuditStore(table)
+    later = ClaimFollowUp(DynamoClaimLedger(table, audit), DynamoBillingSetup(table, audit),
+                          SimulatedClearinghouse(table), audit, now=lambda: datetime.now(UTC) + timedelta(days=31))
     assert jobs.follow_up_claims(Table(), later) == {"practices": 1, "followed_up": 1, "skipped": 0}
-    chased = later.claim(Caller(user_id="b", practice_id=PRACTICE, roles=frozenset({Role.BILLING})), claim["id"])
+    chased = wiring.claims().claim(Caller(user_id="b", practice_id=PRACTICE, roles=frozenset({Role.BILLING})),
+                                   claim["id"])
     assert chased.state == "submitted" and chased.state_reason.startswith("no answer yet; status inquiry: A1:20")
     assert chased.follow_up_on == (datetime.now(UTC) + timedelta(days=61)).date()
     assert jobs.follow_up_claims(Table(), later)["followed_up"] == 0  # not again until the next due date
@@ -243,7 +235,7 @@ def test_settings_are_read_with_an_etag_and_changed_with_if_match_not_a_query_ve
 
 
 def test_every_create_says_where_the_new_thing_lives(api):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     status, charge = api("POST", "/charges", body=charge_body(patient))
     assert status == 201 and api.headers["location"] == api_url(f"/charges/{charge['id']}")
     status, claim = api("POST", "/claims", body={"charge_id": charge["id"]})
@@ -265,7 +257,7 @@ def claims_with(api: Api, **query) -> list[dict]:
 
 
 def test_the_list_of_all_claims_is_newest_first_and_every_filter_is_optional(api):
-    ada, grace = new_patient(records(), PRACTICE), new_patient(records(), PRACTICE, member_id="GH1")
+    ada, grace = new_patient(PRACTICE), new_patient(PRACTICE, member_id="GH1")
     made = []
     for patient, days_ago in ((ada, 30), (grace, 20), (ada, 10), (grace, 5)):
         status, charge = api("POST", "/charges", body=charge_body(
@@ -287,7 +279,7 @@ def test_the_list_of_all_claims_is_newest_first_and_every_filter_is_optional(api
 
 
 def test_claims_come_a_page_at_a_time_one_query_a_page(api, monkeypatch):
-    patient = new_patient(records(), PRACTICE)
+    patient = new_patient(PRACTICE)
     made = set()
     for days_ago in range(1, 6):
         status, charge = api("POST", "/charges", body=charge_body(

@@ -74,11 +74,7 @@ def test_a_reply_link_with_a_character_outside_base64url_is_422(api, token):
 
 @pytest.fixture(name="billing_api")
 def billing_api_fixture(cloud, lambda_context, monkeypatch) -> billing.Api:
-    from functions.billing import api as billing_module
-
-    service = billing.make_service()
-    monkeypatch.setattr(billing_module, "service", lambda: service)
-    client = billing.Api(lambda_context, service)
+    client = billing.Api(lambda_context, billing.use_fake_engine(monkeypatch))
     assert client("PUT", "/claims/settings", headers={"If-None-Match": "*"},
                   body={"billing_provider": PROVIDER.model_dump(mode="json")})[0] == 200
     assert client("PUT", "/payers/acme-health", headers={"If-None-Match": "*"},
@@ -90,7 +86,7 @@ def billing_api_fixture(cloud, lambda_context, monkeypatch) -> billing.Api:
 
 @pytest.mark.parametrize("day", EDGES)
 def test_a_charge_on_a_day_off_the_calendar_is_422(billing_api, day):
-    patient_id = new_patient(billing.records(), billing.PRACTICE, coverage_start=date(1900, 1, 1))
+    patient_id = new_patient(billing.PRACTICE, coverage_start=date(1900, 1, 1))
     refused_with_the_bounds(*billing_api("POST", "/charges", body=billing.charge_body(patient_id,
                                                                                        date_of_service=day)))
 

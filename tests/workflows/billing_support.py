@@ -3,19 +3,12 @@ fee schedule, a patient with a primary coverage, and a charge."""
 
 from datetime import date, timedelta
 
-from functions.billing.models import (
-    BillingProvider,
-    ChargeIn,
-    ChargeLineIn,
-    ClaimIn,
-    ClaimSettingsIn,
-    Fee,
-    FeeScheduleIn,
-    PayerIn,
-    PostalAddress,
-)
+from functions.billing.models.charges import ChargeIn, ChargeLineIn
+from functions.billing.models.claims import ClaimIn
+from functions.billing.models.setup import BillingProvider, ClaimSettingsIn, Fee, FeeScheduleIn, PayerIn, PostalAddress
 from functions.core.auth import Caller, Role
-from functions.records.models import CoverageIn, PatientIn
+from functions.records.models.coverage import CoverageIn
+from functions.records.models.patients import PatientIn
 
 PRACTICE = "practice-billing"
 PAYER = "acme-health"
@@ -32,34 +25,42 @@ def coordinator(practice: str = PRACTICE) -> Caller:
     return Caller(user_id="coord-1", practice_id=practice, roles=frozenset({Role.COORDINATOR}), request_id="test")
 
 
-def set_up_practice(billing, practice: str = PRACTICE, timely_filing_days: int = 90) -> None:
+def set_up_practice(practice: str = PRACTICE, timely_filing_days: int = 90) -> None:
+    """Through the production wiring: the settings, a payer and the fee schedule, each new (version 0)."""
+    from functions.billing import wiring
+
     caller = biller(practice)
-    billing.put_claim_settings(caller, ClaimSettingsIn(billing_provider=PROVIDER), version=0)
-    billing.put_payer(caller, PAYER, PayerIn(name="Acme Health", electronic_id="60054",
-                                             timely_filing_days=timely_filing_days), version=0)
-    billing.put_fee_schedule(caller, FeeScheduleIn(fees=[
+    wiring.claim_setup().change_settings(caller, ClaimSettingsIn(billing_provider=PROVIDER), lambda: 0)
+    wiring.claim_setup().change_payer(caller, PAYER, PayerIn(name="Acme Health", electronic_id="60054",
+                                                             timely_filing_days=timely_filing_days), lambda: 0)
+    wiring.fee_schedules().change(caller, FeeScheduleIn(fees=[
         Fee(code="99213", amount_cents=15000, description="office visit, established, low"),
         Fee(code="J3420", amount_cents=1525, description="vitamin B12 injection"),
-    ]), version=0)
+    ]), lambda: 0)
 
 
-def new_patient(records, practice: str = PRACTICE, member_id: str = "XYZ123456",
+def new_patient(practice: str = PRACTICE, member_id: str = "XYZ123456",
                 coverage_start: date = date(2020, 1, 1)) -> str:
+    """Through the records area's production wiring: a patient with a primary coverage."""
+    from functions.records import wiring as records
+
     caller = coordinator(practice)
-    patient = records.create_patient(caller, PatientIn(
+    patient = records.patients().register(caller, PatientIn(
         given_name="Ada", family_name="Lovelace", birth_date=date(1990, 12, 10), gender="female",
         address={"lines": ["12 Main St"], "city": "Springfield", "state": "IL", "postal_code": "62701",
                  "country": "US"}))
-    records.add_coverage(caller, patient.id, CoverageIn(
+    records.coverages().add(caller, patient.id, CoverageIn(
         payer_id=PAYER, payer_name="Acme Health", member_id=member_id, group_number="G100", rank="primary",
         period_start=coverage_start))
     return patient.id
 
 
-def new_claim(billing, patient_id: str, today: date, days_ago: int = 10, practice: str = PRACTICE):
+def new_claim(patient_id: str, today: date, days_ago: int = 10, practice: str = PRACTICE):
+    from functions.billing import wiring
+
     caller = biller(practice)
-    charge = billing.create_charge(caller, ChargeIn(
+    charge = wiring.charges().record(caller, ChargeIn(
         patient_id=patient_id, date_of_service=today - timedelta(days=days_ago), diagnoses=["J45.909", "E11.9"],
         lines=[ChargeLineIn(procedure_code="99213", modifiers=["25"], diagnosis_pointers=[1, 2]),
                ChargeLineIn(procedure_code="J3420", units=2, diagnosis_pointers=[2])]))
-    return billing.create_claim(caller, ClaimIn(charge_id=charge.id))
+    return wiring.claims().create(caller, ClaimIn(charge_id=charge.id))

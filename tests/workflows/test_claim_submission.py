@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.billing.clearinghouse import Adjudicated, Script, SimulatedClearinghouse
-from functions.billing.models import ResolveIn
-from functions.core.audit_store import AuditStore
+from functions.billing.models.claims import ResolveIn
 from infra.catalog import CATALOG
 from localcloud import moto_patches
 from localcloud.cloud import LocalCloud
@@ -30,12 +29,9 @@ def local(tmp_path):
 @pytest.fixture
 def world(local):
     from functions.billing import wiring
-    from functions.records.api import service as records_service
 
-    billing = wiring.service()
-    records = records_service()
-    set_up_practice(billing)
-    return billing, records, SimulatedClearinghouse(local.table())
+    set_up_practice()
+    return wiring, SimulatedClearinghouse(local.table())
 
 
 def today() -> "datetime.date":
@@ -43,60 +39,60 @@ def today() -> "datetime.date":
 
 
 def run(local, billing, claim, timeout_s: float = 20.0) -> dict:
-    started = billing.submit_claim(biller(), claim.id, claim.version)
+    started = billing.claims().submit(biller(), claim.id, lambda: claim.version)
     return local.wait_for_execution(started.execution_arn, timeout_s)
 
 
 def audited_actions(billing, claim_id: str) -> list[str]:
     """What happened to the claim (the test's own audited reads of it left out)."""
-    audit = AuditStore(billing.repo.table)
+    audit = billing.audit_trail()
     return [e["action"] for e in audit.entries(PRACTICE) if e["entity"] == "CLAIM" and e["entity_id"] == claim_id
             and not e["action"].endswith(".read")]
 
 
 def test_clean_claim_is_paid_posted_and_the_patient_billed_their_share(local, world):
-    billing, records, _ = world
-    claim = new_claim(billing, new_patient(records), today())
+    billing, _ = world
+    claim = new_claim(new_patient(), today())
     assert claim.state == "scrubbed", claim.issues
 
     done = run(local, billing, claim)
 
     assert done["status"] == "SUCCEEDED", done
-    paid = billing.claim(biller(), claim.id)
+    paid = billing.claims().claim(biller(), claim.id)
     assert paid.state == "paid" and paid.frequency_code == "1"
     # 99213 150.00 + J3420 2 x 15.25: allowed 80 %, the patient's coinsurance 20 % of that
     assert paid.total_cents == 18050 and paid.paid_cents == 11552 and paid.patient_responsibility_cents == 2888
-    invoice = billing.invoice(biller(), paid.invoice_id)
+    invoice = billing.invoicing().invoice(biller(), paid.invoice_id)
     assert (invoice.amount_cents, invoice.balance_cents, invoice.claim_id) == (2888, 2888, claim.id)
-    assert billing.repo.payment(PRACTICE, f"ERA-{claim.id}-1").amount_cents == 11552
-    assert pyx12_errors(billing.claim_file(biller(), claim.id)) == []
+    assert billing.payment_ledger().payment(PRACTICE, f"ERA-{claim.id}-1").amount_cents == 11552
+    assert pyx12_errors(billing.claims().file(biller(), claim.id)) == []
     assert audited_actions(billing, claim.id) == [
         "claim.create", "claim.submission_started", "claim.scrub", "claim.build", "claim.submit",
         "claim.acknowledged", "claim.remit_received", "payment.post"]
 
 
 def test_transient_outage_is_retried_with_backoff_then_succeeds(local, world):
-    billing, records, clearinghouse = world
-    claim = new_claim(billing, new_patient(records), today())
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today())
     clearinghouse.script(PRACTICE, Script(submit=["timeout", "throttle", "timeout", "ok"]), claim.id)
 
     done = run(local, billing, claim)
 
     assert done["status"] == "SUCCEEDED", done
-    assert billing.claim(biller(), claim.id).state == "paid"
+    assert billing.claims().claim(biller(), claim.id).state == "paid"
     script = clearinghouse.table.get(f"PRACTICE#{PRACTICE}#CLEARINGHOUSE", f"SCRIPT#{claim.id}")
     assert script["submit_calls"] == 4 and script["accepted"] == 1  # three faults, then one submission taken
 
 
 def test_permanent_rejection_leaves_the_claim_rejected_with_the_reason(local, world):
-    billing, records, clearinghouse = world
-    claim = new_claim(billing, new_patient(records), today())
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today())
     clearinghouse.script(PRACTICE, Script(submit=["reject"]), claim.id)
 
     done = run(local, billing, claim)
 
     assert done["status"] == "FAILED" and done.get("error") == "ClaimRejected"
-    rejected = billing.claim(biller(), claim.id)
+    rejected = billing.claims().claim(biller(), claim.id)
     assert rejected.state == "rejected"
     assert rejected.state_reason.startswith("SubmissionRejected: 999 rejected")
     script = clearinghouse.table.get(f"PRACTICE#{PRACTICE}#CLEARINGHOUSE", f"SCRIPT#{claim.id}")
@@ -104,21 +100,22 @@ def test_permanent_rejection_leaves_the_claim_rejected_with_the_reason(local, wo
 
 
 def test_denial_with_a_correctable_code_is_resubmitted_as_a_replacement(local, world):
-    billing, records, clearinghouse = world
-    claim = new_claim(billing, new_patient(records), today())
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today())
     clearinghouse.script(PRACTICE, Script(remits=[Adjudicated(outcome="denied", carc="16", rarc="MA130"),
                                                   Adjudicated(outcome="paid")]), claim.id)
 
     done = run(local, billing, claim)
 
     assert done["status"] == "SUCCEEDED", done
-    final = billing.claim(biller(), claim.id)
+    final = billing.claims().claim(biller(), claim.id)
     assert final.state == "paid" and final.frequency_code == "7" and final.auto_resubmits == 1
     assert final.submissions == 2
-    first, replacement = billing.repo.files(PRACTICE, claim.id, "FILE")
+    first, replacement = billing.claim_files().files(PRACTICE, claim.id, "FILE")
     assert "*11:B:1*" in first and "REF*F8" not in first
     assert "*11:B:7*" in replacement
-    denial_icn = json.loads(json.dumps(billing.repo.files(PRACTICE, claim.id, "REMIT")[0])).split("*12*")[1][:13]
+    remit = billing.claim_files().files(PRACTICE, claim.id, "REMIT")[0]
+    denial_icn = json.loads(json.dumps(remit)).split("*12*")[1][:13]
     assert f"REF*F8*{denial_icn}~" in replacement
     assert pyx12_errors(replacement) == []
     actions = audited_actions(billing, claim.id)
@@ -126,39 +123,40 @@ def test_denial_with_a_correctable_code_is_resubmitted_as_a_replacement(local, w
 
 
 def test_denial_for_a_person_waits_on_the_task_token_and_resumes(local, world):
-    billing, records, clearinghouse = world
-    claim = new_claim(billing, new_patient(records), today())
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today())
     # CARC 31 (patient not identified) asks for the coverage on file; it has not changed, so a person decides
     clearinghouse.script(PRACTICE, Script(remits=[Adjudicated(outcome="denied", carc="31"),
                                                   Adjudicated(outcome="paid")]), claim.id)
-    execution = billing.submit_claim(biller(), claim.id, claim.version).execution_arn
+    execution = billing.claims().submit(biller(), claim.id, lambda: claim.version).execution_arn
 
     # polled from the repository: each read through the service is audited, and 50 a second would crowd the trail
-    waiting = wait_for(lambda: billing.repo.claim(PRACTICE, claim.id), lambda c: c.has_work_item)
+    waiting = wait_for(lambda: billing.claim_ledger().claim(PRACTICE, claim.id), lambda c: c.has_work_item)
     assert waiting.state == "needs_review" and "a person must correct it" in waiting.state_reason
     assert local._sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
 
-    billing.resolve(biller(), claim.id, ResolveIn(action="resubmit", note="member id checked"), waiting.version)
+    billing.claims().resolve(biller(), claim.id, ResolveIn(action="resubmit", note="member id checked"),
+                            lambda: waiting.version)
     done = local.wait_for_execution(execution, 20)
 
     assert done["status"] == "SUCCEEDED", done
-    final = billing.claim(biller(), claim.id)
+    final = billing.claims().claim(biller(), claim.id)
     assert final.state == "paid" and final.frequency_code == "7" and not final.has_work_item
     assert "claim.resolve" in audited_actions(billing, claim.id)
 
 
 def test_a_claim_past_the_filing_deadline_stops_before_submission(local, world):
-    billing, records, clearinghouse = world
-    claim = new_claim(billing, new_patient(records), today(), days_ago=120)  # the payer allows 90 days
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today(), days_ago=120)  # the payer allows 90 days
     assert claim.state == "draft" and any(i.rule == "timely_filing" for i in claim.issues)
 
     done = run(local, billing, claim)
 
     assert done["status"] == "FAILED" and done.get("error") == "TimelyFilingMissed"
-    final = billing.claim(biller(), claim.id)
+    final = billing.claims().claim(biller(), claim.id)
     assert final.state == "timely_filing_missed" and "filing deadline" in final.state_reason
     assert not [call for call in clearinghouse.calls if call[1] == claim.id]
-    assert billing.repo.files(PRACTICE, claim.id, "FILE") == []
+    assert billing.claim_files().files(PRACTICE, claim.id, "FILE") == []
 
 
 def wait_for(read, done, timeout_s: float = 10.0):

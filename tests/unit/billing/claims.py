@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from functions.billing.models import BillingProvider, ChargeLine, Claim, PostalAddress, Subscriber
+from functions.billing.models.charges import ChargeLine
+from functions.billing.models.claims import Claim, Subscriber
+from functions.billing.models.setup import BillingProvider, PostalAddress
 
 PROVIDER = BillingProvider(name="Springfield Family Practice", npi="1234567893", tax_id="123456789",
                            address=PostalAddress(line="1 Clinic Way", city="Springfield", state="IL",

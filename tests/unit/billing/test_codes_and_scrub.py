@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from functions.billing import codes
-from functions.billing.models import ChargeIn, ChargeLine, RuleSetting, Subscriber
+from functions.billing.models.charges import ChargeIn, ChargeLine
+from functions.billing.models.claims import Subscriber
+from functions.billing.models.setup import RuleSetting
 from functions.billing.scrub import ScrubContext, rule_table, scrub
 from tests.unit.billing.claims import TODAY, claim
 

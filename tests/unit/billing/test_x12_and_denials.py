@@ -7,7 +7,7 @@ import pytest
 
 from functions.billing import denials, remit
 from functions.billing.clearinghouse import claim_from_837
-from functions.billing.models import DenialRule
+from functions.billing.models.setup import DenialRule
 from functions.billing.x12_837 import Envelope, amount, build, segments_of
 from tests.unit.billing.claims import PROVIDER, claim
 from tests.unit.billing.x12check import pyx12_errors
