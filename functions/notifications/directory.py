@@ -1,14 +1,16 @@
 """The records area, as notifications sees it: contact points, language, time zone and consent, read through
 functions.records.repo (one consistent Query of the patient's partition); and staff, from the staff records
-the practice keeps (functions.notifications.staff). Every address comes from one of the two.
+the practice keeps (a StaffDirectory). Every address comes from one of the two.
 
 These reads are not entered in the audit trail one by one: the delivery log is the record of what was sent
 to whom, and an audit append per reminder would serialize every practice's reminders on its chain head."""
 
 from functions.core.table import Table
-from functions.notifications.models import Recipient
+from functions.notifications.dynamo.people import DynamoStaffDirectory
+from functions.notifications.models.messages import Recipient
+from functions.notifications.models.staff import StaffMember
+from functions.notifications.ports import StaffDirectory
 from functions.notifications.rules import Contact
-from functions.notifications.staff import DynamoStaffDirectory, StaffDirectory, StaffMember
 from functions.records.models import PatientRecord
 from functions.records.repo import RecordsRepo
 
@@ -57,10 +59,6 @@ class RecordsDirectory:
             return []
         named = {member_id for c in _active(record, "data_sharing") for member_id in c.shares_with}
         return [m.id for m in record.family if m.id in named]
-
-    def patient_exists(self, practice_id: str, patient_id: str) -> bool:
-        record = self.records.record(practice_id, patient_id)
-        return record is not None and record.deleted_at is None
 
     def patients_with_phone(self, practice_id: str, phone: str) -> list[str]:
         """Through records' phone index (gsi3, PATIENT_PHONE): the patients with this number, one page."""

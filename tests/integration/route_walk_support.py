@@ -257,7 +257,8 @@ def _clear_containers() -> None:
     from functions.records import api as records_api
     from functions.scheduling import api as scheduling_api
 
-    for cached in (records_api.service, scheduling_api.service, billing_wiring.service, notifications_wiring.service):
+    for cached in (records_api.service, scheduling_api.service, billing_wiring.service,
+                   notifications_wiring.notifications):
         cached.cache_clear()
 
 

@@ -9,8 +9,9 @@ import pytest
 from functions.core.audit_store import AuditStore
 from functions.core.table import Table
 from functions.notifications import worker
+from functions.notifications.dynamo.people import DynamoStaffDirectory
 from functions.notifications.links import OptOut
-from functions.notifications.staff import DynamoStaffDirectory, StaffMember
+from functions.notifications.models.staff import StaffMember
 from tests.integration.notifications_support import (
     PRACTICE,
     emails,
@@ -228,7 +229,7 @@ def test_an_opt_out_link_works_without_signing_in(api, notify):
     (email,) = emails()
     link = email["body"].split('href="')[1].split('"')[0]
     token = link.rsplit("/", 1)[1]
-    assert notify.links.verify(token) == OptOut(PRACTICE, f"PATIENT#{ada.id}", "email")
+    assert notify.opt_outs.links.verify(token) == OptOut(PRACTICE, f"PATIENT#{ada.id}", "email")
     assert api("GET", f"/notifications/opt-out/{token}", role=None) == (200, {"channel": "email", "opted_out": False})
     assert api("POST", f"/notifications/opt-out/{token}", role=None) == (200, {"channel": "email", "opted_out": True})
     assert api("POST", f"/notifications/opt-out/{token[:-3]}xyz", role=None)[0] == 422
