@@ -83,12 +83,17 @@ class DynamoPreferenceBook:
     def preferences(self, practice_id: str, person: str) -> Preferences | None:
         """GetItem pk=PRACTICE#p#NOTIFY_PREFS#<person> sk=PREFS."""
         item = self.table.get(prefs_pk(practice_id, person), PREFS_SK, consistent=True)
-        return Preferences.model_validate(item) if item else None
+        if not item:
+            return None
+        return Preferences.model_validate({**item, "quiet_hours": None} if item.get("quiet_hours_off") else item)
 
     def put_preferences(self, practice_id: str, preferences: Preferences, expected_version: int | None) -> None:
         """Put the person's preferences: new, or replacing `expected_version`. Stale: Conflict."""
         item = {"pk": prefs_pk(practice_id, preferences.person), "sk": PREFS_SK, "kind": "NOTIFY_PREFS",
                 **preferences.model_dump(mode="json", exclude_none=True)}
+        if preferences.quiet_hours is None:
+            # the table keeps no nulls, and a missing quiet_hours reads back as the default: say "none" aloud
+            item["quiet_hours_off"] = True
         _versioned_put(self.table, item, expected_version, "preferences")
 
 
