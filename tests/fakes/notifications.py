@@ -347,17 +347,21 @@ def fake_notifications(now: Any, daily_messages: dict[str, int] | None = None,
     """`now`: the clock the use cases read (a core.clock.FixedClock, say)."""
     from functions.core import clock
     from functions.notifications import rules
+    from functions.notifications.channels import InAppInbox
     from functions.notifications.links import OptOutLinks
 
+    now = now or clock.now
     store = FakeMessageStore()
     messages = FakeMessageLog(store)
-    channels = {name: FakeChannel(name) for name in ("email", "sms", "in_app")}
+    inbox = FakeInbox()
+    channels = {name: FakeChannel(name) for name in ("email", "sms")}
     world = FakeWorld(use=None, store=store, messages=messages, preferences=FakePreferenceBook(),  # type: ignore[arg-type]
-                      templates=FakeTemplateBook(), inbox=FakeInbox(), directory=FakeDirectory(), channels=channels,
+                      templates=FakeTemplateBook(), inbox=inbox, directory=FakeDirectory(), channels=channels,
                       audit=FakeAuditTrail())
+    wired = {**channels, "in_app": InAppInbox(inbox, now=lambda: clock.iso(now()))}  # the real one, on the fake
     ports = Ports(messages=messages, ledger=FakeDeliveryLedger(store), due=FakeDueMessages(store),
-                  templates=world.templates, preferences=world.preferences, inbox=world.inbox,
-                  directory=world.directory, channels=channels, audit=world.audit)
+                  templates=world.templates, preferences=world.preferences, inbox=inbox,
+                  directory=world.directory, channels=wired, audit=world.audit)
     world.use = compose(ports, OptOutLinks(lambda: PAGE_KEY, base_url), lambda: PAGE_KEY,
-                        daily_messages or rules.DAILY_MESSAGES, now or clock.now)
+                        daily_messages or rules.DAILY_MESSAGES, now)
     return world
