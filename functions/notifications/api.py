@@ -94,7 +94,7 @@ def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()], 
 
 
 # The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path
-# in public_routes for API Gateway). Any length reaches the service, so a mangled link gets the link's own
+# in public_routes for API Gateway). Any length reaches the use case, so a mangled link gets the link's own
 # answer: a page, in a browser.
 LinkToken = Annotated[str, Path(max_length=4096)]
 OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page for a browser (Accept: text/html)",

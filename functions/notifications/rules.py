@@ -1,5 +1,5 @@
 """Who may be sent what, how and when: consent, preferences, opt-outs and quiet hours, as plain functions
-of plain values (the service feeds them from the records area and the table)."""
+of plain values (the use cases feed them from the records area and the table)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass

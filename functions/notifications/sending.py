@@ -92,10 +92,11 @@ class Sending:
         if body.include_family:
             recipients += [Recipient(kind="family", patient_id=body.patient_id, member_id=member_id)
                            for member_id in self.directory.consented_family(caller.practice_id, body.patient_id)]
+        key = idempotency_key or self.make_id()
+        # derived from the key, not drawn, as for any message: a retry is the same request
         source = (Source(area="scheduling", entity="appointment", entity_id=body.appointment_id)
                   if body.appointment_id else
-                  Source(area="notifications", entity="care_instructions", entity_id=self.make_id()))
-        key = idempotency_key or self.make_id()
+                  Source(area="notifications", entity="care_instructions", entity_id=digest(key)))
         requests = [self._request(caller, r, "care.instructions", {"instructions": body.instructions}, source, key)
                     for r in recipients]
         return self._request_stored(caller, requests, "care_instructions.send", body.patient_id)
@@ -130,12 +131,12 @@ class Sending:
         logger.info("notifications requested", extra={"practice_id": caller.practice_id, "messages": ids})
         return Accepted(message_ids=ids, recipients=[r.recipient.ref for r in requests])
 
-    def _allowance(self, caller: Caller, count: int, now: datetime) -> Allowance:
+    def _allowance(self, caller: Caller, messages: int, now: datetime) -> Allowance:
         limit = rules.daily_allowance(caller.roles, self.daily_messages)
         day = now.astimezone(UTC).date().isoformat()
-        if count > limit:
+        if messages > limit:
             count("NotificationsOverAllowance")
-            raise TooManyRequests(f"your role may send {limit} messages in a day; this request has {count}",
+            raise TooManyRequests(f"your role may send {limit} messages in a day; this request has {messages}",
                                   {"limit": limit, "day": day}, code="daily_message_limit")
-        return Allowance(user_id=caller.user_id, day=day, limit=limit, count=count)
+        return Allowance(user_id=caller.user_id, day=day, limit=limit, count=messages)
 

@@ -5,12 +5,12 @@ cases from here; tests build them with `build` (on moto) or from tests/fakes (on
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from functions.core import clock
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
 from functions.core.secrets import page_token_key
+from functions.core.service import AuditTrail
 from functions.core.settings import Settings, settings
 from functions.core.table import Table
 from functions.notifications import rules
@@ -53,7 +53,7 @@ class Notifications:
     preferences: NotificationPreferences
     log: DeliveryLog
     inbox: InboxReading
-    audit: Any  # the AuditStore; the API's resolver records refusals on the same cached chain head
+    audit: AuditTrail  # the API's resolver records refusals here, on the same cached chain head
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Ports:
     inbox: Inbox
     directory: RecipientDirectory
     channels: Mapping[str, Channel]
-    audit: Any  # an AuditTrail: where audited reads are recorded
+    audit: AuditTrail  # where audited reads are recorded
 
 
 def compose(ports: Ports, links: OptOutLinks, page_key: Callable[[], bytes],

@@ -246,7 +246,7 @@ def new_message(request: NotificationRequest, at: str) -> Message:
                    history=[LogEntry(status="requested", at=at)])
 
 
-# --- channel failures (raised by adapters, read by the service) ----------------------------------
+# --- channel failures (raised by the channels, read by delivery) ----------------------------------
 
 class DeliveryFailed(Exception):
     """A provider did not take the message. `reason` is a code, never the provider's text (which may quote

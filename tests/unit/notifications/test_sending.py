@@ -111,3 +111,21 @@ def test_care_instructions_go_to_the_patient_and_the_family_the_consent_names():
     accepted = built.use.sending.send_care_instructions(staff(Role.PRACTITIONER), body, "care-key-0001")
     assert accepted.recipients == ["patient:ada", "family:ada:m1"]
     assert built.store.audit[0].subject_patient_id == "ada"
+
+
+def test_care_instructions_retried_with_the_same_key_are_the_same_messages():
+    built, _ = world()
+    body = CareInstructionsIn(patient_id="ada", instructions="Rest for two days.")
+    first = built.use.sending.send_care_instructions(staff(Role.PRACTITIONER), body, "care-key-0001")
+    again = built.use.sending.send_care_instructions(staff(Role.PRACTITIONER), body, "care-key-0001")
+    assert first == again and len(built.store.messages) == 1
+
+
+def test_a_request_for_more_people_than_the_whole_allowance_is_refused_before_it_is_counted():
+    built, _ = world(daily_messages={Role.PRACTITIONER: 1})
+    built.directory.family[(PRACTICE, "ada")] = ["m1"]
+    body = CareInstructionsIn(patient_id="ada", instructions="Rest for two days.")
+    with pytest.raises(TooManyRequests) as refused:
+        built.use.sending.send_care_instructions(staff(Role.PRACTITIONER), body, "care-key-0001")
+    assert refused.value.details == {"limit": 1, "day": "2026-01-15"}
+    assert built.store.messages == {} and built.store.sent_per_day == {}
