@@ -275,12 +275,14 @@ class FakeStaffDirectory:
 
 
 class FakeDirectory:
-    """The records area and staff records, as notifications reads them: contacts set by the test."""
+    """The records area and staff records, as notifications reads them: contacts set by the test; staff
+    from a staff directory, as the real one reads them."""
 
-    def __init__(self) -> None:
+    def __init__(self, staff: FakeStaffDirectory | None = None) -> None:
         self.contacts: dict[tuple[str, str], Contact] = {}
         self.family: dict[tuple[str, str], list[str]] = {}
         self.phones: dict[tuple[str, str], list[str]] = {}
+        self.staff = staff or FakeStaffDirectory()
 
     def add(self, practice_id: str, recipient: Recipient, contact: Contact) -> None:
         self.contacts[(practice_id, recipient.key)] = contact
@@ -288,6 +290,10 @@ class FakeDirectory:
             self.phones.setdefault((practice_id, contact.phone), []).append(recipient.patient_id or "")
 
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
+        if recipient.kind == "staff" and (practice_id, recipient.key) not in self.contacts:
+            from functions.notifications.directory import contact_from_staff
+
+            return contact_from_staff(self.staff.member(practice_id, recipient.user_id or ""))
         return self.contacts.get((practice_id, recipient.key), Contact(found=False))
 
     def consented_family(self, practice_id: str, patient_id: str) -> list[str]:
