@@ -102,7 +102,7 @@ def tenant_role(table_name: str) -> str:
     return role["Arn"]
 
 
-# The notifications sender's domain (functions/notifications/wiring.py DEFAULT_SENDER): SES refuses to send
+# The notifications sender's domain (core.settings' notifications_sender): SES refuses to send
 # from an unverified identity, on moto as on AWS.
 SENDER_DOMAIN = "practiceflow.local"
 

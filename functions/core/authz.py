@@ -124,6 +124,14 @@ BILLING: dict[str, Rule] = {
 
 # --- notifications ------------------------------------------------------------------------------------
 NOTIFICATIONS: dict[str, Rule] = {
+    "notifications.template.read": staff(C, P, F, B, S),
+    "notifications.template.edit": staff(C),
+    "notifications.preferences.manage": staff_or_self(C, F),  # a patient's own, or the desk for them
+    "notifications.family_preferences.manage": staff(C, F),
+    "notifications.staff_preferences.manage": staff_or_self(C),  # a colleague's: their own, or a coordinator
+    "notifications.message.send": staff(C, P, F),
+    "notifications.care_instructions.send": staff(P),
+    "notifications.message.read": staff_or_self(C, P, F),  # the log; a patient, the messages to themself
 }
 
 # --- staff --------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """HTTP routes for notifications: templates and preferences under /notifications, the delivery log and
-sending under /messages, the in-app inbox under /inbox. A guard, a service call, a status code."""
+sending under /messages, the in-app inbox under /inbox. Parse, call one use case, a status code."""
 
 from typing import Annotated
 
@@ -10,23 +10,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.core import pages
 from functions.core.api import JSON, IfMatch, IfNoneMatch, current_caller, expected_version, idempotency_key, tagged
 from functions.notifications import opt_out_pages
-from functions.notifications.models import (
+from functions.notifications.models.messages import (
     Accepted,
     CareInstructionsIn,
     InboxPage,
     Message,
     MessageIn,
     MessagePage,
-    OptOutResult,
-    Preferences,
-    PreferencesIn,
-    PreviewIn,
-    Rendered,
-    Template,
-    TemplateIn,
-    TemplateList,
 )
-from functions.notifications.wiring import service
+from functions.notifications.models.preferences import OptOutResult, Preferences, PreferencesIn
+from functions.notifications.models.templates import PreviewIn, Rendered, Template, TemplateIn, TemplateList
+from functions.notifications.wiring import notifications
 
 router = Router()
 
@@ -47,12 +41,12 @@ def accepted(model: Accepted) -> Response[Accepted]:
 
 @router.get("/notifications/templates", summary="The practice's templates, and the built-in ones it has not replaced")
 def list_templates() -> TemplateList:
-    return service().list_templates(current_caller(router))
+    return notifications().templates.list(current_caller(router))
 
 
 @router.get("/notifications/templates/<key>/<language>", summary="One template")
 def read_template(key: TemplateKey, language: LanguageTag) -> Response[Template]:
-    return tagged(service().read_template(current_caller(router), key, language))
+    return tagged(notifications().templates.read(current_caller(router), key, language))
 
 
 @router.put("/notifications/templates/<key>/<language>",
@@ -61,19 +55,19 @@ def save_template(key: TemplateKey, language: LanguageTag, body: Annotated[Templ
                   if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> Response[Template]:
     caller = current_caller(router)
     version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(service().save_template(caller, key, language, body, version))
+    return tagged(notifications().templates.save(caller, key, language, body, version))
 
 
 @router.post("/notifications/templates/<key>/<language>/preview", summary="Render a template with sample data")
 def preview_template(key: TemplateKey, language: LanguageTag, body: Annotated[PreviewIn, Body()]) -> Rendered:
-    return service().preview(current_caller(router), key, language, body.data)
+    return notifications().templates.preview(current_caller(router), key, language, body.data)
 
 
 # --- preferences -------------------------------------------------------------------------------------
 
 @router.get("/notifications/preferences", summary="Your own notification preferences")
 def read_own_preferences() -> Response[Preferences]:
-    return tagged(service().read_preferences(current_caller(router)))
+    return tagged(notifications().preferences.read(current_caller(router)))
 
 
 @router.put("/notifications/preferences",
@@ -82,12 +76,12 @@ def save_own_preferences(body: Annotated[PreferencesIn, Body()], if_match: IfMat
                          if_none_match: IfNoneMatch = None) -> Response[Preferences]:
     caller = current_caller(router)
     version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(service().save_preferences(caller, body, expected_version=version))
+    return tagged(notifications().preferences.save(caller, body, expected_version=version))
 
 
 @router.get("/notifications/preferences/<person>", summary="A patient's or family member's preferences")
 def read_preferences(person: PersonRef) -> Response[Preferences]:
-    return tagged(service().read_preferences(current_caller(router), person))
+    return tagged(notifications().preferences.read(current_caller(router), person))
 
 
 @router.put("/notifications/preferences/<person>",
@@ -96,11 +90,11 @@ def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()], 
                      if_none_match: IfNoneMatch = None) -> Response[Preferences]:
     caller = current_caller(router)
     version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(service().save_preferences(caller, body, person, expected_version=version))
+    return tagged(notifications().preferences.save(caller, body, person, expected_version=version))
 
 
 # The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path
-# in public_routes for API Gateway). Any length reaches the service, so a mangled link gets the link's own
+# in public_routes for API Gateway). Any length reaches the use case, so a mangled link gets the link's own
 # answer: a page, in a browser.
 LinkToken = Annotated[str, Path(max_length=4096)]
 OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page for a browser (Accept: text/html)",
@@ -111,7 +105,7 @@ OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page 
 @router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
 def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
-    return pages.answer(pages.accept(router), lambda: service().describe_opt_out(token),
+    return pages.answer(pages.accept(router), lambda: notifications().opt_outs.describe(token),
                         lambda result: opt_out_pages.preview(result, token))
 
 
@@ -119,7 +113,7 @@ def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
                                                        "one-click, RFC 8058; the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
 def opt_out(token: LinkToken) -> Response[OptOutResult | str]:
-    return pages.answer(pages.accept(router), lambda: service().opt_out(token), opt_out_pages.done)
+    return pages.answer(pages.accept(router), lambda: notifications().opt_outs.opt_out(token), opt_out_pages.done)
 
 
 # --- messages ----------------------------------------------------------------------------------------
@@ -135,14 +129,15 @@ SEND_RESPONSES = {202: {"description": "accepted: the messages are stored and wi
                                   "staff, at the address the practice keeps (honours Idempotency-Key)",
              responses=SEND_RESPONSES)
 def send_message(body: Annotated[MessageIn, Body()]) -> Response[Accepted]:
-    return accepted(service().send(current_caller(router), body, idempotency_key(router)))
+    return accepted(notifications().sending.send(current_caller(router), body, idempotency_key(router)))
 
 
 @router.post("/messages/care-instructions",
              summary="After-visit instructions to the patient and consented family (practitioner; Idempotency-Key)",
              responses=SEND_RESPONSES)
 def send_care_instructions(body: Annotated[CareInstructionsIn, Body()]) -> Response[Accepted]:
-    return accepted(service().send_care_instructions(current_caller(router), body, idempotency_key(router)))
+    sending = notifications().sending
+    return accepted(sending.send_care_instructions(current_caller(router), body, idempotency_key(router)))
 
 
 @router.get("/messages", summary="The delivery log, by recipient or by source (no bodies)")
@@ -153,22 +148,22 @@ def message_log(
     limit: Limit = 20,
     page_token: PageToken = None,
 ) -> MessagePage:
-    return service().log(current_caller(router), recipient, source, limit, page_token)
+    return notifications().log.list(current_caller(router), recipient, source, limit, page_token)
 
 
 @router.get("/messages/<message_id>", summary="One message's delivery log, per channel")
 def read_message(message_id: MessageId) -> Message:
-    return service().read_message(current_caller(router), message_id)
+    return notifications().log.read(current_caller(router), message_id)
 
 
 # --- inbox -------------------------------------------------------------------------------------------
 
 @router.get("/inbox", summary="Your in-app messages, newest first")
 def inbox(limit: Limit = 20, page_token: PageToken = None) -> InboxPage:
-    return service().inbox(current_caller(router), limit, page_token)
+    return notifications().inbox.list(current_caller(router), limit, page_token)
 
 
 @router.post("/inbox/<message_id>/read", summary="Mark an in-app message read")
 def mark_read(message_id: MessageId) -> Response[None]:
-    service().mark_read(current_caller(router), message_id)
+    notifications().inbox.mark_read(current_caller(router), message_id)
     return Response(status_code=204)

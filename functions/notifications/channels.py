@@ -1,41 +1,16 @@
-"""Delivery channels: one small port, and its adapters: email by SES, SMS by SNS, the in-app inbox in the
-table. Each sends one rendered message or raises TransientFailure (try again later) or PermanentFailure
-(it will never go), with a reason code and never the provider's text."""
+"""The delivery channels (ports.Channel): email by SES, SMS by SNS, the in-app inbox in the table. Each
+sends one rendered message or raises TransientFailure (try again later) or PermanentFailure (it will never
+go), with a reason code and never the provider's text."""
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.core.container import per_container
-from functions.notifications.models import InboxItem, PermanentFailure, Source, TransientFailure
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A rendered message on its way out. The address is the email, the phone number, or the person key."""
-
-    practice_id: str
-    message_id: str
-    person: str
-    address: str
-    subject: str
-    text: str
-    html: str
-    sms: str
-    requested_at: str
-    source: Source
-
-
-class Channel(Protocol):
-    name: str
-
-    def send(self, message: Outgoing) -> str | None:
-        """Hand the message to the provider; return its id for the message."""
-        ...
-
+from functions.notifications.models.messages import InboxItem, PermanentFailure, TransientFailure
+from functions.notifications.ports import Inbox, Outgoing
 
 # Errors that pass: throttling, a provider hiccup. Anything 5xx counts too.
 TRANSIENT_CODES = frozenset({
@@ -133,16 +108,12 @@ class SnsSms:
             raise classify(error, "sns") from None
 
 
-class InboxStore(Protocol):
-    def put_inbox_item(self, practice_id: str, person: str, requested_at: str, item: InboxItem) -> bool: ...
-
-
 class InAppInbox:
     """The person's inbox in the table. Putting the same message twice leaves one entry."""
 
     name = "in_app"
 
-    def __init__(self, store: InboxStore, now: Any) -> None:
+    def __init__(self, store: Inbox, now: Any) -> None:
         self.store = store
         self.now = now
 

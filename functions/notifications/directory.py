@@ -1,16 +1,18 @@
 """The records area, as notifications sees it: contact points, language, time zone and consent, read through
-functions.records.repo (one consistent Query of the patient's partition); and staff, from the staff records
-the practice keeps (functions.notifications.staff). Every address comes from one of the two.
+functions.records.dynamo (one consistent Query of the patient's partition); and staff, from the staff records
+the practice keeps (a StaffDirectory). Every address comes from one of the two.
 
 These reads are not entered in the audit trail one by one: the delivery log is the record of what was sent
 to whom, and an audit append per reminder would serialize every practice's reminders on its chain head."""
 
 from functions.core.table import Table
-from functions.notifications.models import Recipient
+from functions.notifications.dynamo.people import DynamoStaffDirectory
+from functions.notifications.models.messages import Recipient
+from functions.notifications.models.staff import StaffMember
+from functions.notifications.ports import StaffDirectory
 from functions.notifications.rules import Contact
-from functions.notifications.staff import DynamoStaffDirectory, StaffDirectory, StaffMember
-from functions.records.models import PatientRecord
-from functions.records.repo import RecordsRepo
+from functions.records.dynamo import DynamoPatientIndex, DynamoPatientRecords
+from functions.records.models.patients import PatientRecord
 
 SENDABLE = frozenset({"email", "sms", "in_app"})  # a consent may also allow voice, which we do not send
 
@@ -42,8 +44,9 @@ def contact_from_staff(member: StaffMember | None) -> Contact:
 
 
 class RecordsDirectory:
-    def __init__(self, table: Table, records: RecordsRepo | None = None, staff: StaffDirectory | None = None) -> None:
-        self.records = records or RecordsRepo(table, audit=None)  # reads only: the audit store is never used
+    def __init__(self, table: Table, staff: StaffDirectory | None = None) -> None:
+        self.records = DynamoPatientRecords(table, audit=None)  # reads only: the audit store is never used
+        self.phones = DynamoPatientIndex(table)
         self.staff = staff or DynamoStaffDirectory(table)
 
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
@@ -58,11 +61,7 @@ class RecordsDirectory:
         named = {member_id for c in _active(record, "data_sharing") for member_id in c.shares_with}
         return [m.id for m in record.family if m.id in named]
 
-    def patient_exists(self, practice_id: str, patient_id: str) -> bool:
-        record = self.records.record(practice_id, patient_id)
-        return record is not None and record.deleted_at is None
-
     def patients_with_phone(self, practice_id: str, phone: str) -> list[str]:
         """Through records' phone index (gsi3, PATIENT_PHONE): the patients with this number, one page."""
-        patients, _ = self.records.search_by_phone(practice_id, phone, limit=50)
+        patients, _ = self.phones.search_by_phone(practice_id, phone, limit=50)
         return [p.id for p in patients]

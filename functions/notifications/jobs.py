@@ -9,16 +9,16 @@ from functions.core.observability import logger, metrics
 from functions.core.registry import practice_ids
 from functions.core.table import Table
 from functions.notifications import wiring
-from functions.notifications.service import NotificationService
+from functions.notifications.delivery import Delivery
 
 
-def send_deferred_notifications(table: Table, service: NotificationService | None = None) -> dict[str, Any]:
+def send_deferred_notifications(table: Table, delivery: Delivery | None = None) -> dict[str, Any]:
     """Messages held back by quiet hours (or a provider outage) whose time has come: one Query of the
     sparse due index per practice, so the cost follows the messages due, not the table."""
-    service = service or wiring.service()
+    delivery = delivery or wiring.notifications().delivery
     totals = {"practices": 0, "due": 0, "sent": 0, "deferred": 0, "failed": 0, "errors": 0}
     for practice_id in practice_ids(table):
-        run = service.send_due(practice_id)
+        run = delivery.send_due(practice_id)
         totals["practices"] += 1
         for name in ("due", "sent", "deferred", "failed", "errors"):
             totals[name] += getattr(run, name)

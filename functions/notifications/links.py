@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functions.core import tenancy
 from functions.core.errors import Invalid
 from functions.core.signed import SignedTokens
-from functions.notifications.models import CHANNELS
+from functions.notifications.models.messages import CHANNELS
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ Opening the page changes nothing (mail scanners open links); the button, or a ma
 unsubscribe (RFC 8058), posts."""
 
 from functions.core.pages import Button, Page
-from functions.notifications.models import OptOutResult
+from functions.notifications.models.preferences import OptOutResult
 
 WHAT = {"email": "emails", "sms": "text messages", "in_app": "in-app messages"}
 

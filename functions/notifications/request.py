@@ -9,7 +9,7 @@ text in the table and puts only message ids on the bus."""
 from collections.abc import Mapping
 
 from functions.core.events import DomainEvent
-from functions.notifications.models import NotificationRequest, Recipient, Source, Variable
+from functions.notifications.models.messages import NotificationRequest, Recipient, Source, Variable
 
 REQUESTED = "notification.requested"
 

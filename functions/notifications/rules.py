@@ -1,5 +1,5 @@
 """Who may be sent what, how and when: consent, preferences, opt-outs and quiet hours, as plain functions
-of plain values (the service feeds them from the records area and the table)."""
+of plain values (the use cases feed them from the records area and the table)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from functions.core.auth import Role
-from functions.notifications.models import CHANNELS, Preferences, QuietHours, Recipient
+from functions.notifications.models.messages import CHANNELS, Recipient
+from functions.notifications.models.preferences import Preferences, QuietHours
 
 # Channels quiet hours hold back: an email or an inbox entry does not wake anyone.
 QUIET_CHANNELS = frozenset({"sms"})

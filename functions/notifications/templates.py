@@ -9,7 +9,8 @@ import re
 from collections.abc import Mapping
 
 from functions.core.errors import Invalid
-from functions.notifications.models import Rendered, Template, TemplateIn, Variable
+from functions.notifications.models.messages import Variable
+from functions.notifications.models.templates import Rendered, Template, TemplateIn
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # What the practice pays for, and what a phone shows as one message: above this, write a shorter SMS part.

@@ -12,9 +12,9 @@ from functions.core.observability import logger, metrics
 from functions.core.registry import practice_ids
 from functions.core.table import Table
 from functions.notifications import wiring
-from functions.notifications.models import NotificationRequest, Outcome, TransientFailure
+from functions.notifications.models.messages import NotificationRequest, Outcome, TransientFailure
 from functions.notifications.request import REQUESTED
-from functions.notifications.service import NotificationService
+from functions.notifications.wiring import Notifications
 
 
 def _invalid(error: ValidationError) -> None:
@@ -24,7 +24,7 @@ def _invalid(error: ValidationError) -> None:
     metrics.add_metric(name="NotificationRequestsInvalid", unit="Count", value=1)
 
 
-def requested(detail: dict[str, Any], service: NotificationService) -> list[Outcome]:
+def requested(detail: dict[str, Any], notifications: Notifications) -> list[Outcome]:
     """One `notification.requested` event: messages stored by the API (ids only on the bus), or a request
     another area put on the bus. Every message is tried before a transient failure is raised for retry."""
     try:
@@ -44,9 +44,9 @@ def requested(detail: dict[str, Any], service: NotificationService) -> list[Outc
     for kind, item in work:
         try:
             if kind == "stored":
-                outcomes.append(service.deliver(event.practice_id, item))
+                outcomes.append(notifications.delivery.deliver(event.practice_id, item))
             else:
-                outcomes.append(service.accept(item))
+                outcomes.append(notifications.sending.accept(item))
         except TransientFailure as failure:
             retry = retry or failure
     if retry is not None:
@@ -54,7 +54,7 @@ def requested(detail: dict[str, Any], service: NotificationService) -> list[Outc
     return outcomes
 
 
-def sns_notification(record: dict[str, Any], service: NotificationService, table: Table) -> Outcome | None:
+def sns_notification(record: dict[str, Any], notifications: Notifications, table: Table) -> Outcome | None:
     """An SES bounce (the message's tags name the practice and message) or an inbound SMS reply."""
     try:
         body = json.loads(record.get("Sns", {}).get("Message") or "{}")
@@ -69,24 +69,24 @@ def sns_notification(record: dict[str, Any], service: NotificationService, table
             logger.warning("bounce without our tags")
             return None
         permanent = body.get("bounce", {}).get("bounceType") == "Permanent"
-        return service.record_bounce(practice_id, message_id, permanent)
+        return notifications.delivery.record_bounce(practice_id, message_id, permanent)
     if "originationNumber" in body and "messageBody" in body:
-        service.inbound_sms(practice_ids(table), body["originationNumber"], body["messageBody"])
+        notifications.sms_replies.receive(practice_ids(table), body["originationNumber"], body["messageBody"])
         return None
     logger.info("SNS notification ignored", extra={"type": body.get("notificationType") or body.get("eventType")})
     return None
 
 
-def process(event: dict[str, Any], service: NotificationService, table: Table | None = None) -> dict[str, Any]:
+def process(event: dict[str, Any], notifications: Notifications, table: Table | None = None) -> dict[str, Any]:
     if "Records" in event:
-        outcomes = [sns_notification(r, service, table or Table()) for r in event["Records"]
+        outcomes = [sns_notification(r, notifications, table or Table()) for r in event["Records"]
                     if r.get("EventSource") == "aws:sns" or "Sns" in r]
         return {"outcomes": [o.model_dump() for o in outcomes if o is not None]}
-    outcomes = requested(event.get("detail") or {}, service)
+    outcomes = requested(event.get("detail") or {}, notifications)
     return {"outcomes": [o.model_dump() for o in outcomes]}
 
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process(event, wiring.service())
+    return process(event, wiring.notifications())

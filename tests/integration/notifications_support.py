@@ -1,5 +1,5 @@
 """Shared set-up for the notifications integration tests: patients and consents through the records
-service, the notifications service wired to moto (or to fake channels), a movable clock, what moto sent."""
+service, the notifications use cases wired to moto (or to fake channels), a movable clock, what moto sent."""
 
 import json
 from collections.abc import Iterator
@@ -10,23 +10,20 @@ from typing import Any
 import pytest
 
 from functions.core import clock
-from functions.core.audit_store import AuditStore
 from functions.core.auth import Caller, Role
 from functions.core.events import to_entry
 from functions.core.keys import collection_pk
-from functions.core.secrets import page_token_key
 from functions.core.settings import Settings
 from functions.core.table import Table
 from functions.notifications import wiring
-from functions.notifications.channels import InAppInbox, Outgoing, SesEmail, SnsSms
-from functions.notifications.directory import RecordsDirectory
-from functions.notifications.links import OptOutLinks
-from functions.notifications.models import TransientFailure
-from functions.notifications.repo import NotificationsRepo
-from functions.notifications.service import NotificationService
-from functions.records.models import ConsentIn, PatientIn
-from functions.records.repo import RecordsRepo
-from functions.records.service import RecordsService
+from functions.notifications.channels import SesEmail, SnsSms
+from functions.notifications.dynamo.messages import DynamoDeliveryLedger, DynamoMessageLog
+from functions.notifications.dynamo.people import DynamoInbox, DynamoPreferenceBook
+from functions.notifications.models.messages import TransientFailure
+from functions.notifications.ports import Outgoing
+from functions.notifications.wiring import Notifications
+from functions.records.models.consent import ConsentIn
+from functions.records.models.patients import PatientIn
 from localcloud.sent import sent_emails, sent_sms
 
 PRACTICE = "practice-n"
@@ -50,14 +47,27 @@ class FakeChannel:
         return f"fake-{len(self.sent)}"
 
 
-def build_service(daily_messages: dict | None = None, **channels: Any) -> NotificationService:
+def build_service(daily_messages: dict | None = None, **channels: Any) -> Notifications:
+    """The use cases on moto, as the worker and the API wire them; `channels` replace SES or SNS."""
     limits = {"daily_messages": daily_messages} if daily_messages else {}
-    table = Table()
-    repo = NotificationsRepo(table, AuditStore(table))
-    wired = {"email": SesEmail(Settings.model_fields["notifications_sender"].default), "sms": SnsSms(),
-             "in_app": InAppInbox(repo, now=lambda: clock.iso(clock.now())), **channels}
-    return NotificationService(repo, RecordsDirectory(table), wired, OptOutLinks(page_token_key, "https://x.test"),
-                               page_key=page_token_key, **limits)
+    wired = {"email": SesEmail(Settings.model_fields["notifications_sender"].default), "sms": SnsSms(), **channels}
+    return wiring.build(Table(), wired, public_url="https://x.test", **limits)
+
+
+def messages() -> DynamoMessageLog:
+    return DynamoMessageLog(Table())
+
+
+def deliveries() -> DynamoDeliveryLedger:
+    return DynamoDeliveryLedger(Table())
+
+
+def inbox() -> DynamoInbox:
+    return DynamoInbox(Table())
+
+
+def preferences() -> DynamoPreferenceBook:
+    return DynamoPreferenceBook(Table())
 
 
 @pytest.fixture(name="moved_clock")
@@ -69,16 +79,17 @@ def moved_clock_fixture() -> Iterator[clock.FixedClock]:
 
 
 @pytest.fixture(name="notify")
-def notify_fixture(cloud, moved_clock) -> Iterator[NotificationService]:
-    wiring.service.cache_clear()
+def notify_fixture(cloud, moved_clock) -> Iterator[Notifications]:
+    wiring.notifications.cache_clear()
     yield build_service()
-    wiring.service.cache_clear()
+    wiring.notifications.cache_clear()
 
 
-def records() -> RecordsService:
-    table = Table()
-    audit = AuditStore(table)
-    return RecordsService(RecordsRepo(table, audit), audit, page_key=page_token_key)
+def records():
+    """The records area as its API runs it (its own wiring), to make patients and their consents."""
+    from functions.records import wiring as records_wiring
+
+    return records_wiring
 
 
 def patient(channels: list[str] | None = ("email", "sms", "in_app"), family: list[dict] | None = None,
@@ -86,14 +97,14 @@ def patient(channels: list[str] | None = ("email", "sms", "in_app"), family: lis
     body = {"given_name": "Ada", "family_name": "Lovelace", "birth_date": "1990-12-10", "gender": "female",
             "phone": "+14155550123", "email": "ada@example.org", "time_zone": "America/New_York",
             "family": family or [], **overrides}
-    record = records().create_patient(COORDINATOR, PatientIn(**body))
+    record = records().patients().register(COORDINATOR, PatientIn(**body))
     if channels:
-        records().grant_consent(COORDINATOR, record.id, ConsentIn(kind="communication", channels=list(channels)))
+        records().consents().grant(COORDINATOR, record.id, ConsentIn(kind="communication", channels=list(channels)))
     return record
 
 
 def share_with(patient_id: str, member_ids: list[str]) -> None:
-    records().grant_consent(COORDINATOR, patient_id, ConsentIn(kind="data_sharing", shares_with=member_ids))
+    records().consents().grant(COORDINATOR, patient_id, ConsentIn(kind="data_sharing", shares_with=member_ids))
 
 
 def outbox_events(practice: str = PRACTICE) -> list[dict]:

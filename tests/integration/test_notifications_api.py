@@ -9,8 +9,9 @@ import pytest
 from functions.core.audit_store import AuditStore
 from functions.core.table import Table
 from functions.notifications import worker
+from functions.notifications.dynamo.people import DynamoStaffDirectory
 from functions.notifications.links import OptOut
-from functions.notifications.staff import DynamoStaffDirectory, StaffMember
+from functions.notifications.models.staff import StaffMember
 from tests.integration.notifications_support import (
     PRACTICE,
     emails,
@@ -107,8 +108,9 @@ def test_consent_withdrawn_after_the_request_stops_the_family_message(api, notif
     care(api, ada.id)
     from tests.integration.notifications_support import COORDINATOR, records
 
-    (consent,) = [c for c in records().list_consents(COORDINATOR, ada.id).consents if c.kind == "data_sharing"]
-    records().revoke_consent(COORDINATOR, ada.id, consent.id, consent.version)
+    consents = records().consents().list_consents(COORDINATOR, ada.id).consents
+    (consent,) = [c for c in consents if c.kind == "data_sharing"]
+    records().consents().revoke(COORDINATOR, ada.id, consent.id, consent.version)
     outcomes = deliver_requested(notify)
     assert [(o["status"], o["reason"]) for o in outcomes] == [("sent", None), ("suppressed", "no_family_consent")]
     assert [e["to"] for e in emails()] == [["ada@example.org"]]
@@ -228,7 +230,7 @@ def test_an_opt_out_link_works_without_signing_in(api, notify):
     (email,) = emails()
     link = email["body"].split('href="')[1].split('"')[0]
     token = link.rsplit("/", 1)[1]
-    assert notify.links.verify(token) == OptOut(PRACTICE, f"PATIENT#{ada.id}", "email")
+    assert notify.opt_outs.links.verify(token) == OptOut(PRACTICE, f"PATIENT#{ada.id}", "email")
     assert api("GET", f"/notifications/opt-out/{token}", role=None) == (200, {"channel": "email", "opted_out": False})
     assert api("POST", f"/notifications/opt-out/{token}", role=None) == (200, {"channel": "email", "opted_out": True})
     assert api("POST", f"/notifications/opt-out/{token[:-3]}xyz", role=None)[0] == 422

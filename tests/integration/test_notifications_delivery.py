@@ -9,17 +9,28 @@ import pytest
 from functions.core.table import Table
 from functions.notifications import jobs, worker
 from functions.notifications.channels import SesEmail
-from functions.notifications.models import NotificationRequest, Recipient, Source, TransientFailure
+from functions.notifications.delivery import InFlight
+from functions.notifications.models.messages import (
+    NotificationRequest,
+    Recipient,
+    Source,
+    TransientFailure,
+    new_message,
+)
+from functions.notifications.ports import NewMessage
 from functions.notifications.request import notification_requested
-from functions.notifications.service import InFlight
 from tests.integration.notifications_support import (
     PRACTICE,
     FakeChannel,
     build_service,
+    deliveries,
     emails,
+    inbox,
+    messages,
     moved_clock_fixture,  # noqa: F401 - a fixture, used by name
     notify_fixture,  # noqa: F401 - a fixture, used by name
     patient,
+    preferences,
     texts,
 )
 
@@ -35,7 +46,7 @@ def reminder(patient_id: str, key: str = "reminder-01JAPPOINTMENT-24h") -> dict:
 
 
 def status(service, message_id: str) -> str:
-    return service.repo.message(PRACTICE, message_id).message.status
+    return messages().message(PRACTICE, message_id).message.status
 
 
 def test_the_same_request_twice_and_a_retried_worker_send_one_email(notify):
@@ -48,7 +59,7 @@ def test_the_same_request_twice_and_a_retried_worker_send_one_email(notify):
     assert email["to"] == ["ada@example.org"] and "Elm Street Clinic" in email["subject"]
     assert "Fri 16 Jan, 09:30" in email["body"] and "/notifications/opt-out/" in email["body"]
     assert texts() == []
-    log = notify.repo.message(PRACTICE, first["message_id"]).message
+    log = messages().message(PRACTICE, first["message_id"]).message
     assert [(e.status, e.channel) for e in log.history] == [("requested", None), ("sent", "email")]
     assert log.delivery("email").attempts == 1
 
@@ -75,21 +86,21 @@ def test_sms_at_night_is_deferred_then_sent_by_the_job_in_the_morning(notify, mo
     moved_clock.at = moved_clock.at.replace(hour=4)  # 23:00 in New York
     outcome = worker.process(reminder(ada.id), notify)["outcomes"][0]
     assert outcome["status"] == "deferred"
-    message = notify.repo.message(PRACTICE, outcome["message_id"]).message
+    message = messages().message(PRACTICE, outcome["message_id"]).message
     assert message.deliver_after == "2026-01-15T13:00:00.000Z"  # 08:00 EST
     assert texts() == []
 
     moved_clock.advance(timedelta(hours=8, minutes=30))  # 07:30 there: not yet
-    assert jobs.send_deferred_notifications(Table(), notify)["sent"] == 0
+    assert jobs.send_deferred_notifications(Table(), notify.delivery)["sent"] == 0
     worker.process(reminder(ada.id), notify)  # a redelivered event does not jump the queue
     assert texts() == []
 
     moved_clock.advance(timedelta(minutes=45))  # 08:15
-    summary = jobs.send_deferred_notifications(Table(), notify)
+    summary = jobs.send_deferred_notifications(Table(), notify.delivery)
     assert summary["sent"] == 1 and summary["due"] == 1
     (sms,) = texts()
     assert sms["to"] == "+14155550123" and "Elm Street Clinic" in sms["text"]
-    assert jobs.send_deferred_notifications(Table(), notify)["due"] == 0  # off the due index once sent
+    assert jobs.send_deferred_notifications(Table(), notify.delivery)["due"] == 0  # off the due index once sent
     assert status(notify, outcome["message_id"]) == "sent"
 
 
@@ -101,7 +112,7 @@ def test_a_transient_failure_is_retried_then_sent_once(notify):
         worker.process(reminder(ada.id), service)  # Lambda sees the error and retries
     outcome = worker.process(reminder(ada.id), service)["outcomes"][0]
     assert outcome["status"] == "sent" and len(flaky.sent) == 1
-    history = service.repo.message(PRACTICE, outcome["message_id"]).message.history
+    history = messages().message(PRACTICE, outcome["message_id"]).message.history
     assert [(e.status, e.reason) for e in history] == [("requested", None), ("failed", "fake.Throttling"),
                                                       ("sent", None)]
 
@@ -113,7 +124,7 @@ def test_a_provider_that_keeps_failing_ends_failed_and_in_the_dead_letter_queue(
     for _ in range(3):  # the first invocation and Lambda's two retries: each raises
         with pytest.raises(TransientFailure):
             worker.process(reminder(ada.id), service)
-    message = service.repo.message(PRACTICE, reminder(ada.id)["detail"]["entity_id"]).message
+    message = messages().message(PRACTICE, reminder(ada.id)["detail"]["entity_id"]).message
     assert message.status == "failed" and message.reason == "fake.Throttling"
     assert message.delivery("email").status == "failed" and message.delivery("email").attempts == 3
     # a redrive from the dead-letter queue neither sends nor raises again
@@ -136,9 +147,9 @@ def test_a_crash_mid_send_is_not_resent_but_marked_uncertain(notify, moved_clock
     service = build_service(email=channel)
     # the first invocation made the message and claimed the send, then died
     request = NotificationRequest.model_validate({**event["detail"]["data"]["request"], "practice_id": PRACTICE})
-    service.repo.create_message(service._new_message(request, "2026-01-15T17:00:00.000Z"), dict(request.data),
-                                request.fingerprint())
-    assert service.repo.claim(PRACTICE, message_id, "email", 1, "2026-01-15T17:00:00.000Z")
+    messages().create(NewMessage(new_message(request, "2026-01-15T17:00:00.000Z"), dict(request.data),
+                                 request.fingerprint()))
+    assert deliveries().claim(PRACTICE, message_id, "email", 1, "2026-01-15T17:00:00.000Z")
 
     moved_clock.advance(timedelta(seconds=30))
     with pytest.raises(InFlight):  # young claim: perhaps still running; look again later
@@ -154,8 +165,8 @@ def test_consent_is_checked_when_the_message_goes(notify):
     ada = patient(channels=None)  # no communication consent: in-app only
     outcome = worker.process(reminder(ada.id), notify)["outcomes"][0]
     assert outcome["status"] == "sent" and emails() == [] and texts() == []
-    page = notify.repo.inbox(PRACTICE, f"PATIENT#{ada.id}", 10, None)
-    assert [item["subject"] for item in page.items] == ["Reminder: your appointment at Elm Street Clinic"]
+    page = inbox().inbox(PRACTICE, f"PATIENT#{ada.id}", 10, None)
+    assert [item.subject for item in page.items] == ["Reminder: your appointment at Elm Street Clinic"]
 
 
 def test_an_unknown_patient_is_suppressed_and_logged(notify):
@@ -186,7 +197,7 @@ def test_a_permanent_bounce_marks_the_message_and_stops_email(notify):
                             notify)
     assert result["outcomes"][0]["status"] == "bounced"
     assert status(notify, outcome["message_id"]) == "bounced"
-    assert notify.repo.preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == ["email"]
+    assert preferences().preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == ["email"]
     later = worker.process(reminder(ada.id, key="reminder-2-of-2"), notify)["outcomes"][0]
     assert (later["status"], later["reason"]) == ("suppressed", "no_permitted_channel")
 
@@ -196,11 +207,11 @@ def test_an_sms_stop_reply_opts_the_number_out_and_start_back_in(notify):
     reply = {"originationNumber": "+14155550123", "destinationNumber": "+18005550100", "messageBody": "STOP"}
     record = {"EventSource": "aws:sns", "Sns": {"Message": json.dumps(reply)}}
     worker.process({"Records": [record]}, notify)
-    assert notify.repo.preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == ["sms"]
+    assert preferences().preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == ["sms"]
     assert worker.process(reminder(ada.id), notify)["outcomes"][0]["status"] == "suppressed"
     record["Sns"]["Message"] = json.dumps({**reply, "messageBody": "start"})
     worker.process({"Records": [record]}, notify)
-    assert notify.repo.preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == []
+    assert preferences().preferences(PRACTICE, f"PATIENT#{ada.id}").opted_out == []
 
 
 def test_the_worker_handler_runs_with_the_production_wiring(notify, lambda_context):
@@ -244,8 +255,8 @@ def test_a_delivery_claim_is_won_once_per_attempt(notify):
     ada = patient(channels=["email"])
     event = reminder(ada.id)
     request = NotificationRequest.model_validate({**event["detail"]["data"]["request"], "practice_id": PRACTICE})
-    repo = notify.repo
-    repo.create_message(notify._new_message(request, "2026-01-15T17:00:00.000Z"), {}, request.fingerprint())
+    messages().create(NewMessage(new_message(request, "2026-01-15T17:00:00.000Z"), {}, request.fingerprint()))
+    repo = deliveries()
     assert repo.claim(PRACTICE, request.message_id, "email", 1, "t")
     assert not repo.claim(PRACTICE, request.message_id, "email", 1, "t")
     assert not repo.claim(PRACTICE, request.message_id, "email", 2, "t")  # not released: still held

@@ -23,7 +23,7 @@ def call(method: str, path: str, **kwargs: Any) -> dict:
 
 
 def opt_out_token(notify, ada) -> str:
-    return notify.links.token(OptOut(PRACTICE, f"PATIENT#{ada.id}", "email"))
+    return notify.opt_outs.links.token(OptOut(PRACTICE, f"PATIENT#{ada.id}", "email"))
 
 
 def opted_out(ada) -> list[str]:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from functions.core.table import Table
-from functions.notifications.repo import sender_pk
+from functions.notifications.dynamo.messages import sender_pk
+from functions.notifications.dynamo.people import DynamoStaffDirectory
+from functions.notifications.models.staff import StaffMember
 from functions.notifications.rules import DAILY_MESSAGES
-from functions.notifications.staff import DynamoStaffDirectory, StaffMember
 from tests.integration.notifications_support import (
     PRACTICE,
     build_service,
@@ -164,7 +165,7 @@ def test_care_instructions_count_against_the_practitioners_allowance():
 def test_senders_racing_for_the_last_of_the_allowance_send_exactly_up_to_it():
     from functions.core.auth import Caller, Role
     from functions.core.errors import TooManyRequests
-    from functions.notifications.models import MessageIn
+    from functions.notifications.models.messages import MessageIn
 
     staff_member()
     limits = {Role.FRONT_DESK: 5}
@@ -172,7 +173,7 @@ def test_senders_racing_for_the_last_of_the_allowance_send_exactly_up_to_it():
     desk = Caller(user_id="desk-1", practice_id=PRACTICE, roles=frozenset({Role.FRONT_DESK}))
     body = MessageIn.model_validate({"recipient": {"kind": "staff", "user_id": "nurse-1"}, **NOTICE})
     results, errors = race(lambda: build_service(daily_messages=limits),
-                           lambda service, n: service.send(desk, body, f"race-key-{n:04d}"), 6)
+                           lambda service, n: service.sending.send(desk, body, f"race-key-{n:04d}"), 6)
     assert len(results) == 2 and len(errors) == 4 and all(isinstance(e, TooManyRequests) for e in errors)
     assert sent_today("desk-1") == 5 and len(notification_events()) == 2
 

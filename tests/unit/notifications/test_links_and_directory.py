@@ -5,8 +5,8 @@ import pytest
 from functions.core.errors import Invalid
 from functions.notifications.directory import contact_from_record
 from functions.notifications.links import OptOut, OptOutLinks
-from functions.notifications.models import Recipient, message_id
-from functions.records.models import PatientRecord
+from functions.notifications.models.messages import Recipient, message_id
+from functions.records.models.patients import PatientRecord
 
 MEMBER_ID = "01JAAAAAAAAAAAAAAAAAAAAAAA"
 OTHER_ID = "01JBBBBBBBBBBBBBBBBBBBBBBB"

@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from functions.notifications.models import Preferences, QuietHours, Recipient
+from functions.notifications.models.messages import Recipient
+from functions.notifications.models.preferences import Preferences, QuietHours
 from functions.notifications.rules import Contact, plan, quiet_until, sms_keyword
 
 PATIENT = Recipient(kind="patient", patient_id="P1")

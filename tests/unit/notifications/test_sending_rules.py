@@ -6,9 +6,9 @@ from pydantic import ValidationError
 
 from functions.core.auth import Role
 from functions.notifications.directory import contact_from_staff
-from functions.notifications.models import Message, MessageIn, Recipient
+from functions.notifications.models.messages import Message, MessageIn, Recipient
+from functions.notifications.models.staff import StaffMember
 from functions.notifications.rules import DAILY_MESSAGES, daily_allowance, template_refusal
-from functions.notifications.staff import StaffMember
 
 
 @pytest.mark.parametrize("field", ["email", "address", "phone", "to"])

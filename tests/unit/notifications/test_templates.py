@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from functions.core.errors import Invalid
 from functions.notifications import templates
-from functions.notifications.models import Template, TemplateIn
+from functions.notifications.models.templates import Template, TemplateIn
 from functions.notifications.templates import MAX_SMS_SEGMENTS, render, sms_encoding, sms_segments
 
 

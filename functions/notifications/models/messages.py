@@ -1,22 +1,20 @@
-"""The notifications area's shapes: who a message is for, what it came from, templates, preferences, the
-delivery log, and the two kinds of delivery failure the channels raise."""
+"""Messages: who one is for, what it came from, the request that makes it, its delivery log, and the two
+kinds of delivery failure the channels raise."""
 
 import hashlib
-import re
-from datetime import time
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from functions.core import idempotency
 from functions.core.errors import Conflict
 from functions.core.models import Stored, Strict
-from functions.core.types import Language, TimeZone
 
 Channel = Literal["email", "sms", "in_app"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")
 RecipientKind = Literal["patient", "family", "staff"]
 # suppressed: consent, opt-out or an unknown recipient allowed no channel; uncertain: an attempt never
-# reported back, and nobody resends blindly (see service.py)
+# reported back, and nobody resends blindly (see delivery.py)
 Status = Literal["requested", "deferred", "sent", "failed", "bounced", "suppressed", "uncertain"]
 # A message in one of these states is settled: nothing will be sent for it again.
 FINAL: frozenset[str] = frozenset({"sent", "failed", "bounced", "suppressed", "uncertain"})
@@ -26,7 +24,6 @@ _ID = r"^[A-Za-z0-9_-]{1,64}$"
 Id = Annotated[str, StringConstraints(pattern=_ID)]
 TemplateKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 Variable = str | int | float | bool | None
-_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 # --- who and why --------------------------------------------------------------------------------
@@ -120,9 +117,10 @@ class NotificationRequest(Strict):
         return message_id(self.practice_id, self.idempotency_key, self.recipient)
 
     def fingerprint(self) -> str:
-        body = self.model_dump(mode="json", exclude={"idempotency_key"})
-        canonical = repr(sorted((k, repr(v)) for k, v in body.items()))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """What was asked, without the key (core.idempotency's fingerprint): the same key with another
+        fingerprint is the key reused for a different message."""
+        return idempotency.fingerprint("notification.request",
+                                       self.model_dump(mode="json", exclude={"idempotency_key"}))
 
 
 def message_id(practice_id: str, idempotency_key: str, recipient: Recipient) -> str:
@@ -131,110 +129,7 @@ def message_id(practice_id: str, idempotency_key: str, recipient: Recipient) -> 
     return f"M{digest[:31]}"
 
 
-# --- templates -----------------------------------------------------------------------------------
-
-class TemplateIn(Strict):
-    """`{{ name }}` placeholders. `html` is optional (the text is used, escaped); `sms` is optional (the text
-    is used) and must fit the SMS segment cap once filled in."""
-
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    text: Annotated[str, StringConstraints(min_length=1, max_length=8000)]
-    html: Annotated[str, StringConstraints(min_length=1, max_length=20000)] | None = None
-    sms: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
-
-    model_config = ConfigDict(extra="forbid", str_max_length=20000)
-
-
-class Template(Stored):
-    key: str
-    language: str
-    subject: str
-    text: str
-    html: str | None = None
-    sms: str | None = None
-    version: int = 0  # 0: built in, never saved
-    updated_at: str | None = None
-    builtin: bool = False
-
-
-class TemplateList(BaseModel):
-    templates: list[Template]
-
-
-class Rendered(BaseModel):
-    subject: str
-    text: str
-    html: str
-    sms: str
-    sms_segments: int
-
-
-class PreviewIn(Strict):
-    data: Data = Field(default_factory=dict)
-
-
-# --- preferences ---------------------------------------------------------------------------------
-
-def _hhmm(value: str) -> str:
-    if not _HHMM.match(value):
-        raise ValueError("must be a local time HH:MM, e.g. 21:00")
-    return value
-
-
-HHMM = Annotated[str, StringConstraints(max_length=5), AfterValidator(_hhmm)]
-
-
-class QuietHours(Strict):
-    """Local wall-clock times in the person's zone; start after end means the window spans midnight."""
-
-    start: HHMM = "21:00"
-    end: HHMM = "08:00"
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> "QuietHours":
-        if self.start == self.end:
-            raise ValueError("quiet hours start and end differ")
-        return self
-
-    def bounds(self) -> tuple[time, time]:
-        return time.fromisoformat(self.start), time.fromisoformat(self.end)
-
-
-def _unique(values: list) -> list:
-    if len(set(values)) != len(values):
-        raise ValueError("each channel may appear once")
-    return values
-
-
-ChannelList = Annotated[list[Channel], Field(max_length=3), AfterValidator(_unique)]
-
-
-class PreferencesIn(Strict):
-    channel_order: ChannelList = Field(default_factory=lambda: ["email", "sms", "in_app"], min_length=1)
-    language: Language | None = Field(default=None, description="overrides the record's language")
-    time_zone: TimeZone | None = Field(default=None, description="overrides the record's time zone")
-    quiet_hours: QuietHours | None = Field(default_factory=QuietHours,
-                                           description="no SMS between these local times; null for none")
-    opted_out: ChannelList = Field(default_factory=list)
-
-
-class Preferences(Stored):
-    person: str = ""  # the person key
-    channel_order: list[Channel] = Field(default_factory=lambda: ["email", "sms", "in_app"])
-    language: str | None = None
-    time_zone: str | None = None
-    quiet_hours: QuietHours | None = Field(default_factory=QuietHours)
-    opted_out: list[Channel] = Field(default_factory=list)
-    version: int = 0  # 0: the defaults, never saved
-    updated_at: str | None = None
-
-
-class OptOutResult(BaseModel):
-    channel: Channel
-    opted_out: bool
-
-
-# --- the delivery log ----------------------------------------------------------------------------
+# --- the delivery log ---------------------------------------------------------------------------------
 
 class LogEntry(BaseModel):
     status: str
@@ -333,7 +228,25 @@ def person_ref(person_key: str) -> str:
     return f"{kind.lower()}:{rest.replace('#', ':')}"
 
 
-# --- channel failures (raised by adapters, read by the service) ----------------------------------
+def patient_of(person_key: str) -> str | None:
+    """The patient whose data a person's messages and preferences are: PATIENT#p and FAMILY#p#m are p's."""
+    kind, _, rest = person_key.partition("#")
+    return rest.split("#")[0] if kind in ("PATIENT", "FAMILY") else None
+
+
+def digest(text: str) -> str:
+    """A short, stable name for a key: in page-token queries and ids derived from an Idempotency-Key."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def new_message(request: NotificationRequest, at: str) -> Message:
+    """The message a request makes: its id derived from the request, its log opened."""
+    return Message(id=request.message_id, practice_id=request.practice_id, recipient=request.recipient,
+                   template=request.template, source=request.source, status="requested", requested_at=at,
+                   history=[LogEntry(status="requested", at=at)])
+
+
+# --- channel failures (raised by the channels, read by delivery) ----------------------------------
 
 class DeliveryFailed(Exception):
     """A provider did not take the message. `reason` is a code, never the provider's text (which may quote
@@ -354,10 +267,6 @@ class TransientFailure(DeliveryFailed):
 
 class PermanentFailure(DeliveryFailed):
     """Trying again will not help: a rejected address, an opted-out number."""
-
-
-def clean_data(data: dict[str, Any]) -> dict[str, Variable]:
-    return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
 
 
 class AlreadyRequested(Conflict):

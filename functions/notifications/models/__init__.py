@@ -1,0 +1,1 @@
+"""The notifications area's shapes, one module per concern (no re-exports here)."""
