@@ -20,6 +20,9 @@ from bench.support import RESULTS, ROOT
 
 RUNTIME = ROOT / "build" / "bench-runtime"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+# -X importtime runs per handler for the breakdown (slower per run, and it inflates times: read it as shares)
+PROFILE_ROUNDS = int(os.environ.get("BENCH_PROFILE_ROUNDS", "5"))
+TOP = 8
 PROBE = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
 LAMBDA_ENV = {
     "TABLE_NAME": "practiceflow", "EVENT_BUS_NAME": "practiceflow", "PAGE_TOKEN_SECRET_ARN": "arn:secret",
@@ -39,13 +42,41 @@ def runtime_packages() -> Path:
     return target
 
 
-def sample(module: str, packages: Path) -> float:
+def _run(module: str, packages: Path, *options: str) -> subprocess.CompletedProcess:
     env = {**LAMBDA_ENV, "PYTHONPATH": f"{packages}:{ROOT}", "PATH": os.environ.get("PATH", "")}
     # the base interpreter with -S: no site-packages but the ones on PYTHONPATH, as in a Lambda
     python = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-    out = subprocess.run([str(python), "-S", "-c", PROBE.format(module=module)], env=env, cwd=ROOT,  # noqa: S603
-                         capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+    return subprocess.run([str(python), "-S", *options, "-c", PROBE.format(module=module)],  # noqa: S603
+                          env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+def sample(module: str, packages: Path) -> float:
+    return float(_run(module, packages).stdout.strip())
+
+
+def import_times(module: str, packages: Path) -> dict[str, tuple[float, float]]:
+    """(self, cumulative) seconds per module imported, from one `-X importtime` run."""
+    times = {}
+    for line in _run(module, packages, "-X", "importtime").stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) == 3 and fields[0].strip().isdigit():
+            times[fields[2].strip()] = (int(fields[0]) / 1e6, int(fields[1]) / 1e6)
+    return times
+
+
+def breakdown(module: str, packages: Path) -> dict[str, dict[str, float]]:
+    """Where a handler's import goes, as median milliseconds over PROFILE_ROUNDS runs: the modules with the most
+    time of their own (any package), and the project's modules by time including what they import first."""
+    runs = [import_times(module, packages) for _ in range(PROFILE_ROUNDS)]
+
+    def median_ms(name: str, which: int) -> float:
+        return round(statistics.median(run.get(name, (0.0, 0.0))[which] for run in runs) * 1000, 1)
+
+    names = set().union(*runs)
+    own = sorted(names, key=lambda n: -median_ms(n, 0))[:TOP]
+    ours = sorted((n for n in names if n.split(".")[0] == "functions"), key=lambda n: -median_ms(n, 1))[:TOP]
+    return {"top_self_ms": {n: median_ms(n, 0) for n in own},
+            "functions_cumulative_ms": {n: median_ms(n, 1) for n in ours}}
 
 
 def measure(modules: list[str]) -> dict[str, float]:
@@ -65,12 +96,16 @@ def main() -> None:
     handlers = [f.module for f in CATALOG.functions]
     medians = measure(["boto3", *handlers])
     base = medians["boto3"]
+    packages = runtime_packages()
     result = {
         "rounds": ROUNDS,
         "python": sys.version.split()[0],
         "boto3_import_ms": round(base * 1000, 1),
         "handlers": {m: {"import_ms": round(medians[m] * 1000, 1), "ratio_to_boto3": round(medians[m] / base, 2)}
                      for m in handlers},
+        "breakdown": {"note": f"median of {PROFILE_ROUNDS} `python -X importtime` runs; importtime inflates every "
+                              "figure, so compare shares, not these with import_ms",
+                      **{m: breakdown(m, packages) for m in handlers}} if PROFILE_ROUNDS else {},
         "goal": "records handler import at most 1.5x `import boto3`",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
