@@ -15,7 +15,8 @@ GENESIS = "0" * 64
 class AuditDraft(BaseModel):
     """What happened, before it has a place in the chain. Ids and codes only: never health data."""
 
-    model_config = ConfigDict(frozen=True)
+    # built on first use (core.models says why)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     practice_id: str
     actor: str

@@ -21,7 +21,8 @@ RETENTION = timedelta(days=2)
 class DomainEvent(BaseModel):
     """A fact other areas may react to. Ids and codes only, never health data."""
 
-    model_config = ConfigDict(frozen=True)
+    # built on first use (core.models says why): a request that changes nothing never needs it
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     type: str  # "<area>.<entity>.<verb>", e.g. "records.patient.created"
     practice_id: str
