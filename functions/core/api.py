@@ -8,12 +8,6 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
-# isort: off
-# First, so Powertools' event handler loads only the resolver parts an API uses (cold start). An area's api.py
-# imports the event handler too, so its handler imports this module before it.
-from functions.core import lazy_packages  # noqa: F401 - installs on import
-# isort: on
-
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError

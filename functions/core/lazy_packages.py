@@ -6,7 +6,8 @@ about forty event classes to offer the five API Gateway needs. Each `__init__` o
 submodules, so the package can hand each name out from its own submodule when first asked: the same object, at
 the same import path. A package whose `__init__` does anything else is imported as it is.
 
-Importing this module installs it (core.api does, first); a package already imported stays as it is.
+Importing this module installs it (functions/__init__.py does, before any area module); a package already
+imported stays as it is.
 """
 
 import ast
