@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from functions.billing.claim_moves import ClaimMoves, workflow_caller
 from functions.billing.clearinghouse import Clearinghouse
@@ -20,6 +20,7 @@ from functions.billing.remittance import Remittance
 from functions.billing.x12_837 import Envelope, build
 from functions.core import clock
 from functions.core.errors import Invalid
+from functions.core.models import Shape
 from functions.core.observability import logger, metrics
 from functions.core.service import AuditTrail
 
@@ -30,7 +31,7 @@ ACK_PATIENCE = timedelta(days=7)
 ENDED = frozenset({"rejected", "failed", "timely_filing_missed", "void", "closed"})
 
 
-class StepInput(BaseModel):
+class StepInput(Shape):
     """What the state machine passes a step."""
 
     model_config = ConfigDict(extra="ignore")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.billing import remit
 from functions.billing.models.charges import ChargeLine
@@ -21,6 +21,7 @@ from functions.billing.models.claims import Claim, Subscriber
 from functions.billing.x12_837 import COMPONENT, segments_of
 from functions.core import clock
 from functions.core.keys import collection_pk
+from functions.core.models import Shape
 from functions.core.table import Table
 
 
@@ -59,13 +60,13 @@ class Clearinghouse(Protocol):
         """A claim status inquiry (276/277): a short status category for the follow-up log."""
 
 
-class Adjudicated(BaseModel):
+class Adjudicated(Shape):
     outcome: remit.Outcome = "paid"
     carc: str = "16"
     rarc: str | None = None
 
 
-class Script(BaseModel):
+class Script(Shape):
     submit: list[Literal["ok", "timeout", "throttle", "reject"]] = Field(default_factory=lambda: ["ok"])
     ack_pending_polls: int = 0
     ack: Literal["accepted", "rejected"] = "accepted"

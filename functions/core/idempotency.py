@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from functions.core import clock
 from functions.core.errors import Conflict, DomainError, Invalid
 from functions.core.keys import collection_pk
+from functions.core.models import Shape
 from functions.core.table import Put, Table
 
 HEADER = "Idempotency-Key"
@@ -63,7 +64,7 @@ class IdempotentRequest:
         return IdempotencyClaim(key=self.key, fingerprint=self.fingerprint, response=response.model_dump(mode="json"))
 
 
-class IdempotencyClaim(BaseModel):
+class IdempotencyClaim(Shape):
     """A create that honours Idempotency-Key: the key, what the request was, and what to answer a retry."""
 
     key: str

@@ -1,4 +1,4 @@
-"""The two bases every area's models take: what a request may carry, and what we read back."""
+"""The bases every area's models take: what a request may carry, what we read back, and any other shape."""
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,3 +17,9 @@ class Stored(BaseModel):
     """Something we read back from the table: tolerant of attributes added later."""
 
     model_config = ConfigDict(extra="ignore", defer_build=True)
+
+
+class Shape(BaseModel):
+    """Any other shape: a response (a page, a list, a report) or a value passed between use cases."""
+
+    model_config = ConfigDict(defer_build=True)

@@ -32,7 +32,7 @@ class TemplateLibrary:
         authz.authorize(caller, "notifications.template.read")
         own = self.book.templates(caller.practice_id)
         mine = {(t.key, t.language) for t in own}
-        builtins = [t for k, t in templates.BUILTIN.items() if k not in mine]
+        builtins = [t for k, t in templates.builtin_templates().items() if k not in mine]
         return TemplateList(templates=sorted([*own, *builtins], key=lambda t: (t.key, t.language)))
 
     def read(self, caller: Caller, key: str, language: str) -> Template:

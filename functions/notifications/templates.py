@@ -7,6 +7,7 @@ the same key and language replaces the built-in one."""
 import html
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from functions.core.errors import Invalid
 from functions.notifications.models.messages import Variable
@@ -114,61 +115,67 @@ def _builtin(key: str, subject: str, text: str, sms: str | None = None, language
                                      builtin=True)
 
 
-BUILTIN: dict[tuple[str, str], Template] = dict([
-    _builtin(
-        "appointment.reminder",
-        "Reminder: your appointment at {{ practice_name }}",
-        "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
-        "If you cannot come, please let us know.",
-        "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
-    ),
-    _builtin(
-        "appointment.reminder",
-        "Recordatorio: su cita en {{ practice_name }}",
-        "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
-        "Si no puede venir, avísenos por favor.",
-        "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
-        language="es",
-    ),
-    # the same reminder with the signed links that confirm or cancel without signing in (email and in-app;
-    # an SMS keeps to the short text: links in texts are what phishing looks like). In the HTML part they are
-    # real links; opening one only shows the appointment, and its page's button does the rest.
-    _builtin(
-        "appointment.reminder.reply",
-        "Reminder: your appointment at {{ practice_name }}",
-        "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
-        "Confirm: {{ confirm_link }}\nCancel: {{ cancel_link }}",
-        "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
-        html="<p>Hello,</p><p>This is a reminder of your appointment at {{ practice_name }} on "
-             "{{ appointment_time }}.</p>"
-             '<p><a href="{{ confirm_link }}">Confirm</a> or <a href="{{ cancel_link }}">cancel</a> '
-             "this appointment.</p>",
-    ),
-    _builtin(
-        "appointment.reminder.reply",
-        "Recordatorio: su cita en {{ practice_name }}",
-        "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
-        "Confirmar: {{ confirm_link }}\nCancelar: {{ cancel_link }}",
-        "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. Responda STOP para no recibir más.",
-        html="<p>Hola,</p><p>Le recordamos su cita en {{ practice_name }} el {{ appointment_time }}.</p>"
-             '<p><a href="{{ confirm_link }}">Confirmar</a> o <a href="{{ cancel_link }}">cancelar</a> '
-             "esta cita.</p>",
-        language="es",
-    ),
-    _builtin(
-        "care.instructions",
-        "Your care instructions",
-        "Here are the care instructions from your visit:\n\n{{ instructions }}",
-        # an SMS is not private enough for clinical text: it only says where to read them
-        "You have new care instructions from your practice. Sign in to read them.",
-    ),
-    _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
-    _builtin("message.general", "{{ subject }}", "{{ body }}"),
-])
+@cache
+def builtin_templates() -> dict[tuple[str, str], Template]:
+    """The templates every practice has until it writes its own, by (key, language). Built on first use: a
+    Template built at import would build its validator then, on every cold start (core/models.py)."""
+    return dict([
+        _builtin(
+            "appointment.reminder",
+            "Reminder: your appointment at {{ practice_name }}",
+            "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
+            "If you cannot come, please let us know.",
+            "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
+        ),
+        _builtin(
+            "appointment.reminder",
+            "Recordatorio: su cita en {{ practice_name }}",
+            "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
+            "Si no puede venir, avísenos por favor.",
+            "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. "
+            "Responda STOP para no recibir más.",
+            language="es",
+        ),
+        # the same reminder with the signed links that confirm or cancel without signing in (email and in-app;
+        # an SMS keeps to the short text: links in texts are what phishing looks like). In the HTML part they are
+        # real links; opening one only shows the appointment, and its page's button does the rest.
+        _builtin(
+            "appointment.reminder.reply",
+            "Reminder: your appointment at {{ practice_name }}",
+            "Hello,\n\nThis is a reminder of your appointment at {{ practice_name }} on {{ appointment_time }}.\n\n"
+            "Confirm: {{ confirm_link }}\nCancel: {{ cancel_link }}",
+            "{{ practice_name }}: reminder of your appointment on {{ appointment_time }}. Reply STOP to opt out.",
+            html="<p>Hello,</p><p>This is a reminder of your appointment at {{ practice_name }} on "
+                 "{{ appointment_time }}.</p>"
+                 '<p><a href="{{ confirm_link }}">Confirm</a> or <a href="{{ cancel_link }}">cancel</a> '
+                 "this appointment.</p>",
+        ),
+        _builtin(
+            "appointment.reminder.reply",
+            "Recordatorio: su cita en {{ practice_name }}",
+            "Hola,\n\nLe recordamos su cita en {{ practice_name }} el {{ appointment_time }}.\n\n"
+            "Confirmar: {{ confirm_link }}\nCancelar: {{ cancel_link }}",
+            "{{ practice_name }}: recordatorio de su cita el {{ appointment_time }}. "
+            "Responda STOP para no recibir más.",
+            html="<p>Hola,</p><p>Le recordamos su cita en {{ practice_name }} el {{ appointment_time }}.</p>"
+                 '<p><a href="{{ confirm_link }}">Confirmar</a> o <a href="{{ cancel_link }}">cancelar</a> '
+                 "esta cita.</p>",
+            language="es",
+        ),
+        _builtin(
+            "care.instructions",
+            "Your care instructions",
+            "Here are the care instructions from your visit:\n\n{{ instructions }}",
+            # an SMS is not private enough for clinical text: it only says where to read them
+            "You have new care instructions from your practice. Sign in to read them.",
+        ),
+        _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
+        _builtin("message.general", "{{ subject }}", "{{ body }}"),
+    ])
 
 
 def builtin(key: str, language: str) -> Template | None:
-    return BUILTIN.get((key, language))
+    return builtin_templates().get((key, language))
 
 
 def languages_to_try(language: str | None) -> list[str]:

@@ -3,12 +3,12 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.billing.models.charges import ChargeLine
 from functions.billing.models.setup import Severity
 from functions.billing.models.values import Slug
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Text
 
 ClaimState = Literal[
@@ -82,7 +82,7 @@ class Adjustment(Stored):
     line: int | None = None  # the service line (1-based), None for the claim level
 
 
-class Issue(BaseModel):
+class Issue(Shape):
     """One thing scrubbing found, and exactly what to do about it."""
 
     rule: str
@@ -149,12 +149,12 @@ class ClaimIn(Strict):
     rank: Literal["primary", "secondary"] = "primary"
 
 
-class ClaimPage(BaseModel):
+class ClaimPage(Shape):
     claims: list[Claim]
     next_page_token: str | None = None
 
 
-class ScrubResult(BaseModel):
+class ScrubResult(Shape):
     claim_id: str
     clean: bool
     state: ClaimState

@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from functions.billing.models.values import Slug
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import PositiveCents, Text
 
 PaymentMethod = Literal["card", "cash", "cheque"]
@@ -43,11 +43,11 @@ class Invoice(Stored):
     updated_at: str
 
 
-class InvoiceList(BaseModel):
+class InvoiceList(Shape):
     invoices: list[Invoice]
 
 
-class Statement(BaseModel):
+class Statement(Shape):
     patient_id: str
     as_of: date
     invoices: list[Invoice]
@@ -83,13 +83,13 @@ class Payment(Stored):
     recorded_by: str
 
 
-class AgingRow(BaseModel):
+class AgingRow(Shape):
     key: str  # payer id or patient id
     buckets: dict[str, int]  # "0-30", "31-60", "61-90", "90+" -> cents
     total_cents: int
 
 
-class AgingReport(BaseModel):
+class AgingReport(Shape):
     as_of: date
     by_payer: list[AgingRow]
     by_patient: list[AgingRow]

@@ -2,10 +2,10 @@
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from functions.billing.models.values import Modifier, Npi, ProcedureCode, Slug
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import PositiveCents, Text
 
 # --- fee schedule -----------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ class Payer(Stored, PayerIn):
     updated_at: str
 
 
-class PayerList(BaseModel):
+class PayerList(Shape):
     payers: list[Payer]
 
 

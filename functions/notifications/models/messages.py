@@ -4,11 +4,11 @@ kinds of delivery failure the channels raise."""
 import hashlib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from functions.core import idempotency
 from functions.core.errors import Conflict
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 
 Channel = Literal["email", "sms", "in_app"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")
@@ -131,7 +131,7 @@ def message_id(practice_id: str, idempotency_key: str, recipient: Recipient) -> 
 
 # --- the delivery log ---------------------------------------------------------------------------------
 
-class LogEntry(BaseModel):
+class LogEntry(Shape):
     status: str
     at: str
     channel: str | None = None
@@ -175,7 +175,7 @@ class Message(Stored):
         return next((d for d in self.deliveries if d.channel == channel), None)
 
 
-class MessagePage(BaseModel):
+class MessagePage(Shape):
     messages: list[Message]
     next_page_token: str | None = None
 
@@ -195,7 +195,7 @@ class CareInstructionsIn(Strict):
                                                            "data-sharing consent names")
 
 
-class Accepted(BaseModel):
+class Accepted(Shape):
     message_ids: list[str]
     recipients: list[str]  # recipient refs, in the same order
 
@@ -209,14 +209,14 @@ class InboxItem(Stored):
     source: Source | None = None
 
 
-class InboxPage(BaseModel):
+class InboxPage(Shape):
     items: list[InboxItem]
     next_page_token: str | None = None
 
 
 # --- what the worker does with one request -------------------------------------------------------
 
-class Outcome(BaseModel):
+class Outcome(Shape):
     message_id: str
     status: str
     reason: str | None = None

@@ -4,9 +4,9 @@ import re
 from datetime import time
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Language, TimeZone
 from functions.notifications.models.messages import Channel
 
@@ -66,7 +66,7 @@ class Preferences(Stored):
     updated_at: str | None = None
 
 
-class OptOutResult(BaseModel):
+class OptOutResult(Shape):
     channel: Channel
     opted_out: bool
 

@@ -2,9 +2,9 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.notifications.models.messages import Data
 
 # --- templates -----------------------------------------------------------------------------------
@@ -33,11 +33,11 @@ class Template(Stored):
     builtin: bool = False
 
 
-class TemplateList(BaseModel):
+class TemplateList(Shape):
     templates: list[Template]
 
 
-class Rendered(BaseModel):
+class Rendered(Shape):
     subject: str
     text: str
     html: str

@@ -2,9 +2,9 @@
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 
 ConsentKind = Literal["treatment", "communication", "data_sharing"]
 Channel = Literal["email", "sms", "in_app", "voice"]
@@ -64,5 +64,5 @@ class Consent(Stored):
     updated_at: str
 
 
-class ConsentList(BaseModel):
+class ConsentList(Shape):
     consents: list[Consent]

@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import ConfigDict, model_validator
 
 from functions.core.dates import CalendarDate
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Text
 
 CoverageRank = Literal["primary", "secondary"]
@@ -77,5 +77,5 @@ class Coverage(Stored, CoverageFields):
         return self.period_start <= (other.period_end or far) and other.period_start <= (self.period_end or far)
 
 
-class CoverageList(BaseModel):
+class CoverageList(Shape):
     coverages: list[Coverage]

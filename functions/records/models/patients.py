@@ -6,10 +6,10 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core import clock
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Email, Language, Name, Phone, Text, TimeZone, UserId
 from functions.records.models.consent import Consent
 from functions.records.models.coverage import Coverage
@@ -183,7 +183,7 @@ class PatientRecord(Patient):
     consents: list[Consent] = Field(default_factory=list)
 
 
-class PatientSummary(BaseModel):
+class PatientSummary(Shape):
     """What a search lists: enough to pick the right patient and no more (HIPAA's minimum necessary).
     The whole record is one more request, and that read is audited as a read of that patient."""
 
@@ -200,6 +200,6 @@ class PatientSummary(BaseModel):
         return cls(**patient.model_dump(include=set(cls.model_fields)))
 
 
-class PatientPage(BaseModel):
+class PatientPage(Shape):
     patients: list[PatientSummary]
     next_page_token: str | None = None

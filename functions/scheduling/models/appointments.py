@@ -4,10 +4,10 @@ no-show history and the day report."""
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from functions.core.dates import CalendarDateTime
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.scheduling.models.setup import Id, Mode, Visit
 
 # --- slots -----------------------------------------------------------------------------------------
@@ -15,7 +15,7 @@ from functions.scheduling.models.setup import Id, Mode, Visit
 SlotOrder = Literal["best", "earliest"]
 
 
-class SlotOut(BaseModel):
+class SlotOut(Shape):
     practitioner_id: str
     start: str = Field(description="UTC")
     end: str
@@ -23,7 +23,7 @@ class SlotOut(BaseModel):
     room_id: str | None = None
 
 
-class SlotList(BaseModel):
+class SlotList(Shape):
     type_id: str
     time_zone: str
     order: SlotOrder
@@ -102,11 +102,11 @@ class Appointment(Stored):
         return datetime.fromisoformat(self.hold_end)
 
 
-class AppointmentList(BaseModel):
+class AppointmentList(Shape):
     appointments: list[Appointment]
 
 
-class ReplyView(BaseModel):
+class ReplyView(Shape):
     """What a reminder's reply link shows anyone who holds it: what a patient needs to decide, and nothing
     that names them, their practitioner or their room."""
 
@@ -118,7 +118,7 @@ class ReplyView(BaseModel):
     status: Status
 
 
-class NoShowHistory(BaseModel):
+class NoShowHistory(Shape):
     patient_id: str
     appointments: int = Field(description="appointments on record (up to the last 500)")
     no_shows: int
@@ -126,7 +126,7 @@ class NoShowHistory(BaseModel):
     no_show_appointments: list[Appointment]
 
 
-class PractitionerDay(BaseModel):
+class PractitionerDay(Shape):
     practitioner_id: str
     open_minutes: int = Field(description="availability that day, after exceptions")
     booked_minutes: int = Field(description="appointments not cancelled, buffers included")
@@ -140,7 +140,7 @@ class PractitionerDay(BaseModel):
     max_wait_minutes: float | None = None
 
 
-class DayReport(BaseModel):
+class DayReport(Shape):
     date: date
     time_zone: str
     practitioners: list[PractitionerDay]

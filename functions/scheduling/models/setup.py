@@ -8,11 +8,11 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from functions.core.dates import CalendarDate
 from functions.core.errors import Invalid, NotFound
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Name, TimeZone, UserId
 from functions.scheduling.slot_rules import GRANULE_MINUTES, MINUTES_PER_DAY
 
@@ -123,7 +123,7 @@ class Practitioner(Stored):
     updated_at: str
 
 
-class PractitionerList(BaseModel):
+class PractitionerList(Shape):
     practitioners: list[Practitioner]
 
 
@@ -145,7 +145,7 @@ class Room(Stored):
     updated_at: str
 
 
-class RoomList(BaseModel):
+class RoomList(Shape):
     rooms: list[Room]
 
 
@@ -187,11 +187,11 @@ class AvailabilityException(Stored, ExceptionIn):
     date: date  # checked on the way in; a stored exception always loads
 
 
-class ExceptionList(BaseModel):
+class ExceptionList(Shape):
     exceptions: list[AvailabilityException]
 
 
-class Availability(BaseModel):
+class Availability(Shape):
     practitioner_id: str
     time_zone: str
     version: int
@@ -244,7 +244,7 @@ class AppointmentType(Stored, AppointmentTypeFields):
     updated_at: str
 
 
-class AppointmentTypeList(BaseModel):
+class AppointmentTypeList(Shape):
     appointment_types: list[AppointmentType]
 
 

@@ -3,10 +3,10 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from functions.core.dates import CalendarDate, range_problem
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.scheduling.models.setup import Id
 
 MAX_WAITLIST_DAYS = 92  # both ends included
@@ -31,7 +31,7 @@ class WaitlistIn(Strict):
         return self
 
 
-class Offer(BaseModel):
+class Offer(Shape):
     practitioner_id: str
     start: str
     end: str
@@ -56,5 +56,5 @@ class WaitlistEntry(Stored):
     updated_at: str
 
 
-class WaitlistList(BaseModel):
+class WaitlistList(Shape):
     entries: list[WaitlistEntry]

@@ -98,7 +98,7 @@ def test_saving_refuses_a_broken_placeholder_and_an_sms_too_long_before_variable
 
 
 def test_every_builtin_template_renders_with_its_own_variables():
-    for template in templates.BUILTIN.values():
+    for template in templates.builtin_templates().values():
         names = set().union(*(templates.variables(p) for p in (template.subject, template.text, template.sms)))
         assert render(template, dict.fromkeys(names, "x")).subject
 
