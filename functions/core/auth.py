@@ -1,6 +1,7 @@
-"""Who is calling: roles and tenant from the Cognito claims API Gateway passes in, and route guards."""
+"""Who is calling: roles and tenant from the Cognito claims API Gateway passes in. What each role may do is
+core.authz's table."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -82,34 +83,3 @@ def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-") 
         patient_id=patient_id,
         request_id=request_id,
     )
-
-
-def require(caller: Caller, allowed: Iterable[Role]) -> Caller:
-    allowed = set(allowed)
-    if not caller.roles & allowed:
-        # Name the roles that may, so the refused user knows whom to ask (roles are not secret: they are the
-        # practice's own groups); in Role order so the message is the same every time.
-        may = [role.value for role in Role if role in allowed]
-        raise Forbidden(f"your role may not do this; it is for: {', '.join(may)}", {"allowed_roles": may})
-    return caller
-
-
-def may_reach(caller: Caller, patient_id: str | None, staff: Iterable[Role]) -> bool:
-    """The one scoping rule every area asks: a patient reaches their own data only; staff in `staff` reach any
-    patient's of their practice."""
-    if caller.is_patient:
-        return patient_id is not None and caller.patient_id == patient_id
-    return bool(caller.roles & set(staff))
-
-
-def require_self_or(caller: Caller, patient_id: str, staff: Iterable[Role]) -> Caller:
-    """Staff in `staff` may act on any patient of their practice; a patient only on themself."""
-    if may_reach(caller, patient_id, staff):
-        return caller
-    if caller.is_patient:
-        raise Forbidden("you may only see your own record", subject_patient_id=patient_id)
-    try:
-        return require(caller, set(staff) | {Role.PATIENT})
-    except Forbidden as refused:
-        refused.subject_patient_id = patient_id
-        raise

@@ -57,3 +57,17 @@ def test_self_lets_a_staff_member_reach_their_own_data_only():
 def test_an_action_missing_from_the_table_is_a_programming_error_not_a_refusal():
     with pytest.raises(LookupError):
         may(ALICE, "test.unknown")
+
+
+def test_every_action_the_code_asks_about_has_a_rule_in_the_table(monkeypatch):
+    """A misspelt action would be a 500 at run time; this reads every literal the areas pass to authorize/may."""
+    import re
+    from pathlib import Path
+
+    monkeypatch.undo()  # the real table, not the fixture's
+    asked = set()
+    for module in Path("functions").rglob("*.py"):
+        asked |= set(re.findall(r"""(?:authorize|may)\([^"']*?["']([a-z_]+\.[a-z_]+\.[a-z_]+)["']""",
+                                module.read_text(encoding="utf-8")))
+    assert asked, "found no actions: the pattern no longer matches how the areas ask"
+    assert sorted(asked - authz.POLICY.keys()) == []

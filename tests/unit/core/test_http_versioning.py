@@ -3,8 +3,9 @@ Location written, and a refused role told which roles may."""
 
 import pytest
 
+from functions.core import authz
 from functions.core.api import created, etag, expected_version, tagged
-from functions.core.auth import Caller, Role, require
+from functions.core.auth import Caller, Role
 from functions.core.errors import Forbidden, PreconditionFailed, PreconditionRequired
 from functions.scheduling.models.setup import Room
 
@@ -67,6 +68,6 @@ def test_a_read_carries_its_etag_and_a_create_its_location(public_url):
 def test_a_refusal_names_the_roles_that_may():
     billing = Caller(user_id="u", practice_id="p", roles=frozenset({Role.BILLING}))
     with pytest.raises(Forbidden) as raised:
-        require(billing, {Role.FRONT_DESK, Role.COORDINATOR})
+        authz.authorize(billing, "records.patient.update")
     assert raised.value.message == "your role may not do this; it is for: coordinator, front_desk"
     assert raised.value.details == {"allowed_roles": ["coordinator", "front_desk"]}

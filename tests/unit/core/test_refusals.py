@@ -1,6 +1,7 @@
-"""The one scoping rule and the audit entry a refused request leaves."""
+"""The one scoping rule (core.authz) and the audit entry a refused request leaves."""
 
-from functions.core.auth import Caller, Role, may_reach
+from functions.core.auth import Caller, Role
+from functions.core.authz import may, patient
 from functions.core.errors import Forbidden, Invalid, NotFound
 from functions.core.refusals import refusal
 
@@ -10,16 +11,16 @@ AT = "2026-03-02T14:00:00.000Z"
 
 
 def test_a_patient_reaches_their_own_data_only_and_staff_only_with_their_role():
-    assert may_reach(PATIENT, "pat-a", {Role.BILLING})
-    assert not may_reach(PATIENT, "pat-b", {Role.BILLING})
-    assert not may_reach(PATIENT, None, {Role.BILLING})
-    assert may_reach(BILLER, "pat-b", {Role.BILLING})
-    assert not may_reach(BILLER, "pat-b", {Role.COORDINATOR})
+    assert may(PATIENT, "billing.invoice.list", patient("pat-a"))
+    assert not may(PATIENT, "billing.invoice.list", patient("pat-b"))
+    assert not may(PATIENT, "billing.invoice.list", patient(None))
+    assert may(BILLER, "billing.invoice.list", patient("pat-b"))
+    assert not may(BILLER, "records.patient.update", patient("pat-b"))
 
 
 def test_a_caller_holding_the_patient_role_is_scoped_as_a_patient_even_with_a_staff_role():
     both = Caller(user_id="u", practice_id="p", roles=frozenset({Role.PATIENT, Role.BILLING}), patient_id="pat-a")
-    assert not may_reach(both, "pat-b", {Role.BILLING})
+    assert not may(both, "billing.invoice.list", patient("pat-b"))
 
 
 def test_a_refused_read_of_a_named_patient_names_them():
