@@ -22,7 +22,7 @@ from functions.billing.models.setup import (
     PayerIn,
     PayerList,
 )
-from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
+from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, idempotency_key, precondition, tagged
 from functions.core.auth import Caller
 from functions.core.dates import CalendarDate
 
@@ -48,7 +48,7 @@ def get_settings() -> Response[ClaimSettings]:
 def put_settings(body: Annotated[ClaimSettingsIn, Body()], if_match: IfMatch = None,
                  if_none_match: IfNoneMatch = None) -> Response[ClaimSettings]:
     return tagged(wiring.claim_setup().change_settings(
-        caller(), body, lambda: expected_version(if_match, if_none_match, may_create=True)))
+        caller(), body, precondition(if_match, if_none_match, may_create=True)))
 
 
 @router.get("/charges/fee-schedule", summary="The practice's fee schedule")
@@ -60,7 +60,7 @@ def get_fee_schedule() -> Response[FeeSchedule]:
 def put_fee_schedule(body: Annotated[FeeScheduleIn, Body()], if_match: IfMatch = None,
                      if_none_match: IfNoneMatch = None) -> Response[FeeSchedule]:
     return tagged(wiring.fee_schedules().change(
-        caller(), body, lambda: expected_version(if_match, if_none_match, may_create=True)))
+        caller(), body, precondition(if_match, if_none_match, may_create=True)))
 
 
 @router.get("/payers", summary="The payers the practice bills")
@@ -78,7 +78,7 @@ def get_payer(payer_id: Id) -> Response[Payer]:
 def put_payer(payer_id: Id, body: Annotated[PayerIn, Body()], if_match: IfMatch = None,
               if_none_match: IfNoneMatch = None) -> Response[Payer]:
     return tagged(wiring.claim_setup().change_payer(
-        caller(), payer_id, body, lambda: expected_version(if_match, if_none_match, may_create=True)))
+        caller(), payer_id, body, precondition(if_match, if_none_match, may_create=True)))
 
 
 # --- charges and claims --------------------------------------------------------------------------------
@@ -131,13 +131,13 @@ def scrub_claim(claim_id: Id) -> ScrubResult:
 
 @router.post("/claims/<claim_id>/submit", summary="Start the submission workflow (If-Match: the claim's ETag)")
 def submit_claim(claim_id: Id, if_match: IfMatch = None) -> Response[Claim]:
-    return tagged(wiring.claims().submit(caller(), claim_id, lambda: expected_version(if_match)), status=202)
+    return tagged(wiring.claims().submit(caller(), claim_id, precondition(if_match)), status=202)
 
 
 @router.post("/claims/<claim_id>/resolve",
              summary="A billing person's decision: resubmit, void or close (If-Match: the claim's ETag)")
 def resolve_claim(claim_id: Id, body: Annotated[ResolveIn, Body()], if_match: IfMatch = None) -> Response[Claim]:
-    return tagged(wiring.claims().resolve(caller(), claim_id, body, lambda: expected_version(if_match)))
+    return tagged(wiring.claims().resolve(caller(), claim_id, body, precondition(if_match)))
 
 
 # --- invoices, payments, reports ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.observability import logger
 from functions.core.service import AuditTrail
+from functions.core.types import ExpectedVersion
 
 
 class Claims(ClaimMoves):
@@ -109,7 +110,7 @@ class Claims(ClaimMoves):
         claim = self._move(caller, claim, to, report.summary, "scrub", issues=report.issues)
         return ScrubResult(claim_id=claim.id, clean=report.clean, state=claim.state, issues=report.issues)
 
-    def submit(self, caller: Caller, claim_id: str, expected: Callable[[], int]) -> Claim:
+    def submit(self, caller: Caller, claim_id: str, expected: ExpectedVersion) -> Claim:
         """Start the submission workflow. The execution name comes from the claim's version, so a retried
         request starts (or finds) the same execution, and two racing requests cannot both start one.
         `expected`: the version read (If-Match), asked once the caller may submit."""
@@ -125,7 +126,7 @@ class Claims(ClaimMoves):
             raise Conflict(f"a {claim.state} claim cannot be submitted", code="invalid_transition")
         return self._start(caller, claim, "submission_started")
 
-    def resolve(self, caller: Caller, claim_id: str, body: ResolveIn, expected: Callable[[], int]) -> Claim:
+    def resolve(self, caller: Caller, claim_id: str, body: ResolveIn, expected: ExpectedVersion) -> Claim:
         """A billing person's decision on a claim waiting for one: resubmit (after correcting the charge or
         coverage), void or close. A waiting workflow is resumed with it; otherwise it is acted on here."""
         authz.authorize(caller, "billing.claim.resolve")

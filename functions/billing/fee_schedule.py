@@ -9,6 +9,7 @@ from functions.billing.ports import BillingSetup
 from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 
 
 class FeeSchedules(AreaService):
@@ -21,7 +22,7 @@ class FeeSchedules(AreaService):
         authz.authorize(caller, "billing.fee_schedule.read")
         return self.setup.fee_schedule(caller.practice_id)
 
-    def change(self, caller: Caller, body: FeeScheduleIn, expected: Callable[[], int]) -> FeeSchedule:
+    def change(self, caller: Caller, body: FeeScheduleIn, expected: ExpectedVersion) -> FeeSchedule:
         """`expected`: the version read (If-Match), asked only once the caller may change the schedule."""
         authz.authorize(caller, "billing.fee_schedule.change")
         version = expected()

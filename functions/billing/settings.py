@@ -12,9 +12,7 @@ from functions.core.auth import Caller
 from functions.core.errors import Invalid, NotFound
 from functions.core.keys import segment
 from functions.core.service import AreaService, AuditTrail
-
-# The version the caller read, parsed from If-Match only once the caller may make the change.
-Expected = Callable[[], int]
+from functions.core.types import ExpectedVersion
 
 
 class ClaimSetup(AreaService):
@@ -30,7 +28,7 @@ class ClaimSetup(AreaService):
             raise NotFound("the practice has no claim settings yet: PUT /claims/settings", code="no_settings")
         return found
 
-    def change_settings(self, caller: Caller, body: ClaimSettingsIn, expected: Expected) -> ClaimSettings:
+    def change_settings(self, caller: Caller, body: ClaimSettingsIn, expected: ExpectedVersion) -> ClaimSettings:
         authz.authorize(caller, "billing.settings.change")
         version = expected()
         known_rules(body.scrub_rules)
@@ -52,7 +50,7 @@ class ClaimSetup(AreaService):
         authz.authorize(caller, "billing.payer.read")
         return PayerList(payers=self.setup.payers(caller.practice_id))
 
-    def change_payer(self, caller: Caller, payer_id: str, body: PayerIn, expected: Expected) -> Payer:
+    def change_payer(self, caller: Caller, payer_id: str, body: PayerIn, expected: ExpectedVersion) -> Payer:
         authz.authorize(caller, "billing.payer.change")
         version = expected()
         segment(payer_id, "payer id")

@@ -30,6 +30,7 @@ from functions.core.observability import log_unhandled, logger, metrics
 from functions.core.refusals import REFUSED, refusal
 from functions.core.service import AuditTrail
 from functions.core.settings import settings
+from functions.core.types import ExpectedVersion
 
 JSON = "application/json"
 API_TITLE = "PracticeFlow API"
@@ -181,6 +182,14 @@ def expected_version(if_match: str | None, if_none_match: str | None = None, *, 
         raise PreconditionFailed('If-Match is not an ETag from this API (one tag, like "3")',
                                  code="precondition_failed")
     return int(match.group(1))
+
+
+def precondition(if_match: str | None, if_none_match: str | None = None, *,
+                 may_create: bool = False) -> ExpectedVersion:
+    """The If-Match check, deferred: the use case authorizes first and only then asks for the version, so a
+    refused caller hears 403 (and a refused look at a patient's data is audited) whatever If-Match it sent,
+    rather than 428/412 from a header its role never earned it the right to have judged."""
+    return lambda: expected_version(if_match, if_none_match, may_create=may_create)
 
 
 def tagged(model: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -3,6 +3,7 @@ record versions and money. Each validates on the way in, so a model that uses on
 
 import re
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated
 
@@ -64,5 +65,7 @@ Language = Annotated[str, StringConstraints(max_length=35), AfterValidator(_lang
 UserId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_user_id)]
 # a stored record's version, as If-Match and expected_version carry it
 Version = Annotated[int, Field(ge=1, le=1_000_000_000)]
+# The version the caller read (If-Match), asked for by a use case only once it has authorized the caller.
+ExpectedVersion = Callable[[], int]
 Cents = Annotated[int, Field(ge=0, le=100_000_000, description="US cents")]
 PositiveCents = Annotated[int, Field(gt=0, le=100_000_000, description="US cents")]

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.core import pages
-from functions.core.api import JSON, IfMatch, IfNoneMatch, current_caller, expected_version, idempotency_key, tagged
+from functions.core.api import JSON, IfMatch, IfNoneMatch, current_caller, idempotency_key, precondition, tagged
 from functions.notifications import opt_out_pages
 from functions.notifications.models.messages import (
     Accepted,
@@ -54,8 +54,8 @@ def read_template(key: TemplateKey, language: LanguageTag) -> Response[Template]
 def save_template(key: TemplateKey, language: LanguageTag, body: Annotated[TemplateIn, Body()],
                   if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> Response[Template]:
     caller = current_caller(router)
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(notifications().templates.save(caller, key, language, body, version))
+    expected = precondition(if_match, if_none_match, may_create=True)
+    return tagged(notifications().templates.save(caller, key, language, body, expected))
 
 
 @router.post("/notifications/templates/<key>/<language>/preview", summary="Render a template with sample data")
@@ -75,8 +75,8 @@ def read_own_preferences() -> Response[Preferences]:
 def save_own_preferences(body: Annotated[PreferencesIn, Body()], if_match: IfMatch = None,
                          if_none_match: IfNoneMatch = None) -> Response[Preferences]:
     caller = current_caller(router)
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(notifications().preferences.save(caller, body, expected_version=version))
+    expected = precondition(if_match, if_none_match, may_create=True)
+    return tagged(notifications().preferences.save(caller, body, expected=expected))
 
 
 @router.get("/notifications/preferences/<person>", summary="A patient's or family member's preferences")
@@ -89,8 +89,8 @@ def read_preferences(person: PersonRef) -> Response[Preferences]:
 def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()], if_match: IfMatch = None,
                      if_none_match: IfNoneMatch = None) -> Response[Preferences]:
     caller = current_caller(router)
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(notifications().preferences.save(caller, body, person, expected_version=version))
+    expected = precondition(if_match, if_none_match, may_create=True)
+    return tagged(notifications().preferences.save(caller, body, person, expected=expected))
 
 
 # The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path

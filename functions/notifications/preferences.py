@@ -8,6 +8,7 @@ from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.errors import Invalid, NotFound
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.notifications.models.messages import Recipient, patient_of, person_ref
 from functions.notifications.models.preferences import Preferences, PreferencesIn
 from functions.notifications.ports import PreferenceBook, RecipientDirectory
@@ -29,36 +30,43 @@ class NotificationPreferences(AreaService):
         self.now = now
 
     def read(self, caller: Caller, ref: str | None = None) -> Preferences:
-        person = self._person(caller, ref)
+        person = self._known(caller, self._allowed(caller, ref))
         if (subject := patient_of(person)) is not None:  # a patient's or their family's; a staff user's is not PHI
             self._audit_read(caller, "preferences.read", "PREFERENCES", person_ref(person), subject)
         return self.book.preferences(caller.practice_id, person) or Preferences(person=person)
 
-    def save(self, caller: Caller, body: PreferencesIn, ref: str | None = None,
-             expected_version: int = 0) -> Preferences:
-        """`expected_version` is the version read: 0 for the defaults, never saved."""
-        person = self._person(caller, ref)
+    def save(self, caller: Caller, body: PreferencesIn, ref: str | None = None, *,
+             expected: ExpectedVersion) -> Preferences:
+        """`expected` gives the version read: 0 for the defaults, never saved."""
+        allowed = self._allowed(caller, ref)
+        expected_version = expected()
+        person = self._known(caller, allowed)
         preferences = Preferences(person=person, **body.model_dump(), version=expected_version + 1,
                                   updated_at=self._at())
         self.book.put_preferences(caller.practice_id, preferences, expected_version or None)
         return preferences
 
-    def _person(self, caller: Caller, ref: str | None) -> str:
-        """The person whose preferences a caller may see or change: their own; a colleague's (a coordinator);
-        a patient's (the patient, or the desk); a family member's (the desk)."""
+    def _allowed(self, caller: Caller, ref: str | None) -> Recipient | None:
+        """The person `ref` names, if the caller may see or change their preferences: their own (None); a
+        colleague's (a coordinator); a patient's (the patient, or the desk); a family member's (the desk)."""
         if ref is None:
-            return own_person(caller)
+            return None
         try:
             person = Recipient.parse_ref(ref)
         except ValueError as error:
             raise Invalid(str(error), code="invalid_person") from None
         if person.kind == "staff":
             authz.authorize(caller, "notifications.staff_preferences.manage", authz.staff_member(person.user_id))
-            return person.key
-        if person.kind == "patient":
+        elif person.kind == "patient":
             authz.authorize(caller, "notifications.preferences.manage", authz.patient(person.patient_id))
         else:
             authz.authorize(caller, "notifications.family_preferences.manage", authz.patient(person.patient_id))
-        if not self.directory.contact(caller.practice_id, person).found:
+        return person
+
+    def _known(self, caller: Caller, person: Recipient | None) -> str:
+        """The allowed person's key; a patient or family member the practice does not know is NotFound."""
+        if person is None:
+            return own_person(caller)
+        if person.kind != "staff" and not self.directory.contact(caller.practice_id, person).found:
             raise NotFound("no such person", code="person_not_found")
         return person.key

@@ -8,6 +8,7 @@ from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.errors import NotFound
 from functions.core.observability import logger
+from functions.core.types import ExpectedVersion
 from functions.notifications import templates
 from functions.notifications.models.messages import Data
 from functions.notifications.models.templates import Rendered, Template, TemplateIn, TemplateList
@@ -42,9 +43,11 @@ class TemplateLibrary:
             raise NotFound("no such template", code="template_not_found")
         return found
 
-    def save(self, caller: Caller, key: str, language: str, body: TemplateIn, expected_version: int) -> Template:
-        """`expected_version` is the version read: 0 for a built-in (or no) template, so this saves the first."""
+    def save(self, caller: Caller, key: str, language: str, body: TemplateIn,
+             expected: ExpectedVersion) -> Template:
+        """`expected` gives the version read: 0 for a built-in (or no) template, so this saves the first."""
         authz.authorize(caller, "notifications.template.edit")
+        expected_version = expected()
         templates.check(body)
         template = Template(key=key, language=language, subject=body.subject, text=body.text, html=body.html,
                             sms=body.sms, version=expected_version + 1, updated_at=clock.iso(self.now()))

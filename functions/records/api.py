@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from functions.core.api import IfMatch, created, current_caller, expected_version, idempotency_key, tagged
+from functions.core.api import IfMatch, created, current_caller, idempotency_key, precondition, tagged
 from functions.core.dates import CalendarDate
 from functions.core.types import Phone
 from functions.records import wiring
@@ -51,7 +51,7 @@ def read_patient(patient_id: PatientId) -> Response[PatientRecord]:
 @router.patch("/patients/<patient_id>", summary="Change a patient's details (If-Match: the ETag you read)")
 def update_patient(patient_id: PatientId, body: Annotated[PatientPatch, Body()],
                    if_match: IfMatch = None) -> Response[PatientRecord]:
-    return tagged(wiring.patients().update(current_caller(router), patient_id, body, expected_version(if_match)))
+    return tagged(wiring.patients().update(current_caller(router), patient_id, body, precondition(if_match)))
 
 
 @router.delete("/patients/<patient_id>", summary="Soft-delete a patient (coordinator)")
@@ -86,7 +86,7 @@ def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> 
 def update_coverage(patient_id: PatientId, coverage_id: ItemId, body: Annotated[CoveragePatch, Body()],
                     if_match: IfMatch = None) -> Response[Coverage]:
     return tagged(wiring.coverages().update(current_caller(router), patient_id, coverage_id, body,
-                                            expected_version(if_match)))
+                                            precondition(if_match)))
 
 
 # --- consent --------------------------------------------------------------------------------------
@@ -107,11 +107,11 @@ def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> 
 def update_consent(patient_id: PatientId, consent_id: ItemId, body: Annotated[ConsentPatch, Body()],
                    if_match: IfMatch = None) -> Response[Consent]:
     return tagged(wiring.consents().update(current_caller(router), patient_id, consent_id, body,
-                                           expected_version(if_match)))
+                                           precondition(if_match)))
 
 
 @router.post("/patients/<patient_id>/consents/<consent_id>/revoke",
              summary='Withdraw a consent (If-Match: "<its version>" from the list)')
 def revoke_consent(patient_id: PatientId, consent_id: ItemId, if_match: IfMatch = None) -> Response[Consent]:
-    return tagged(wiring.consents().revoke(current_caller(router), patient_id, consent_id, expected_version(if_match)))
+    return tagged(wiring.consents().revoke(current_caller(router), patient_id, consent_id, precondition(if_match)))
 

@@ -10,6 +10,7 @@ from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.ids import new_id
 from functions.core.service import AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.records import family
 from functions.records.chart import ChartUseCase, until_record_settles
 from functions.records.models.consent import Consent, ConsentIn, ConsentList, ConsentPatch, check_consent_shape
@@ -63,8 +64,9 @@ class Consents(ChartUseCase):
                         self._replayed(caller, Consent, "consent.grant", "CONSENT", patient_id))
 
     def update(self, caller: Caller, patient_id: str, consent_id: str, patch: ConsentPatch,
-               expected_version: int) -> Consent:
+               expected: ExpectedVersion) -> Consent:
         authz.authorize(caller, "records.consent.update", authz.patient(patient_id))
+        expected_version = expected()
 
         def change(record: PatientRecord, current: Consent, at: str) -> Consent:
             channels = current.channels if patch.channels is None else patch.channels
@@ -80,8 +82,9 @@ class Consents(ChartUseCase):
         return self._change(caller, patient_id, consent_id, expected_version, "consent.update",
                             "records.consent.updated", change)
 
-    def revoke(self, caller: Caller, patient_id: str, consent_id: str, expected_version: int) -> Consent:
+    def revoke(self, caller: Caller, patient_id: str, consent_id: str, expected: ExpectedVersion) -> Consent:
         authz.authorize(caller, "records.consent.revoke", authz.patient(patient_id))
+        expected_version = expected()
 
         def revoke(_: PatientRecord, current: Consent, at: str) -> Consent:
             return current.model_copy(update={"status": "revoked", "revoked_at": at, "revoked_by": caller.user_id,

@@ -12,6 +12,7 @@ from functions.core.errors import Conflict, NotFound, stale
 from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.ids import new_id
 from functions.core.service import AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.records.chart import ChartUseCase, invalid, until_record_settles
 from functions.records.models.coverage import Coverage, CoverageFields, CoverageIn, CoverageList, CoveragePatch
 from functions.records.ports import CoverageBook, PatientRecords
@@ -63,8 +64,9 @@ class Coverages(ChartUseCase):
                         self._replayed(caller, Coverage, "coverage.create", "COVERAGE", patient_id))
 
     def update(self, caller: Caller, patient_id: str, coverage_id: str, patch: CoveragePatch,
-               expected_version: int) -> Coverage:
+               expected: ExpectedVersion) -> Coverage:
         authz.authorize(caller, "records.coverage.update", authz.patient(patient_id))
+        expected_version = expected()
 
         def attempt() -> Coverage:
             record = self._live_record(caller, patient_id)

@@ -11,6 +11,7 @@ from functions.core.errors import Invalid, stale
 from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.keys import segment
 from functions.core.observability import logger
+from functions.core.types import ExpectedVersion
 from functions.records import family, fhir
 from functions.records.chart import ChartUseCase, invalid
 from functions.records.models.patients import Patient, PatientIn, PatientPatch, PatientRecord
@@ -55,8 +56,9 @@ class Patients(ChartUseCase):
         self.audit.record(self._draft(caller, "patient.export", "PATIENT", patient_id, patient_id, at))
         return fhir.bundle(record, at)
 
-    def update(self, caller: Caller, patient_id: str, patch: PatientPatch, expected_version: int) -> PatientRecord:
+    def update(self, caller: Caller, patient_id: str, patch: PatientPatch, expected: ExpectedVersion) -> PatientRecord:
         authz.authorize(caller, "records.patient.update", authz.patient(patient_id))
+        expected_version = expected()
         record = self._live_record(caller, patient_id)
         if record.version != expected_version:
             raise stale("patient")

@@ -14,8 +14,8 @@ from functions.core.api import (
     IfNoneMatch,
     created,
     current_caller,
-    expected_version,
     idempotency_key,
+    precondition,
     tagged,
 )
 from functions.core.dates import CalendarDate
@@ -90,7 +90,7 @@ def read_practitioner(practitioner_id: EntityId) -> Response[Practitioner]:
 def update_practitioner(practitioner_id: EntityId, body: Annotated[PractitionerPatch, Body()],
                         if_match: IfMatch = None) -> Response[Practitioner]:
     caller = current_caller(router)
-    return tagged(scheduling().setup.update_practitioner(caller, practitioner_id, body, expected_version(if_match)))
+    return tagged(scheduling().setup.update_practitioner(caller, practitioner_id, body, precondition(if_match)))
 
 
 @router.get("/practitioners/<practitioner_id>/fhir", summary="FHIR Bundle: the Schedule with busy and free Slots",
@@ -135,7 +135,7 @@ def read_type(type_id: EntityId) -> Response[AppointmentType]:
 def update_type(type_id: EntityId, body: Annotated[AppointmentTypeIn, Body()],
                 if_match: IfMatch = None) -> Response[AppointmentType]:
     caller = current_caller(router)
-    return tagged(scheduling().setup.update_type(caller, type_id, body, expected_version(if_match)))
+    return tagged(scheduling().setup.update_type(caller, type_id, body, precondition(if_match)))
 
 
 # --- availability (static routes are matched before /availability/<practitioner_id>) ----------------
@@ -149,8 +149,8 @@ def read_policy() -> Response[Policy]:
             summary='Set the scheduling policy (coordinator; If-Match: the ETag you read, "0" for the defaults)')
 def put_policy(body: Annotated[PolicyIn, Body()], if_match: IfMatch = None,
                if_none_match: IfNoneMatch = None) -> Response[Policy]:
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(scheduling().setup.put_policy(current_caller(router), body, version))
+    expected = precondition(if_match, if_none_match, may_create=True)
+    return tagged(scheduling().setup.put_policy(current_caller(router), body, expected))
 
 
 @router.get("/availability/exceptions", summary="Holidays, blocks and extra hours between two dates")
@@ -180,7 +180,7 @@ def read_availability(practitioner_id: EntityId, first: From, last: To) -> Respo
 def put_weekly(practitioner_id: EntityId, body: Annotated[WeeklyIn, Body()],
                if_match: IfMatch = None) -> Response[Practitioner]:
     caller = current_caller(router)
-    return tagged(scheduling().setup.set_weekly(caller, practitioner_id, body, expected_version(if_match)))
+    return tagged(scheduling().setup.set_weekly(caller, practitioner_id, body, precondition(if_match)))
 
 
 # --- slots ------------------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def appointment_fhir(appointment_id: EntityId) -> Response[str]:
 def reschedule(appointment_id: EntityId, body: Annotated[RescheduleIn, Body()],
                if_match: IfMatch = None) -> Response[Appointment]:
     caller = current_caller(router)
-    return tagged(scheduling().booking.reschedule(caller, appointment_id, body, expected_version(if_match)))
+    return tagged(scheduling().booking.reschedule(caller, appointment_id, body, precondition(if_match)))
 
 
 @router.post("/appointments/<appointment_id>/cancel",
@@ -287,12 +287,12 @@ def reschedule(appointment_id: EntityId, body: Annotated[RescheduleIn, Body()],
 def cancel(appointment_id: EntityId, body: Annotated[CancelIn | None, Body()] = None,
            if_match: IfMatch = None) -> Response[Appointment]:
     caller = current_caller(router)
-    return tagged(scheduling().booking.cancel(caller, appointment_id, body or CancelIn(), expected_version(if_match)))
+    return tagged(scheduling().booking.cancel(caller, appointment_id, body or CancelIn(), precondition(if_match)))
 
 
 def _move(appointment_id: str, to: str, if_match: str | None) -> Response[Appointment]:
     caller = current_caller(router)
-    return tagged(scheduling().booking.change_status(caller, appointment_id, to, expected_version(if_match)))
+    return tagged(scheduling().booking.change_status(caller, appointment_id, to, precondition(if_match)))
 
 
 @router.post("/appointments/<appointment_id>/confirm", summary="The patient (or staff) confirms (If-Match: its ETag)")
@@ -342,7 +342,7 @@ def withdraw(entry_id: EntityId) -> WaitlistEntry:
 @router.post("/waitlist/<entry_id>/accept", summary='Book the offered time (If-Match: "<the entry\'s version>")')
 def accept_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
     caller = current_caller(router)
-    appointment = scheduling().waitlist.accept(caller, entry_id, expected_version(if_match))
+    appointment = scheduling().waitlist.accept(caller, entry_id, precondition(if_match))
     return created(appointment, f"/appointments/{appointment.id}")
 
 
@@ -350,4 +350,4 @@ def accept_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[Appoi
              summary='Decline the offered time; it goes to the next in line (If-Match: "<the entry\'s version>")')
 def decline_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[WaitlistEntry]:
     caller = current_caller(router)
-    return tagged(scheduling().waitlist.decline(caller, entry_id, expected_version(if_match)))
+    return tagged(scheduling().waitlist.decline(caller, entry_id, precondition(if_match)))

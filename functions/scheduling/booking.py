@@ -14,6 +14,7 @@ from functions.core.idempotency import IdempotentRequest, fingerprint, run_once
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.scheduling import access, slot_rules
 from functions.scheduling.backfill import Backfill
 from functions.scheduling.models.appointments import TRANSITIONS, Appointment, AppointmentIn, CancelIn, RescheduleIn
@@ -96,8 +97,10 @@ class Booking(AreaService):
         return appointment
 
     def reschedule(self, caller: Caller, appointment_id: str, body: RescheduleIn,
-                   expected_version: int) -> Appointment:
+                   expected: ExpectedVersion) -> Appointment:
+        # Whose appointment it is decides who may move it, so If-Match is judged once it is theirs.
         before = access.appointment_for(self.appointments, caller, CHANGE, appointment_id)
+        expected_version = expected()
         if before.status not in ("booked", "confirmed"):
             raise Conflict(f"a {before.status} appointment cannot be moved", code="invalid_transition")
         if before.version != expected_version:
@@ -126,10 +129,11 @@ class Booking(AreaService):
         self.backfill.offer_freed_time(caller.practice_id, before.practitioner_id, before.start)
         return after
 
-    def cancel(self, caller: Caller, appointment_id: str, body: CancelIn, expected_version: int) -> Appointment:
+    def cancel(self, caller: Caller, appointment_id: str, body: CancelIn, expected: ExpectedVersion) -> Appointment:
         before = access.appointment_for(self.appointments, caller, CHANGE, appointment_id)
         if body.waive_fee and caller.is_patient:
             raise Forbidden("only the practice may waive a late-cancel fee")
+        expected_version = expected()
         if "cancelled" not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot be cancelled", code="invalid_transition")
         if before.version != expected_version:
@@ -151,10 +155,11 @@ class Booking(AreaService):
             self.backfill.offer_freed_time(caller.practice_id, before.practitioner_id, before.start)
         return after
 
-    def change_status(self, caller: Caller, appointment_id: str, to: str, version: int) -> Appointment:
+    def change_status(self, caller: Caller, appointment_id: str, to: str, expected: ExpectedVersion) -> Appointment:
         """confirmed (the patient too), arrived, in_room, completed, no_show: each stamps its time."""
         before = access.appointment_for(self.appointments, caller, CHANGE if to == "confirmed" else CHECK_IN,
                                         appointment_id)
+        version = expected()
         if to not in TRANSITIONS[before.status]:
             raise Conflict(f"a {before.status} appointment cannot become {to}", code="invalid_transition")
         if before.version != version:

@@ -43,9 +43,10 @@ class AppointmentReplies:
                          roles=frozenset({Role.PATIENT}), patient_id=appointment.patient_id, request_id="reply-link")
         if reply.action == "confirm":
             if appointment.status != "confirmed":  # a second click changes nothing
-                appointment = self.booking.change_status(patient, appointment.id, "confirmed", appointment.version)
+                appointment = self.booking.change_status(patient, appointment.id, "confirmed",
+                                                          lambda: appointment.version)
         elif appointment.status != "cancelled":
-            appointment = self.booking.cancel(patient, appointment.id, CancelIn(), appointment.version)
+            appointment = self.booking.cancel(patient, appointment.id, CancelIn(), lambda: appointment.version)
         return self._answer(reply, appointment)
 
     def _replied(self, reply: Reply) -> Appointment:

@@ -12,6 +12,7 @@ from functions.core.errors import NotFound, stale
 from functions.core.ids import new_id
 from functions.core.keys import segment
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.scheduling.models.setup import (
     AppointmentType,
     AppointmentTypeIn,
@@ -51,8 +52,9 @@ class PracticeSetup(AreaService):
         authorize(caller, "scheduling.policy.read")
         return self.setup.policy(caller.practice_id) or Policy()
 
-    def put_policy(self, caller: Caller, body: PolicyIn, expected_version: int) -> Policy:
+    def put_policy(self, caller: Caller, body: PolicyIn, expected: ExpectedVersion) -> Policy:
         authorize(caller, "scheduling.policy.update")
+        expected_version = expected()
         current = self.setup.policy(caller.practice_id)
         if (current.version if current else 0) != expected_version:
             raise stale("policy")
@@ -80,18 +82,19 @@ class PracticeSetup(AreaService):
         return self._practitioner(caller, practitioner_id)
 
     def update_practitioner(self, caller: Caller, practitioner_id: str, patch: PractitionerPatch,
-                            expected_version: int) -> Practitioner:
+                            expected: ExpectedVersion) -> Practitioner:
         authorize(caller, "scheduling.practitioner.update")
-        current = self._current(caller, practitioner_id, expected_version)
+        current = self._current(caller, practitioner_id, expected())
         changes = patch.model_dump(exclude_unset=True)
         updated = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": self._at()})
         self.setup.save(caller.practice_id, updated, current.version,
                         self._draft(caller, "practitioner.update", "PRACTITIONER", current.id))
         return updated
 
-    def set_weekly(self, caller: Caller, practitioner_id: str, body: WeeklyIn, expected_version: int) -> Practitioner:
+    def set_weekly(self, caller: Caller, practitioner_id: str, body: WeeklyIn,
+                   expected: ExpectedVersion) -> Practitioner:
         authorize(caller, "scheduling.availability.update")
-        current = self._current(caller, practitioner_id, expected_version)
+        current = self._current(caller, practitioner_id, expected())
         updated = current.model_copy(update={"weekly": body.weekly, "version": current.version + 1,
                                              "updated_at": self._at()})
         self.setup.save(caller.practice_id, updated, current.version,
@@ -154,8 +157,9 @@ class PracticeSetup(AreaService):
         return self._type(caller, type_id)
 
     def update_type(self, caller: Caller, type_id: str, body: AppointmentTypeIn,
-                    expected_version: int) -> AppointmentType:
+                    expected: ExpectedVersion) -> AppointmentType:
         authorize(caller, "scheduling.appointment_type.update")
+        expected_version = expected()
         current = self._type(caller, type_id)
         if current.version != expected_version:
             raise stale("appointment type")

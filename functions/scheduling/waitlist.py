@@ -9,6 +9,7 @@ from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid, PreconditionFailed, stale
 from functions.core.ids import new_id
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.scheduling import access, slot_rules
 from functions.scheduling.backfill import Backfill
 from functions.scheduling.booking import Booking
@@ -70,9 +71,9 @@ class WaitlistDesk(AreaService):
             self.backfill.offer_freed_time(caller.practice_id, entry.offer.practitioner_id, entry.offer.start)
         return updated
 
-    def accept(self, caller: Caller, entry_id: str, version: int) -> Appointment:
+    def accept(self, caller: Caller, entry_id: str, expected: ExpectedVersion) -> Appointment:
         """Book the offered time for the entry's patient, in the transaction that marks the entry booked."""
-        entry = self._offered(caller, entry_id, version)
+        entry = self._offered(caller, entry_id, expected)
         if datetime.fromisoformat(entry.offer.expires_at) <= self.now():
             raise Conflict("the offer has expired", code="offer_expired")
 
@@ -91,8 +92,8 @@ class WaitlistDesk(AreaService):
             raise Conflict("the offered time was taken meanwhile; you stay on the waitlist",
                            code="offer_taken") from None
 
-    def decline(self, caller: Caller, entry_id: str, version: int) -> WaitlistEntry:
-        entry = self._offered(caller, entry_id, version)
+    def decline(self, caller: Caller, entry_id: str, expected: ExpectedVersion) -> WaitlistEntry:
+        entry = self._offered(caller, entry_id, expected)
         waiting = self._next(entry, status="waiting", offer=None)
         self.waitlist.save(caller.practice_id, waiting, entry.version,
                            self._draft(caller, "waitlist.decline", "WAITLIST_ENTRY", entry.id, entry.patient_id))
@@ -117,8 +118,10 @@ class WaitlistDesk(AreaService):
             self.backfill.offer_freed_time(practice_id, entry.offer.practitioner_id, entry.offer.start)
         return expired
 
-    def _offered(self, caller: Caller, entry_id: str, version: int) -> WaitlistEntry:
+    def _offered(self, caller: Caller, entry_id: str, expected: ExpectedVersion) -> WaitlistEntry:
+        # Whose entry it is decides who may change it, so If-Match is judged once the entry is theirs.
         entry = access.entry_for(self.waitlist, caller, CHANGE, entry_id)
+        version = expected()
         if entry.status != "offered" or entry.offer is None:
             raise Conflict("there is no open offer on this entry", code="no_offer")
         if entry.version != version:

@@ -110,7 +110,7 @@ def test_consent_withdrawn_after_the_request_stops_the_family_message(api, notif
 
     consents = records().consents().list_consents(COORDINATOR, ada.id).consents
     (consent,) = [c for c in consents if c.kind == "data_sharing"]
-    records().consents().revoke(COORDINATOR, ada.id, consent.id, consent.version)
+    records().consents().revoke(COORDINATOR, ada.id, consent.id, lambda: consent.version)
     outcomes = deliver_requested(notify)
     assert [(o["status"], o["reason"]) for o in outcomes] == [("sent", None), ("suppressed", "no_family_consent")]
     assert [e["to"] for e in emails()] == [["ada@example.org"]]

@@ -295,7 +295,7 @@ def race(work, n: int = 6) -> tuple[list, list]:
 def test_concurrent_updates_with_the_same_version_exactly_one_wins(api):
     created = create(api)
     results, errors = race(lambda patients, i: patients.update(
-        caller(), created["id"], PatientPatch(preferred_name=f"Name{i}"), 1))
+        caller(), created["id"], PatientPatch(preferred_name=f"Name{i}"), lambda: 1))
     assert len(results) == 1
     assert len(errors) == 5 and all(isinstance(e, PreconditionFailed) for e in errors)
     final = api("GET", f"/patients/{created['id']}")[1]

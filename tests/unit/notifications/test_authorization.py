@@ -28,7 +28,7 @@ def test_every_member_of_staff_reads_templates_and_only_a_coordinator_changes_th
     built, _ = world()
     assert allowed(lambda: built.use.templates.list(staff(role)))
     assert allowed(lambda: built.use.templates.read(staff(role), "appointment.reminder", "en"))
-    assert allowed(lambda: built.use.templates.save(staff(role), "visit.note", "en", BODY, 0)) == (
+    assert allowed(lambda: built.use.templates.save(staff(role), "visit.note", "en", BODY, lambda: 0)) == (
         role == Role.COORDINATOR)
 
 
@@ -60,7 +60,8 @@ def test_the_desk_and_coordinators_manage_a_patients_and_familys_preferences(rol
     built, _ = world()
     may = role in {Role.COORDINATOR, Role.FRONT_DESK}
     assert allowed(lambda: built.use.preferences.read(staff(role), "patient:ada")) == may
-    assert allowed(lambda: built.use.preferences.save(staff(role), PreferencesIn(), "patient:ada")) == may
+    assert allowed(lambda: built.use.preferences.save(staff(role), PreferencesIn(), "patient:ada",
+                                                      expected=lambda: 0)) == may
     with pytest.raises(NotFound if may else Forbidden):  # a permitted role meets the unknown member
         built.use.preferences.read(staff(role), "family:ada:m1")
 
@@ -75,7 +76,8 @@ def test_a_colleagues_preferences_are_their_own_or_a_coordinators(role):
 def test_a_patient_manages_their_own_preferences_only():
     built, _ = world()
     assert built.use.preferences.read(patient_caller()).person == ADA.key
-    assert allowed(lambda: built.use.preferences.save(patient_caller(), PreferencesIn(), "patient:ada"))
+    assert allowed(lambda: built.use.preferences.save(patient_caller(), PreferencesIn(), "patient:ada",
+                                                      expected=lambda: 0))
     with pytest.raises(Forbidden) as refused:
         built.use.preferences.read(patient_caller("bob"), "patient:ada")
     assert refused.value.subject_patient_id == "ada"

@@ -12,11 +12,11 @@ from tests.unit.notifications.world import ADA, PRACTICE, patient_caller, remind
 def test_preferences_are_saved_over_the_version_read_and_a_stale_save_is_refused():
     built, _ = world()
     desk = staff(Role.FRONT_DESK)
-    saved = built.use.preferences.save(desk, PreferencesIn(opted_out=["sms"]), "patient:ada", expected_version=0)
+    saved = built.use.preferences.save(desk, PreferencesIn(opted_out=["sms"]), "patient:ada", expected=lambda: 0)
     assert saved.version == 1
     assert built.use.preferences.read(desk, "patient:ada").opted_out == ["sms"]
     with pytest.raises(Conflict):
-        built.use.preferences.save(desk, PreferencesIn(), "patient:ada", expected_version=0)
+        built.use.preferences.save(desk, PreferencesIn(), "patient:ada", expected=lambda: 0)
 
 
 def test_reading_a_patients_preferences_is_audited_against_them_and_a_colleagues_is_not():

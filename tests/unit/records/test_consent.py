@@ -15,7 +15,7 @@ def test_removing_a_family_member_fails_if_a_consent_slipped_in(patients, store)
         {"given_name": "Byron", "family_name": "Lovelace", "relationship": "parent"}]))
     store.before_write = lambda: store.bump_related("p1", created.id)
     with pytest.raises(PreconditionFailed):
-        patients.update(caller(), created.id, PatientPatch(family=[]), 1)
+        patients.update(caller(), created.id, PatientPatch(family=[]), lambda: 1)
 
 
 def test_one_active_treatment_or_communication_consent_at_a_time(patients, consents):
@@ -38,16 +38,16 @@ def test_consent_update_and_revoke(patients, consents, store, audit):
     consent = consents.grant(caller(Role.PATIENT, patient=created.id), created.id,
                                     ConsentIn(kind="communication", channels=["sms"]))
     assert consent.recorded_by == "user-1" and consent.status == "active"
-    updated = consents.update(caller(), created.id, consent.id, ConsentPatch(channels=["email"]), 1)
+    updated = consents.update(caller(), created.id, consent.id, ConsentPatch(channels=["email"]), lambda: 1)
     assert updated.channels == ["email"] and updated.version == 2
     with pytest.raises(Invalid):  # a communication consent lists at least one channel
-        consents.update(caller(), created.id, consent.id, ConsentPatch(channels=[]), 2)
+        consents.update(caller(), created.id, consent.id, ConsentPatch(channels=[]), lambda: 2)
     with pytest.raises(PreconditionFailed):
-        consents.revoke(caller(), created.id, consent.id, 1)
-    revoked = consents.revoke(caller(), created.id, consent.id, 2)
+        consents.revoke(caller(), created.id, consent.id, lambda: 1)
+    revoked = consents.revoke(caller(), created.id, consent.id, lambda: 2)
     assert revoked.status == "revoked" and revoked.revoked_at == "2026-03-04T15:30:00.000Z"
     with pytest.raises(Conflict) as raised:
-        consents.revoke(caller(), created.id, consent.id, 3)
+        consents.revoke(caller(), created.id, consent.id, lambda: 3)
     assert raised.value.code == "consent_revoked"
     assert [e.type for e in store.events][-3:] == ["records.consent.granted", "records.consent.updated",
                                                   "records.consent.revoked"]

@@ -24,14 +24,14 @@ def test_coverage_update_checks_version_and_overlap(patients, coverages):
     first = coverages.add(caller(), created.id, coverage_in(period_end="2026-06-30"))
     second = coverages.add(caller(), created.id, coverage_in(period_start="2026-07-01"))
     with pytest.raises(Conflict):
-        coverages.update(caller(), created.id, first.id, CoveragePatch(period_end=None), 1)
+        coverages.update(caller(), created.id, first.id, CoveragePatch(period_end=None), lambda: 1)
     with pytest.raises(PreconditionFailed):
-        coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 7)
-    updated = coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), 1)
+        coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), lambda: 7)
+    updated = coverages.update(caller(), created.id, second.id, CoveragePatch(member_id="X1"), lambda: 1)
     assert updated.version == 2 and updated.member_id == "X1"
     with pytest.raises(Invalid):
         coverages.update(caller(), created.id, second.id,
-                                CoveragePatch(period_end="2025-01-01"), 2)
+                                CoveragePatch(period_end="2025-01-01"), lambda: 2)
 
 
 def test_a_coverage_write_retries_when_another_write_got_in_first(patients, coverages, store):

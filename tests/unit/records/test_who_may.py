@@ -29,7 +29,7 @@ CASES = {
     "search": (lambda u, c, a: u["search"].search(c, family="love"), {C, F, P, B}),
     "read": (lambda u, c, a: u["patients"].read(c, a.id), {C, F, P, B, PATIENT}),
     "export": (lambda u, c, a: u["patients"].export_fhir(c, a.id), {C, F, P, B, PATIENT}),
-    "update": (lambda u, c, a: u["patients"].update(c, a.id, PatientPatch(preferred_name="A"), 1), {C, F}),
+    "update": (lambda u, c, a: u["patients"].update(c, a.id, PatientPatch(preferred_name="A"), lambda: 1), {C, F}),
     "delete": (lambda u, c, a: u["patients"].delete(c, a.id), {C}),
     "list coverages": (lambda u, c, a: u["coverages"].list_coverages(c, a.id), {C, F, P, B, PATIENT}),
     "add coverage": (lambda u, c, a: u["coverages"].add(c, a.id, coverage_in()), {C, F, B}),

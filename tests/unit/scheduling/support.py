@@ -55,7 +55,7 @@ class Clinic:
         return self.scheduling.booking.book(who, body, key)
 
     def cancel(self, appointment, who: Caller = DESK, **fields):
-        return self.scheduling.booking.cancel(who, appointment.id, CancelIn(**fields), appointment.version)
+        return self.scheduling.booking.cancel(who, appointment.id, CancelIn(**fields), lambda: appointment.version)
 
     def actions(self) -> list[str]:
         return self.state.audit.actions()
@@ -73,7 +73,7 @@ def open_clinic() -> Clinic:
                       make_id=lambda: f"id{next(ids):04d}")
     setup = scheduling.setup
     setup.put_policy(COORDINATOR, PolicyIn(time_zone="America/New_York", practice_name="Elm Street Clinic",
-                                           late_cancel_hours=24, late_cancel_fee_cents=5000), 0)
+                                           late_cancel_hours=24, late_cancel_fee_cents=5000), lambda: 0)
     dr_a = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr A", weekly=WEEKDAYS)).id
     dr_b = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr B", weekly=WEEKDAYS)).id
     room_1 = setup.create_room(COORDINATOR, RoomIn(name="Room 1")).id

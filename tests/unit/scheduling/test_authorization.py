@@ -25,7 +25,7 @@ Act = Callable[[Clinic, Caller], object]
 WEEK = {"earliest": date(2026, 3, 2), "latest": date(2026, 3, 9)}
 
 CASES: dict[str, tuple[Act, set[str]]] = {
-    "set the policy": (lambda c, who: c.scheduling.setup.put_policy(who, PolicyIn(), 1), {C}),
+    "set the policy": (lambda c, who: c.scheduling.setup.put_policy(who, PolicyIn(), lambda: 1), {C}),
     "read the policy": (lambda c, who: c.scheduling.setup.policy(who), {C, F, P, PAT}),
     "add a practitioner": (lambda c, who: c.scheduling.setup.create_practitioner(who, PractitionerIn(name="X")),
                            {C}),
@@ -47,10 +47,11 @@ CASES: dict[str, tuple[Act, set[str]]] = {
                                       {C, F, P, PAT}),
     "no-show history": (lambda c, who: c.scheduling.appointments.no_shows(who, "pat-1"), {C, F, P, PAT}),
     "reschedule": (lambda c, who: c.scheduling.booking.reschedule(
-        who, c.booked.id, RescheduleIn(start=WEDNESDAY_TEN + timedelta(hours=2)), 1), {C, F, PAT}),
-    "cancel": (lambda c, who: c.scheduling.booking.cancel(who, c.booked.id, CancelIn(), 1), {C, F, PAT}),
-    "confirm": (lambda c, who: c.scheduling.booking.change_status(who, c.booked.id, "confirmed", 1), {C, F, PAT}),
-    "check in": (lambda c, who: c.scheduling.booking.change_status(who, c.booked.id, "arrived", 1), {C, F, P}),
+        who, c.booked.id, RescheduleIn(start=WEDNESDAY_TEN + timedelta(hours=2)), lambda: 1), {C, F, PAT}),
+    "cancel": (lambda c, who: c.scheduling.booking.cancel(who, c.booked.id, CancelIn(), lambda: 1), {C, F, PAT}),
+    "confirm": (lambda c, who: c.scheduling.booking.change_status(who, c.booked.id, "confirmed", lambda: 1),
+                {C, F, PAT}),
+    "check in": (lambda c, who: c.scheduling.booking.change_status(who, c.booked.id, "arrived", lambda: 1), {C, F, P}),
     "day report": (lambda c, who: c.scheduling.reports.day_report(who, date(2026, 3, 4)), {C, F, P}),
     "join the waitlist": (lambda c, who: c.scheduling.waitlist.join(
         who, WaitlistIn(type_id=c.visit, patient_id=None if who.is_patient else "pat-1", **WEEK)), {C, F, PAT}),

@@ -55,7 +55,7 @@ def test_when_both_rooms_are_taken_the_time_is_409_room_taken(clinic):
     visit = setup.appointment_type(COORDINATOR, clinic.visit)
     changed = AppointmentTypeIn(**{**visit.model_dump(include=set(AppointmentTypeIn.model_fields)),
                                    "practitioner_ids": [clinic.dr_a, clinic.dr_b, dr_c]})
-    setup.update_type(COORDINATOR, clinic.visit, changed, visit.version)
+    setup.update_type(COORDINATOR, clinic.visit, changed, lambda: visit.version)
     clinic.book(patient_id="pat-1", practitioner=clinic.dr_a)
     clinic.book(patient_id="pat-2", practitioner=clinic.dr_b)
     with pytest.raises(Conflict) as taken:

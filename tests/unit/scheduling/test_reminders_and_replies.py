@@ -39,7 +39,7 @@ def test_a_moved_appointment_is_reminded_for_its_new_time(clinic):
     clinic.clock.at = booked.start_at - timedelta(hours=24)
     clinic.scheduling.reminders.send_due(PRACTICE)
     moved = clinic.scheduling.booking.reschedule(DESK, booked.id,
-                                                 RescheduleIn(start=booked.start_at + timedelta(days=1)), 1)
+                                                 RescheduleIn(start=booked.start_at + timedelta(days=1)), lambda: 1)
     assert moved.reminder_sent_at is None
     clinic.clock.at = moved.start_at - timedelta(hours=24)
     assert clinic.scheduling.reminders.send_due(PRACTICE) == 1

@@ -20,8 +20,8 @@ def test_the_policy_changes_only_from_the_version_read(clinic):
     setup = clinic.scheduling.setup
     assert setup.policy(DESK).version == 1
     with pytest.raises(PreconditionFailed):
-        setup.put_policy(COORDINATOR, PolicyIn(time_zone="Europe/London"), 0)
-    assert setup.put_policy(COORDINATOR, PolicyIn(time_zone="Europe/London"), 1).version == 2
+        setup.put_policy(COORDINATOR, PolicyIn(time_zone="Europe/London"), lambda: 0)
+    assert setup.put_policy(COORDINATOR, PolicyIn(time_zone="Europe/London"), lambda: 1).version == 2
 
 
 def test_a_type_naming_an_unknown_practitioner_or_room_is_422(clinic):
@@ -35,10 +35,11 @@ def test_a_type_naming_an_unknown_practitioner_or_room_is_422(clinic):
 def test_a_practitioner_update_needs_the_version_read_and_weekly_hours_raise_an_event(clinic):
     setup = clinic.scheduling.setup
     with pytest.raises(PreconditionFailed):
-        setup.update_practitioner(COORDINATOR, clinic.dr_a, PractitionerPatch(name="Dr Ada"), 2)
-    renamed = setup.update_practitioner(COORDINATOR, clinic.dr_a, PractitionerPatch(name="Dr Ada"), 1)
+        setup.update_practitioner(COORDINATOR, clinic.dr_a, PractitionerPatch(name="Dr Ada"), lambda: 2)
+    renamed = setup.update_practitioner(COORDINATOR, clinic.dr_a, PractitionerPatch(name="Dr Ada"), lambda: 1)
     assert (renamed.name, renamed.version, len(renamed.weekly)) == ("Dr Ada", 2, 5)
-    setup.set_weekly(COORDINATOR, clinic.dr_a, WeeklyIn(weekly=[{"weekday": 0, "start": "08:00", "end": "12:00"}]), 2)
+    setup.set_weekly(COORDINATOR, clinic.dr_a, WeeklyIn(weekly=[{"weekday": 0, "start": "08:00", "end": "12:00"}]),
+                     lambda: 2)
     assert clinic.events()[-1] == "scheduling.availability.changed"
     with pytest.raises(NotFound):
         setup.practitioner(DESK, "nobody")
@@ -81,9 +82,9 @@ def test_the_day_report_counts_open_booked_idle_and_waits(clinic):
     clinic.cancel(clinic.book(patient_id="pat-3", start=WEDNESDAY_TEN + timedelta(hours=4)))
     clinic.clock.at = WEDNESDAY_TEN - timedelta(minutes=5)
     booking = clinic.scheduling.booking
-    arrived = booking.change_status(DESK, first.id, "arrived", 1)
+    arrived = booking.change_status(DESK, first.id, "arrived", lambda: 1)
     clinic.clock.advance(timedelta(minutes=17))
-    booking.change_status(DESK, first.id, "in_room", arrived.version)
+    booking.change_status(DESK, first.id, "in_room", lambda: arrived.version)
     report = clinic.scheduling.reports.day_report(DESK, WEDNESDAY)
     row = {r.practitioner_id: r for r in report.practitioners}[clinic.dr_a]
     assert (row.open_minutes, row.booked_minutes, row.idle_minutes, row.gap_minutes) == (480, 90, 390, 75)
