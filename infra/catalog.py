@@ -293,6 +293,16 @@ CATALOG = Catalog(
             state_machines=("leave-approval",),
         ),
         Function(
+            name="staff-solver",
+            handler="functions.staff.solver_worker.handler",
+            area="staff",
+            description="Solves a requested week's draft roster with OR-Tools CP-SAT (its own function: no API "
+                        "cold start loads the solver)",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=120,
+            memory_mb=2048,
+        ),
+        Function(
             name="staff-jobs",
             handler="functions.staff.jobs.handler",
             area="staff",
@@ -319,6 +329,11 @@ CATALOG = Catalog(
             name="notification-requested",
             pattern={"detail-type": ["notification.requested"]},
             target=Target(function="notifications-worker"),
+        ),
+        EventRule(
+            name="roster-draft-requested",
+            pattern={"detail-type": ["staff.roster.draft_requested"]},
+            target=Target(function="staff-solver"),
         ),
     ),
     topics=(

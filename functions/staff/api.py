@@ -22,7 +22,9 @@ from functions.staff.models.roster import (
     CoverageReport,
     CoverageRules,
     CoverageRulesIn,
+    DraftIn,
     Roster,
+    RosterDraft,
     Shift,
     ShiftIn,
 )
@@ -89,6 +91,25 @@ def read_shift(shift_id: ShiftId) -> Response[Shift]:
 def remove_shift(shift_id: ShiftId, if_match: IfMatch = None) -> Response[None]:
     wiring.rostering().remove_shift(current_caller(router), shift_id, expected_version(if_match))
     return Response(status_code=204)
+
+
+DraftId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post("/roster/drafts", summary="Ask the solver for a week's draft roster at a location (coordinator)")
+def request_draft(body: Annotated[DraftIn, Body()]) -> Response[RosterDraft]:
+    draft = wiring.roster_suggestions().request(current_caller(router), body)
+    return created(draft, f"/roster/drafts/{draft.id}")
+
+
+@router.get("/roster/drafts/<draft_id>", summary="A draft roster: solving, ready (its shifts and remaining gaps)")
+def read_draft(draft_id: DraftId) -> Response[RosterDraft]:
+    return tagged(wiring.roster_suggestions().draft(current_caller(router), draft_id))
+
+
+@router.post("/roster/drafts/<draft_id>/publish", summary="Put a ready draft's shifts on the roster (coordinator)")
+def publish_draft(draft_id: DraftId) -> Response[RosterDraft]:
+    return tagged(wiring.roster_suggestions().publish(current_caller(router), draft_id))
 
 
 @router.get("/roster", summary="A location's shifts, day by day (any staff)")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functions.core import authz
 from functions.core.auth import Caller, Role
 from functions.core.dates import check_range
-from functions.core.errors import Conflict, Invalid, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from functions.core.idempotency import run_once
 from functions.core.ids import new_id
 from functions.core.service import AreaService, AuditTrail
@@ -20,6 +20,7 @@ from functions.staff.ports import LeaveBook, LeaveWorkflow, StaffRecords, StaffS
 
 ENTITY = "LEAVE_REQUEST"
 MAX_LIST_DAYS = 400
+ANSWER_ATTEMPTS = 5
 
 
 def timeouts(policy) -> dict[str, int]:
@@ -110,13 +111,25 @@ class LeaveRequests(AreaService):
         return self._answer(caller, leave, "withdraw", None)
 
     def _answer(self, caller: Caller, leave: LeaveRequest, decision: str, reason: str | None) -> LeaveRequest:
-        at = self._at()
-        answered = leave.model_copy(update={"decision": decision, "decided_by": caller.user_id, "decided_at": at,
-                                            "reason": reason, "task_token": None, "version": leave.version + 1})
-        self.book.save(answered, self._draft(caller, f"leave.{decision}", ENTITY, leave.id, at=at))
-        if leave.task_token:
-            self.workflow.resume(leave.task_token, {"decision": decision, "by": caller.user_id})
-        return answered
+        """Record the answer on the request as it is now: the workflow writes the same request (the token it
+        waits on), so a save that lost to it reads again, and still answers if the request is still open."""
+        for _ in range(ANSWER_ATTEMPTS):
+            at = self._at()
+            answered = leave.model_copy(update={"decision": decision, "decided_by": caller.user_id,
+                                                "decided_at": at, "reason": reason, "task_token": None,
+                                                "version": leave.version + 1})
+            try:
+                self.book.save(answered, self._draft(caller, f"leave.{decision}", ENTITY, leave.id, at=at))
+            except PreconditionFailed:
+                leave = self.book.request(caller.practice_id, leave.id)
+                if leave.status not in DECIDABLE or leave.decision is not None:
+                    raise Conflict(f"the request is already {leave.decision or leave.status}",
+                                   code="already_decided") from None
+                continue
+            if leave.task_token:
+                self.workflow.resume(leave.task_token, {"decision": decision, "by": caller.user_id})
+            return answered
+        raise Conflict("the request is busy; try again", code="leave_busy")
 
     def _may_see(self, caller: Caller, user_id: str | None, member: StaffMember | None) -> None:
         if member is not None and member.manager_id == caller.user_id:

@@ -6,13 +6,14 @@ from datetime import datetime
 
 from functions.core import authz
 from functions.core.auth import Caller
-from functions.core.errors import Conflict, NotFound, stale
+from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.idempotency import run_once
 from functions.core.service import AreaService, AuditTrail
 from functions.staff.models.members import StaffList, StaffMember, StaffMemberIn, StaffMemberPatch
 from functions.staff.ports import StaffRecords, StaffSettings
 
 ENTITY = "STAFF_MEMBER"
+CLEARABLE = frozenset({"email", "manager_id", "practitioner_id"})  # the rest a member always has
 
 
 def fte(contracted_hours: float, full_time_hours: float) -> float:
@@ -69,6 +70,8 @@ class StaffMembers(AreaService):
         if member.version != version:
             raise stale("staff member")
         changes = patch.model_dump(exclude_unset=True)
+        if cleared := sorted(k for k, v in changes.items() if v is None and k not in CLEARABLE):
+            raise Invalid(f"{', '.join(cleared)} cannot be cleared", {"fields": cleared}, code="required_field")
         if "manager_id" in changes:
             self._check_manager(caller.practice_id, changes["manager_id"], user_id)
         at = self._at()

@@ -109,3 +109,48 @@ class Notices(Protocol):
     """A work notice to a staff member (in-app and email), as an event that rides the change's transaction."""
 
     def to_staff(self, practice_id: str, user_id: str, title: str, details: str, key: str) -> DomainEvent: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A staff member the solver may put on shifts: their role, the minutes their contract allows in the
+    week, and when they can work (weekday -> windows in minutes of the day; a day on leave has none)."""
+
+    user_id: str
+    role: str
+    max_minutes: int
+    windows: dict[date, tuple[tuple[int, int], ...]]
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    location_id: str
+    days: tuple[date, ...]
+    shift_minutes: int
+    candidates: tuple[Candidate, ...]
+    rules: tuple[Any, ...]  # CoverageRule
+    time_limit_s: float = 30.0  # the best roster found by then is the draft; the solver function has 120 s
+
+
+@dataclass(frozen=True)
+class Assignment:
+    user_id: str
+    day: date
+    start: int  # minutes of the day
+    end: int
+
+
+@dataclass(frozen=True)
+class RosterSolution:
+    status: str  # "optimal", "feasible" (the time ran out first), "infeasible"
+    assignments: tuple[Assignment, ...]
+    short: int  # person-quarter-hours the rules ask for that nobody covers
+    seconds: float
+    found_after: float | None = None  # seconds to the best roster (the rest, if any, went on proving it)
+
+
+class RosterSolver(Protocol):
+    """Proposes a week's shifts: coverage with the fewest gaps, no one over their hours, evenings and
+    weekends spread fairly."""
+
+    def solve(self, problem: RosterProblem) -> RosterSolution: ...

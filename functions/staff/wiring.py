@@ -7,6 +7,7 @@ from functions.core.container import per_container
 from functions.core.table import Table
 from functions.staff.approval import LeaveApproval
 from functions.staff.coverage import Coverage
+from functions.staff.dynamo.drafts import DynamoRosterDrafts
 from functions.staff.dynamo.leave import DynamoLeaveBook, DynamoPtoLedger
 from functions.staff.dynamo.members import DynamoStaffRecords, DynamoStaffSettings
 from functions.staff.dynamo.roster import DynamoShiftBook
@@ -17,6 +18,7 @@ from functions.staff.notices import OutboxNotices
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.scheduling_calendar import SchedulingCalendar
+from functions.staff.suggestion import RosterSuggestions
 from functions.staff.workflow import StepFunctionsLeaveWorkflow
 
 
@@ -91,3 +93,18 @@ def pto() -> PtoAccounts:
 def leave_approval() -> LeaveApproval:
     return LeaveApproval(records(), settings(), leave_book(), ledger(), leave_effects(), practitioner_calendar(),
                          OutboxNotices(), StepFunctionsLeaveWorkflow(), audit(), clock.now)
+
+
+@per_container
+def roster_solver():
+    # imported here, not at the top: only the solver's own function ever calls this, so no API cold start
+    # loads OR-Tools
+    from functions.staff.solver import CpSatRosterSolver
+
+    return CpSatRosterSolver()
+
+
+@per_container
+def roster_suggestions() -> RosterSuggestions:
+    return RosterSuggestions(records(), settings(), shift_book(), leave_book(), DynamoRosterDrafts(Table(), audit()),
+                             roster_solver, audit(), clock.now)

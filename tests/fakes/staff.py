@@ -11,7 +11,7 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim
 from functions.staff.models.leave import LeaveRequest, PtoEntry
 from functions.staff.models.members import StaffPolicy, default_policy
-from functions.staff.models.roster import CoverageRules, Shift, StaffDay
+from functions.staff.models.roster import CoverageRules, RosterDraft, Shift, StaffDay
 from functions.staff.ports import BookedVisit, LeaveCalendar
 
 CALENDAR_CHANGED = Conflict("the staff member's leave changed meanwhile; try again", code="leave_changed")
@@ -277,3 +277,18 @@ class FakePractitionerCalendar:
 
     def unblock(self, practice_id, practitioner_id, starts_at, ends_at, leave_id):
         self.blocks.pop(leave_id, None)
+
+
+class FakeRosterDrafts:
+    def __init__(self, audit: FakeAudit) -> None:
+        self.audit = audit
+        self.stored: dict[tuple[str, str], RosterDraft] = {}
+
+    def draft(self, practice_id, draft_id):
+        return self.stored.get((practice_id, draft_id))
+
+    def save(self, draft, audit, events=()):
+        with self.audit.lock:
+            _check_version(self.draft(draft.practice_id, draft.id), draft.version, "roster draft")
+            self.stored[(draft.practice_id, draft.id)] = draft
+            self.audit.commit(audit, events)

@@ -12,12 +12,14 @@ from functions.staff.members import StaffMembers
 from functions.staff.models.members import StaffMemberIn, StaffPolicyIn
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
+from functions.staff.suggestion import RosterSuggestions
 from tests.fakes.staff import (
     FakeAudit,
     FakeLeaveBook,
     FakeNotices,
     FakePractitionerCalendar,
     FakePtoLedger,
+    FakeRosterDrafts,
     FakeShiftBook,
     FakeStaffRecords,
     FakeStaffSettings,
@@ -70,6 +72,16 @@ class Staff:
         self.pto = PtoAccounts(self.records, self.settings, self.ledger, self.audit, self.clock)
         self.approval = LeaveApproval(self.records, self.settings, self.leave_book, self.ledger, self.effects,
                                       self.calendar, FakeNotices(), self.workflow, self.audit, self.clock)
+
+        self.drafts = FakeRosterDrafts(self.audit)
+        self.suggestions = RosterSuggestions(self.records, self.settings, self.shift_book, self.leave_book,
+                                             self.drafts, self._solver, self.audit, self.clock)
+
+    @staticmethod
+    def _solver():
+        from functions.staff.solver import CpSatRosterSolver
+
+        return CpSatRosterSolver()
 
     def set_policy(self, **values) -> None:
         current = self.settings.policy(PRACTICE)

@@ -218,3 +218,19 @@ def test_a_failed_workflow_leaves_the_request_failed_with_its_reason(staff):
     staff.approval.fail(PRACTICE, leave.id, "Conflict", '{"errorMessage": "busy"}')
     failed = staff.leave_book.request(PRACTICE, leave.id)
     assert failed.status == "failed" and failed.reason.startswith("Conflict")
+
+
+def test_an_answer_that_races_the_workflow_reads_again_and_still_answers(staff):
+    leave, _ = submitted(staff, days(MONDAY, MONDAY))
+    original, raced = staff.leave_book.save, []
+
+    def save(request, audit, events=()):
+        if not raced:  # the workflow's ask step writes the request between the decision's read and its save
+            raced.append(True)
+            staff.approval.ask(PRACTICE, leave.id, "manager", "token-9")
+        return original(request, audit, events)
+
+    staff.leave_book.save = save
+    decided = staff.leave.decide(coordinator(), leave.id, "approve", None)
+    assert decided.decision == "approve"
+    assert staff.workflow.resumed == [("token-9", {"decision": "approve", "by": "coord-1"})]

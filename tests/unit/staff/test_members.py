@@ -3,7 +3,7 @@
 import pytest
 
 from functions.core.auth import Role
-from functions.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed
+from functions.core.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed
 from functions.staff.models.members import StaffMemberPatch
 from tests.unit.staff.support import Staff, coordinator, member_in, patient_user, staff_user
 
@@ -76,3 +76,12 @@ def test_the_same_idempotency_key_adds_once_and_answers_the_same(staff):
     first = staff.members.add(coordinator(), member_in("a"), key="add-a-000001")
     again = staff.members.add(coordinator(), member_in("a"), key="add-a-000001")
     assert first == again and staff.audit.actions() == ["staff_member.create"]
+
+
+def test_a_patch_may_clear_the_manager_but_not_a_required_field(staff):
+    staff.members.add(coordinator(), member_in("boss"))
+    staff.members.add(coordinator(), member_in("a", manager="boss"))
+    assert staff.members.update(coordinator(), "a", StaffMemberPatch(manager_id=None), version=1).manager_id is None
+    with pytest.raises(Invalid) as refused:
+        staff.members.update(coordinator(), "a", StaffMemberPatch(location_ids=None, name=None), version=2)
+    assert refused.value.details == {"fields": ["location_ids", "name"]}
