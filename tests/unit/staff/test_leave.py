@@ -234,3 +234,15 @@ def test_an_answer_that_races_the_workflow_reads_again_and_still_answers(staff):
     decided = staff.leave.decide(coordinator(), leave.id, "approve", None)
     assert decided.decision == "approve"
     assert staff.workflow.resumed == [("token-9", {"decision": "approve", "by": "coord-1"})]
+
+
+def test_approval_puts_the_practitioners_booked_patients_on_the_front_desks_worklist(staff):
+    staff.members.add(coordinator(), member_in("dr", role="practitioner", manager="boss", practitioner_id="pr-1"))
+    staff.calendar.visits["pr-1"] = [BookedVisit("appt-1", "pat-1", datetime(2026, 3, 4, 15, tzinfo=UTC)),
+                                     BookedVisit("appt-2", "pat-2", datetime(2026, 3, 4, 16, tzinfo=UTC))]
+    leave, step = submitted(staff, hours(datetime(2026, 3, 4, 9), datetime(2026, 3, 4, 13)), user="dr")
+    assert step == {"next": "ask"}
+    staff.approval.approve(PRACTICE, leave.id)
+    to_desk = [e for e in staff.audit.events if e.data.get("title") == "Appointments to move"]
+    assert {e.data["user_id"] for e in to_desk} == {"fd", "half"}
+    assert staff.calendar.blocks[leave.id][0] == "pr-1"
