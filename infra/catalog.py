@@ -274,6 +274,43 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="staff-api",
+            handler="functions.staff.handler.handler",
+            area="staff",
+            description="Staff members, shifts and the roster, coverage rules and gaps, leave requests, PTO",
+            access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
+            mounts=("staff", "shifts", "roster", "coverage", "leave-requests", "pto"),
+            state_machines=("leave-approval",),
+        ),
+        Function(
+            name="staff-tasks",
+            handler="functions.staff.tasks.handler",
+            area="staff",
+            description="The leave approval workflow's steps: assess, ask, approve, reject, withdraw, fail",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.STATES_CALLBACK}),
+            timeout_s=30,
+            state_machines=("leave-approval",),
+        ),
+        Function(
+            name="staff-solver",
+            handler="functions.staff.solver_worker.handler",
+            area="staff",
+            description="Solves a requested week's draft roster with OR-Tools CP-SAT (its own function: no API "
+                        "cold start loads the solver)",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=120,
+            memory_mb=2048,
+        ),
+        Function(
+            name="staff-jobs",
+            handler="functions.staff.jobs.handler",
+            area="staff",
+            description="Monthly PTO accrual by policy, once per practice and month",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=300,
+            memory_mb=256,
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -281,12 +318,22 @@ CATALOG = Catalog(
             definition="claim_submission.asl.json",
             functions={"BillingTasks": "billing-tasks"},
         ),
+        StateMachine(
+            name="leave-approval",
+            definition="leave_approval.asl.json",
+            functions={"StaffTasks": "staff-tasks"},
+        ),
     ),
     rules=(
         EventRule(
             name="notification-requested",
             pattern={"detail-type": ["notification.requested"]},
             target=Target(function="notifications-worker"),
+        ),
+        EventRule(
+            name="roster-draft-requested",
+            pattern={"detail-type": ["staff.roster.draft_requested"]},
+            target=Target(function="staff-solver"),
         ),
     ),
     topics=(
@@ -345,6 +392,14 @@ CATALOG = Catalog(
             target=Target(function="billing-jobs"),
             input={"job": "follow_up_claims"},
             description="Daily: a status inquiry for each claim the payer has not answered after N days",
+        ),
+        Schedule(
+            name="accrue-pto",
+            expression="cron(0 * 1 * ? *)",
+            target=Target(function="staff-jobs"),
+            input={"job": "accrue_pto"},
+            description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
+                        "once it has begun in its time zone; later runs that month find it done",
         ),
     ),
 )

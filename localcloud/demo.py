@@ -78,9 +78,35 @@ def seed(cloud: Any) -> dict[str, Any]:
         call("POST", "/appointment-types", {"name": "Video consult", "duration_minutes": 60, "visit": "new",
                                             "mode": "virtual", "practitioner_ids": practitioners})["id"],
     ]
+    staff = seed_staff(call, practitioners[0])
     cloud.drain()
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
-            "appointment_types": types}
+            "appointment_types": types, "staff": staff}
     cloud.data.save_demo(demo)
     return demo
+
+
+def seed_staff(call: Seeder, practitioner_id: str) -> list[str]:
+    """The staff policy, the main location's coverage rules, and a member for each local token's default
+    identity (`local-<role>`), so `/staff/me` answers for the tokens `practice serve` prints."""
+    call("PUT", "/pto/policy", {"time_zone": "America/New_York", "leave_unit_hours": 1}, headers=NEW)
+    call("PUT", "/coverage/rules/main", {"rules": [
+        {"role": "front_desk", "min_staff": 1, "start": "08:00", "end": "18:00"},
+        {"role": "assistant", "per": "practitioner", "start": "09:00", "end": "17:00"}]}, headers=NEW)
+    members = (
+        {"user_id": "local-coordinator", "name": "Katherine Coleman", "role": "coordinator"},
+        {"user_id": "local-practitioner", "name": "Dr. Mary Jackson", "role": "practitioner",
+         "practitioner_id": practitioner_id, "manager_id": "local-coordinator"},
+        {"user_id": "local-front_desk", "name": "Annie Easley", "role": "front_desk",
+         "manager_id": "local-coordinator"},
+        {"user_id": "local-staff", "name": "Melba Mouton", "role": "assistant", "contracted_hours": 24,
+         "manager_id": "local-coordinator"},
+    )
+    for member in members:
+        call("POST", "/staff", {"contracted_hours": 40, "location_ids": ["main"],
+                                "email": f"{member['user_id']}@example.org", **member})
+    return [m["user_id"] for m in members]
+
+
+NEW = (("If-None-Match", "*"),)  # the first policy or rules: there are none to match yet

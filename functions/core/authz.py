@@ -136,6 +136,28 @@ NOTIFICATIONS: dict[str, Rule] = {
 
 # --- staff --------------------------------------------------------------------------------------------
 STAFF: dict[str, Rule] = {
+    "staff.member.create": staff(C),
+    "staff.member.list": staff(C),
+    "staff.member.read": staff_or_self(C),
+    "staff.member.update": staff(C),
+    "staff.report.read": staff(C, P, F, B, S),  # a manager, of their own reports (the use case checks who)
+    "staff.policy.read": staff(C, P, F, B, S),
+    "staff.policy.update": staff(C),
+    "staff.roster.read": staff(C, P, F, B, S),
+    "staff.shift.create": staff(C),
+    "staff.shift.delete": staff(C),
+    "staff.coverage.read": staff(C),
+    "staff.coverage.update": staff(C),
+    "staff.draft.create": staff(C),
+    "staff.draft.read": staff(C),
+    "staff.draft.publish": staff(C),
+    "staff.leave.submit": staff_or_self(C),
+    "staff.leave.read": staff_or_self(C),
+    "staff.leave.list": staff(C),
+    "staff.leave.decide": staff(C),
+    "staff.leave.decide_for_report": staff(C, P, F, B, S),  # a manager, of their own reports (checked)
+    "staff.leave.withdraw": staff_or_self(C),
+    "staff.pto.read": staff_or_self(C),
 }
 
 # --- compliance ---------------------------------------------------------------------------------------

@@ -323,6 +323,9 @@ def build_world() -> World:
         "practitioner_id": dr, "type_id": kind, "exception_id": exception, "payer_id": "acme-health",
         "key": "message.general", "language": "en", "token": "not-a-signed-token-at-all",
         "from": WEDNESDAY, "to": WEDNESDAY, "date": WEDNESDAY, "state": "scrubbed",
+        # staff: a member, a shift, a location (no patient's data is under these routes)
+        "user_id": "staff-b", "shift_id": "shift-b", "location_id": "main", "location": "main",
+        "leave_id": "leave-b", "draft_id": "draft-b",
     }
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
                "W123456789"}

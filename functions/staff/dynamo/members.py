@@ -1,0 +1,96 @@
+"""DynamoDB adapters of StaffRecords and StaffSettings."""
+
+from typing import Any
+
+from functions.core import idempotency
+from functions.core.audit import AuditDraft
+from functions.core.audit_store import AuditStore
+from functions.core.errors import Conflict
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
+from functions.core.table import Item, Table
+from functions.staff.dynamo import keys
+from functions.staff.models.members import StaffMember, StaffPolicy, default_policy
+from functions.staff.models.roster import CoverageRules
+
+
+def _all(table: Table, pk: str, index: str | None = None, **query: Any) -> list[Item]:
+    items, start = [], None
+    while True:
+        page = table.query(pk, index=index, start_key=start, **query)
+        items += page.items
+        if not page.last_key:
+            return items
+        start = page.last_key
+
+
+class DynamoStaffRecords:
+    def __init__(self, table: Table, audit: AuditStore) -> None:
+        self.table, self.audit = table, audit
+
+    def member(self, practice_id: str, user_id: str) -> StaffMember | None:
+        """GetItem STAFF#<user>/PROFILE (consistent)."""
+        item = self.table.get(keys.member_pk(practice_id, user_id), keys.PROFILE, consistent=True)
+        return StaffMember.model_validate(item) if item else None
+
+    def members(self, practice_id: str) -> list[StaffMember]:
+        """Query gsi1 STAFF_MEMBERS (the practice's members, by user id), every page."""
+        return [StaffMember.model_validate(i) for i in _all(self.table, keys.members_index(practice_id), "gsi1")]
+
+    def reports_of(self, practice_id: str, manager_id: str) -> list[StaffMember]:
+        """Query gsi2 STAFF_REPORTS#<manager> (sparse: members with that manager)."""
+        items = _all(self.table, keys.reports_index(practice_id, manager_id), "gsi2")
+        return [StaffMember.model_validate(i) for i in items]
+
+    def add(self, member: StaffMember, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:
+        """TransactWriteItems: the profile (attribute_not_exists), [idempotency key], audit."""
+        writes = [keys.versioned_put(self._item(member), "staff member",
+                                     Conflict("a staff member with this user id exists", code="staff_member_exists"))]
+        if claim is not None:
+            writes.append(idempotency.claim_put(member.practice_id, claim))
+        self.audit.commit(audit, writes)
+
+    def replace(self, member: StaffMember, audit: AuditDraft) -> None:
+        """TransactWriteItems: the profile on its previous version, audit."""
+        self.audit.commit(audit, [keys.versioned_put(self._item(member), "staff member")])
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
+        """GetItem (consistent) of the Idempotency-Key's record."""
+        return idempotency.stored_response(self.table, practice_id, request)
+
+    @staticmethod
+    def _item(member: StaffMember) -> Item:
+        item = {"pk": keys.member_pk(member.practice_id, member.user_id), "sk": keys.PROFILE,
+                "kind": "STAFF_MEMBER", **member.model_dump(mode="json", exclude_none=True),
+                "gsi1pk": keys.members_index(member.practice_id), "gsi1sk": member.user_id}
+        if member.manager_id:
+            item |= {"gsi2pk": keys.reports_index(member.practice_id, member.manager_id), "gsi2sk": member.user_id}
+        return item
+
+
+class DynamoStaffSettings:
+    def __init__(self, table: Table, audit: AuditStore) -> None:
+        self.table, self.audit = table, audit
+
+    def policy(self, practice_id: str) -> StaffPolicy:
+        """GetItem STAFF_SETTINGS/POLICY (consistent); the defaults, version 0, when none is stored."""
+        item = self.table.get(keys.settings_pk(practice_id), "POLICY", consistent=True)
+        return StaffPolicy.model_validate(item) if item else default_policy(practice_id)
+
+    def save_policy(self, policy: StaffPolicy, audit: AuditDraft) -> None:
+        """TransactWriteItems: the policy on its previous version (or where none is), audit."""
+        item = {"pk": keys.settings_pk(policy.practice_id), "sk": "POLICY", "kind": "STAFF_POLICY",
+                **policy.model_dump(mode="json")}
+        self.audit.commit(audit, [keys.versioned_put(item, "staff policy")])
+
+    def coverage_rules(self, practice_id: str, location_id: str) -> CoverageRules:
+        """GetItem STAFF_SETTINGS/COVERAGE#<location> (consistent); no rules, version 0, when none."""
+        item = self.table.get(keys.settings_pk(practice_id), keys.coverage_sk(location_id), consistent=True)
+        if item is None:
+            return CoverageRules(practice_id=practice_id, location_id=location_id, rules=[], version=0)
+        return CoverageRules.model_validate(item)
+
+    def save_coverage_rules(self, rules: CoverageRules, audit: AuditDraft) -> None:
+        """TransactWriteItems: the location's rules on their previous version, audit."""
+        item = {"pk": keys.settings_pk(rules.practice_id), "sk": keys.coverage_sk(rules.location_id),
+                "kind": "COVERAGE_RULES", **rules.model_dump(mode="json")}
+        self.audit.commit(audit, [keys.versioned_put(item, "coverage rules")])

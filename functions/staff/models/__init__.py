@@ -1,0 +1,1 @@
+"""The staff area's pydantic shapes, one module per concern (no re-exports here)."""
