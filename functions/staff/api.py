@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
+from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, idempotency_key, precondition, tagged
 from functions.core.dates import CalendarDate
 from functions.staff import wiring
 from functions.staff.models.leave import DecisionIn, LeaveList, LeaveRequest, LeaveRequestIn, PtoBalance
@@ -66,7 +66,7 @@ def read_member(user_id: UserIdPath) -> Response[StaffMember]:
 @router.patch("/staff/<user_id>", summary="Change a staff member (coordinator; If-Match: the ETag you read)")
 def update_member(user_id: UserIdPath, body: Annotated[StaffMemberPatch, Body()],
                   if_match: IfMatch = None) -> Response[StaffMember]:
-    return tagged(wiring.members().update(current_caller(router), user_id, body, expected_version(if_match)))
+    return tagged(wiring.members().update(current_caller(router), user_id, body, precondition(if_match)))
 
 
 @router.get("/staff/<user_id>/shifts", summary="A staff member's shifts (themself, or any staff)")
@@ -89,7 +89,7 @@ def read_shift(shift_id: ShiftId) -> Response[Shift]:
 
 @router.delete("/shifts/<shift_id>", summary="Take a shift off the roster (coordinator; If-Match)")
 def remove_shift(shift_id: ShiftId, if_match: IfMatch = None) -> Response[None]:
-    wiring.rostering().remove_shift(current_caller(router), shift_id, expected_version(if_match))
+    wiring.rostering().remove_shift(current_caller(router), shift_id, precondition(if_match))
     return Response(status_code=204)
 
 
@@ -135,8 +135,8 @@ def coverage_rules(location_id: LocationPath) -> Response[CoverageRules]:
             summary="Set a location's coverage rules (If-Match, or If-None-Match: * for the first)")
 def set_coverage_rules(location_id: LocationPath, body: Annotated[CoverageRulesIn, Body()],
                        if_match: IfMatch = None, if_none_match: IfNoneMatch = None) -> Response[CoverageRules]:
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(wiring.coverage().set_rules(current_caller(router), location_id, body, version))
+    return tagged(wiring.coverage().set_rules(current_caller(router), location_id, body,
+                                              precondition(if_match, if_none_match, may_create=True)))
 
 
 
@@ -191,8 +191,8 @@ def pto_policy() -> Response[StaffPolicy]:
 @router.put("/pto/policy", summary="Set the staff policy (coordinator; If-Match, or If-None-Match: * for the first)")
 def set_pto_policy(body: Annotated[StaffPolicyIn, Body()], if_match: IfMatch = None,
                    if_none_match: IfNoneMatch = None) -> Response[StaffPolicy]:
-    version = expected_version(if_match, if_none_match, may_create=True)
-    return tagged(wiring.pto().set_policy(current_caller(router), body, version))
+    return tagged(wiring.pto().set_policy(current_caller(router), body,
+                                          precondition(if_match, if_none_match, may_create=True)))
 
 
 @router.get("/pto/<user_id>", summary="A member's PTO balance and ledger (themself, their manager, the coordinator)")

@@ -10,6 +10,7 @@ from functions.core.auth import Caller
 from functions.core.dates import check_range
 from functions.core.errors import stale
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.staff.models.common import JobRole, minutes_of
 from functions.staff.models.roster import (
     CoverageGap,
@@ -90,8 +91,10 @@ class Coverage(AreaService):
         authz.authorize(caller, "staff.coverage.read")
         return self.settings.coverage_rules(caller.practice_id, location_id)
 
-    def set_rules(self, caller: Caller, location_id: str, body: CoverageRulesIn, version: int) -> CoverageRules:
+    def set_rules(self, caller: Caller, location_id: str, body: CoverageRulesIn,
+                  expected: ExpectedVersion) -> CoverageRules:
         authz.authorize(caller, "staff.coverage.update")
+        version = expected()
         current = self.settings.coverage_rules(caller.practice_id, location_id)
         if current.version != version:
             raise stale("coverage rules")

@@ -9,6 +9,7 @@ from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.idempotency import run_once
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.staff.models.members import StaffList, StaffMember, StaffMemberIn, StaffMemberPatch
 from functions.staff.ports import StaffRecords, StaffSettings
 
@@ -62,8 +63,9 @@ class StaffMembers(AreaService):
         authz.authorize(caller, "staff.member.list")
         return StaffList(members=self.records.members(caller.practice_id))
 
-    def update(self, caller: Caller, user_id: str, patch: StaffMemberPatch, version: int) -> StaffMember:
+    def update(self, caller: Caller, user_id: str, patch: StaffMemberPatch, expected: ExpectedVersion) -> StaffMember:
         authz.authorize(caller, "staff.member.update", authz.staff_member(user_id))
+        version = expected()
         member = self.records.member(caller.practice_id, user_id)
         if member is None:
             raise NotFound("no such staff member")

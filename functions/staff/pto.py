@@ -9,6 +9,7 @@ from functions.core import authz
 from functions.core.auth import Caller, Role
 from functions.core.errors import stale
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.staff.accrual import accrual_entries, balance_of, month_key
 from functions.staff.models.common import to_hours
 from functions.staff.models.leave import AccrualRun, PtoBalance
@@ -33,8 +34,9 @@ class PtoAccounts(AreaService):
         authz.authorize(caller, "staff.policy.read")
         return self.settings.policy(caller.practice_id)
 
-    def set_policy(self, caller: Caller, body: StaffPolicyIn, version: int) -> StaffPolicy:
+    def set_policy(self, caller: Caller, body: StaffPolicyIn, expected: ExpectedVersion) -> StaffPolicy:
         authz.authorize(caller, "staff.policy.update")
+        version = expected()
         current = self.settings.policy(caller.practice_id)
         if current.version != version:
             raise stale("staff policy")

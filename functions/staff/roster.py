@@ -10,6 +10,7 @@ from functions.core.dates import check_range
 from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.ids import new_id
 from functions.core.service import AreaService, AuditTrail
+from functions.core.types import ExpectedVersion
 from functions.staff.models.common import minutes_of
 from functions.staff.models.roster import Roster, Shift, ShiftIn, StaffDay
 from functions.staff.ports import ShiftBook, StaffRecords
@@ -51,8 +52,9 @@ class Rostering(AreaService):
         self.shifts.change([shift], [], [changed], self._draft(caller, "shift.create", ENTITY, shift.id, at=at))
         return shift
 
-    def remove_shift(self, caller: Caller, shift_id: str, version: int) -> None:
+    def remove_shift(self, caller: Caller, shift_id: str, expected: ExpectedVersion) -> None:
         authz.authorize(caller, "staff.shift.delete")
+        version = expected()
         shift = self.shifts.shift(caller.practice_id, shift_id)
         if shift is None:
             raise NotFound("no such shift")

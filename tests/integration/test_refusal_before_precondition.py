@@ -34,6 +34,10 @@ REFUSED = {
     "POST /claims/{claim_id}/resolve": "practitioner",
     "PUT /notifications/templates/{key}/{language}": "front_desk",
     "PUT /notifications/preferences/{person}": PATIENT_A,
+    "PATCH /staff/{user_id}": "front_desk",
+    "DELETE /shifts/{shift_id}": "billing",
+    "PUT /coverage/rules/{location_id}": "practitioner",
+    "PUT /pto/policy": "front_desk",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}
@@ -49,6 +53,10 @@ def body(world: World, route: Route) -> Any:
     if str(route) == "PUT /appointment-types/{type_id}":
         return {"name": "Video visit", "duration_minutes": 30, "mode": "virtual",
                 "practitioner_ids": [world.params["practitioner_id"]]}
+    if str(route) == "PUT /coverage/rules/{location_id}":
+        return {"rules": [{"role": "front_desk", "start": "08:00", "end": "12:00"}]}
+    if str(route) == "PUT /pto/policy":
+        return {"time_zone": "America/New_York"}
     return world.body(route)
 
 

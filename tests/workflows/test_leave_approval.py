@@ -37,7 +37,7 @@ def staff(local):
     from functions.staff import wiring
 
     wiring.pto().set_policy(COORDINATOR, StaffPolicyIn(time_zone="America/New_York", auto_approve_max_hours=8,
-                                                       manager_hours=48, coordinator_hours=24), version=0)
+                                                       manager_hours=48, coordinator_hours=24), expected=lambda: 0)
     members = wiring.members()
     members.add(COORDINATOR, StaffMemberIn(user_id="coord", name="Cora", role="coordinator", contracted_hours=40,
                                            location_ids=["main"], email="cora@example.org"))

@@ -86,7 +86,7 @@ class Staff:
     def set_policy(self, **values) -> None:
         current = self.settings.policy(PRACTICE)
         body = StaffPolicyIn(**{**current.model_dump(include=set(StaffPolicyIn.model_fields)), **values})
-        self.pto.set_policy(coordinator(), body, current.version)
+        self.pto.set_policy(coordinator(), body, lambda: current.version)
 
     def clock(self) -> datetime:
         return self.now

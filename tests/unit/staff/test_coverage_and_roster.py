@@ -100,12 +100,12 @@ def test_a_member_sees_the_roster_but_only_the_coordinator_changes_it_or_the_rul
                                                             start="08:00", end="12:00"))
     assert staff.rostering.roster(staff_user("fd"), "main", MONDAY, MONDAY).shifts == []
     with pytest.raises(Forbidden):
-        staff.coverage.set_rules(staff_user("fd"), "main", CoverageRulesIn(rules=[]), version=0)
+        staff.coverage.set_rules(staff_user("fd"), "main", CoverageRulesIn(rules=[]), expected=lambda: 0)
 
 
 def test_the_report_reads_the_location_rules_and_roster(staff):
     staff.coverage.set_rules(coordinator(), "main", CoverageRulesIn(rules=[
-        CoverageRule(role="front_desk", start="08:00", end="12:00")]), version=0)
+        CoverageRule(role="front_desk", start="08:00", end="12:00")]), expected=lambda: 0)
     report = staff.coverage.report(coordinator(), "main", MONDAY, MONDAY)
     assert [(g.start, g.end) for g in report.gaps] == [("08:00", "12:00")]
     staff.rostering.add_shift(coordinator(), ShiftIn(user_id="fd", location_id="main", date=MONDAY, start="08:00",

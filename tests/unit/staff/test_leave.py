@@ -133,7 +133,7 @@ def test_without_the_balance_a_coverage_gap_or_a_booked_patient_the_manager_is_a
 
     credit(staff, "half", 40)
     staff.coverage.set_rules(coordinator(), "main", CoverageRulesIn(rules=[
-        CoverageRule(role="front_desk", start="09:00", end="17:00")]), version=0)
+        CoverageRule(role="front_desk", start="09:00", end="17:00")]), expected=lambda: 0)
     staff.rostering.add_shift(coordinator(), ShiftIn(user_id="half", location_id="main", date=date(2026, 3, 3),
                                                      start="09:00", end="13:00"))
     leave, step = submitted(staff, hours(datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 13)), user="half")

@@ -55,7 +55,7 @@ def test_a_reporting_loop_or_an_unknown_manager_is_refused_and_nothing_changes(s
     staff.members.add(coordinator(), member_in("a"))
     staff.members.add(coordinator(), member_in("b", manager="a"))
     with pytest.raises(Conflict) as loop:
-        staff.members.update(coordinator(), "a", StaffMemberPatch(manager_id="b"), version=1)
+        staff.members.update(coordinator(), "a", StaffMemberPatch(manager_id="b"), expected=lambda: 1)
     assert loop.value.code == "manager_loop"
     with pytest.raises(Conflict) as unknown:
         staff.members.add(coordinator(), member_in("c", manager="ghost"))
@@ -66,10 +66,10 @@ def test_a_reporting_loop_or_an_unknown_manager_is_refused_and_nothing_changes(s
 
 def test_an_update_on_a_stale_version_is_412(staff):
     staff.members.add(coordinator(), member_in("a"))
-    updated = staff.members.update(coordinator(), "a", StaffMemberPatch(contracted_hours=20), version=1)
+    updated = staff.members.update(coordinator(), "a", StaffMemberPatch(contracted_hours=20), expected=lambda: 1)
     assert (updated.version, updated.fte) == (2, 0.5)
     with pytest.raises(PreconditionFailed):
-        staff.members.update(coordinator(), "a", StaffMemberPatch(name="x"), version=1)
+        staff.members.update(coordinator(), "a", StaffMemberPatch(name="x"), expected=lambda: 1)
 
 
 def test_the_same_idempotency_key_adds_once_and_answers_the_same(staff):
@@ -81,7 +81,8 @@ def test_the_same_idempotency_key_adds_once_and_answers_the_same(staff):
 def test_a_patch_may_clear_the_manager_but_not_a_required_field(staff):
     staff.members.add(coordinator(), member_in("boss"))
     staff.members.add(coordinator(), member_in("a", manager="boss"))
-    assert staff.members.update(coordinator(), "a", StaffMemberPatch(manager_id=None), version=1).manager_id is None
+    updated = staff.members.update(coordinator(), "a", StaffMemberPatch(manager_id=None), expected=lambda: 1)
+    assert updated.manager_id is None
     with pytest.raises(Invalid) as refused:
-        staff.members.update(coordinator(), "a", StaffMemberPatch(location_ids=None, name=None), version=2)
+        staff.members.update(coordinator(), "a", StaffMemberPatch(location_ids=None, name=None), expected=lambda: 2)
     assert refused.value.details == {"fields": ["location_ids", "name"]}

@@ -18,7 +18,7 @@ MONDAY = date(2026, 3, 2)
 def staff():
     world = Staff()
     world.coverage.set_rules(coordinator(), "main", CoverageRulesIn(rules=[
-        CoverageRule(role="front_desk", min_staff=1, start="08:00", end="16:00")]), version=0)
+        CoverageRule(role="front_desk", min_staff=1, start="08:00", end="16:00")]), expected=lambda: 0)
     for user in ("a", "b"):
         world.members.add(coordinator(), member_in(user, hours=24))
     return world
@@ -51,7 +51,7 @@ def test_leave_availability_and_work_elsewhere_shape_the_problem(staff):
 
 def test_too_few_people_leave_named_gaps(staff):
     staff.coverage.set_rules(coordinator(), "main", CoverageRulesIn(rules=[
-        CoverageRule(role="front_desk", min_staff=3, start="08:00", end="16:00")]), version=1)
+        CoverageRule(role="front_desk", min_staff=3, start="08:00", end="16:00")]), expected=lambda: 1)
     draft = staff.suggestions.request(coordinator(), DraftIn(location_id="main", week_of=MONDAY))
     solved = staff.suggestions.solve(PRACTICE, draft.id)
     assert solved.status == "ready" and solved.gaps
