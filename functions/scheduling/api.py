@@ -19,7 +19,7 @@ from functions.core.api import (
     tagged,
 )
 from functions.core.dates import CalendarDate
-from functions.scheduling import reply_pages
+from functions.scheduling import move_pages, reply_pages
 from functions.scheduling.links import ReplyAnswer
 from functions.scheduling.models.appointments import (
     Appointment,
@@ -33,6 +33,7 @@ from functions.scheduling.models.appointments import (
     SlotList,
     SlotOrder,
 )
+from functions.scheduling.models.moves import MoveView
 from functions.scheduling.models.setup import (
     AppointmentType,
     AppointmentTypeIn,
@@ -259,6 +260,28 @@ def reply(token: ReplyToken) -> Response[ReplyView | str]:
 
 def _view(answer: ReplyAnswer) -> ReplyView:
     return answer.view
+
+
+# A move offer's link (one per offered time, one to decline): no sign-in either, the signed token is the
+# credential.
+MOVE_RESPONSES = {200: {"description": "the offer as the link may show it: JSON, or a page for a browser "
+                                       "(Accept: text/html)",
+                        "content": {"application/json": {"model": MoveView},
+                                    "text/html": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/appointments/moves/<token>", summary="What a move offer's link would do (no sign-in; no change)",
+            openapi_extensions=pages.PUBLIC, responses=MOVE_RESPONSES)
+def peek_move(token: ReplyToken) -> Response[MoveView | str]:
+    return pages.answer(pages.accept(router), lambda: scheduling().moves.peek(token),
+                        lambda view: move_pages.preview(view, token))
+
+
+@router.post("/appointments/moves/<token>", summary="Book the offered time the link names, or decline them all "
+                                                    "(no sign-in; the page's form posts here)",
+             openapi_extensions=pages.PUBLIC, responses=MOVE_RESPONSES)
+def answer_move(token: ReplyToken) -> Response[MoveView | str]:
+    return pages.answer(pages.accept(router), lambda: scheduling().moves.answer(token), move_pages.done)
 
 
 @router.get("/appointments/<appointment_id>", summary="An appointment (a patient: only their own)")

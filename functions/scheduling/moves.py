@@ -195,8 +195,10 @@ class AppointmentMoves(AreaService):
     def _view(self, reply: MoveReply, move: AppointmentMove) -> MoveView:
         setup = self.setup.current(reply.practice_id)
         zone = setup.zone
+        choices = [local_text(datetime.fromisoformat(c.start), zone) for c in move.choices]
         return MoveView(practice=setup.policy.practice_name, time_zone=setup.policy.time_zone, status=move.status,
-                        choices=[local_text(datetime.fromisoformat(c.start), zone) for c in move.choices],
+                        choices=choices, link_choice=choices[reply.choice] if 0 <= reply.choice < len(choices)
+                        else None,
                         chosen=local_text(datetime.fromisoformat(move.moved_to.start), zone) if move.moved_to
                         else None)
 

@@ -9,7 +9,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.dates import CalendarDate
 from functions.staff import wiring
-from functions.staff.models.leave import DecisionIn, LeaveList, LeaveRequest, LeaveRequestIn, PtoBalance
+from functions.staff.models.leave import (
+    DecisionIn,
+    LeaveList,
+    LeaveRequest,
+    LeaveRequestIn,
+    PatientsToMove,
+    PtoBalance,
+)
 from functions.staff.models.members import (
     StaffList,
     StaffMember,
@@ -179,6 +186,12 @@ def reject_leave(leave_id: LeaveId, body: Annotated[DecisionIn, Body()]) -> Resp
              summary="Withdraw leave, before or after approval (the member, or the coordinator)")
 def withdraw_leave(leave_id: LeaveId) -> Response[LeaveRequest]:
     return tagged(wiring.leave_requests().withdraw(current_caller(router), leave_id))
+
+
+@router.get("/leave-requests/<leave_id>/moves",
+            summary="The booked patients approved leave falls on who still need a new time (front desk, coordinator)")
+def patients_to_move(leave_id: LeaveId) -> PatientsToMove:
+    return wiring.patient_moving().worklist(current_caller(router), leave_id)
 
 
 @router.get("/pto/policy", summary="How the practice counts leave and earns PTO")

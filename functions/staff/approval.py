@@ -23,7 +23,6 @@ from functions.staff.ports import (
     StaffSettings,
 )
 
-MAX_DESK_NOTICES = 20  # events ride the approval's transaction (100 items at most)
 LEVEL_STATUS = {"manager": "pending", "coordinator": "pending_coordinator", "late": "overdue"}
 
 
@@ -119,21 +118,8 @@ class LeaveApproval(AreaService):
         notices = [self.notices.to_staff(practice_id, leave.user_id, "Leave approved",
                                          f"Your {leave.kind} leave {leave.first_day}..{leave.last_day} is approved.",
                                          f"{leave.id}:approved")]
-        notices += self._worklist(leave)
         self.effects.close(leave, "approved", caller, "leave.approved", events=notices)
         return {"status": "approved"}
-
-    def _worklist(self, leave: LeaveRequest) -> list:
-        """The booked patients the leave falls on, for the front desk to move (ids only): until scheduling offers
-        them other times itself, each front-desk member is told which appointments need a new time."""
-        booked = leave.assessment.appointment_ids if leave.assessment else []
-        if not booked:
-            return []
-        desk = [m.user_id for m in self.records.members(leave.practice_id) if m.role == JobRole.FRONT_DESK and m.active]
-        details = (f"{len(booked)} booked appointment(s) fall in approved leave {leave.first_day}..{leave.last_day}; "
-                   f"offer each patient another time: {', '.join(booked[:20])}")
-        return [self.notices.to_staff(leave.practice_id, who, "Appointments to move", details,
-                                      f"{leave.id}:move:{who}") for who in desk[:MAX_DESK_NOTICES]]
 
     def reject(self, practice_id: str, leave_id: str) -> dict:
         leave = self._request(practice_id, leave_id)

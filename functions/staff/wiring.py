@@ -14,10 +14,12 @@ from functions.staff.dynamo.roster import DynamoShiftBook
 from functions.staff.leave import LeaveRequests
 from functions.staff.leave_effects import LeaveEffects
 from functions.staff.members import StaffMembers
+from functions.staff.moving import PatientMoving
 from functions.staff.notices import OutboxNotices
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.scheduling_calendar import SchedulingCalendar
+from functions.staff.scheduling_moves import SchedulingMoves
 from functions.staff.suggestion import RosterSuggestions
 from functions.staff.workflow import StepFunctionsLeaveWorkflow
 
@@ -93,6 +95,12 @@ def pto() -> PtoAccounts:
 def leave_approval() -> LeaveApproval:
     return LeaveApproval(records(), settings(), leave_book(), ledger(), leave_effects(), practitioner_calendar(),
                          OutboxNotices(), StepFunctionsLeaveWorkflow(), audit(), clock.now)
+
+
+@per_container
+def patient_moving() -> PatientMoving:
+    return PatientMoving(records(), leave_book(), practitioner_calendar(), SchedulingMoves(), OutboxNotices(), audit(),
+                         clock.now)
 
 
 @per_container

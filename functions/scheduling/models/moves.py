@@ -43,4 +43,5 @@ class MoveView(Shape):
     time_zone: str
     status: MoveStatus
     choices: list[str]  # local date and time of each offered time
+    link_choice: str | None = None  # the time this link books; None: this link declines them all
     chosen: str | None = None

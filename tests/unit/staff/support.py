@@ -10,6 +10,7 @@ from functions.staff.leave import LeaveRequests
 from functions.staff.leave_effects import LeaveEffects
 from functions.staff.members import StaffMembers
 from functions.staff.models.members import StaffMemberIn, StaffPolicyIn
+from functions.staff.moving import PatientMoving
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.suggestion import RosterSuggestions
@@ -17,6 +18,7 @@ from tests.fakes.staff import (
     FakeAudit,
     FakeLeaveBook,
     FakeNotices,
+    FakePatientMoves,
     FakePractitionerCalendar,
     FakePtoLedger,
     FakeRosterDrafts,
@@ -72,6 +74,9 @@ class Staff:
         self.pto = PtoAccounts(self.records, self.settings, self.ledger, self.audit, self.clock)
         self.approval = LeaveApproval(self.records, self.settings, self.leave_book, self.ledger, self.effects,
                                       self.calendar, FakeNotices(), self.workflow, self.audit, self.clock)
+        self.moves = FakePatientMoves(self.clock)
+        self.moving = PatientMoving(self.records, self.leave_book, self.calendar, self.moves, FakeNotices(),
+                                    self.audit, self.clock)
 
         self.drafts = FakeRosterDrafts(self.audit)
         self.suggestions = RosterSuggestions(self.records, self.settings, self.shift_book, self.leave_book,
