@@ -281,6 +281,8 @@ CATALOG = Catalog(
             description="Staff members, shifts and the roster, coverage rules and gaps, leave requests, PTO",
             access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
             mounts=("staff", "shifts", "roster", "coverage", "leave-requests", "pto"),
+            # a leave notice's approve/reject link: the function checks the signed token itself
+            public_routes=("leave-requests/decide/{token}",),
             state_machines=("leave-approval",),
         ),
         Function(

@@ -6,11 +6,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from functions.core import pages
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, expected_version, idempotency_key, tagged
 from functions.core.dates import CalendarDate
-from functions.staff import wiring
+from functions.staff import decision_pages, wiring
 from functions.staff.models.leave import (
     DecisionIn,
+    DecisionView,
     LeaveList,
     LeaveRequest,
     LeaveRequestIn,
@@ -170,6 +172,30 @@ def list_leave(first: From, last: To,
 @router.get("/leave-requests/<leave_id>", summary="A leave request (its member, their manager, the coordinator)")
 def read_leave(leave_id: LeaveId) -> Response[LeaveRequest]:
     return tagged(wiring.leave_requests().read(current_caller(router), leave_id))
+
+
+# A leave notice's approve and reject links: no sign-in (the catalogue's public_routes; the signed token is
+# the credential, and decides as the person it was sent to).
+DecisionToken = Annotated[str, Path(max_length=4096)]
+DECISION_RESPONSES = {200: {"description": "the request as the link may show it: JSON, or a page for a browser "
+                                           "(Accept: text/html)",
+                            "content": {"application/json": {"model": DecisionView},
+                                        "text/html": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/leave-requests/decide/<token>", summary="What a leave notice's approve or reject link would do "
+                                                      "(no sign-in; no change)",
+            openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
+def peek_decision(token: DecisionToken) -> Response[DecisionView | str]:
+    return pages.answer(pages.accept(router), lambda: wiring.decision_links().peek(token),
+                        lambda view: decision_pages.preview(view, token))
+
+
+@router.post("/leave-requests/decide/<token>", summary="Approve or reject from a leave notice's signed link (no "
+                                                       "sign-in; the page's form posts here)",
+             openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
+def decide_by_link(token: DecisionToken) -> Response[DecisionView | str]:
+    return pages.answer(pages.accept(router), lambda: wiring.decision_links().decide(token), decision_pages.done)
 
 
 @router.post("/leave-requests/<leave_id>/approve", summary="Approve (the member's manager, or the coordinator)")

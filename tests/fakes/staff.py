@@ -259,7 +259,7 @@ class FakeWorkflow:
 class FakeNotices:
     def to_staff(self, practice_id, user_id, title, details, key):
         return DomainEvent(type="notification.requested", practice_id=practice_id, entity_id=key,
-                           data={"user_id": user_id, "title": title})
+                           data={"user_id": user_id, "title": title, "details": details})
 
 
 class FakePractitionerCalendar:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, NaiveDatetime, model_validator
 
 from functions.core.dates import CalendarDate, on_calendar
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Text, UserId
 
 LeaveKind = Literal["vacation", "sick", "training", "unpaid"]
@@ -120,6 +120,20 @@ class PatientToMove(Stored):
 class PatientsToMove(Stored):
     leave_id: str
     patients: list[PatientToMove]
+
+
+class DecisionView(Shape):
+    """What a decision link shows: who asks for which days, and whether it is still open."""
+
+    action: Literal["approve", "reject"]
+    member: str
+    kind: LeaveKind
+    first_day: date
+    last_day: date
+    hours: float
+    status: LeaveStatus
+    decision: str | None = None
+    open: bool
 
 
 class DecisionIn(Strict):

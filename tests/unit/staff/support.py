@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from functions.core.auth import Caller, Role
 from functions.staff.approval import LeaveApproval
 from functions.staff.coverage import Coverage
+from functions.staff.decision_links import DecisionLinks, LeaveDecisionByLink
 from functions.staff.leave import LeaveRequests
 from functions.staff.leave_effects import LeaveEffects
 from functions.staff.members import StaffMembers
@@ -29,6 +30,7 @@ from tests.fakes.staff import (
 )
 
 PRACTICE = "practice-unit"
+LINK_SECRET = b"s" * 32
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -73,7 +75,10 @@ class Staff:
                                    self.audit, self.clock)
         self.pto = PtoAccounts(self.records, self.settings, self.ledger, self.audit, self.clock)
         self.approval = LeaveApproval(self.records, self.settings, self.leave_book, self.ledger, self.effects,
-                                      self.calendar, FakeNotices(), self.workflow, self.audit, self.clock)
+                                      self.calendar, FakeNotices(), self.workflow, self.audit, self.clock,
+                                      links=DecisionLinks(lambda: LINK_SECRET, "https://api.example"))
+        self.decision_links = LeaveDecisionByLink(self.records, self.leave_book, self.leave,
+                                                  DecisionLinks(lambda: LINK_SECRET), self.clock)
         self.moves = FakePatientMoves(self.clock)
         self.moving = PatientMoving(self.records, self.leave_book, self.calendar, self.moves, FakeNotices(),
                                     self.audit, self.clock)
