@@ -6,7 +6,8 @@ from functions.scheduling.models.moves import MoveView
 
 CLOSED = {"moved": "Your appointment has been moved.", "declined": "We will call you to find another time.",
           "unanswered": "This offer has closed; we will call you to find another time.",
-          "no_slots": "We will call you to find another time."}
+          "no_slots": "We will call you to find another time.",
+          "withdrawn": "Your appointment no longer needs to move; it stays as booked unless we told you otherwise."}
 
 
 def _facts(view: MoveView) -> tuple[tuple[str, str], ...]:

@@ -141,6 +141,20 @@ class AppointmentMoves(AreaService):
                     continue  # answered meanwhile
         return len(self.to_move(practice_id, reason))
 
+    def withdraw(self, practice_id: str, reason: str) -> int:
+        """The reason went away (the leave was withdrawn): open offers close and nobody is left to move; a
+        patient already moved keeps the new time. How many were withdrawn."""
+        system = self._system(practice_id)
+        withdrawn = 0
+        for move in self.moves.of_reason(practice_id, reason):
+            if move.status == "offered" or move.status in TO_MOVE:
+                try:
+                    self._close(move, "withdrawn", system, "move.withdraw")
+                except PreconditionFailed:
+                    continue  # answered meanwhile
+                withdrawn += 1
+        return withdrawn
+
     def to_move(self, practice_id: str, reason: str) -> list[AppointmentMove]:
         return [m for m in self.moves.of_reason(practice_id, reason) if m.status in TO_MOVE]
 

@@ -52,7 +52,8 @@ class PatientMoving(AreaService):
         leave = self._request(practice_id, leave_id)
         if leave.patients_to_move is not None:
             return {"to_move": leave.patients_to_move}
-        left = self.moves.close(practice_id, leave.id)
+        # withdrawn meanwhile: its undo withdrew the offers, nobody is left to move
+        left = self.moves.close(practice_id, leave.id) if leave.status == "approved" else 0
         events = []
         if left:
             desk = [m.user_id for m in self.records.members(practice_id)

@@ -116,6 +116,8 @@ class PatientMoves(Protocol):
     def close(self, practice_id: str, leave_id: str) -> int:
         """Offers past their deadline go to the worklist; how many patients are still to move."""
     def worklist(self, caller: Caller, leave_id: str) -> list[PatientToMove]: ...
+    def withdraw(self, practice_id: str, leave_id: str) -> None:
+        """The leave was withdrawn: open offers close, nobody is left to move."""
 
 
 class LeaveWorkflow(Protocol):

@@ -45,3 +45,7 @@ class SchedulingMoves:
         return [PatientToMove(appointment_id=m.appointment_id, patient_id=m.patient_id,
                               practitioner_id=m.practitioner_id, start=m.start, status=m.status)
                 for m in self.moves.worklist(caller, _reason(leave_id)).moves]
+
+    def withdraw(self, practice_id: str, leave_id: str) -> None:
+        """Query the leave's move offers; one transaction per offer still open or on the worklist."""
+        self.moves.withdraw(practice_id, _reason(leave_id))

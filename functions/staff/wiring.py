@@ -80,7 +80,8 @@ def practitioner_calendar() -> SchedulingCalendar:
 
 @per_container
 def leave_effects() -> LeaveEffects:
-    return LeaveEffects(records(), leave_book(), ledger(), shift_book(), practitioner_calendar(), audit(), clock.now)
+    return LeaveEffects(records(), leave_book(), ledger(), shift_book(), practitioner_calendar(), audit(), clock.now,
+                        moves=SchedulingMoves())
 
 
 @per_container

@@ -328,6 +328,11 @@ class FakePatientMoves:
     def worklist(self, caller, leave_id):
         return self._to_move(caller.practice_id, leave_id)
 
+    def withdraw(self, practice_id, leave_id):
+        for (p, leave, _), offer in self.offers.items():
+            if (p, leave) == (practice_id, leave_id) and offer["status"] != "moved":
+                offer["status"] = "withdrawn"
+
     def _to_move(self, practice_id, leave_id):
         return [PatientToMove(appointment_id=a, patient_id=f"patient-of-{a}", practitioner_id="pr",
                               start=offer["start"].isoformat(), status=offer["status"])

@@ -108,3 +108,20 @@ def test_a_cancelled_appointment_is_not_offered(clinic):
     cancelled = clinic.cancel(clinic.book(start=WEDNESDAY_TEN, practitioner=clinic.dr_a), reason="practice")
     assert offer(clinic, cancelled) is None
     assert clinic.scheduling.moves.to_move(PRACTICE, REASON) == []
+
+
+def test_withdrawn_moves_close_their_links_and_leave_nobody_to_move_but_keep_a_move_made(clinic):
+    moved = clinic.book(start=WEDNESDAY_TEN, practitioner=clinic.dr_a)
+    waiting = clinic.book(patient_id="pat-2", start=WEDNESDAY_TEN + timedelta(hours=1), practitioner=clinic.dr_a)
+    declined = clinic.book(patient_id="pat-3", start=WEDNESDAY_TEN + timedelta(hours=2), practitioner=clinic.dr_a)
+    for appointment in (moved, waiting, declined):
+        offer(clinic, appointment)
+    clinic.scheduling.moves.answer(token(moved.id, 0))
+    clinic.scheduling.moves.answer(token(declined.id, -1))
+
+    assert clinic.scheduling.moves.withdraw(PRACTICE, REASON) == 2
+    assert clinic.scheduling.moves.to_move(PRACTICE, REASON) == []
+    with pytest.raises(Conflict) as closed:
+        clinic.scheduling.moves.answer(token(waiting.id, 0))
+    assert closed.value.code == "move_closed"
+    assert clinic.scheduling.moves.peek(token(moved.id, 0)).status == "moved"

@@ -69,8 +69,9 @@ class Staff:
         self.ledger = FakePtoLedger(self.audit)
         self.workflow = FakeWorkflow()
         self.calendar = FakePractitionerCalendar()
+        self.moves = FakePatientMoves(self.clock)
         self.effects = LeaveEffects(self.records, self.leave_book, self.ledger, self.shift_book, self.calendar,
-                                    self.audit, self.clock)
+                                    self.audit, self.clock, moves=self.moves)
         self.leave = LeaveRequests(self.records, self.settings, self.leave_book, self.workflow, self.effects,
                                    self.audit, self.clock)
         self.pto = PtoAccounts(self.records, self.settings, self.ledger, self.audit, self.clock)
@@ -79,7 +80,6 @@ class Staff:
                                       links=DecisionLinks(lambda: LINK_SECRET, "https://api.example"))
         self.decision_links = LeaveDecisionByLink(self.records, self.leave_book, self.leave,
                                                   DecisionLinks(lambda: LINK_SECRET), self.clock)
-        self.moves = FakePatientMoves(self.clock)
         self.moving = PatientMoving(self.records, self.leave_book, self.calendar, self.moves, FakeNotices(),
                                     self.audit, self.clock)
 

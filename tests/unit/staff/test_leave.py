@@ -267,6 +267,20 @@ def test_approval_offers_the_booked_patients_new_times_and_the_desk_gets_those_l
         staff.moving.worklist(staff_user("dr", Role.PRACTITIONER), leave.id)
 
 
+def test_withdrawing_approved_leave_withdraws_the_offers_and_leaves_the_desk_nothing(staff):
+    staff.members.add(coordinator(), member_in("dr", role="practitioner", manager="boss", practitioner_id="pr-1"))
+    staff.calendar.visits["pr-1"] = [BookedVisit("appt-1", "pat-1", datetime(2026, 3, 4, 15, tzinfo=UTC))]
+    leave, _ = submitted(staff, hours(datetime(2026, 3, 4, 9), datetime(2026, 3, 4, 13)), user="dr")
+    staff.approval.approve(PRACTICE, leave.id)
+    close_at = datetime.fromisoformat(staff.moving.offer(PRACTICE, leave.id)["close_at"])
+
+    staff.leave.withdraw(staff_user("dr"), leave.id)
+    staff.now = close_at
+    assert staff.moving.close(PRACTICE, leave.id) == {"to_move": 0}
+    assert staff.moving.worklist(coordinator(), leave.id).patients == []
+    assert not [e for e in staff.audit.events if e.data.get("title") == "Patients to move"]
+
+
 def test_the_answer_deadline_closes_a_day_before_the_leave_but_leaves_at_least_two_hours():
     now = datetime(2026, 3, 2, 14, tzinfo=UTC)
     assert answer_deadline(now, now + timedelta(days=10)) == now + timedelta(hours=48)
