@@ -5,8 +5,9 @@ from typing import Literal
 from functions.core.models import Shape, Stored
 
 # offered: waiting for the patient; moved: rebooked on their choice; declined, unanswered (the deadline
-# passed), no_slots (nothing to offer): on the front desk's worklist
-MoveStatus = Literal["offered", "moved", "declined", "unanswered", "no_slots"]
+# passed), no_slots (nothing to offer): on the front desk's worklist; withdrawn: the reason went away (the
+# leave was withdrawn)
+MoveStatus = Literal["offered", "moved", "declined", "unanswered", "no_slots", "withdrawn"]
 TO_MOVE = ("declined", "unanswered", "no_slots")
 
 
