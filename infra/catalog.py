@@ -236,8 +236,8 @@ CATALOG = Catalog(
             access=API_READ_WRITE,
             mounts=("practitioners", "rooms", "appointment-types", "availability", "slots", "appointments",
                     "waitlist"),
-            # a reminder's confirm/cancel link: the function checks the signed token itself
-            public_routes=("appointments/reply/{token}",),
+            # a reminder's confirm/cancel link, a move offer's links: the function checks the signed token itself
+            public_routes=("appointments/reply/{token}", "appointments/moves/{token}"),
         ),
         Function(
             name="scheduling-jobs",
@@ -281,14 +281,19 @@ CATALOG = Catalog(
             description="Staff members, shifts and the roster, coverage rules and gaps, leave requests, PTO",
             access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
             mounts=("staff", "shifts", "roster", "coverage", "leave-requests", "pto"),
+            # a leave notice's approve/reject link: the function checks the signed token itself
+            public_routes=("leave-requests/decide/{token}",),
             state_machines=("leave-approval",),
         ),
         Function(
             name="staff-tasks",
             handler="functions.staff.tasks.handler",
             area="staff",
-            description="The leave approval workflow's steps: assess, ask, approve, reject, withdraw, fail",
-            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.STATES_CALLBACK}),
+            description="The leave approval workflow's steps: assess, ask, approve, move the booked patients, "
+                        "reject, withdraw, fail",
+            # the page-token secret signs the links that offer booked patients other times
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.STATES_CALLBACK,
+                              Access.PAGE_TOKEN_SECRET}),
             timeout_s=30,
             state_machines=("leave-approval",),
         ),

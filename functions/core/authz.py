@@ -95,6 +95,7 @@ SCHEDULING: dict[str, Rule] = {
     "scheduling.report.read": staff(C, F, P),
     "scheduling.waitlist.read": staff_or_self(C, F),
     "scheduling.waitlist.change": staff_or_self(C, F),
+    "scheduling.move.read": staff(C, F),
 }
 
 # --- billing ------------------------------------------------------------------------------------------
@@ -157,6 +158,7 @@ STAFF: dict[str, Rule] = {
     "staff.leave.decide": staff(C),
     "staff.leave.decide_for_report": staff(C, P, F, B, S),  # a manager, of their own reports (checked)
     "staff.leave.withdraw": staff_or_self(C),
+    "staff.leave.moves": staff(C, F),
     "staff.pto.read": staff_or_self(C),
 }
 

@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from functions.core import pages
 from functions.core.api import (
     IfMatch,
     IfNoneMatch,
@@ -19,8 +18,6 @@ from functions.core.api import (
     tagged,
 )
 from functions.core.dates import CalendarDate
-from functions.scheduling import reply_pages
-from functions.scheduling.links import ReplyAnswer
 from functions.scheduling.models.appointments import (
     Appointment,
     AppointmentIn,
@@ -28,7 +25,6 @@ from functions.scheduling.models.appointments import (
     CancelIn,
     DayReport,
     NoShowHistory,
-    ReplyView,
     RescheduleIn,
     SlotList,
     SlotOrder,
@@ -233,32 +229,6 @@ def day_report(day: Annotated[CalendarDate, Query(alias="date")]) -> DayReport:
 def no_shows(patient_id: Annotated[str, Query(min_length=1, max_length=64)]) -> NoShowHistory:
     caller = current_caller(router)
     return scheduling().appointments.no_shows(caller, patient_id)
-
-
-# A reminder's reply link: no sign-in (the catalogue's public_routes; the signed token is the credential).
-# Any length reaches the service, so a mangled link gets the link's own answer (a page, in a browser).
-ReplyToken = Annotated[str, Path(max_length=4096)]
-REPLY_RESPONSES = {200: {"description": "the appointment as the link may show it: JSON, or a page for a browser "
-                                        "(Accept: text/html)",
-                         "content": {"application/json": {"model": ReplyView},
-                                     "text/html": {"schema": {"type": "string"}}}}}
-
-
-@router.get("/appointments/reply/<token>", summary="What a reminder's reply link would do (no sign-in; no change)",
-            openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
-def peek_reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(pages.accept(router), lambda: scheduling().replies.peek(token), reply_pages.preview, _view)
-
-
-@router.post("/appointments/reply/<token>", summary="Confirm or cancel from a reminder's signed link (no sign-in; "
-                                                    "the page's form posts here)",
-             openapi_extensions=pages.PUBLIC, responses=REPLY_RESPONSES)
-def reply(token: ReplyToken) -> Response[ReplyView | str]:
-    return pages.answer(pages.accept(router), lambda: scheduling().replies.reply(token), reply_pages.done, _view)
-
-
-def _view(answer: ReplyAnswer) -> ReplyView:
-    return answer.view
 
 
 @router.get("/appointments/<appointment_id>", summary="An appointment (a patient: only their own)")

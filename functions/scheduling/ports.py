@@ -14,6 +14,7 @@ from functions.core.audit import AuditDraft
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.scheduling.models.appointments import Appointment
+from functions.scheduling.models.moves import AppointmentMove
 from functions.scheduling.models.setup import (
     AppointmentType,
     AvailabilityException,
@@ -105,3 +106,13 @@ class Waitlist(Protocol):
     def expired_offers(self, practice_id: str, now: datetime, limit: int = 100) -> list[WaitlistEntry]: ...
     def save(self, practice_id: str, entry: WaitlistEntry, expected_version: int | None, audit: AuditDraft,
              events: Sequence[DomainEvent] = ()) -> None: ...
+
+
+class MoveBook(Protocol):
+    """Offers to move booked patients, one per (reason, appointment): new once, then changed by version."""
+
+    def move(self, practice_id: str, reason: str, appointment_id: str) -> AppointmentMove | None: ...
+    def of_reason(self, practice_id: str, reason: str) -> list[AppointmentMove]: ...
+    def save(self, practice_id: str, move: AppointmentMove, expected_version: int | None, audit: AuditDraft,
+             events: Sequence[DomainEvent] = ()) -> None:
+        """New when `expected_version` is None (PreconditionFailed when it exists), else replacing that version."""

@@ -18,13 +18,16 @@ from functions.scheduling.appointments import AppointmentReads
 from functions.scheduling.backfill import Backfill
 from functions.scheduling.booking import Booking
 from functions.scheduling.dynamo.appointments import DynamoAppointmentBook, DynamoCalendars, DynamoReminderQueue
+from functions.scheduling.dynamo.moves import DynamoMoveBook
 from functions.scheduling.dynamo.setup import DynamoAvailabilityExceptions, DynamoSchedulingSetup
 from functions.scheduling.dynamo.waitlist import DynamoWaitlist
-from functions.scheduling.links import ReplyLinks
+from functions.scheduling.links import MoveLinks, ReplyLinks
+from functions.scheduling.moves import AppointmentMoves
 from functions.scheduling.ports import (
     AppointmentBook,
     AvailabilityExceptions,
     Calendars,
+    MoveBook,
     ReminderQueue,
     SchedulingSetup,
     Waitlist,
@@ -47,6 +50,7 @@ class Stores:
     appointments: AppointmentBook
     reminders: ReminderQueue
     waitlist: Waitlist
+    moves: MoveBook
     audit: AuditTrail
 
 
@@ -60,13 +64,14 @@ class Scheduling:
     appointments: AppointmentReads
     replies: AppointmentReplies
     waitlist: WaitlistDesk
+    moves: AppointmentMoves
     reminders: Reminders
     reports: DayReports
     audit: AuditTrail
 
 
 def wire(stores: Stores, links: ReplyLinks | None, *, now: Callable[[], datetime] = clock.now,
-         make_id: Callable[[], str] = new_id) -> Scheduling:
+         make_id: Callable[[], str] = new_id, move_links: MoveLinks | None = None) -> Scheduling:
     s = stores
     slots = SlotSearch(s.setup, s.exceptions, s.calendars, s.appointments, now=now)
     backfill = Backfill(s.setup, s.waitlist, slots, s.audit, now=now)
@@ -79,6 +84,7 @@ def wire(stores: Stores, links: ReplyLinks | None, *, now: Callable[[], datetime
         appointments=AppointmentReads(s.setup, s.appointments, s.calendars, s.audit, now=now),
         replies=replies,
         waitlist=WaitlistDesk(s.setup, s.waitlist, booking, backfill, s.audit, now=now, make_id=make_id),
+        moves=AppointmentMoves(s.setup, s.appointments, s.moves, slots, booking, move_links, s.audit, now=now),
         reminders=Reminders(s.setup, s.reminders, replies, now=now),
         reports=DayReports(s.setup, s.exceptions, s.calendars, s.audit, now=now),
         audit=s.audit,
@@ -90,10 +96,12 @@ def dynamo_stores(table: Table) -> Stores:
     audit = AuditStore(table)
     return Stores(setup=DynamoSchedulingSetup(table, audit), exceptions=DynamoAvailabilityExceptions(table, audit),
                   calendars=DynamoCalendars(table), appointments=DynamoAppointmentBook(table, audit),
-                  reminders=DynamoReminderQueue(table, audit), waitlist=DynamoWaitlist(table, audit), audit=audit)
+                  reminders=DynamoReminderQueue(table, audit), waitlist=DynamoWaitlist(table, audit),
+                  moves=DynamoMoveBook(table, audit), audit=audit)
 
 
 @per_container
 def scheduling() -> Scheduling:
     """One per container: the audit store caches each practice's chain head between requests."""
-    return wire(dynamo_stores(Table()), ReplyLinks(page_token_key, settings().public_api_url))
+    url = settings().public_api_url
+    return wire(dynamo_stores(Table()), ReplyLinks(page_token_key, url), move_links=MoveLinks(page_token_key, url))

@@ -6,10 +6,19 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from functions.core import pages
 from functions.core.api import IfMatch, IfNoneMatch, created, current_caller, idempotency_key, precondition, tagged
 from functions.core.dates import CalendarDate
-from functions.staff import wiring
-from functions.staff.models.leave import DecisionIn, LeaveList, LeaveRequest, LeaveRequestIn, PtoBalance
+from functions.staff import decision_pages, wiring
+from functions.staff.models.leave import (
+    DecisionIn,
+    DecisionView,
+    LeaveList,
+    LeaveRequest,
+    LeaveRequestIn,
+    PatientsToMove,
+    PtoBalance,
+)
 from functions.staff.models.members import (
     StaffList,
     StaffMember,
@@ -165,6 +174,30 @@ def read_leave(leave_id: LeaveId) -> Response[LeaveRequest]:
     return tagged(wiring.leave_requests().read(current_caller(router), leave_id))
 
 
+# A leave notice's approve and reject links: no sign-in (the catalogue's public_routes; the signed token is
+# the credential, and decides as the person it was sent to).
+DecisionToken = Annotated[str, Path(max_length=4096)]
+DECISION_RESPONSES = {200: {"description": "the request as the link may show it: JSON, or a page for a browser "
+                                           "(Accept: text/html)",
+                            "content": {"application/json": {"model": DecisionView},
+                                        "text/html": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/leave-requests/decide/<token>", summary="What a leave notice's approve or reject link would do "
+                                                      "(no sign-in; no change)",
+            openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
+def peek_decision(token: DecisionToken) -> Response[DecisionView | str]:
+    return pages.answer(pages.accept(router), lambda: wiring.decision_links().peek(token),
+                        lambda view: decision_pages.preview(view, token))
+
+
+@router.post("/leave-requests/decide/<token>", summary="Approve or reject from a leave notice's signed link (no "
+                                                       "sign-in; the page's form posts here)",
+             openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
+def decide_by_link(token: DecisionToken) -> Response[DecisionView | str]:
+    return pages.answer(pages.accept(router), lambda: wiring.decision_links().decide(token), decision_pages.done)
+
+
 @router.post("/leave-requests/<leave_id>/approve", summary="Approve (the member's manager, or the coordinator)")
 def approve_leave(leave_id: LeaveId, body: Annotated[DecisionIn, Body()]) -> Response[LeaveRequest]:
     return tagged(wiring.leave_requests().decide(current_caller(router), leave_id, "approve", body.reason))
@@ -179,6 +212,12 @@ def reject_leave(leave_id: LeaveId, body: Annotated[DecisionIn, Body()]) -> Resp
              summary="Withdraw leave, before or after approval (the member, or the coordinator)")
 def withdraw_leave(leave_id: LeaveId) -> Response[LeaveRequest]:
     return tagged(wiring.leave_requests().withdraw(current_caller(router), leave_id))
+
+
+@router.get("/leave-requests/<leave_id>/moves",
+            summary="The booked patients approved leave falls on who still need a new time (front desk, coordinator)")
+def patients_to_move(leave_id: LeaveId) -> PatientsToMove:
+    return wiring.patient_moving().worklist(current_caller(router), leave_id)
 
 
 @router.get("/pto/policy", summary="How the practice counts leave and earns PTO")

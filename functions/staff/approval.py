@@ -10,6 +10,7 @@ from functions.core.observability import logger, metrics
 from functions.core.service import AreaService, AuditTrail
 from functions.staff.accrual import balance_of
 from functions.staff.coverage import gaps
+from functions.staff.decision_links import DecisionLinks
 from functions.staff.leave_effects import ENTITY, LeaveEffects, workflow_caller
 from functions.staff.models.common import JobRole
 from functions.staff.models.leave import DECIDABLE, FROM_PTO, Assessment, LeaveRequest
@@ -23,15 +24,15 @@ from functions.staff.ports import (
     StaffSettings,
 )
 
-MAX_DESK_NOTICES = 20  # events ride the approval's transaction (100 items at most)
 LEVEL_STATUS = {"manager": "pending", "coordinator": "pending_coordinator", "late": "overdue"}
 
 
 class LeaveApproval(AreaService):
     def __init__(self, records: StaffRecords, settings: StaffSettings, book: LeaveBook, ledger: PtoLedger,
                  effects: LeaveEffects, calendar: PractitionerCalendar, notices: Notices, workflow: LeaveWorkflow,
-                 audit: AuditTrail, now: Callable[[], datetime]) -> None:
+                 audit: AuditTrail, now: Callable[[], datetime], links: DecisionLinks | None = None) -> None:
         self.records, self.settings, self.book, self.ledger = records, settings, book, ledger
+        self.links = links  # None: the notice asks to sign in
         self.effects, self.calendar, self.notices, self.workflow = effects, calendar, notices, workflow
         self.audit, self.now = audit, now
 
@@ -92,7 +93,8 @@ class LeaveApproval(AreaService):
         deciders = self._deciders(practice_id, member.manager_id if member and level == "manager" else None)
         events = [self.notices.to_staff(practice_id, who, "Leave request waiting for you",
                                         f"{leave.kind} leave {leave.first_day}..{leave.last_day} "
-                                        f"({leave.hours:g} h) needs a decision.", f"{leave.id}:{level}:{who}")
+                                        f"({leave.hours:g} h) needs a decision.{self._links(leave, who)}",
+                                        f"{leave.id}:{level}:{who}")
                   for who in deciders]
         asked = leave.model_copy(update={"task_token": token, "status": LEVEL_STATUS[level],
                                          "version": leave.version + 1})
@@ -103,6 +105,12 @@ class LeaveApproval(AreaService):
             metrics.add_metric(name="LeaveDecisionOverdue", unit="Count", value=1)
             logger.warning("leave decision overdue", extra={"leave_id": leave.id})
         return {}
+
+    def _links(self, leave: LeaveRequest, who: str) -> str:
+        if self.links is None:
+            return ""
+        approve, reject = (self.links.link(leave.practice_id, leave, who, d, self.now()) for d in ("approve", "reject"))
+        return f" Approve: {approve} Reject: {reject}"
 
     def _deciders(self, practice_id: str, manager_id: str | None) -> list[str]:
         if manager_id:
@@ -119,21 +127,8 @@ class LeaveApproval(AreaService):
         notices = [self.notices.to_staff(practice_id, leave.user_id, "Leave approved",
                                          f"Your {leave.kind} leave {leave.first_day}..{leave.last_day} is approved.",
                                          f"{leave.id}:approved")]
-        notices += self._worklist(leave)
         self.effects.close(leave, "approved", caller, "leave.approved", events=notices)
         return {"status": "approved"}
-
-    def _worklist(self, leave: LeaveRequest) -> list:
-        """The booked patients the leave falls on, for the front desk to move (ids only): until scheduling offers
-        them other times itself, each front-desk member is told which appointments need a new time."""
-        booked = leave.assessment.appointment_ids if leave.assessment else []
-        if not booked:
-            return []
-        desk = [m.user_id for m in self.records.members(leave.practice_id) if m.role == JobRole.FRONT_DESK and m.active]
-        details = (f"{len(booked)} booked appointment(s) fall in approved leave {leave.first_day}..{leave.last_day}; "
-                   f"offer each patient another time: {', '.join(booked[:20])}")
-        return [self.notices.to_staff(leave.practice_id, who, "Appointments to move", details,
-                                      f"{leave.id}:move:{who}") for who in desk[:MAX_DESK_NOTICES]]
 
     def reject(self, practice_id: str, leave_id: str) -> dict:
         leave = self._request(practice_id, leave_id)

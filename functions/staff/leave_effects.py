@@ -1,5 +1,6 @@
 """What approved leave changes, and how it is undone: the hours out of the PTO balance, the member's shifts
-released from the roster, the practitioner's availability blocked. Each step is idempotent (a ledger entry is
+released from the roster, the practitioner's availability blocked (undone: also the offers to move their
+patients withdrawn). Each step is idempotent (a ledger entry is
 written once, a shift is released once), so the workflow may retry it and a withdrawal may repeat it."""
 
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from functions.staff.leave_time import overlaps
 from functions.staff.models.common import minutes_of
 from functions.staff.models.leave import FROM_PTO, LeaveRequest, PtoEntry
 from functions.staff.models.roster import Shift
-from functions.staff.ports import LeaveBook, PractitionerCalendar, PtoLedger, ShiftBook, StaffRecords
+from functions.staff.ports import LeaveBook, PatientMoves, PractitionerCalendar, PtoLedger, ShiftBook, StaffRecords
 
 ENTITY = "LEAVE_REQUEST"
 
@@ -36,9 +37,10 @@ def shifts_in(leave: LeaveRequest, shifts: list[Shift]) -> list[Shift]:
 
 class LeaveEffects(AreaService):
     def __init__(self, records: StaffRecords, book: LeaveBook, ledger: PtoLedger, shifts: ShiftBook,
-                 calendar: PractitionerCalendar, audit: AuditTrail, now: Callable[[], datetime]) -> None:
+                 calendar: PractitionerCalendar, audit: AuditTrail, now: Callable[[], datetime],
+                 moves: PatientMoves | None = None) -> None:
         self.records, self.book, self.ledger, self.shifts = records, book, ledger, shifts
-        self.calendar, self.audit, self.now = calendar, audit, now
+        self.calendar, self.audit, self.now, self.moves = calendar, audit, now, moves
 
     def affected_shifts(self, leave: LeaveRequest) -> list[Shift]:
         return shifts_in(leave, self.shifts.of_member(leave.practice_id, leave.user_id, leave.first_day,
@@ -70,6 +72,8 @@ class LeaveEffects(AreaService):
         member = self.records.member(leave.practice_id, leave.user_id)
         if member is not None and member.practitioner_id:
             self.calendar.unblock(leave.practice_id, member.practitioner_id, leave.starts_at, leave.ends_at, leave.id)
+            if self.moves is not None:  # the practitioner is back: nobody needs moving any more
+                self.moves.withdraw(leave.practice_id, leave.id)
 
     def close(self, leave: LeaveRequest, status: str, caller: Caller, action: str, reason: str | None = None,
               events=()) -> LeaveRequest:

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from functions.core.audit import AuditDraft
+from functions.core.auth import Caller
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
-from functions.staff.models.leave import LeaveRequest, PtoEntry
+from functions.staff.models.leave import LeaveRequest, PatientToMove, PtoEntry
 from functions.staff.models.members import StaffMember, StaffPolicy
 from functions.staff.models.roster import CoverageRules, RosterDraft, Shift, StaffDay
 
@@ -98,6 +99,25 @@ class PractitionerCalendar(Protocol):
               leave_id: str) -> None: ...
     def unblock(self, practice_id: str, practitioner_id: str, starts_at: datetime, ends_at: datetime,
                 leave_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class OfferedMoves:
+    open: int  # offers waiting for the patient's answer
+    deadline: datetime  # when the last of them closes
+
+
+class PatientMoves(Protocol):
+    """Scheduling as leave needs it to move booked patients: offer each other times (once per leave and
+    appointment), close the offers at their deadline, and list those still to move."""
+
+    def offer(self, practice_id: str, leave_id: str, appointment_ids: Sequence[str], starts_at: datetime,
+              ends_at: datetime, deadline: datetime) -> OfferedMoves: ...
+    def close(self, practice_id: str, leave_id: str) -> int:
+        """Offers past their deadline go to the worklist; how many patients are still to move."""
+    def worklist(self, caller: Caller, leave_id: str) -> list[PatientToMove]: ...
+    def withdraw(self, practice_id: str, leave_id: str) -> None:
+        """The leave was withdrawn: open offers close, nobody is left to move."""
 
 
 class LeaveWorkflow(Protocol):

@@ -36,13 +36,19 @@ def _failure(error: dict[str, Any] | None) -> tuple[str, str]:
     return name, cause
 
 
-STEPS: dict[str, Callable[[LeaveApproval, StepInput], dict[str, Any]]] = {
-    "assess": lambda steps, step: steps.assess(step.practice_id, step.leave_id),
-    "ask": lambda steps, step: steps.ask(step.practice_id, step.leave_id, step.level, step.token or ""),
-    "approve": lambda steps, step: steps.approve(step.practice_id, step.leave_id),
-    "reject": lambda steps, step: steps.reject(step.practice_id, step.leave_id),
-    "withdraw": lambda steps, step: steps.withdraw(step.practice_id, step.leave_id),
-    "fail": lambda steps, step: steps.fail(step.practice_id, step.leave_id, *_failure(step.error)),
+def _approval() -> LeaveApproval:
+    return wiring.leave_approval()
+
+
+STEPS: dict[str, Callable[[StepInput], dict[str, Any]]] = {
+    "assess": lambda step: _approval().assess(step.practice_id, step.leave_id),
+    "ask": lambda step: _approval().ask(step.practice_id, step.leave_id, step.level, step.token or ""),
+    "approve": lambda step: _approval().approve(step.practice_id, step.leave_id),
+    "offer_moves": lambda step: wiring.patient_moving().offer(step.practice_id, step.leave_id),
+    "close_moves": lambda step: wiring.patient_moving().close(step.practice_id, step.leave_id),
+    "reject": lambda step: _approval().reject(step.practice_id, step.leave_id),
+    "withdraw": lambda step: _approval().withdraw(step.practice_id, step.leave_id),
+    "fail": lambda step: _approval().fail(step.practice_id, step.leave_id, *_failure(step.error)),
 }
 
 
@@ -54,4 +60,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         raise ValueError(f"unknown step {step.task!r}; known: {sorted(STEPS)}")
     if step.task == "ask" and not step.token:
         raise ValueError("the ask step needs the task token")
-    return run(wiring.leave_approval(), step)
+    return run(step)

@@ -4,9 +4,12 @@ point, each once per container (`functions.core.container.reset()` forgets them)
 from functions.core import clock
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
+from functions.core.secrets import page_token_key
+from functions.core.settings import settings as environment
 from functions.core.table import Table
 from functions.staff.approval import LeaveApproval
 from functions.staff.coverage import Coverage
+from functions.staff.decision_links import DecisionLinks, LeaveDecisionByLink
 from functions.staff.dynamo.drafts import DynamoRosterDrafts
 from functions.staff.dynamo.leave import DynamoLeaveBook, DynamoPtoLedger
 from functions.staff.dynamo.members import DynamoStaffRecords, DynamoStaffSettings
@@ -14,10 +17,12 @@ from functions.staff.dynamo.roster import DynamoShiftBook
 from functions.staff.leave import LeaveRequests
 from functions.staff.leave_effects import LeaveEffects
 from functions.staff.members import StaffMembers
+from functions.staff.moving import PatientMoving
 from functions.staff.notices import OutboxNotices
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.scheduling_calendar import SchedulingCalendar
+from functions.staff.scheduling_moves import SchedulingMoves
 from functions.staff.suggestion import RosterSuggestions
 from functions.staff.workflow import StepFunctionsLeaveWorkflow
 
@@ -75,7 +80,8 @@ def practitioner_calendar() -> SchedulingCalendar:
 
 @per_container
 def leave_effects() -> LeaveEffects:
-    return LeaveEffects(records(), leave_book(), ledger(), shift_book(), practitioner_calendar(), audit(), clock.now)
+    return LeaveEffects(records(), leave_book(), ledger(), shift_book(), practitioner_calendar(), audit(), clock.now,
+                        moves=SchedulingMoves())
 
 
 @per_container
@@ -90,9 +96,26 @@ def pto() -> PtoAccounts:
 
 
 @per_container
+def links() -> DecisionLinks:
+    """The leave notice's approve and reject links, signed with the page-token secret."""
+    return DecisionLinks(page_token_key, environment().public_api_url)
+
+
+@per_container
 def leave_approval() -> LeaveApproval:
     return LeaveApproval(records(), settings(), leave_book(), ledger(), leave_effects(), practitioner_calendar(),
-                         OutboxNotices(), StepFunctionsLeaveWorkflow(), audit(), clock.now)
+                         OutboxNotices(), StepFunctionsLeaveWorkflow(), audit(), clock.now, links=links())
+
+
+@per_container
+def decision_links() -> LeaveDecisionByLink:
+    return LeaveDecisionByLink(records(), leave_book(), leave_requests(), links(), clock.now)
+
+
+@per_container
+def patient_moving() -> PatientMoving:
+    return PatientMoving(records(), leave_book(), practitioner_calendar(), SchedulingMoves(), OutboxNotices(), audit(),
+                         clock.now)
 
 
 @per_container

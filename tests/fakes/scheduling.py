@@ -15,6 +15,7 @@ from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim, IdempotentRequest
 from functions.scheduling.models.appointments import Appointment
+from functions.scheduling.models.moves import AppointmentMove
 from functions.scheduling.models.setup import AvailabilityException, Policy, Practitioner, Room, Setup
 from functions.scheduling.models.waitlist import WaitlistEntry
 from functions.scheduling.ports import Configured, Filled
@@ -54,6 +55,7 @@ class State:
     holds: dict[tuple[str, str, str, str], str] = field(default_factory=dict)  # (practice, whose, id, t) -> appt
     keys: dict[tuple[str, str], IdempotencyClaim] = field(default_factory=dict)
     waitlist: dict[tuple[str, str], WaitlistEntry] = field(default_factory=dict)
+    moves: dict[tuple[str, str, str], AppointmentMove] = field(default_factory=dict)  # (practice, reason, appt)
 
     def commit(self, audit: AuditDraft, events: Sequence[DomainEvent] = ()) -> None:
         self.audit.record(audit)
@@ -309,8 +311,27 @@ class FakeWaitlist:
         self.state.commit(audit, events)
 
 
+class FakeMoveBook:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def move(self, practice_id: str, reason: str, appointment_id: str) -> AppointmentMove | None:
+        return self.state.moves.get((practice_id, reason, appointment_id))
+
+    def of_reason(self, practice_id: str, reason: str) -> list[AppointmentMove]:
+        return [m for (p, r, _), m in sorted(self.state.moves.items()) if (p, r) == (practice_id, reason)]
+
+    def save(self, practice_id: str, move: AppointmentMove, expected_version: int | None, audit: AuditDraft,
+             events: Sequence[DomainEvent] = ()) -> None:
+        key = (practice_id, move.reason, move.appointment_id)
+        _check_version(self.state.moves.get(key), expected_version, "appointment move")
+        self.state.moves[key] = move
+        self.state.commit(audit, events)
+
+
 def fake_stores(state: State | None = None) -> Stores:
     state = state or State()
     return Stores(setup=FakeSchedulingSetup(state), exceptions=FakeAvailabilityExceptions(state),
                   calendars=FakeCalendars(state), appointments=FakeAppointmentBook(state),
-                  reminders=FakeReminderQueue(state), waitlist=FakeWaitlist(state), audit=state.audit)
+                  reminders=FakeReminderQueue(state), waitlist=FakeWaitlist(state), moves=FakeMoveBook(state),
+                  audit=state.audit)

@@ -9,10 +9,10 @@ from datetime import date
 from functions.core.errors import Conflict, Invalid, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim
-from functions.staff.models.leave import LeaveRequest, PtoEntry
+from functions.staff.models.leave import LeaveRequest, PatientToMove, PtoEntry
 from functions.staff.models.members import StaffPolicy, default_policy
 from functions.staff.models.roster import CoverageRules, RosterDraft, Shift, StaffDay
-from functions.staff.ports import BookedVisit, LeaveCalendar
+from functions.staff.ports import BookedVisit, LeaveCalendar, OfferedMoves
 
 CALENDAR_CHANGED = Conflict("the staff member's leave changed meanwhile; try again", code="leave_changed")
 DAY_CHANGED = Conflict("the staff member's day changed meanwhile; read the roster again", code="roster_changed")
@@ -259,7 +259,7 @@ class FakeWorkflow:
 class FakeNotices:
     def to_staff(self, practice_id, user_id, title, details, key):
         return DomainEvent(type="notification.requested", practice_id=practice_id, entity_id=key,
-                           data={"user_id": user_id, "title": title})
+                           data={"user_id": user_id, "title": title, "details": details})
 
 
 class FakePractitionerCalendar:
@@ -292,3 +292,49 @@ class FakeRosterDrafts:
             _check_version(self.draft(draft.practice_id, draft.id), draft.version, "roster draft")
             self.stored[(draft.practice_id, draft.id)] = draft
             self.audit.commit(audit, events)
+
+
+class FakePatientMoves:
+    """Scheduling's move offers as leave sees them: one offer per (leave, appointment), answered by the test
+    (`answer`), closed once past its deadline; the worklist is what was not moved. `unofferable` names the
+    appointments with no other time to offer."""
+
+    def __init__(self, now) -> None:
+        self.now = now
+        self.offers: dict[tuple[str, str, str], dict] = {}  # (practice, leave, appointment) -> offer
+        self.unofferable: set[str] = set()
+
+    def offer(self, practice_id, leave_id, appointment_ids, starts_at, ends_at, deadline):
+        for appointment_id in appointment_ids:
+            self.offers.setdefault((practice_id, leave_id, appointment_id), {
+                "status": "no_slots" if appointment_id in self.unofferable else "offered", "deadline": deadline,
+                "start": starts_at})
+        waiting = [o for (p, leave, _), o in self.offers.items()
+                   if (p, leave) == (practice_id, leave_id) and o["status"] == "offered"]
+        return OfferedMoves(open=len(waiting), deadline=max((o["deadline"] for o in waiting), default=deadline))
+
+    def answer(self, practice_id, leave_id, appointment_id, status):
+        offer = self.offers[(practice_id, leave_id, appointment_id)]
+        if offer["status"] == "offered":
+            offer["status"] = status
+
+    def close(self, practice_id, leave_id):
+        for (p, leave, _), offer in self.offers.items():
+            if (p, leave) == (practice_id, leave_id) and offer["status"] == "offered" and \
+                    offer["deadline"] <= self.now():
+                offer["status"] = "unanswered"
+        return len(self._to_move(practice_id, leave_id))
+
+    def worklist(self, caller, leave_id):
+        return self._to_move(caller.practice_id, leave_id)
+
+    def withdraw(self, practice_id, leave_id):
+        for (p, leave, _), offer in self.offers.items():
+            if (p, leave) == (practice_id, leave_id) and offer["status"] != "moved":
+                offer["status"] = "withdrawn"
+
+    def _to_move(self, practice_id, leave_id):
+        return [PatientToMove(appointment_id=a, patient_id=f"patient-of-{a}", practitioner_id="pr",
+                              start=offer["start"].isoformat(), status=offer["status"])
+                for (p, leave, a), offer in sorted(self.offers.items(), key=lambda kv: kv[0])
+                if (p, leave) == (practice_id, leave_id) and offer["status"] in ("declined", "unanswered", "no_slots")]

@@ -2,7 +2,8 @@
 policy, by the manager, rejection, escalation to the coordinator and then overdue on the local clock, and
 withdrawal after approval with everything restored."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -144,3 +145,94 @@ def test_withdrawal_while_waiting_ends_the_workflow(local, staff):
     staff.leave_requests().withdraw(caller("fd"), leave.id)
     local.drain()
     assert status(staff, leave.id).status == "withdrawn" and execution(local, leave.id)["status"] == "SUCCEEDED"
+
+
+def next_wednesday_at_least_a_week_away() -> date:
+    from functions.core import clock
+
+    day = clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=7)
+    return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
+ZONE = "America/New_York"
+
+
+@pytest.fixture
+def clinic(local, staff):
+    """Scheduling beside the staff: Dr A (the practitioner on leave) and Dr B, both open weekdays 09:00-17:00,
+    two rooms, a 30-minute follow-up either gives, three patients on file."""
+    from functions.records import wiring as records
+    from functions.records.models.consent import ConsentIn
+    from functions.records.models.patients import PatientIn
+    from functions.scheduling.models.setup import AppointmentTypeIn, PolicyIn, PractitionerIn, RoomIn
+    from functions.scheduling.wiring import scheduling
+
+    setup = scheduling().setup
+    setup.put_policy(COORDINATOR, PolicyIn(time_zone=ZONE, practice_name="Elm Street Clinic"), 0)
+    weekdays = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+    dr_a = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr A", weekly=weekdays)).id
+    dr_b = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr B", weekly=weekdays)).id
+    rooms = [setup.create_room(COORDINATOR, RoomIn(name=f"Room {n}")).id for n in (1, 2)]
+    visit = setup.create_type(COORDINATOR, AppointmentTypeIn(name="Follow-up", duration_minutes=30, buffer_minutes=15,
+                                                             practitioner_ids=[dr_a, dr_b], room_ids=rooms)).id
+    patients = [records.patients().register(COORDINATOR, PatientIn(
+        given_name=name, family_name="Patient", birth_date="1980-01-01", gender="female",
+        email=f"{name.lower()}@example.org", time_zone=ZONE)).id for name in ("Ada", "Bea", "Cy")]
+    for patient in patients:
+        records.consents().grant(COORDINATOR, patient, ConsentIn(kind="communication", channels=["email"]))
+    staff.members().add(COORDINATOR, StaffMemberIn(user_id="dr", name="Dr A", role="practitioner",
+                                                   contracted_hours=40, location_ids=["main"], manager_id="boss",
+                                                   practitioner_id=dr_a, email="dra@example.org"))
+    return {"dr_a": dr_a, "dr_b": dr_b, "visit": visit, "patients": dict(zip(("pat-1", "pat-2", "pat-3"), patients,
+                                                                             strict=True))}
+
+
+def test_an_approval_moves_the_booked_patients_one_rebooks_one_declines_one_never_answers(local, staff, clinic):
+    from functions.core.secrets import page_token_key
+    from functions.scheduling.links import MoveLinks, MoveReply
+    from functions.scheduling.models.appointments import AppointmentIn
+    from functions.scheduling.wiring import scheduling
+
+    day = next_wednesday_at_least_a_week_away()
+    zone = ZoneInfo(ZONE)
+    booked = {patient: scheduling().booking.book(COORDINATOR, AppointmentIn(
+        type_id=clinic["visit"], practitioner_id=clinic["dr_a"], patient_id=clinic["patients"][patient],
+        start=datetime.combine(day, time(hour), zone))) for patient, hour in (("pat-1", 10), ("pat-2", 11),
+                                                                                ("pat-3", 14))}
+    leave = staff.leave_requests().submit(caller("dr"), LeaveRequestIn(kind="training", unit="days", first_day=day,
+                                                                      last_day=day))
+    local.drain()
+    assert status(staff, leave.id).assessment.appointment_ids  # booked patients: the manager decides
+    staff.leave_requests().decide(caller("boss"), leave.id, "approve", None)
+    local.drain()
+    assert status(staff, leave.id).status == "approved" and execution(local, leave.id)["status"] == "RUNNING"
+
+    moves = scheduling().moves
+    reason = f"leave-{leave.id}"
+    offers = {patient: moves.moves.move(PRACTICE, reason, appointment.id) for patient, appointment in booked.items()}
+    leave_start, leave_end = datetime.combine(day, time(0), zone), datetime.combine(day + timedelta(days=1), time(0),
+                                                                                     zone)
+    for offer in offers.values():
+        assert offer.status == "offered" and offer.choices
+        assert all(c.practitioner_id != clinic["dr_a"]
+                   or not leave_start <= datetime.fromisoformat(c.start) < leave_end for c in offer.choices)
+
+    def link(patient: str, choice: int) -> str:
+        offer = offers[patient]
+        return MoveLinks(page_token_key).token(MoveReply(
+            PRACTICE, reason, offer.appointment_id, choice, int(datetime.fromisoformat(offer.deadline).timestamp())))
+
+    assert moves.answer(link("pat-1", 0)).status == "moved"
+    assert moves.answer(link("pat-1", 0)).status == "moved"  # a second click rebooks nothing
+    assert moves.answer(link("pat-2", -1)).status == "declined"
+    local.advance(timedelta(hours=49))  # pat-3 never answers; the deadline passes on the local clock
+
+    assert execution(local, leave.id)["status"] == "SUCCEEDED"
+    assert status(staff, leave.id).patients_to_move == 2
+    rebooked = scheduling().appointments.appointment(COORDINATOR, booked["pat-1"].id)
+    assert (rebooked.start, rebooked.practitioner_id) == (offers["pat-1"].choices[0].start,
+                                                          offers["pat-1"].choices[0].practitioner_id)
+    assert rebooked.version == booked["pat-1"].version + 1  # moved once
+    worklist = staff.patient_moving().worklist(caller("fd", Role.FRONT_DESK), leave.id)
+    assert {(p.appointment_id, p.status) for p in worklist.patients} == {(booked["pat-2"].id, "declined"),
+                                                                         (booked["pat-3"].id, "unanswered")}

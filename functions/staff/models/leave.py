@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, NaiveDatetime, model_validator
 
 from functions.core.dates import CalendarDate, on_calendar
-from functions.core.models import Stored, Strict
+from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Text, UserId
 
 LeaveKind = Literal["vacation", "sick", "training", "unpaid"]
@@ -85,6 +85,8 @@ class LeaveRequest(Stored):
     decided_at: str | None = None
     reason: str | None = None
     taken: bool = False  # its minutes are out of the PTO balance (a ledger entry)
+    patients_to_move: int | None = Field(default=None, description="booked patients the front desk still has to "
+                                         "move once the offers closed (GET /leave-requests/{id}/moves)")
     submitted_by: str
     submitted_at: str
     version: int
@@ -102,6 +104,36 @@ class LeaveRequest(Stored):
 
 class LeaveList(Stored):
     requests: list[LeaveRequest]
+
+
+class PatientToMove(Stored):
+    """A booked patient approved leave falls on who was not moved by an offer: declined, did not answer by the
+    deadline, or had no other time to be offered."""
+
+    appointment_id: str
+    patient_id: str
+    practitioner_id: str
+    start: str
+    status: Literal["declined", "unanswered", "no_slots"]
+
+
+class PatientsToMove(Stored):
+    leave_id: str
+    patients: list[PatientToMove]
+
+
+class DecisionView(Shape):
+    """What a decision link shows: who asks for which days, and whether it is still open."""
+
+    action: Literal["approve", "reject"]
+    member: str
+    kind: LeaveKind
+    first_day: date
+    last_day: date
+    hours: float
+    status: LeaveStatus
+    decision: str | None = None
+    open: bool
 
 
 class DecisionIn(Strict):

@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 from functions.core.auth import Caller, Role
 from functions.staff.approval import LeaveApproval
 from functions.staff.coverage import Coverage
+from functions.staff.decision_links import DecisionLinks, LeaveDecisionByLink
 from functions.staff.leave import LeaveRequests
 from functions.staff.leave_effects import LeaveEffects
 from functions.staff.members import StaffMembers
 from functions.staff.models.members import StaffMemberIn, StaffPolicyIn
+from functions.staff.moving import PatientMoving
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.suggestion import RosterSuggestions
@@ -17,6 +19,7 @@ from tests.fakes.staff import (
     FakeAudit,
     FakeLeaveBook,
     FakeNotices,
+    FakePatientMoves,
     FakePractitionerCalendar,
     FakePtoLedger,
     FakeRosterDrafts,
@@ -27,6 +30,7 @@ from tests.fakes.staff import (
 )
 
 PRACTICE = "practice-unit"
+LINK_SECRET = b"s" * 32
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -65,13 +69,19 @@ class Staff:
         self.ledger = FakePtoLedger(self.audit)
         self.workflow = FakeWorkflow()
         self.calendar = FakePractitionerCalendar()
+        self.moves = FakePatientMoves(self.clock)
         self.effects = LeaveEffects(self.records, self.leave_book, self.ledger, self.shift_book, self.calendar,
-                                    self.audit, self.clock)
+                                    self.audit, self.clock, moves=self.moves)
         self.leave = LeaveRequests(self.records, self.settings, self.leave_book, self.workflow, self.effects,
                                    self.audit, self.clock)
         self.pto = PtoAccounts(self.records, self.settings, self.ledger, self.audit, self.clock)
         self.approval = LeaveApproval(self.records, self.settings, self.leave_book, self.ledger, self.effects,
-                                      self.calendar, FakeNotices(), self.workflow, self.audit, self.clock)
+                                      self.calendar, FakeNotices(), self.workflow, self.audit, self.clock,
+                                      links=DecisionLinks(lambda: LINK_SECRET, "https://api.example"))
+        self.decision_links = LeaveDecisionByLink(self.records, self.leave_book, self.leave,
+                                                  DecisionLinks(lambda: LINK_SECRET), self.clock)
+        self.moving = PatientMoving(self.records, self.leave_book, self.calendar, self.moves, FakeNotices(),
+                                    self.audit, self.clock)
 
         self.drafts = FakeRosterDrafts(self.audit)
         self.suggestions = RosterSuggestions(self.records, self.settings, self.shift_book, self.leave_book,

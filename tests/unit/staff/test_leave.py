@@ -1,7 +1,7 @@
 """Leave requests on fakes: days and hours in the practice's time zone, the unit, overlaps, who may submit,
 see and decide, and the approval workflow's steps (assess, ask, approve, reject, withdraw before and after)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from functions.core.auth import Role
 from functions.core.errors import Conflict, Forbidden, Invalid
 from functions.staff.models.leave import LeaveRequestIn
 from functions.staff.models.roster import CoverageRule, CoverageRulesIn, ShiftIn
+from functions.staff.moving import answer_deadline
 from functions.staff.ports import BookedVisit
 from tests.unit.staff.support import PRACTICE, Staff, coordinator, member_in, patient_user, staff_user
 
@@ -236,13 +237,52 @@ def test_an_answer_that_races_the_workflow_reads_again_and_still_answers(staff):
     assert staff.workflow.resumed == [("token-9", {"decision": "approve", "by": "coord-1"})]
 
 
-def test_approval_puts_the_practitioners_booked_patients_on_the_front_desks_worklist(staff):
+def test_approval_offers_the_booked_patients_new_times_and_the_desk_gets_those_left(staff):
     staff.members.add(coordinator(), member_in("dr", role="practitioner", manager="boss", practitioner_id="pr-1"))
     staff.calendar.visits["pr-1"] = [BookedVisit("appt-1", "pat-1", datetime(2026, 3, 4, 15, tzinfo=UTC)),
-                                     BookedVisit("appt-2", "pat-2", datetime(2026, 3, 4, 16, tzinfo=UTC))]
+                                     BookedVisit("appt-2", "pat-2", datetime(2026, 3, 4, 16, tzinfo=UTC)),
+                                     BookedVisit("appt-3", "pat-3", datetime(2026, 3, 4, 17, tzinfo=UTC))]
+    staff.moves.unofferable.add("appt-3")
     leave, step = submitted(staff, hours(datetime(2026, 3, 4, 9), datetime(2026, 3, 4, 13)), user="dr")
     assert step == {"next": "ask"}
     staff.approval.approve(PRACTICE, leave.id)
-    to_desk = [e for e in staff.audit.events if e.data.get("title") == "Appointments to move"]
-    assert {e.data["user_id"] for e in to_desk} == {"fd", "half"}
     assert staff.calendar.blocks[leave.id][0] == "pr-1"
+
+    offered = staff.moving.offer(PRACTICE, leave.id)
+    assert offered["open"] == 2 and staff.moving.offer(PRACTICE, leave.id) == offered  # a retry offers once
+    close_at = datetime.fromisoformat(offered["close_at"])
+    assert staff.now + timedelta(hours=2) < close_at <= staff.now + timedelta(hours=48, minutes=1)
+    staff.moves.answer(PRACTICE, leave.id, "appt-1", "moved")
+    staff.now = close_at
+    assert staff.moving.close(PRACTICE, leave.id) == {"to_move": 2}
+    assert staff.moving.close(PRACTICE, leave.id) == {"to_move": 2}  # closed once: the desk is told once
+    to_desk = [e for e in staff.audit.events if e.data.get("title") == "Patients to move"]
+    assert {e.data["user_id"] for e in to_desk} == {"fd", "half"}
+    assert staff.leave_book.request(PRACTICE, leave.id).patients_to_move == 2
+
+    worklist = staff.moving.worklist(staff_user("fd", Role.FRONT_DESK), leave.id)
+    assert {(p.appointment_id, p.status) for p in worklist.patients} == {("appt-2", "unanswered"),
+                                                                         ("appt-3", "no_slots")}
+    with pytest.raises(Forbidden):
+        staff.moving.worklist(staff_user("dr", Role.PRACTITIONER), leave.id)
+
+
+def test_withdrawing_approved_leave_withdraws_the_offers_and_leaves_the_desk_nothing(staff):
+    staff.members.add(coordinator(), member_in("dr", role="practitioner", manager="boss", practitioner_id="pr-1"))
+    staff.calendar.visits["pr-1"] = [BookedVisit("appt-1", "pat-1", datetime(2026, 3, 4, 15, tzinfo=UTC))]
+    leave, _ = submitted(staff, hours(datetime(2026, 3, 4, 9), datetime(2026, 3, 4, 13)), user="dr")
+    staff.approval.approve(PRACTICE, leave.id)
+    close_at = datetime.fromisoformat(staff.moving.offer(PRACTICE, leave.id)["close_at"])
+
+    staff.leave.withdraw(staff_user("dr"), leave.id)
+    staff.now = close_at
+    assert staff.moving.close(PRACTICE, leave.id) == {"to_move": 0}
+    assert staff.moving.worklist(coordinator(), leave.id).patients == []
+    assert not [e for e in staff.audit.events if e.data.get("title") == "Patients to move"]
+
+
+def test_the_answer_deadline_closes_a_day_before_the_leave_but_leaves_at_least_two_hours():
+    now = datetime(2026, 3, 2, 14, tzinfo=UTC)
+    assert answer_deadline(now, now + timedelta(days=10)) == now + timedelta(hours=48)
+    assert answer_deadline(now, now + timedelta(hours=36)) == now + timedelta(hours=12)
+    assert answer_deadline(now, now + timedelta(hours=3)) == now + timedelta(hours=2)
