@@ -122,7 +122,7 @@ class AppointmentMoves(AreaService):
         if not (appointment.start_at == start and appointment.practitioner_id == choice.practitioner_id):
             try:  # else rebooked before its move was recorded: record it now
                 self.booking.reschedule(patient, appointment.id, RescheduleIn(
-                    start=start, practitioner_id=choice.practitioner_id), appointment.version)
+                    start=start, practitioner_id=choice.practitioner_id), lambda: appointment.version)
             except PreconditionFailed:
                 raise
             except Conflict:

@@ -56,7 +56,7 @@ def _clinic_on_moto():
                          request_id="t")
     scheduling = wire(dynamo_stores(table), ReplyLinks(lambda: b"k" * 32), move_links=MoveLinks(lambda: b"m" * 32))
     setup = scheduling.setup
-    setup.put_policy(coordinator, PolicyIn(time_zone="America/New_York", practice_name="Elm Street Clinic"), 0)
+    setup.put_policy(coordinator, PolicyIn(time_zone="America/New_York", practice_name="Elm Street Clinic"), lambda: 0)
     weekdays = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
     dr_a = setup.create_practitioner(coordinator, PractitionerIn(name="Dr A", weekly=weekdays)).id
     dr_b = setup.create_practitioner(coordinator, PractitionerIn(name="Dr B", weekly=weekdays)).id

@@ -168,7 +168,7 @@ def clinic(local, staff):
     from functions.scheduling.wiring import scheduling
 
     setup = scheduling().setup
-    setup.put_policy(COORDINATOR, PolicyIn(time_zone=ZONE, practice_name="Elm Street Clinic"), 0)
+    setup.put_policy(COORDINATOR, PolicyIn(time_zone=ZONE, practice_name="Elm Street Clinic"), lambda: 0)
     weekdays = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
     dr_a = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr A", weekly=weekdays)).id
     dr_b = setup.create_practitioner(COORDINATOR, PractitionerIn(name="Dr B", weekly=weekdays)).id
