@@ -99,6 +99,10 @@ class MonitoringConstruct(Construct):
         self.alarm("timely-filing-missed", self._area_metric("billing", "TimelyFilingMissed", "Sum"),
                    "A claim reached its payer's timely-filing deadline unanswered: it may no longer be paid")
 
+    def watch_leave_decisions(self) -> None:
+        self.alarm("leave-decision-overdue", self._area_metric("staff", "LeaveDecisionOverdue", "Sum"),
+                   "A leave request outlived its manager's and coordinator's time: it waits, unapproved, for someone")
+
     @staticmethod
     def _area_metric(area: str, name: str, statistic: str) -> cloudwatch.Metric:
         """A business metric an area publishes as EMF, under its Powertools service name."""

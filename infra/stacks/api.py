@@ -126,6 +126,8 @@ class ApiStack(Stack):
             self.monitoring.watch_audit_chains()
         if "billing" in areas:
             self.monitoring.watch_timely_filing()
+        if "staff" in areas:
+            self.monitoring.watch_leave_decisions()
 
         CfnOutput(self, "ApiUrl", value=self.api.api.url)
         CfnOutput(self, "UserPoolId", value=self.api.users.user_pool.user_pool_id)

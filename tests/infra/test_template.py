@@ -422,7 +422,7 @@ def test_alarms_cover_functions_queues_api_and_table_and_notify_an_encrypted_top
     for spec in CATALOG.functions:
         assert {f"{spec.name}-errors", f"{spec.name}-throttles"} <= names
     assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
-            "timely-filing-missed"} <= names
+            "timely-filing-missed", "leave-decision-overdue"} <= names
     assert {f"{f.name}-stream-parked" for f in CATALOG.functions if f.stream_kinds} <= names
     topics = synthesized.resources("Api", "AWS::SNS::Topic")
     (topic_id, topic), = ((i, t) for i, t in topics.items() if t["Properties"]["TopicName"].endswith("-alarms"))
