@@ -8,9 +8,10 @@ import hashlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from functions.core.errors import DomainError
 
@@ -18,6 +19,15 @@ HTML = "text/html; charset=utf-8"
 # A route a link in a message opens: served without sign-in (the catalogue's public_routes; the function
 # checks the signed token itself), and marked so in the OpenAPI document.
 PUBLIC = {"x-practiceflow-public": True}
+# A link's signed token, the path parameter of every link route. Any length reaches the use case, so a mangled
+# link gets the link's own answer (a page, in a browser), not a bare validation error.
+LinkToken = Annotated[str, Path(max_length=4096)]
+
+
+def link_responses(what: str, model: type) -> dict[int, dict[str, Any]]:
+    """A link route's answer for the OpenAPI document: `model` as JSON, or a page for a browser."""
+    return {200: {"description": f"{what}: JSON, or a page for a browser (Accept: text/html)",
+                  "content": {"application/json": {"model": model}, "text/html": {"schema": {"type": "string"}}}}}
 
 STYLE = ("body{font:1.125rem/1.5 system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;"
          "color:#1b1b1b;background:#fff}dt{font-weight:600}dd{margin:0 0 .75rem}"

@@ -94,17 +94,13 @@ def save_preferences(person: PersonRef, body: Annotated[PreferencesIn, Body()], 
 
 
 # The opt-out link works without signing in: the signed token is the credential (the catalogue lists the path
-# in public_routes for API Gateway). Any length reaches the use case, so a mangled link gets the link's own
-# answer: a page, in a browser.
-LinkToken = Annotated[str, Path(max_length=4096)]
-OPT_OUT_RESPONSES = {200: {"description": "what the link stops: JSON, or a page for a browser (Accept: text/html)",
-                           "content": {"application/json": {"model": OptOutResult},
-                                       "text/html": {"schema": {"type": "string"}}}}}
+# in public_routes for API Gateway).
+OPT_OUT_RESPONSES = pages.link_responses("what the link stops", OptOutResult)
 
 
 @router.get("/notifications/opt-out/<token>", summary="What an opt-out link would stop (no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
-def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
+def describe_opt_out(token: pages.LinkToken) -> Response[OptOutResult | str]:
     return pages.answer(pages.accept(router), lambda: notifications().opt_outs.describe(token),
                         lambda result: opt_out_pages.preview(result, token))
 
@@ -112,7 +108,7 @@ def describe_opt_out(token: LinkToken) -> Response[OptOutResult | str]:
 @router.post("/notifications/opt-out/<token>", summary="Stop a channel from a message's link (no sign-in; "
                                                        "one-click, RFC 8058; the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=OPT_OUT_RESPONSES)
-def opt_out(token: LinkToken) -> Response[OptOutResult | str]:
+def opt_out(token: pages.LinkToken) -> Response[OptOutResult | str]:
     return pages.answer(pages.accept(router), lambda: notifications().opt_outs.opt_out(token), opt_out_pages.done)
 
 

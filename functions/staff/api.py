@@ -176,17 +176,13 @@ def read_leave(leave_id: LeaveId) -> Response[LeaveRequest]:
 
 # A leave notice's approve and reject links: no sign-in (the catalogue's public_routes; the signed token is
 # the credential, and decides as the person it was sent to).
-DecisionToken = Annotated[str, Path(max_length=4096)]
-DECISION_RESPONSES = {200: {"description": "the request as the link may show it: JSON, or a page for a browser "
-                                           "(Accept: text/html)",
-                            "content": {"application/json": {"model": DecisionView},
-                                        "text/html": {"schema": {"type": "string"}}}}}
+DECISION_RESPONSES = pages.link_responses("the request as the link may show it", DecisionView)
 
 
 @router.get("/leave-requests/decide/<token>", summary="What a leave notice's approve or reject link would do "
                                                       "(no sign-in; no change)",
             openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
-def peek_decision(token: DecisionToken) -> Response[DecisionView | str]:
+def peek_decision(token: pages.LinkToken) -> Response[DecisionView | str]:
     return pages.answer(pages.accept(router), lambda: wiring.decision_links().peek(token),
                         lambda view: decision_pages.preview(view, token))
 
@@ -194,7 +190,7 @@ def peek_decision(token: DecisionToken) -> Response[DecisionView | str]:
 @router.post("/leave-requests/decide/<token>", summary="Approve or reject from a leave notice's signed link (no "
                                                        "sign-in; the page's form posts here)",
              openapi_extensions=pages.PUBLIC, responses=DECISION_RESPONSES)
-def decide_by_link(token: DecisionToken) -> Response[DecisionView | str]:
+def decide_by_link(token: pages.LinkToken) -> Response[DecisionView | str]:
     return pages.answer(pages.accept(router), lambda: wiring.decision_links().decide(token), decision_pages.done)
 
 
