@@ -289,6 +289,12 @@ class FakeDirectory:
         if recipient.kind == "patient" and contact.phone:
             self.phones.setdefault((practice_id, contact.phone), []).append(recipient.patient_id or "")
 
+    def add_card(self, practice_id: str, contact_id: str, card) -> None:
+        """A contact's card (`core.contacts.ContactCard`), as its area would keep it."""
+        from functions.notifications.directory import contact_from_card
+
+        self.contacts[(practice_id, f"CONTACT#{contact_id}")] = contact_from_card(card)
+
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
         if recipient.kind == "staff" and (practice_id, recipient.key) not in self.contacts:
             from functions.notifications.directory import contact_from_staff
