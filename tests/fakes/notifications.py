@@ -25,6 +25,7 @@ from functions.notifications.models.templates import Template
 from functions.notifications.ports import Listing, NewMessage, Outgoing, Position, StoredMessage
 from functions.notifications.rules import Allowance, Contact
 from functions.notifications.wiring import Notifications, Ports, compose
+from tests.fakes.audit import FakeAuditTrail
 
 PAGE_KEY = b"unit-test-page-key-0123456789abcdef"
 
@@ -329,14 +330,6 @@ class FakeChannel:
         make = TransientFailure if transient else PermanentFailure
         self.failures += [make(f"fake.{'Throttling' if transient else 'Rejected'}") for _ in range(times)]
         return self
-
-
-@dataclass
-class FakeAuditTrail:
-    entries: list[AuditDraft] = field(default_factory=list)
-
-    def record(self, entry: AuditDraft) -> None:
-        self.entries.append(entry)
 
 
 @dataclass
