@@ -27,11 +27,41 @@ def build_document(catalog=None) -> dict[str, Any]:
                     "description": "Cognito ID token; groups are roles, custom:practice_id is the tenant"}
     }
     document["security"] = [{"cognito": []}]
+    _document_http_headers(document)
+    document["components"]["headers"] = {"Location": LOCATION, "ETag": ETAG}
     for function in functions:
         for route in function.public_routes:
             for operation in document["paths"].get(f"/{route}", {}).values():
                 operation["security"] = []  # served without the authorizer: the link's signed token is the proof
     return json.loads(json.dumps(document))
+
+
+LOCATION = {"description": "The new resource's URL", "schema": {"type": "string", "format": "uri-reference"}}
+ETAG = {"description": "The resource's version as a strong tag: send it back in If-Match to change it",
+        "schema": {"type": "string", "example": '"3"'}}
+
+
+def _versioned(document: dict[str, Any], response: dict[str, Any]) -> bool:
+    """Whether a JSON answer is a versioned resource (its schema has `version`): `core.api.tagged` and
+    `created` send those with an ETag."""
+    ref = response.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+    schema = document.get("components", {}).get("schemas", {}).get(ref.rpartition("/")[2], {})
+    return "version" in schema.get("properties", {})
+
+
+def _document_http_headers(document: dict[str, Any]) -> None:
+    """The headers the API's conventions add: Location on every 201 (`created`), ETag on a versioned read
+    or creation. Powertools documents bodies, not headers."""
+    for methods in document.get("paths", {}).values():
+        for method, operation in methods.items():
+            for status, response in operation.get("responses", {}).items():
+                headers = {}
+                if status == "201":
+                    headers["Location"] = {"$ref": "#/components/headers/Location"}
+                if status in ("200", "201") and method in ("get", "post") and _versioned(document, response):
+                    headers["ETag"] = {"$ref": "#/components/headers/ETag"}
+                if headers:
+                    response["headers"] = {**response.get("headers", {}), **headers}
 
 
 def render(document: dict[str, Any]) -> str:

@@ -83,7 +83,7 @@ def put_payer(payer_id: Id, body: Annotated[PayerIn, Body()], if_match: IfMatch 
 
 # --- charges and claims --------------------------------------------------------------------------------
 
-@router.post("/charges", summary="Record a visit's charge (priced from the fee schedule)")
+@router.post("/charges", status_code=201, summary="Record a visit's charge (priced from the fee schedule)")
 def create_charge(body: Annotated[ChargeIn, Body()]) -> Response[Charge]:
     charge = wiring.charges().record(caller(), body)
     return created(charge, f"/charges/{charge.id}")
@@ -94,7 +94,8 @@ def get_charge(charge_id: Id) -> Charge:
     return wiring.charges().charge(caller(), charge_id)
 
 
-@router.post("/claims", summary="Make a claim from a charge for the coverage of a rank; scrubbed at once")
+@router.post("/claims", status_code=201,
+             summary="Make a claim from a charge for the coverage of a rank; scrubbed at once")
 def create_claim(body: Annotated[ClaimIn, Body()]) -> Response[Claim]:
     claim = wiring.claims().create(caller(), body)
     return created(claim, f"/claims/{claim.id}")
@@ -142,7 +143,7 @@ def resolve_claim(claim_id: Id, body: Annotated[ResolveIn, Body()], if_match: If
 
 # --- invoices, payments, reports ------------------------------------------------------------------------
 
-@router.post("/invoices", summary="Invoice a patient directly (honours Idempotency-Key)")
+@router.post("/invoices", status_code=201, summary="Invoice a patient directly (honours Idempotency-Key)")
 def create_invoice(body: Annotated[InvoiceIn, Body()]) -> Response[Invoice]:
     invoice = wiring.invoicing().issue(caller(), body, idempotency_key(router))
     return created(invoice, f"/invoices/{invoice.id}")
@@ -159,11 +160,11 @@ def statement(patient_id: Annotated[str, Query(min_length=1, max_length=64)]) ->
 
 
 @router.get("/invoices/<invoice_id>", summary="An invoice (a patient: their own)")
-def get_invoice(invoice_id: Id) -> Invoice:
-    return wiring.invoicing().invoice(caller(), invoice_id)
+def get_invoice(invoice_id: Id) -> Response[Invoice]:
+    return tagged(wiring.invoicing().invoice(caller(), invoice_id))
 
 
-@router.post("/payments", summary="Record a payment: card, cash or cheque (honours Idempotency-Key)")
+@router.post("/payments", status_code=201, summary="Record a payment: card, cash or cheque (honours Idempotency-Key)")
 def create_payment(body: Annotated[PaymentIn, Body()]) -> Response[Payment]:
     payment = wiring.payments().pay(caller(), body, idempotency_key(router))
     return created(payment, f"/payments/{payment.id}")

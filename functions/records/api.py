@@ -24,7 +24,7 @@ FHIR_JSON = "application/fhir+json"
 
 # --- patients ---------------------------------------------------------------------------------------
 
-@router.post("/patients", summary="Register a patient (honours Idempotency-Key)")
+@router.post("/patients", status_code=201, summary="Register a patient (honours Idempotency-Key)")
 def create_patient(body: Annotated[PatientIn, Body()]) -> Response[PatientRecord]:
     patient = wiring.patients().register(current_caller(router), body, idempotency_key(router))
     return created(patient, f"/patients/{patient.id}")
@@ -75,7 +75,8 @@ def list_coverages(patient_id: PatientId) -> CoverageList:
     return wiring.coverages().list_coverages(current_caller(router), patient_id)
 
 
-@router.post("/patients/<patient_id>/coverages", summary="Add an insurance coverage (honours Idempotency-Key)")
+@router.post("/patients/<patient_id>/coverages", status_code=201,
+             summary="Add an insurance coverage (honours Idempotency-Key)")
 def add_coverage(patient_id: PatientId, body: Annotated[CoverageIn, Body()]) -> Response[Coverage]:
     coverage = wiring.coverages().add(current_caller(router), patient_id, body, idempotency_key(router))
     return created(coverage, f"/patients/{patient_id}/coverages/{coverage.id}")
@@ -96,7 +97,7 @@ def list_consents(patient_id: PatientId) -> ConsentList:
     return wiring.consents().list_consents(current_caller(router), patient_id)
 
 
-@router.post("/patients/<patient_id>/consents", summary="Record a consent (honours Idempotency-Key)")
+@router.post("/patients/<patient_id>/consents", status_code=201, summary="Record a consent (honours Idempotency-Key)")
 def grant_consent(patient_id: PatientId, body: Annotated[ConsentIn, Body()]) -> Response[Consent]:
     consent = wiring.consents().grant(current_caller(router), patient_id, body, idempotency_key(router))
     return created(consent, f"/patients/{patient_id}/consents/{consent.id}")

@@ -65,7 +65,7 @@ def _fhir(resource: dict) -> Response[str]:
 
 # --- practitioners and rooms ------------------------------------------------------------------------
 
-@router.post("/practitioners", summary="Add a practitioner (coordinator)")
+@router.post("/practitioners", status_code=201, summary="Add a practitioner (coordinator)")
 def create_practitioner(body: Annotated[PractitionerIn, Body()]) -> Response[Practitioner]:
     practitioner = scheduling().setup.create_practitioner(current_caller(router), body)
     return created(practitioner, f"/practitioners/{practitioner.id}")
@@ -98,7 +98,7 @@ def schedule_fhir(practitioner_id: EntityId, type_id: Annotated[str, Query(min_l
     return _fhir(scheduling().slots.schedule_fhir(caller, practitioner_id, type_id, first, last))
 
 
-@router.post("/rooms", summary="Add a room (coordinator)")
+@router.post("/rooms", status_code=201, summary="Add a room (coordinator)")
 def create_room(body: Annotated[RoomIn, Body()]) -> Response[Room]:
     room = scheduling().setup.create_room(current_caller(router), body)
     return created(room, f"/rooms/{room.id}")
@@ -111,7 +111,7 @@ def list_rooms() -> RoomList:
 
 # --- appointment types ------------------------------------------------------------------------------
 
-@router.post("/appointment-types", summary="Add an appointment type (coordinator)")
+@router.post("/appointment-types", status_code=201, summary="Add an appointment type (coordinator)")
 def create_type(body: Annotated[AppointmentTypeIn, Body()]) -> Response[AppointmentType]:
     kind = scheduling().setup.create_type(current_caller(router), body)
     return created(kind, f"/appointment-types/{kind.id}")
@@ -154,7 +154,7 @@ def list_exceptions(first: From, last: To) -> ExceptionList:
     return scheduling().setup.list_exceptions(current_caller(router), first, last)
 
 
-@router.post("/availability/exceptions", summary="Add a holiday, block or extra hours")
+@router.post("/availability/exceptions", status_code=201, summary="Add a holiday, block or extra hours")
 def add_exception(body: Annotated[ExceptionIn, Body()]) -> Response[AvailabilityException]:
     exception = scheduling().setup.add_exception(current_caller(router), body)
     return created(exception, f"/availability/exceptions/{exception.id}")
@@ -201,7 +201,7 @@ def search_slots(
 
 # --- appointments -----------------------------------------------------------------------------------
 
-@router.post("/appointments", summary="Book an appointment (honours Idempotency-Key)")
+@router.post("/appointments", status_code=201, summary="Book an appointment (honours Idempotency-Key)")
 def book(body: Annotated[AppointmentIn, Body()]) -> Response[Appointment]:
     caller = current_caller(router)
     appointment = scheduling().booking.book(caller, body, idempotency_key(router))
@@ -293,7 +293,8 @@ def no_show(appointment_id: EntityId, if_match: IfMatch = None) -> Response[Appo
 
 # --- waitlist ---------------------------------------------------------------------------------------
 
-@router.post("/waitlist", summary="Ask for an earlier time: a type, maybe a practitioner, a window of dates")
+@router.post("/waitlist", status_code=201,
+             summary="Ask for an earlier time: a type, maybe a practitioner, a window of dates")
 def join_waitlist(body: Annotated[WaitlistIn, Body()]) -> Response[WaitlistEntry]:
     entry = scheduling().waitlist.join(current_caller(router), body)
     return created(entry, f"/waitlist/{entry.id}")
@@ -309,7 +310,8 @@ def withdraw(entry_id: EntityId) -> WaitlistEntry:
     return scheduling().waitlist.withdraw(current_caller(router), entry_id)
 
 
-@router.post("/waitlist/<entry_id>/accept", summary='Book the offered time (If-Match: "<the entry\'s version>")')
+@router.post("/waitlist/<entry_id>/accept", status_code=201,
+             summary='Book the offered time (If-Match: "<the entry\'s version>")')
 def accept_offer(entry_id: EntityId, if_match: IfMatch = None) -> Response[Appointment]:
     caller = current_caller(router)
     appointment = scheduling().waitlist.accept(caller, entry_id, precondition(if_match))

@@ -51,7 +51,7 @@ To = Annotated[CalendarDate, Query(alias="to", description="last day, included")
 
 # --- staff members -------------------------------------------------------------------------------------
 
-@router.post("/staff", summary="Add a staff member (coordinator; honours Idempotency-Key)")
+@router.post("/staff", status_code=201, summary="Add a staff member (coordinator; honours Idempotency-Key)")
 def add_member(body: Annotated[StaffMemberIn, Body()]) -> Response[StaffMember]:
     member = wiring.members().add(current_caller(router), body, idempotency_key(router))
     return created(member, f"/staff/{member.user_id}")
@@ -85,7 +85,7 @@ def member_shifts(user_id: UserIdPath, first: From, last: To) -> list[Shift]:
 
 # --- shifts and the roster -------------------------------------------------------------------------------
 
-@router.post("/shifts", summary="Put a staff member on a shift (coordinator)")
+@router.post("/shifts", status_code=201, summary="Put a staff member on a shift (coordinator)")
 def add_shift(body: Annotated[ShiftIn, Body()]) -> Response[Shift]:
     shift = wiring.rostering().add_shift(current_caller(router), body)
     return created(shift, f"/shifts/{shift.id}")
@@ -105,7 +105,8 @@ def remove_shift(shift_id: ShiftId, if_match: IfMatch = None) -> Response[None]:
 DraftId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("/roster/drafts", summary="Ask the solver for a week's draft roster at a location (coordinator)")
+@router.post("/roster/drafts", status_code=201,
+             summary="Ask the solver for a week's draft roster at a location (coordinator)")
 def request_draft(body: Annotated[DraftIn, Body()]) -> Response[RosterDraft]:
     draft = wiring.roster_suggestions().request(current_caller(router), body)
     return created(draft, f"/roster/drafts/{draft.id}")
@@ -155,7 +156,8 @@ def set_coverage_rules(location_id: LocationPath, body: Annotated[CoverageRulesI
 LeaveId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-@router.post("/leave-requests", summary="Ask for leave: your own, or (coordinator) anyone's; honours Idempotency-Key")
+@router.post("/leave-requests", status_code=201,
+             summary="Ask for leave: your own, or (coordinator) anyone's; honours Idempotency-Key")
 def submit_leave(body: Annotated[LeaveRequestIn, Body()]) -> Response[LeaveRequest]:
     leave = wiring.leave_requests().submit(current_caller(router), body, idempotency_key(router))
     return created(leave, f"/leave-requests/{leave.id}")
