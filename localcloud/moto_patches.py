@@ -119,7 +119,8 @@ def run_lambdas_in_process(runner: Callable[[str, Any], Any] | None) -> Callable
 
 _TIME = threading.Condition()  # notified when the clock moves or one of moto's events is set
 _SLICE_S = 0.5  # a clock that moves without telling (a FixedClock in a test) is looked at this often
-_parked: dict[int, tuple[str, datetime | None]] = {}  # a waiting execution: id(waiter) -> (arn, deadline)
+# a waiting execution: id(waiter) -> (arn, deadline, what it waits for)
+_parked: dict[int, tuple[str, datetime | None, Callable[[], bool]]] = {}
 _parking = threading.local()  # the execution whose Wait, Retry interval or task token this thread waits for
 
 
@@ -140,7 +141,7 @@ def _wait_until(done: Callable[[], bool], seconds: float | None) -> bool:
     waiter = object()
     with _TIME:
         if execution is not None:
-            _parked[id(waiter)] = (execution, deadline)
+            _parked[id(waiter)] = (execution, deadline, done)
         try:
             while not done():
                 if deadline is None:
@@ -292,11 +293,14 @@ def clock_moved() -> None:
 
 def parked_executions() -> dict[str, list[datetime | None]]:
     """Running executions that wait (Wait state, Retry interval, task token): arn -> their deadlines, None
-    for a wait with no deadline. An execution not here is working, or about to."""
+    for a wait with no deadline. An execution not here is working, or about to: a waiter whose wait is
+    already over (a task token just answered, its thread not yet scheduled) is not parked, or a drain
+    right after SendTaskSuccess would call the work settled before it ran."""
     with _TIME:
         found: dict[str, list[datetime | None]] = {}
-        for execution, deadline in _parked.values():
-            found.setdefault(execution, []).append(deadline)
+        for execution, deadline, done in _parked.values():
+            if not done():
+                found.setdefault(execution, []).append(deadline)
         return found
 
 

@@ -78,3 +78,31 @@ def test_wait_scale_still_shortens_every_wait_for_tests(local):
         execution = local.start_execution("test-clocked", {})
         done = local.wait_for_execution(execution, timeout_s=20)
     assert done["status"] == "SUCCEEDED" and json.loads(done["output"])["outcome"] == "nobody answered"
+
+
+def test_an_answered_task_token_no_longer_counts_as_parked_before_its_thread_runs():
+    """drain() after SendTaskSuccess must wait for the work the answer wakes: while the waiting thread has not
+    yet been scheduled, its execution is working, not parked."""
+    import threading
+
+    moto_patches.install()
+    token = moto_patches.ClockEvent()
+    parked = threading.Event()
+
+    def waiter() -> None:
+        moto_patches._parking.execution = "arn:execution"
+        parked.set()
+        token.wait(None)
+
+    thread = threading.Thread(target=waiter, daemon=True)
+    thread.start()
+    parked.wait(5)
+    deadline = time.monotonic() + 5
+    while "arn:execution" not in moto_patches.parked_executions() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "arn:execution" in moto_patches.parked_executions()
+    with moto_patches._TIME:  # the waiter cannot wake while we hold the clock's lock
+        token.set()
+        assert "arn:execution" not in moto_patches.parked_executions()
+    thread.join(5)
+    assert not thread.is_alive()
