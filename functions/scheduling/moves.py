@@ -146,10 +146,15 @@ class AppointmentMoves(AreaService):
         patient already moved keeps the new time. How many were withdrawn."""
         system = self._system(practice_id)
         withdrawn = 0
+        setup = None
         for move in self.moves.of_reason(practice_id, reason):
             if move.status == "offered" or move.status in TO_MOVE:
+                events = []
+                if move.status == "offered":  # they were asked to choose: tell them the visit stands
+                    setup = setup or self.setup.current(practice_id)
+                    events = [self._stands(practice_id, move, setup.zone, setup.policy.practice_name)]
                 try:
-                    self._close(move, "withdrawn", system, "move.withdraw")
+                    self._close(move, "withdrawn", system, "move.withdraw", events=events)
                 except PreconditionFailed:
                     continue  # answered meanwhile
                 withdrawn += 1
@@ -166,11 +171,11 @@ class AppointmentMoves(AreaService):
         return MoveList(moves=moves)
 
     def _close(self, move: AppointmentMove, status: str, caller: Caller, action: str,
-               moved_to: MoveChoice | None = None) -> AppointmentMove:
+               moved_to: MoveChoice | None = None, events=()) -> AppointmentMove:
         closed = move.model_copy(update={"status": status, "moved_to": moved_to, "version": move.version + 1,
                                          "updated_at": self._at()})
         self.moves.save(caller.practice_id, closed, move.version,
-                        self._draft(caller, action, "APPOINTMENT", move.appointment_id, move.patient_id))
+                        self._draft(caller, action, "APPOINTMENT", move.appointment_id, move.patient_id), events)
         return closed
 
     def _message(self, practice_id: str, move: AppointmentMove, zone, practice_name: str):
@@ -189,6 +194,19 @@ class AppointmentMoves(AreaService):
                   "body": f"Your appointment on {local_text(datetime.fromisoformat(move.start), zone)} cannot go "
                           f"ahead. Choose another time before {local_text(datetime.fromisoformat(move.deadline), zone)}"
                           f": {' '.join(lines)} None of these suits: {decline}"})
+
+    def _stands(self, practice_id: str, move: AppointmentMove, zone, practice_name: str):
+        """The offer is closed because the reason went away: the earlier message's links now answer "closed",
+        so the patient hears that their visit goes ahead as booked."""
+        return notification_requested(
+            practice_id=practice_id, recipient={"kind": "patient", "patient_id": move.patient_id},
+            template=TEMPLATE, source={"area": "scheduling", "entity": "appointment",
+                                       "entity_id": move.appointment_id},
+            idempotency_key=f"move-withdrawn-{move.reason}-{move.appointment_id}"[:128],
+            data={"subject": f"Your appointment at {practice_name} goes ahead as booked",
+                  "body": f"Good news: your appointment on {local_text(datetime.fromisoformat(move.start), zone)} "
+                          "can go ahead after all. You need not choose another time; the links in our earlier "
+                          "message are closed."})
 
     def _link(self, practice_id: str, move: AppointmentMove, choice: int, expires: int) -> str:
         if self.links is None:

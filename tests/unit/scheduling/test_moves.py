@@ -125,3 +125,20 @@ def test_withdrawn_moves_close_their_links_and_leave_nobody_to_move_but_keep_a_m
         clinic.scheduling.moves.answer(token(waiting.id, 0))
     assert closed.value.code == "move_closed"
     assert clinic.scheduling.moves.peek(token(moved.id, 0)).status == "moved"
+
+
+def test_a_patient_still_asked_to_choose_hears_their_visit_stands_when_the_reason_goes_away(clinic):
+    waiting = clinic.book(start=WEDNESDAY_TEN, practitioner=clinic.dr_a)
+    declined = clinic.book(patient_id="pat-2", start=WEDNESDAY_TEN + timedelta(hours=1), practitioner=clinic.dr_a)
+    for appointment in (waiting, declined):
+        offer(clinic, appointment)
+    clinic.scheduling.moves.answer(token(declined.id, -1))  # declined: the desk calls them, no second message
+    before = len(clinic.state.events)
+
+    clinic.scheduling.moves.withdraw(PRACTICE, REASON)
+    clinic.scheduling.moves.withdraw(PRACTICE, REASON)  # a retried step tells nobody twice
+
+    (notice,) = clinic.state.events[before:]
+    request = notice.data["request"]
+    assert (request["recipient"]["kind"], request["recipient"]["patient_id"]) == ("patient", waiting.patient_id)
+    assert "goes ahead as booked" in request["data"]["subject"]
