@@ -3,7 +3,7 @@ last verified checkpoint (and the checkpoint entry itself, which anchors them), 
 the day's activity, not with the size of the trail. The weekly run re-hashes everything, which is what
 catches an edit to an entry that was already verified."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,7 +31,22 @@ class AuditVerification:
                         save_checkpoint: bool = False) -> Verification:
         start = (0, GENESIS) if from_start else self.chains.checkpoint(practice_id)
         head = self.chains.head(practice_id)
-        result = verify_chain(self.chains.entries(practice_id, after_seq=start[0]), head, start=start)
+        # An entry committed after the head was read belongs to the next run: compared with this head it would read
+        # as a broken chain. Reading stops there, and the head, read again, must have reached it: an entry past
+        # every head was not written by AuditStore.
+        past_head: list[int] = []
+
+        def up_to_head(entries: Iterable[dict]) -> Iterator[dict]:
+            for entry in entries:
+                seq = entry.get("seq")
+                if isinstance(seq, int) and seq > head[0]:
+                    past_head.append(seq)
+                    return
+                yield entry
+
+        result = verify_chain(up_to_head(self.chains.entries(practice_id, after_seq=start[0])), head, start=start)
+        if past_head and self.chains.head(practice_id)[0] < past_head[0]:
+            result.problems.append(f"entry {past_head[0]} lies past the chain head")
         if start[0]:
             anchor = self.chains.entry(practice_id, start[0])
             if anchor is None or anchor.get("hash") != start[1] or entry_hash(anchor) != start[1]:

@@ -98,3 +98,30 @@ def test_each_practice_is_verified_on_its_own(trail, verification):
     reports = {r.practice_id: r for r in verification.verify_all()}
     assert reports["p1"].intact and not reports["p2"].intact
     assert trail.checkpoint("p1") == trail.head("p1") and trail.checkpoint("p2") == (0, GENESIS)
+
+
+def test_an_entry_written_while_the_run_reads_is_left_for_the_next_run_not_reported_broken(trail, verification):
+    written(trail, "p1", 3)
+    head = trail.head
+
+    def head_then_a_write(practice_id: str):
+        seen = head(practice_id)
+        trail.head = head
+        trail.record(draft(practice_id, 99))  # a request commits between the head read and the entries read
+        return seen
+
+    trail.head = head_then_a_write
+    result = verification.verify_practice("p1", save_checkpoint=True)
+    assert (result.intact, result.checked, result.problems) == (True, 3, [])
+    assert trail.checkpoint("p1")[0] == 3
+    [report] = verification.verify_all()  # the next run takes the new entry from the checkpoint
+    assert (report.checked, report.intact) == (1, True)
+
+
+def test_an_entry_slipped_in_past_the_head_is_reported(trail, verification):
+    written(trail, "p1", 3)
+    seq, last_hash = trail.head("p1")
+    trail.record(draft("p1", 99))
+    trail.heads["p1"] = (seq, last_hash)  # an intruder's entry: the head never moved to it
+    [report] = verification.verify_all()
+    assert not report.intact and report.problems == ["entry 4 lies past the chain head"]
