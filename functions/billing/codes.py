@@ -26,11 +26,11 @@ def icd10_plain(code: str) -> str:
 
 
 def is_cpt(code: str) -> bool:
-    return bool(_CPT.match(code))
+    return bool(_CPT.fullmatch(code))
 
 
 def is_hcpcs(code: str) -> bool:
-    return bool(_HCPCS.match(code))
+    return bool(_HCPCS.fullmatch(code))
 
 
 def is_procedure(code: str) -> bool:
@@ -38,20 +38,20 @@ def is_procedure(code: str) -> bool:
 
 
 def is_modifier(code: str) -> bool:
-    return bool(_MODIFIER.match(code))
+    return bool(_MODIFIER.fullmatch(code))
 
 
 def is_icd10cm(code: str) -> bool:
-    return bool(_ICD10CM.match(icd10_plain(code))) and code.count(".") <= 1 and (
+    return bool(_ICD10CM.fullmatch(icd10_plain(code))) and code.count(".") <= 1 and (
         "." not in code or code.index(".") == 3)
 
 
 def is_carc(code: str) -> bool:
-    return bool(_CARC.match(code))
+    return bool(_CARC.fullmatch(code))
 
 
 def is_rarc(code: str) -> bool:
-    return bool(_RARC.match(code))
+    return bool(_RARC.fullmatch(code))
 
 
 def procedure_problem(code: str) -> str | None:

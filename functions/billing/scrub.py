@@ -114,7 +114,7 @@ def _amounts(claim: Claim, _: ScrubContext, __: RuleSetting) -> Iterator[Found]:
 
 @rule("member_id")
 def _member(claim: Claim, _: ScrubContext, __: RuleSetting) -> Iterator[Found]:
-    if not MEMBER_ID.match(claim.subscriber.member_id or ""):
+    if not MEMBER_ID.fullmatch(claim.subscriber.member_id or ""):
         yield Found("subscriber.member_id", "the member id on the coverage is missing or has characters a payer "
                                             "will not accept: correct it in the patient's coverage")
 

@@ -177,7 +177,7 @@ def expected_version(if_match: str | None, if_none_match: str | None = None, *, 
     if text == "*":
         raise PreconditionRequired('If-Match: * is not enough here: send the ETag you read')
     # A weak tag is accepted for the same version: proxies that compress a response weaken its ETag.
-    match = _TAG.match(text)
+    match = _TAG.fullmatch(text)
     if match is None:
         raise PreconditionFailed('If-Match is not an ETag from this API (one tag, like "3")',
                                  code="precondition_failed")

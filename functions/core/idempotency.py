@@ -36,7 +36,7 @@ class AlreadyDone(DomainError):
 def validate_key(key: str | None) -> str | None:
     if key is None:
         return None
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise Invalid(f"{HEADER} must be 8-128 characters of letters, digits, '_', '-', '.', ':'")
     return key
 

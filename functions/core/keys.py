@@ -15,7 +15,7 @@ SEPARATOR = "#"
 
 def is_segment(value: object) -> bool:
     """Whether `value` may go inside a key (see `segment`), without raising."""
-    return isinstance(value, str) and _SEGMENT.match(value) is not None
+    return isinstance(value, str) and _SEGMENT.fullmatch(value) is not None
 
 
 def segment(value: str, what: str = "id") -> str:

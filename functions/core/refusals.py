@@ -68,9 +68,9 @@ def _value(name: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     if name in PERSON_FIELDS:
-        return value if _REF.match(value) else None
+        return value if _REF.fullmatch(value) else None
     if name == "source":
-        return value if _SOURCE.match(value) else None
+        return value if _SOURCE.fullmatch(value) else None
     return value if is_segment(value) else None
 
 

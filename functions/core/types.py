@@ -18,13 +18,13 @@ _USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _phone(value: str) -> str:
-    if not _E164.match(value):
+    if not _E164.fullmatch(value):
         raise ValueError("must be an E.164 phone number, e.g. +14155550123")
     return value
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):
         raise ValueError("must be an email address")
     return value.lower()
 
@@ -41,13 +41,13 @@ def _time_zone(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    if not _LANGUAGE.match(value):
+    if not _LANGUAGE.fullmatch(value):
         raise ValueError("must be a BCP-47 language tag, e.g. en or es-MX")
     return value
 
 
 def _user_id(value: str) -> str:
-    if not _USER_ID.match(value):
+    if not _USER_ID.fullmatch(value):
         raise ValueError("must be a user id")
     return value
 

@@ -13,7 +13,7 @@ from functions.notifications.models.messages import Channel
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 def _hhmm(value: str) -> str:
-    if not _HHMM.match(value):
+    if not _HHMM.fullmatch(value):
         raise ValueError("must be a local time HH:MM, e.g. 21:00")
     return value
 

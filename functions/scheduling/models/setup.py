@@ -26,7 +26,7 @@ MAX_HOLD_MINUTES = 240
 
 
 def minutes_of(text: str) -> int:
-    match = _HHMM.match(text)
+    match = _HHMM.fullmatch(text)
     if not match:
         raise ValueError("must be a time of day as HH:MM (24:00 for midnight at the end of a day)")
     hours, minutes = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))

@@ -22,7 +22,7 @@ class JobRole(StrEnum):
 
 
 def _time(value: str) -> str:
-    if not _TIME.match(value):
+    if not _TIME.fullmatch(value):
         raise ValueError("must be a time of day HH:MM (00:00 to 24:00)")
     return value
 

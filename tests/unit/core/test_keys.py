@@ -42,3 +42,20 @@ def test_a_practice_whose_id_prefixes_another_does_not_own_its_keys():
     assert not belongs_to("demo", entity_pk("demo2", "PATIENT", "x"))
     assert belongs_to("demo", entity_pk("demo", "PATIENT", "x"))
     assert tenant_prefix("demo").endswith("#")
+
+
+def test_a_trailing_newline_does_not_slip_past_an_anchored_pattern():
+    # `re.match` with `$` accepts "x\n"; every hand-written check uses fullmatch
+    from functions.billing import codes
+    from functions.core import types
+    from functions.core.idempotency import validate_key
+
+    assert not is_segment("01J0000000000000000000ABCD\n")
+    with pytest.raises(Invalid):
+        validate_key("a-good-key-123\n")
+    for check, good in ((types._phone, "+14155550123"), (types._email, "ada@example.org"),
+                        (types._language, "en"), (types._user_id, "user-1")):
+        assert check(good) == good
+        with pytest.raises(ValueError):
+            check(good + "\n")
+    assert codes.is_cpt("99213") and not codes.is_cpt("99213\n")
