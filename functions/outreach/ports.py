@@ -54,7 +54,8 @@ class RegistrationBook(Protocol):
     def join_waitlist(self, registration: Registration, audit: AuditDraft,
                       events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None,
                       signup: PendingSignup | None = None) -> None: ...
-    def cancel(self, registration: Registration, was: RegistrationStatus, audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
+    def cancel(self, registration: Registration, was: RegistrationStatus, audit: AuditDraft,
+               events: Sequence[DomainEvent]) -> None:
         """`registration` as cancelled (its version the next); frees the place (or waitlist spot) it held."""
     def first_waitlisted(self, practice_id: str, workshop_id: str) -> Registration | None: ...
     def promote(self, registration: Registration, audit: AuditDraft, events: Sequence[DomainEvent]) -> bool:

@@ -141,7 +141,7 @@ class FakeOutreach:
     def first_waitlisted(self, practice_id: str, workshop_id: str) -> Registration | None:
         waiting = [r for (p, _), r in self.registrations.items() if p == practice_id
                    and r.workshop_id == workshop_id and r.status == "waitlisted"]
-        return min(waiting, key=lambda r: r.id, default=None)
+        return min(waiting, key=lambda r: (r.created_at, r.id), default=None)  # in the order they joined
 
     def promote(self, registration: Registration, audit: AuditDraft, events: Sequence[DomainEvent]) -> bool:
         with self.lock:

@@ -20,6 +20,7 @@ from tests.unit.outreach.support import (
 
 
 def _register(world, patient, workshop_id):
+    world.clock.advance(timedelta(seconds=1))  # the waitlist is in the order people joined it
     return world.registrations.register(patient_user(patient), RegistrationIn(workshop_id=workshop_id))
 
 
