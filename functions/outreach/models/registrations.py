@@ -1,9 +1,9 @@
 """Registrations: a patient's or a member of the public's place (or waitlist spot) on a workshop."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Email, Name, Phone
@@ -98,14 +98,20 @@ class ConfirmationView(Shape):
     status: Literal["unconfirmed", "registered", "waitlisted", "already_registered", "cancelled"]
 
 
+RegistrationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+MAX_MARKED = 95  # one transaction: a write per registration, and the audit entry's
+
+
 class AttendanceIn(Strict):
     """Who was there (registration ids), and who was marked by mistake."""
 
-    present: list[str] = Field(default_factory=list, max_length=500)
-    absent: list[str] = Field(default_factory=list, max_length=500)
+    present: list[RegistrationId] = Field(default_factory=list, max_length=MAX_MARKED)
+    absent: list[RegistrationId] = Field(default_factory=list, max_length=MAX_MARKED)
 
     @model_validator(mode="after")
     def _disjoint(self) -> "AttendanceIn":
+        if len(self.present) + len(self.absent) > MAX_MARKED:
+            raise ValueError(f"at most {MAX_MARKED} registrations at a time")
         if set(self.present) & set(self.absent):
             raise ValueError("a registration is either present or absent")
         if not self.present and not self.absent:
