@@ -18,6 +18,7 @@ from functions.outreach.ports import AudienceCheck, RegistrationBook, WorkshopCa
 
 # Promotions one cancellation may set going: a freed place is one, a capacity raised is at most this many.
 MAX_PROMOTIONS = 200
+CONTENDED_TRIES = 3
 
 
 class Registrations(AreaService):
@@ -59,6 +60,17 @@ class Registrations(AreaService):
               request: IdempotentRequest | None, signup: PendingSignup | None = None) -> Registration:
         """A place if one is left, else the waitlist: each tried in its own transaction on the workshop's counter,
         so the place count is exact however many enrol at once."""
+        for attempt in range(CONTENDED_TRIES):
+            try:
+                return self._enrol_once(caller, workshop, registration, request, signup)
+            except Conflict as conflict:
+                # the practice's audit chain was busy (a burst of registrations): nothing was written, try again
+                if conflict.code != "audit_contention" or attempt == CONTENDED_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _enrol_once(self, caller: Caller, workshop: Workshop, registration: Registration,
+                    request: IdempotentRequest | None, signup: PendingSignup | None) -> Registration:
         audit = self._draft(caller, "registration.create", "REGISTRATION", registration.id, registration.patient_id)
         placed = registration.model_copy(update={"status": "registered"})
         if self.book.take_place(placed, audit, [notices.registration_confirmed(placed, workshop)],
@@ -68,7 +80,9 @@ class Registrations(AreaService):
         self.book.join_waitlist(waiting, audit, [notices.registration_confirmed(waiting, workshop)],
                                 request.answered(waiting) if request else None, signup)
         # a place freed between our two transactions finds nobody on the waitlist yet: look once more
-        self.promote_waitlist(caller, workshop)
+        now = self.catalog.workshop(caller.practice_id, workshop.id)
+        if now is not None and now.registered < now.capacity:
+            self.promote_waitlist(caller, now)
         return self.book.registration(caller.practice_id, waiting.id) or waiting
 
     def cancel(self, caller: Caller, registration_id: str, expected: ExpectedVersion) -> Registration:
