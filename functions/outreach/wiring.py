@@ -67,7 +67,7 @@ def workshop_facts() -> DynamoWorkshopFacts:
 
 @per_container
 def workshops() -> Workshops:
-    return Workshops(catalog(), book(), promotion(), audience(), links(), audit(), clock.now)
+    return Workshops(catalog(), book(), promotion, audience(), links(), audit(), clock.now)
 
 
 @per_container

@@ -43,8 +43,10 @@ def workshop_of_session(session_id: str) -> str:
 
 
 class Workshops(AreaService):
-    def __init__(self, catalog: WorkshopCatalog, registrations: RegistrationBook, promotion: PromotionWorkflow,
-                 audience: AudienceCheck, links: OutreachLinks, audit: AuditTrail, now: Callable[[], datetime]) -> None:
+    def __init__(self, catalog: WorkshopCatalog, registrations: RegistrationBook,
+                 promotion: Callable[[], PromotionWorkflow], audience: AudienceCheck, links: OutreachLinks,
+                 audit: AuditTrail, now: Callable[[], datetime]) -> None:
+        """`promotion` gives the workflow when first needed: only a publish, unpublish or cancel loads it."""
         self.catalog, self.registrations, self.promotion = catalog, registrations, promotion
         self.audience, self.links, self.audit, self.now = audience, links, audit, now
 
@@ -116,7 +118,7 @@ class Workshops(AreaService):
             raise Conflict("its registration deadline has passed: move it first", code="deadline_passed")
         published = self._moved(workshop, "published", published_at=self._at())
         self.catalog.save(published, self._draft(caller, "workshop.publish", "WORKSHOP", workshop_id))
-        self.promotion.start(caller.practice_id, workshop_id, published.version)
+        self.promotion().start(caller.practice_id, workshop_id, published.version)
         return self._shown(published)
 
     def unpublish(self, caller: Caller, workshop_id: str, expected: ExpectedVersion) -> Workshop:
@@ -135,7 +137,7 @@ class Workshops(AreaService):
         withdrawn = self._moved(workshop, status)
         self.catalog.save(withdrawn, self._draft(caller, action, "WORKSHOP", workshop_id))
         if workshop.status in LIVE:
-            self.promotion.stop(caller.practice_id, workshop_id)
+            self.promotion().stop(caller.practice_id, workshop_id)
         self._tell_registered(caller, withdrawn)
         return self._shown(withdrawn)
 

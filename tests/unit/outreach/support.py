@@ -57,7 +57,7 @@ class Outreach:
     def __post_init__(self) -> None:
         now = self.clock.now
         self.links = OutreachLinks(lambda: SECRET, "https://api.example.org", now)
-        self.workshops = Workshops(self.state, self.state, self.promotion, self.audience, self.links,
+        self.workshops = Workshops(self.state, self.state, lambda: self.promotion, self.audience, self.links,
                                    self.state.audit, now)
         self.registrations = Registrations(self.state, self.state, self.audience, self.state.audit, now)
         self.signup = PublicSignup(self.state, self.state, self.limits, self.state, self.registrations, self.links,
