@@ -322,9 +322,9 @@ CATALOG = Catalog(
             area="outreach",
             description="Workshops and community programmes: publishing, registration and the waitlist, "
                         "attendance, follow-up surveys",
-            # publishing starts the promotion (workshop-promotion, catalogued with its workflow); stopping it needs
-            # states:StopExecution too, which infra/iam.py grants with that workflow
-            access=API_READ_WRITE | {Access.STATES_START},
+            # publishing starts the promotion: its workflow's catalogue entry (the promotion's half) adds
+            # Access.STATES_START and state_machines=("workshop-promotion",) here, and StopExecution to infra/iam.py
+            access=API_READ_WRITE,
             mounts=("workshops", "registrations", "sessions", "surveys"),
             # a workshop's public sign-up link, a sign-up's confirmation link, the survey link: the function checks
             # the signed token itself (and rate-limits sign-ups)
