@@ -15,9 +15,8 @@ from functions.outreach import notices
 from functions.outreach.models.registrations import PendingSignup, Registration, RegistrationIn, RegistrationList
 from functions.outreach.models.workshops import Workshop
 from functions.outreach.ports import AudienceCheck, RegistrationBook, WorkshopCatalog
+from functions.outreach.waitlist import WaitlistPromotion
 
-# Promotions one cancellation may set going: a freed place is one, a capacity raised is at most this many.
-MAX_PROMOTIONS = 200
 CONTENDED_TRIES = 3
 
 
@@ -25,6 +24,7 @@ class Registrations(AreaService):
     def __init__(self, catalog: WorkshopCatalog, book: RegistrationBook, audience: AudienceCheck, audit: AuditTrail,
                  now: Callable[[], datetime]) -> None:
         self.catalog, self.book, self.audience, self.audit, self.now = catalog, book, audience, audit, now
+        self.waitlist = WaitlistPromotion(book, audit, now)
 
     def register(self, caller: Caller, body: RegistrationIn, idempotency_key: str | None = None) -> Registration:
         """A patient registers themself (their id is their token's); staff register a patient they name."""
@@ -102,23 +102,7 @@ class Registrations(AreaService):
         return cancelled
 
     def promote_waitlist(self, caller: Caller, workshop: Workshop) -> int:
-        """The first waitlisted take the free places, each told; idempotent (a place is taken on the counter,
-        a registration moves only from waitlisted), so running it again after a crash promotes no one twice."""
-        promoted = 0
-        while promoted < MAX_PROMOTIONS:
-            first = self.book.first_waitlisted(caller.practice_id, workshop.id)
-            if first is None:
-                return promoted
-            moved = first.model_copy(update={"status": "registered", "version": first.version + 1,
-                                             "updated_at": self._at()})
-            audit = self._draft(caller, "registration.promote", "REGISTRATION", first.id, first.patient_id)
-            if self.book.promote(moved, audit, [notices.waitlist_promoted(moved, workshop)]):
-                promoted += 1
-                continue
-            again = self.book.registration(caller.practice_id, first.id)
-            if again is not None and again.status == "waitlisted":
-                return promoted  # it is still first in line: no place is free
-        return promoted
+        return self.waitlist.promote(caller, workshop)
 
     def read(self, caller: Caller, registration_id: str) -> Registration:
         registration = self._registration(caller, registration_id, "outreach.registration.read")

@@ -23,6 +23,7 @@ from functions.outreach.models.workshops import (
     check_workshop,
 )
 from functions.outreach.ports import AudienceCheck, PromotionWorkflow, RegistrationBook, WorkshopCatalog
+from functions.outreach.waitlist import WaitlistPromotion
 
 EDITABLE: frozenset[WorkshopStatus] = frozenset({"draft", "published", "closed", "unpublished"})
 PUBLISHABLE: frozenset[WorkshopStatus] = frozenset({"draft", "unpublished"})
@@ -49,6 +50,7 @@ class Workshops(AreaService):
         """`promotion` gives the workflow when first needed: only a publish, unpublish or cancel loads it."""
         self.catalog, self.registrations, self.promotion = catalog, registrations, promotion
         self.audience, self.links, self.audit, self.now = audience, links, audit, now
+        self.waitlist = WaitlistPromotion(registrations, audit, now)
 
     def create(self, caller: Caller, body: WorkshopIn, idempotency_key: str | None = None) -> Workshop:
         authz.authorize(caller, "outreach.workshop.create")
@@ -105,6 +107,9 @@ class Workshops(AreaService):
             raise Conflict(f"{workshop.registered} are registered: capacity cannot go below that",
                            {"registered": workshop.registered}, code="capacity_below_registered")
         self.catalog.save(changed, self._draft(caller, "workshop.update", "WORKSHOP", workshop_id))
+        if changed.capacity > workshop.capacity and workshop.waitlisted and changed.status in LIVE:
+            self.waitlist.promote(caller, changed)  # the new places go to those waiting, in order
+            changed = self.catalog.workshop(caller.practice_id, workshop_id) or changed
         return self._shown(changed)
 
     def publish(self, caller: Caller, workshop_id: str, expected: ExpectedVersion) -> Workshop:

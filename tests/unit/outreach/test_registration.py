@@ -8,6 +8,7 @@ import pytest
 from functions.core.auth import Role
 from functions.core.errors import Conflict, Forbidden, Invalid, NotFound
 from functions.outreach.models.registrations import RegistrationIn
+from functions.outreach.models.workshops import WorkshopPatch
 from tests.support import race
 from tests.unit.outreach.support import (
     PRACTICE,
@@ -172,3 +173,15 @@ def test_a_keyed_registration_is_made_once():
     again = world.registrations.register(patient_user(patient), body, "reg-key-0001")
     assert first.id == again.id
     assert world.workshops.read(coordinator(), workshop.id).registered == 1
+
+
+def test_raising_the_capacity_gives_the_new_places_to_those_waiting_in_order():
+    world = Outreach()
+    workshop = world.published(capacity=1)
+    _, second, third, fourth = (_register(world, p, workshop.id) for p in world.patients(4))
+    raised = world.workshops.update(coordinator(), workshop.id, WorkshopPatch(capacity=3), lambda: 2)
+    assert (raised.registered, raised.waitlisted) == (3, 1)
+    statuses = [world.state.registration(PRACTICE, r.id).status for r in (second, third, fourth)]
+    assert statuses == ["registered", "registered", "waitlisted"]
+    assert [n["recipient"]["patient_id"] for n in world.notices("outreach.waitlist.promoted")] == [
+        second.patient_id, third.patient_id]
