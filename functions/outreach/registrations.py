@@ -81,9 +81,9 @@ class Registrations(AreaService):
                                 request.answered(waiting) if request else None, signup)
         # a place freed between our two transactions finds nobody on the waitlist yet: look once more
         now = self.catalog.workshop(caller.practice_id, workshop.id)
-        if now is not None and now.registered < now.capacity:
-            self.promote_waitlist(caller, now)
-        return self.book.registration(caller.practice_id, waiting.id) or waiting
+        if now is not None and now.registered < now.capacity and self.promote_waitlist(caller, now):
+            return self.book.registration(caller.practice_id, waiting.id) or waiting
+        return waiting
 
     def cancel(self, caller: Caller, registration_id: str, expected: ExpectedVersion) -> Registration:
         registration = self._registration(caller, registration_id, "outreach.registration.cancel")
