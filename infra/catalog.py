@@ -316,6 +316,20 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="outreach-api",
+            handler="functions.outreach.handler.handler",
+            area="outreach",
+            description="Workshops and community programmes: publishing, registration and the waitlist, "
+                        "attendance, follow-up surveys",
+            # publishing starts the promotion: its workflow's catalogue entry (the promotion's half) adds
+            # Access.STATES_START and state_machines=("workshop-promotion",) here, and StopExecution to infra/iam.py
+            access=API_READ_WRITE,
+            mounts=("workshops", "registrations", "sessions", "surveys"),
+            # a workshop's public sign-up link, a sign-up's confirmation link, the survey link: the function checks
+            # the signed token itself (and rate-limits sign-ups)
+            public_routes=("registrations/signup/{token}", "registrations/confirm/{token}", "surveys/{token}"),
+        ),
     ),
     state_machines=(
         StateMachine(
