@@ -316,6 +316,17 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="outreach-tasks",
+            handler="functions.outreach.tasks.handler",
+            area="outreach",
+            description="The workshop promotion's steps: select the audience a page at a time, invite in batches, "
+                        "remind, close registration, send the survey, write the reach report",
+            # the page-token secret signs the survey links; messages leave through the table's outbox
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.PAGE_TOKEN_SECRET}),
+            timeout_s=60,
+            memory_mb=256,
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -327,6 +338,11 @@ CATALOG = Catalog(
             name="leave-approval",
             definition="leave_approval.asl.json",
             functions={"StaffTasks": "staff-tasks"},
+        ),
+        StateMachine(
+            name="workshop-promotion",
+            definition="workshop_promotion.asl.json",
+            functions={"OutreachTasks": "outreach-tasks"},
         ),
     ),
     rules=(

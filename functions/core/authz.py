@@ -172,6 +172,8 @@ INVENTORY: dict[str, Rule] = {
 
 # --- outreach -----------------------------------------------------------------------------------------
 OUTREACH: dict[str, Rule] = {
+    # --- promotion ---
+    "outreach.reach.read": staff(C, P, F, S),
 }
 
 for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH):

@@ -76,7 +76,7 @@ class DeliveryLog(Protocol):
         """How many of the workshop's invitations were sent on some channel."""
 
 
-class SurveyResults(Protocol):
-    """The follow-up survey's answers, as the reach report reads them (outws keeps them)."""
+class SurveyTally(Protocol):
+    """The follow-up survey's answers counted, as the reach report reads them (outws keeps the totals)."""
 
     def summary(self, practice_id: str, workshop_id: str) -> SurveySummary: ...

@@ -14,7 +14,7 @@ from functions.notifications.request import notification_requested
 from functions.outreach.audience import AudienceSelection
 from functions.outreach.models.promotion import TEMPLATES, Plan, ReachReport, Send, SendKind
 from functions.outreach.models.workshops import PromotedWorkshop, Registrant
-from functions.outreach.ports import DeliveryLog, PromotionLedger, SurveyLinks, SurveyResults, WorkshopFacts
+from functions.outreach.ports import DeliveryLog, PromotionLedger, SurveyLinks, SurveyTally, WorkshopFacts
 
 REMIND_INVITED_DAYS = 3  # the default: the invited who have not registered hear again this long before
 BATCH = 25  # invitations per Map iteration (one ledger write each)
@@ -47,7 +47,7 @@ def _recipient(registrant: Registrant) -> tuple[str, Recipient]:
 
 class Promotion:
     def __init__(self, facts: WorkshopFacts, selection: AudienceSelection, ledger: PromotionLedger,
-                 links: SurveyLinks, deliveries: DeliveryLog, surveys: SurveyResults,
+                 links: SurveyLinks, deliveries: DeliveryLog, surveys: SurveyTally,
                  now: Callable[[], datetime] = clock.now, remind_days: int = REMIND_INVITED_DAYS,
                  batch: int = BATCH) -> None:
         self.facts = facts

@@ -123,7 +123,7 @@ class FakeDeliveryLog:
         return self.counts.get((practice_id, workshop_id), 0)
 
 
-class FakeSurveyResults:
+class FakeSurveyTally:
     def __init__(self) -> None:
         self.summaries: dict[tuple[str, str], SurveySummary] = {}
 

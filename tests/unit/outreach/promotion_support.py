@@ -11,7 +11,7 @@ from tests.fakes.outreach_promotion import (
     FakeDeliveryLog,
     FakePromotionLedger,
     FakeSurveyLinks,
-    FakeSurveyResults,
+    FakeSurveyTally,
     FakeWorkshopFacts,
 )
 from tests.fakes.records import FakeAudienceIndex, RecordsStore
@@ -44,7 +44,7 @@ class World:
         self.facts = FakeWorkshopFacts()
         self.ledger = FakePromotionLedger()
         self.deliveries = FakeDeliveryLog()
-        self.surveys = FakeSurveyResults()
+        self.surveys = FakeSurveyTally()
         self.promotion = Promotion(self.facts, AudienceSelection(self.index, page), self.ledger, FakeSurveyLinks(),
                                    self.deliveries, self.surveys, now=lambda: self.clock, batch=3)
 
