@@ -36,27 +36,25 @@ class DynamoPromotionLedger:
 
     def send(self, practice_id: str, workshop_id: str, sends: Sequence[Send]) -> int:
         """TransactWrite per 45 sends: Put SENT#<kind>#<person> (attribute_not_exists) with its outbox event.
-        When one was sent before (a retried step), each goes alone and the ones
-        recorded already are skipped: their events are never written twice."""
+        When some were sent before (a retried step), the cancellation names them: the rest go again without
+        them (one more transaction), so their events are never written twice."""
         pk = promotion_pk(practice_id, workshop_id)
         new = 0
         for start in range(0, len(sends), PER_TRANSACTION):
-            chunk = sends[start:start + PER_TRANSACTION]
-            try:
-                self.table.transact(self._writes(pk, chunk))
-                new += len(chunk)
-            except TransactionCancelled:
-                new += sum(self._one(pk, one) for one in chunk)
+            pending = list(sends[start:start + PER_TRANSACTION])
+            while pending:
+                try:
+                    self.table.transact(self._writes(pk, pending))
+                except TransactionCancelled as cancelled:
+                    # operations alternate record, event: a record that exists fails at an even index
+                    sent_before = {index // 2 for index in cancelled.failed_at() if index % 2 == 0}
+                    if not sent_before:
+                        raise  # contention, not a repeat: the step's Retry runs it again
+                    pending = [one for n, one in enumerate(pending) if n not in sent_before]
+                    continue
+                new += len(pending)
+                break
         return new
-
-    def _one(self, pk: str, one: Send) -> bool:
-        try:
-            self.table.transact(self._writes(pk, [one]))
-        except TransactionCancelled as cancelled:
-            if cancelled.failed_at() != [0]:
-                raise
-            return False  # sent before
-        return True
 
     @staticmethod
     def _writes(pk: str, sends: Sequence[Send]) -> list[Operation]:
