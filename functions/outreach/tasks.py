@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.core.observability import logger
 from functions.outreach import wiring
+from functions.outreach.promotion import Promotion
 
 Id = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -23,16 +24,19 @@ class StepInput(BaseModel):
     patient_ids: list[str] = Field(default_factory=list, max_length=100)
 
 
+def _steps() -> Promotion:
+    return wiring.promotion_steps()
+
+
 STEPS: dict[str, Callable[[StepInput], dict[str, Any]]] = {
-    "begin": lambda step: wiring.promotion().begin(step.practice_id, step.workshop_id, step.version),
-    "select": lambda step: wiring.promotion().select(step.practice_id, step.workshop_id, step.cursor),
-    "invite": lambda step: wiring.promotion().invite(step.practice_id, step.workshop_id, step.patient_ids),
-    "remind_invited": lambda step: wiring.promotion().remind_invited(step.practice_id, step.workshop_id, step.cursor),
-    "close": lambda step: wiring.promotion().close(step.practice_id, step.workshop_id),
-    "remind_registered": lambda step: wiring.promotion().remind_registered(step.practice_id, step.workshop_id,
-                                                                           step.cursor),
-    "survey": lambda step: wiring.promotion().survey(step.practice_id, step.workshop_id, step.cursor),
-    "report": lambda step: wiring.promotion().report(step.practice_id, step.workshop_id),
+    "begin": lambda step: _steps().begin(step.practice_id, step.workshop_id, step.version),
+    "select": lambda step: _steps().select(step.practice_id, step.workshop_id, step.cursor),
+    "invite": lambda step: _steps().invite(step.practice_id, step.workshop_id, step.patient_ids),
+    "remind_invited": lambda step: _steps().remind_invited(step.practice_id, step.workshop_id, step.cursor),
+    "close": lambda step: _steps().close(step.practice_id, step.workshop_id),
+    "remind_registered": lambda step: _steps().remind_registered(step.practice_id, step.workshop_id, step.cursor),
+    "survey": lambda step: _steps().survey(step.practice_id, step.workshop_id, step.cursor),
+    "report": lambda step: _steps().report(step.practice_id, step.workshop_id),
 }
 
 

@@ -1,5 +1,5 @@
-"""The outreach area's one composition root: the table's adapters handed to each use case, built once per warm
-container."""
+"""The outreach area's one composition root: adapters built from core settings, use cases handed to every entry
+point, each once per container (`functions.core.container.reset()` forgets them)."""
 
 from functions.core import container
 from functions.core.container import per_container
@@ -7,62 +7,62 @@ from functions.core.table import Table
 from functions.outreach.audience import AudienceSelection
 from functions.outreach.dynamo.promotion import DynamoPromotionLedger, NotificationsDeliveryLog
 from functions.outreach.models.promotion import SurveySummary
-from functions.outreach.ports import SurveyLinks, SurveyTally, WorkshopFacts
+from functions.outreach.ports import SurveyLinks, WorkshopFacts
 from functions.outreach.promotion import Promotion
 from functions.outreach.reach import Reach
-from functions.outreach.workflow import StepFunctionsPromotion
 from functions.records.dynamo import DynamoAudienceIndex
+
+# --- workshops and registrations (outws) -------------------------------------------------------------------
+# Stand-ins on this branch only, under outws' names: at merge, outws' block of this file replaces them (its
+# `workshop_facts()` is DynamoWorkshopFacts, `links()` its OutreachLinks, `catalog()` its DynamoWorkshopCatalog,
+# `promotion()` the same StepFunctionsPromotion as here). The promotion's tests wire fakes in their place.
+
+
+def workshop_facts() -> WorkshopFacts:
+    raise NotImplementedError("outws' wiring provides workshop_facts() (DynamoWorkshopFacts)")
+
+
+def links() -> SurveyLinks:
+    raise NotImplementedError("outws' wiring provides links() (OutreachLinks)")
+
+
+def catalog():
+    raise NotImplementedError("outws' wiring provides catalog() (DynamoWorkshopCatalog, with survey_totals)")
 
 
 @per_container
-def table() -> Table:
-    return Table()
+def promotion():
+    # outpromo's adapter: imported here so only a publish pays for boto3's Step Functions client
+    from functions.outreach.workflow import StepFunctionsPromotion
+
+    return StepFunctionsPromotion()
 
 
-# --- workshops (outws' block) ---
-# At merge these three come from outws' wiring: its DynamoDB adapter of the seam, its signed survey links,
-# and its workshop catalogue's survey totals. Until then nothing on this branch builds them in production.
+# --- promotion ---------------------------------------------------------------------------------------------
 
-def workshop_facts() -> WorkshopFacts:
-    raise NotImplementedError("outws' wiring provides the WorkshopFacts adapter")
-
-
-def survey_links() -> SurveyLinks:
-    raise NotImplementedError("outws' wiring provides the SurveyLinks adapter")
-
-
-def survey_tally() -> SurveyTally:
-    raise NotImplementedError("outws' wiring provides the survey totals (WorkshopCatalog.survey_totals)")
-
-
-# --- promotion ---
 
 class CatalogSurveyTally:
     """SurveyTally over outws' workshop catalogue, whose survey totals are kept with each answer."""
 
-    def __init__(self, catalog) -> None:
-        self.catalog = catalog
+    def __init__(self, workshops) -> None:
+        self.workshops = workshops
 
     def summary(self, practice_id: str, workshop_id: str) -> SurveySummary:
-        totals = self.catalog.survey_totals(practice_id, workshop_id)
+        totals = self.workshops.survey_totals(practice_id, workshop_id)
         mean = round(totals.rating_sum / totals.answers, 2) if totals.answers else None
         return SurveySummary(answered=totals.answers, mean_rating=mean)
 
 
 @per_container
-def promotion_workflow() -> StepFunctionsPromotion:
-    return StepFunctionsPromotion()
-
-
-@per_container
 def promotion_ledger() -> DynamoPromotionLedger:
-    return DynamoPromotionLedger(table())
+    return DynamoPromotionLedger(Table())
 
 
 @per_container
-def promotion() -> Promotion:
-    return Promotion(workshop_facts(), AudienceSelection(DynamoAudienceIndex(table())), promotion_ledger(),
-                     survey_links(), NotificationsDeliveryLog(table()), survey_tally())
+def promotion_steps() -> Promotion:
+    """The workshop promotion workflow's steps (outreach-tasks)."""
+    return Promotion(workshop_facts(), AudienceSelection(DynamoAudienceIndex(Table())), promotion_ledger(),
+                     links(), NotificationsDeliveryLog(Table()), CatalogSurveyTally(catalog()))
 
 
 @per_container

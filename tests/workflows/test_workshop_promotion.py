@@ -39,8 +39,9 @@ def outreach(local, monkeypatch):
 
     facts, tally = FakeWorkshopFacts(), FakeSurveyTally()
     monkeypatch.setattr(wiring, "workshop_facts", lambda: facts)
-    monkeypatch.setattr(wiring, "survey_links", FakeSurveyLinks)
-    monkeypatch.setattr(wiring, "survey_tally", lambda: tally)
+    monkeypatch.setattr(wiring, "links", FakeSurveyLinks)
+    monkeypatch.setattr(wiring, "CatalogSurveyTally", lambda _: tally)
+    monkeypatch.setattr(wiring, "catalog", lambda: None)
     wiring.reset()
     wiring.facts = facts
     yield wiring
@@ -71,8 +72,8 @@ def publish(outreach, days_ahead: int = 10) -> PromotedWorkshop:
                                   room="Room 1", address="1 High St")],
         registration_deadline=first - timedelta(days=2), capacity=2, version=1)
     outreach.facts.put(workshop)
-    outreach.promotion_workflow().start(PRACTICE, WORKSHOP, 1)
-    outreach.promotion_workflow().start(PRACTICE, WORKSHOP, 1)  # a retried start: the same execution
+    outreach.promotion().start(PRACTICE, WORKSHOP, 1)
+    outreach.promotion().start(PRACTICE, WORKSHOP, 1)  # a retried start: the same execution
     return workshop
 
 
@@ -87,10 +88,10 @@ def sent(outreach, kind: str) -> int:
 
 def messages(template: str) -> list:
     """The messages notifications made about the workshop (its delivery log), of one template."""
+    from functions.core.table import Table
     from functions.notifications.dynamo.messages import DynamoMessageLog
-    from functions.outreach.wiring import table
 
-    listing = DynamoMessageLog(table()).about(PRACTICE, Source(area="outreach", entity="workshop",
+    listing = DynamoMessageLog(Table()).about(PRACTICE, Source(area="outreach", entity="workshop",
                                                                entity_id=WORKSHOP), 500, None)
     assert listing.next_start is None
     return [m for m in listing.items if m.template == template]
@@ -153,7 +154,7 @@ def test_unpublishing_stops_the_run_and_nothing_more_is_sent(local, outreach):
     publish(outreach)
     eventually(local, lambda: sent(outreach, "invitation") == 3)
     outreach.facts.set_status(PRACTICE, WORKSHOP, "unpublished")
-    outreach.promotion_workflow().stop(PRACTICE, WORKSHOP)
+    outreach.promotion().stop(PRACTICE, WORKSHOP)
     eventually(local, lambda: execution(local)["status"] == "ABORTED")
     local.advance(timedelta(days=11))
     assert sent(outreach, "reminder_invited") == 0 and sent(outreach, "survey") == 0
