@@ -21,6 +21,8 @@ class Access(StrEnum):
     EVENTS_PUT = "events:put"  # PutEvents on the practice bus
     PAGE_TOKEN_SECRET = "secret:page-token"  # noqa: S105 (a name) read the secret that signs page tokens
     STATES_START = "states:start"  # start the catalogue's state machines
+    # ListExecutions of, and StopExecution of an execution of, the catalogue state machines the function names
+    STATES_STOP = "states:stop"
     # SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat: resume an execution waiting on a task token
     STATES_CALLBACK = "states:callback"
     EMAIL_SEND = "ses:send"  # SES SendEmail from the practice's verified sender identity

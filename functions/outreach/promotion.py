@@ -169,12 +169,13 @@ class Promotion:
 
     def _send(self, workshop: PromotedWorkshop, kind: SendKind, person: str, recipient: Recipient,
               extra: dict[str, Any] | None = None) -> Send:
-        # the key names the message: notifications makes one message per (practice, key, recipient) too
+        # the key names the message: notifications makes one message per (practice, key, recipient) too. The data
+        # crosses EventBridge beside the patient's id, so no title: "Living with diabetes" would say too much.
         event = notification_requested(
             practice_id=workshop.practice_id, recipient=recipient, template=TEMPLATES[kind],
             source={"area": "outreach", "entity": "workshop", "entity_id": workshop.id},
             idempotency_key=f"{kind}-{workshop.id}-{person}",
-            data={"title": workshop.title, "starts_at": _when(workshop), "workshop_id": workshop.id, **(extra or {})})
+            data={"starts_at": _when(workshop), "workshop_id": workshop.id, **(extra or {})})
         return Send(kind=kind, person=person, event=event)
 
     def _at(self) -> str:

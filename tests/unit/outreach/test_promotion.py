@@ -46,6 +46,7 @@ def test_everyone_in_the_audience_is_invited_once_even_on_two_topics_and_a_rerun
     request = world.ledger.events[0].data["request"]
     assert request["idempotency_key"] == f"invitation-{WORKSHOP}-{request['recipient']['patient_id']}"
     assert request["source"] == {"area": "outreach", "entity": "workshop", "entity_id": WORKSHOP}
+    assert set(request["data"]) == {"starts_at", "workshop_id"}  # no title naming a health topic on the bus
 
 
 def test_a_retried_invitation_batch_sends_nothing_twice():
