@@ -132,14 +132,19 @@ class FakeSurveyTally:
 
 
 class FakePromotionWorkflow:
-    """PromotionWorkflow: the executions started (one per name) and the workshops stopped."""
+    """PromotionWorkflow: one execution per name (a retried start is the same one), and the running ones."""
 
     def __init__(self) -> None:
         self.started: dict[str, tuple[str, str, int]] = {}
+        self.running: set[str] = set()
         self.stopped: list[tuple[str, str]] = []
 
     def start(self, practice_id, workshop_id, version):
-        self.started.setdefault(f"promote-{workshop_id}-v{version}", (practice_id, workshop_id, version))
+        name = f"promote-{workshop_id}-v{version}"
+        if name not in self.started:
+            self.started[name] = (practice_id, workshop_id, version)
+            self.running.add(name)
 
     def stop(self, practice_id, workshop_id):
         self.stopped.append((practice_id, workshop_id))
+        self.running = {name for name in self.running if not name.startswith(f"promote-{workshop_id}-v")}
