@@ -62,7 +62,7 @@ def seed(cloud: Any) -> dict[str, Any]:
         created = call("POST", "/patients", patient)
         channels = [c for c, field in (("email", "email"), ("sms", "phone")) if patient.get(field)]
         call("POST", f"/patients/{created['id']}/consents", {"kind": "communication", "channels": channels,
-                                                            **outreach_topics()})
+                                                            "topics": [WORKSHOP_TOPIC, "nutrition"]})
         patients.append(created["id"])
 
     call("PUT", "/availability/policy", {"time_zone": "America/New_York",
@@ -118,18 +118,9 @@ NEW = (("If-None-Match", "*"),)  # the first policy or rules: there are none to 
 WORKSHOP_TOPIC = "diabetes"
 
 
-def outreach_topics() -> dict[str, list[str]]:
-    """The topics a demo patient agrees to be contacted about, once records keeps consent topics (the promotion
-    helper's change to records); before that, a consent names none."""
-    from functions.records.models.consent import ConsentIn
-
-    return {"topics": [WORKSHOP_TOPIC, "nutrition"]} if "topics" in ConsentIn.model_fields else {}
-
-
 def seed_outreach(call: Seeder, cloud: Any, patients: list[str]) -> dict[str, Any]:
-    """A diabetes workshop three weeks out (in person, then online), published, and the adults who consent to
-    the topic registered. Publishing starts the promotion, so it waits for the promotion's workflow to be in the
-    catalogue; registering waits for records' consent topics (a patient is in the audience only by consent)."""
+    """A diabetes workshop three weeks out (in person, then online), published (which starts its promotion), and
+    the adults who consent to the topic registered."""
     from datetime import UTC, timedelta
 
     from functions.core import clock
@@ -146,12 +137,8 @@ def seed_outreach(call: Seeder, cloud: Any, patients: list[str]) -> dict[str, An
                      {"starts_at": (first + timedelta(days=7)).isoformat(),
                       "ends_at": (first + timedelta(days=7, hours=1)).isoformat(), "mode": "online",
                       "link": "https://meet.example.org/demo-diabetes"}]})
-    if "workshop-promotion" not in {machine.name for machine in cloud.catalog.state_machines}:
-        return {"workshops": [workshop["id"]], "registrations": []}
     call("POST", f"/workshops/{workshop['id']}/publish", None, headers=(("If-Match", f'"{workshop["version"]}"'),))
-    registrations = []
-    if outreach_topics():
-        adults = [p for p, person in zip(patients, PATIENTS, strict=True) if person["birth_date"] < "2000"]
-        registrations = [call("POST", "/registrations", {"workshop_id": workshop["id"], "patient_id": p})["id"]
-                         for p in adults]
+    adults = [p for p, person in zip(patients, PATIENTS, strict=True) if person["birth_date"] < "2000"]
+    registrations = [call("POST", "/registrations", {"workshop_id": workshop["id"], "patient_id": p})["id"]
+                     for p in adults]
     return {"workshops": [workshop["id"]], "registrations": registrations}

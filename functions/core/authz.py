@@ -184,6 +184,8 @@ OUTREACH: dict[str, Rule] = {
     "outreach.attendance.take": staff(C, P, F, S),  # the workshop's facilitator, or a coordinator (checked)
     "outreach.attendance.read": staff(C, P, F, S),
     "outreach.survey.results": staff(C, P, F, S),
+    # --- promotion ---
+    "outreach.reach.read": staff(C, P, F, S),
 }
 
 for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH):

@@ -191,6 +191,23 @@ def builtin_templates() -> dict[tuple[str, str], Template]:
                  "Hello,\n\nWe are sorry: {{ title }} (first session {{ starts_at }}) is {{ status }}. "
                  "Your registration no longer holds a place.",
                  "{{ title }} on {{ starts_at }} is {{ status }}. Sorry for the change."),
+        # --- outreach: the workshop promotion (no workshop title: it would name a health topic on the bus) ---
+        _builtin("outreach.invitation", "You are invited to a workshop",
+                 "Hello,\n\nYour practice invites you to a health-education workshop starting {{ starts_at }}. "
+                 "Sign in to see it and register.",
+                 "Your practice invites you to a workshop on {{ starts_at }}. Sign in to register. Reply STOP to opt "
+                 "out."),
+        _builtin("outreach.reminder.invited", "There is still room at the workshop",
+                 "Hello,\n\nThere is still room at the workshop you were invited to, starting {{ starts_at }}. "
+                 "Sign in to register.",
+                 "Still room at the workshop on {{ starts_at }}. Sign in to register. Reply STOP to opt out."),
+        _builtin("outreach.reminder.registered", "Your workshop is tomorrow",
+                 "Hello,\n\nA reminder: the workshop you registered for starts {{ starts_at }}. "
+                 "We look forward to seeing you.",
+                 "Reminder: your workshop starts {{ starts_at }}."),
+        _builtin("outreach.survey", "How was the workshop?",
+                 "Hello,\n\nThank you for coming to the workshop. Tell us how it went: {{ survey_link }}",
+                 "Thank you for coming to the workshop. How was it? {{ survey_link }}"),
     ])
 
 

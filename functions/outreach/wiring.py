@@ -1,24 +1,29 @@
 """The outreach area's one composition root: adapters built from core settings, use cases handed to every entry
 point, each once per container (`functions.core.container.reset()` forgets them)."""
 
-from functions.core import clock
+from functions.core import clock, container
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
 from functions.core.secrets import page_token_key
 from functions.core.settings import settings
 from functions.core.table import Table
 from functions.outreach.attendance import AttendanceTaking
+from functions.outreach.audience import AudienceSelection
 from functions.outreach.dynamo.limits import DynamoRateLimits
+from functions.outreach.dynamo.promotion import DynamoPromotionLedger, NotificationsDeliveryLog
 from functions.outreach.dynamo.registrations import DynamoRegistrationBook, DynamoSignupBook
 from functions.outreach.dynamo.surveys import DynamoSurveyBox
 from functions.outreach.dynamo.workshops import DynamoWorkshopCatalog, DynamoWorkshopFacts
 from functions.outreach.links import OutreachLinks
+from functions.outreach.models.promotion import SurveySummary
+from functions.outreach.promotion import Promotion
+from functions.outreach.reach import Reach
 from functions.outreach.records_audience import RecordsAudience
 from functions.outreach.registrations import Registrations
 from functions.outreach.signup import PublicSignup
 from functions.outreach.surveys import Surveys
 from functions.outreach.workshops import Workshops
-from functions.records.dynamo import DynamoPatientRecords
+from functions.records.dynamo import DynamoAudienceIndex, DynamoPatientRecords
 
 # --- workshops and registrations (outws) -------------------------------------------------------------------
 
@@ -89,3 +94,40 @@ def attendance() -> AttendanceTaking:
 @per_container
 def surveys() -> Surveys:
     return Surveys(catalog(), book(), DynamoSurveyBox(Table(), audit()), links(), audit(), clock.now)
+
+
+# --- promotion ---------------------------------------------------------------------------------------------
+
+
+class CatalogSurveyTally:
+    """SurveyTally over outws' workshop catalogue, whose survey totals are kept with each answer."""
+
+    def __init__(self, workshops) -> None:
+        self.workshops = workshops
+
+    def summary(self, practice_id: str, workshop_id: str) -> SurveySummary:
+        totals = self.workshops.survey_totals(practice_id, workshop_id)
+        mean = round(totals.rating_sum / totals.answers, 2) if totals.answers else None
+        return SurveySummary(answered=totals.answers, mean_rating=mean)
+
+
+@per_container
+def promotion_ledger() -> DynamoPromotionLedger:
+    return DynamoPromotionLedger(Table())
+
+
+@per_container
+def promotion_steps() -> Promotion:
+    """The workshop promotion workflow's steps (outreach-tasks)."""
+    return Promotion(workshop_facts(), AudienceSelection(DynamoAudienceIndex(Table())), promotion_ledger(),
+                     links(), NotificationsDeliveryLog(Table()), CatalogSurveyTally(catalog()))
+
+
+@per_container
+def reach() -> Reach:
+    return Reach(promotion_ledger())
+
+
+def reset() -> None:
+    """Forget what this area's container built (a cold start for this area alone)."""
+    container.reset(__name__)

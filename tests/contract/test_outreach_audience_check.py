@@ -11,7 +11,6 @@ from functions.records.models.consent import Consent
 PRACTICE = "practice-audience"
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 AT = "2026-03-01T12:00:00.000Z"
-TOPICS = "topics" in Consent.model_fields
 
 
 class Records:
@@ -41,16 +40,14 @@ class Records:
                                                 created_at=AT, updated_at=AT), audit, [])
         consent = {"id": f"{patient_id}C", "patient_id": patient_id, "kind": "communication", "channels": ["email"],
                    "status": "active", "granted_at": AT, "recorded_by": "u", "version": 1, "updated_at": AT}
-        if topics:
-            consent["topics"] = list(topics)
+        consent["topics"] = list(topics)
         self.consents.add(PRACTICE, Consent.model_validate(consent), 0, audit, [])
 
     def is_in_audience(self, practice_id, patient_id, criteria) -> bool:
         return self.check.is_in_audience(practice_id, patient_id, criteria)
 
 
-@pytest.fixture(params=["fake", pytest.param("records", marks=pytest.mark.skipif(
-    not TOPICS, reason="consent topics come with records' outreach change (part/outpromo): runs once merged"))])
+@pytest.fixture(params=["fake", "records"])
 def audience(request):
     if request.param == "fake":
         from tests.fakes.outreach import FakeAudience

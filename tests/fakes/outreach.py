@@ -274,14 +274,20 @@ class FakeAudience:
                                                     "practitioners": set(practitioners), "topics": set(topics)}
 
     def is_in_audience(self, practice_id: str, patient_id: str, criteria: AudienceCriteria) -> bool:
+        """The one audience rule on the facts set: what records would derive as the patient's entries."""
+        from datetime import date
+
+        from functions.outreach.audience import in_audience
+        from functions.records.models.audience import AudienceMember
+
         patient = self.patients.get((practice_id, patient_id))
         if patient is None:
             return False
-        return ((criteria.min_age is None or patient["age"] >= criteria.min_age)
-                and (criteria.max_age is None or patient["age"] <= criteria.max_age)
-                and (not criteria.languages or patient["language"] in criteria.languages)
-                and (not criteria.practitioner_ids or bool(patient["practitioners"] & set(criteria.practitioner_ids)))
-                and bool(patient["topics"] & set(criteria.topics)))
+        today = date(2026, 3, 2)
+        born = date(today.year - patient["age"], 1, 15)  # the age on any day in 2026 after mid-January
+        member = AudienceMember(patient_id=patient_id, birth_date=born, language=patient["language"],
+                                practitioner_id=next(iter(patient["practitioners"]), None), channels=["email"])
+        return in_audience(criteria, {topic: member for topic in patient["topics"]}, today)
 
 
 class FakePromotion:
