@@ -14,7 +14,7 @@ OTHER = "01HWORKSHOPOTHER0000000000"
 @pytest.fixture(params=["fake", "stepfunctions"])
 def engine(request, monkeypatch):
     if request.param == "fake":
-        from tests.fakes.outreach_promotion import FakePromotionWorkflow
+        from tests.fakes.outreach import FakePromotionWorkflow
 
         fake = FakePromotionWorkflow()
         return SimpleNamespace(workflow=fake, running=lambda: fake.running)

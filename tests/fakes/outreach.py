@@ -290,17 +290,39 @@ class FakeAudience:
         return in_audience(criteria, {topic: member for topic in patient["topics"]}, today)
 
 
-class FakePromotion:
-    """PromotionWorkflow: what was started and stopped, in order."""
+class FakePromotionWorkflow:
+    """PromotionWorkflow as Step Functions keeps it: one execution per name (a retried start, or a start of a
+    name used before, is the same one), stop aborts the workshop's running ones; `calls` logs what was asked."""
 
     def __init__(self) -> None:
+        self.executions: dict[str, str] = {}  # name -> RUNNING | ABORTED
+        self.inputs: dict[str, tuple[str, str, int]] = {}
         self.calls: list[tuple[str, str, str, int | None]] = []
         self._lock = threading.Lock()
+
+    @property
+    def started(self) -> set[str]:
+        return set(self.executions)
+
+    @property
+    def running(self) -> set[str]:
+        return {name for name, status in self.executions.items() if status == "RUNNING"}
+
+    @property
+    def stopped(self) -> set[str]:
+        return {name for name, status in self.executions.items() if status == "ABORTED"}
 
     def start(self, practice_id: str, workshop_id: str, version: int) -> None:
         with self._lock:
             self.calls.append(("start", practice_id, workshop_id, version))
+            name = f"promote-{workshop_id}-v{version}"[:80]  # the adapter's execution name (its module loads boto3)
+            if name not in self.executions:
+                self.executions[name] = "RUNNING"
+                self.inputs[name] = (practice_id, workshop_id, version)
 
     def stop(self, practice_id: str, workshop_id: str) -> None:
         with self._lock:
             self.calls.append(("stop", practice_id, workshop_id, None))
+            for name in self.running:
+                if name.startswith(f"promote-{workshop_id}-v"):
+                    self.executions[name] = "ABORTED"

@@ -1,7 +1,7 @@
 """In-memory fakes of what the workshop promotion reads and writes: outws' WorkshopFacts and SurveyLinks (the
 seam, held to outws' adapter by tests/contract/test_outreach_promotion_seam.py at merge), the promotion
 ledger (exactly once per workshop, kind and person, as the DynamoDB adapter), the delivery log, the survey
-results and the workflow."""
+results (the workflow's fake is in tests/fakes/outreach.py)."""
 
 import threading
 
@@ -129,22 +129,3 @@ class FakeSurveyTally:
 
     def summary(self, practice_id, workshop_id):
         return self.summaries.get((practice_id, workshop_id), SurveySummary())
-
-
-class FakePromotionWorkflow:
-    """PromotionWorkflow: one execution per name (a retried start is the same one), and the running ones."""
-
-    def __init__(self) -> None:
-        self.started: dict[str, tuple[str, str, int]] = {}
-        self.running: set[str] = set()
-        self.stopped: list[tuple[str, str]] = []
-
-    def start(self, practice_id, workshop_id, version):
-        name = f"promote-{workshop_id}-v{version}"
-        if name not in self.started:
-            self.started[name] = (practice_id, workshop_id, version)
-            self.running.add(name)
-
-    def stop(self, practice_id, workshop_id):
-        self.stopped.append((practice_id, workshop_id))
-        self.running = {name for name in self.running if not name.startswith(f"promote-{workshop_id}-v")}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from functions.core import clock, container
-from tests.fakes.outreach import FakeAudience, FakePromotion
+from tests.fakes.outreach import FakeAudience, FakePromotionWorkflow
 from tests.support import LambdaContext, api_event, claims, response_headers
 
 PRACTICE = "outreach-it"
@@ -44,7 +44,7 @@ def call(method: str, path: str, *, role: str = "coordinator", sub: str = "coord
 @dataclass
 class World:
     clock: clock.FixedClock
-    promotion: FakePromotion
+    promotion: FakePromotionWorkflow
     audience: FakeAudience
 
     def patients(self, n: int, topics=("diabetes",)) -> list[str]:
@@ -60,7 +60,7 @@ def world(cloud, monkeypatch) -> Iterator[World]:
 
     fixed = clock.FixedClock(NOW)
     previous = clock.use(fixed)
-    promotion, audience = FakePromotion(), FakeAudience()
+    promotion, audience = FakePromotionWorkflow(), FakeAudience()
     monkeypatch.setattr(wiring, "promotion", lambda: promotion)
     monkeypatch.setattr(wiring, "audience", lambda: audience)
     container.reset()

@@ -12,7 +12,7 @@ from functions.outreach.registrations import Registrations
 from functions.outreach.signup import PublicSignup
 from functions.outreach.surveys import Surveys
 from functions.outreach.workshops import Workshops
-from tests.fakes.outreach import FakeAudience, FakeOutreach, FakePromotion, FakeRateLimits
+from tests.fakes.outreach import FakeAudience, FakeOutreach, FakePromotionWorkflow, FakeRateLimits
 
 PRACTICE = "practice-unit"
 SECRET = b"o" * 32
@@ -51,7 +51,7 @@ class Outreach:
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
     state: FakeOutreach = field(default_factory=FakeOutreach)
     audience: FakeAudience = field(default_factory=FakeAudience)
-    promotion: FakePromotion = field(default_factory=FakePromotion)
+    promotion: FakePromotionWorkflow = field(default_factory=FakePromotionWorkflow)
     limits: FakeRateLimits = field(default_factory=FakeRateLimits)
 
     def __post_init__(self) -> None:
