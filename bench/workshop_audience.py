@@ -47,13 +47,14 @@ def run() -> dict:
     from functions.core import settings, table
     from functions.outreach.audience import AudienceSelection
     from functions.outreach.dynamo.promotion import DynamoPromotionLedger
-    from functions.outreach.models.workshops import AudienceCriteria, PromotedWorkshop, WorkshopSession
+    from functions.outreach.models.workshops import AudienceCriteria, Workshop, WorkshopSession
     from functions.outreach.promotion import Promotion
     from functions.records.dynamo import DynamoAudienceIndex
     from infra.catalog import CATALOG
     from localcloud import moto_patches
     from localcloud.provision import provision
-    from tests.fakes.outreach_promotion import FakeDeliveryLog, FakeSurveyLinks, FakeSurveyTally, FakeWorkshopFacts
+    from tests.fakes.outreach import FakeDeliveryLog, FakeSurveyLinks, FakeSurveyTally
+    from tests.unit.outreach.promotion_support import AT, WorkshopSetup
 
     moto_patches.install()
     with mock_aws():
@@ -63,15 +64,16 @@ def run() -> dict:
         db = table.Table()
         seed(db)
         first = datetime(2030, 6, 10, 17, tzinfo=UTC)
-        facts = FakeWorkshopFacts()
-        facts.put(PromotedWorkshop(
+        workshops = WorkshopSetup()
+        workshops.put(Workshop(
             id=WORKSHOP, practice_id=PRACTICE, title="Living well with diabetes", topic="diabetes",
-            status="published", audience=AudienceCriteria(topics=["diabetes"], min_age=18, max_age=80,
-                                                          languages=["en", "es"]),
+            description="Food, movement, sleep.", status="published",
+            audience=AudienceCriteria(topics=["diabetes"], min_age=18, max_age=80, languages=["en", "es"]),
             sessions=[WorkshopSession(id="s1", starts_at=first, ends_at=first + timedelta(hours=2), mode="online",
                                       link="https://meet.example/w")],
-            registration_deadline=first - timedelta(days=2), capacity=40, version=1))
-        promotion = Promotion(facts, AudienceSelection(DynamoAudienceIndex(db)), DynamoPromotionLedger(db),
+            registration_deadline=first - timedelta(days=2), capacity=40, facilitator_id="staff-fac", version=1,
+            created_at=AT, updated_at=AT))
+        promotion = Promotion(workshops.facts, AudienceSelection(DynamoAudienceIndex(db)), DynamoPromotionLedger(db),
                               FakeSurveyLinks(), FakeDeliveryLog(), FakeSurveyTally())
         counter = RequestCounter().watch(table.client())
 

@@ -18,7 +18,7 @@ AT = "2026-06-01T09:00:00.000Z"
 @pytest.fixture(params=["fake", "dynamo"])
 def ports(request):
     if request.param == "fake":
-        from tests.fakes.outreach_promotion import FakePromotionLedger
+        from tests.fakes.outreach import FakePromotionLedger
 
         ledger = FakePromotionLedger()
         return SimpleNamespace(ledger=ledger, events=lambda: len(ledger.events))

@@ -1,7 +1,9 @@
-"""In-memory fakes of the outreach area's ports (workshops and registrations). Each keeps state like the
-DynamoDB adapter and enforces the same conditions (versions, the capacity counter, one active registration per
-holder, a survey answered once, rate-limit windows, idempotency keys); tests/contract/test_outreach_*.py runs
-one suite against both."""
+"""In-memory fakes of the outreach area's ports, one of each: workshops, registrations, sign-ups and surveys
+over one state (FakeOutreach, with WorkshopFacts, what the promotion reads of it), the promotion's ledger,
+delivery log, survey links and tally, and the promotion workflow. Each keeps state like its adapter and
+enforces the same conditions (versions, the capacity counter, one active registration per holder, a survey
+answered once, rate-limit windows, idempotency keys, one send per workshop, kind and person, one execution per
+name); tests/contract/test_outreach_*.py runs one suite against both."""
 
 import threading
 from collections.abc import Sequence
@@ -11,6 +13,7 @@ from functions.core.audit import AuditDraft
 from functions.core.errors import Conflict, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
+from functions.outreach.models.promotion import PromotionRun, ReachReport, SurveySummary
 from functions.outreach.models.registrations import PendingSignup, Registration
 from functions.outreach.models.surveys import SurveyAnswer, SurveyTotals
 from functions.outreach.models.workshops import AudienceCriteria, PromotedWorkshop, Registrant, Workshop
@@ -326,3 +329,81 @@ class FakePromotionWorkflow:
             for name in self.running:
                 if name.startswith(f"promote-{workshop_id}-v"):
                     self.executions[name] = "ABORTED"
+
+
+class FakeSurveyLinks:
+    def survey_url(self, practice_id, registration_id):
+        return f"https://practice.example/surveys/{practice_id}-{registration_id}"
+
+
+class FakePromotionLedger:
+    """Sends recorded once per (workshop, kind, person), their notification events in `events` (the outbox)."""
+
+    def __init__(self) -> None:
+        self.sent: dict[tuple[str, str], dict[tuple[str, str], str]] = {}  # -> (kind, person) -> message id
+        self.events = []
+        self.runs: dict[tuple[str, str], PromotionRun] = {}
+        self.reports: dict[tuple[str, str], ReachReport] = {}
+        self.lock = threading.Lock()
+
+    def send(self, practice_id, workshop_id, sends):
+        new = 0
+        with self.lock:
+            ledger = self.sent.setdefault((practice_id, workshop_id), {})
+            for one in sends:
+                if (one.kind, one.person) in ledger:
+                    continue
+                ledger[(one.kind, one.person)] = one.event.entity_id
+                self.events.append(one.event)
+                new += 1
+        return new
+
+    def _people(self, practice_id, workshop_id, kind):
+        return sorted(person for (k, person) in self.sent.get((practice_id, workshop_id), {}) if k == kind)
+
+    def sent_to(self, practice_id, workshop_id, kind, cursor=None, limit=100):
+        people = [p for p in self._people(practice_id, workshop_id, kind) if cursor is None or p > cursor]
+        page = people[:limit]
+        return page, (page[-1] if len(people) > limit else None)
+
+    def count(self, practice_id, workshop_id, kind):
+        return len(self._people(practice_id, workshop_id, kind))
+
+    def run(self, practice_id, workshop_id):
+        return self.runs.get((practice_id, workshop_id))
+
+    def begin(self, practice_id, workshop_id, version, at):
+        self.runs[(practice_id, workshop_id)] = PromotionRun(workshop_id=workshop_id, version=version,
+                                                             outcome="running", updated_at=at)
+
+    def end(self, practice_id, workshop_id, outcome, at):
+        run = self.runs.get((practice_id, workshop_id)) or PromotionRun(workshop_id=workshop_id)
+        self.runs[(practice_id, workshop_id)] = run.model_copy(update={"outcome": outcome, "updated_at": at})
+
+    def save_report(self, practice_id, report):
+        self.reports[(practice_id, report.workshop_id)] = report
+
+    def report(self, practice_id, workshop_id):
+        return self.reports.get((practice_id, workshop_id))
+
+    def templates_to(self, person):
+        """The templates of the messages asked for `person`, in order."""
+        return [e.data["request"]["template"] for e in self.events
+                if person in (e.data["request"]["recipient"].get("patient_id"),
+                              e.data["request"]["recipient"].get("contact_id"))]
+
+
+class FakeDeliveryLog:
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def delivered(self, practice_id, workshop_id):
+        return self.counts.get((practice_id, workshop_id), 0)
+
+
+class FakeSurveyTally:
+    def __init__(self) -> None:
+        self.summaries: dict[tuple[str, str], SurveySummary] = {}
+
+    def summary(self, practice_id, workshop_id):
+        return self.summaries.get((practice_id, workshop_id), SurveySummary())

@@ -1,5 +1,6 @@
 """The workshop promotion state machine executed on moto, its steps (`outreach-tasks`) in-process, records'
-audience index and notifications real (on moto), outws' workshop facts faked: publish -> invite -> remind ->
+audience index and notifications real (on moto), outws' workshops and registrations in its fake state (the
+catalogue and registration book fakes, read through their WorkshopFacts): publish -> invite -> remind ->
 close -> remind the registered -> session -> survey -> report; unpublish mid-way ends the run cleanly (stopped,
 or ended by the next step when the stop is lost); a retried invitation step sends nothing twice."""
 
@@ -12,13 +13,14 @@ from functions.core import clock
 from functions.core.auth import Caller, Role
 from functions.core.errors import Conflict
 from functions.notifications.models.messages import Source
-from functions.outreach.models.workshops import AudienceCriteria, PromotedWorkshop, Registrant, WorkshopSession
+from functions.outreach.models.workshops import AudienceCriteria, Registrant, Workshop, WorkshopSession
 from functions.records.models.consent import ConsentIn
 from functions.records.models.patients import PatientIn
 from infra.catalog import CATALOG
 from localcloud import moto_patches
 from localcloud.cloud import LocalCloud
-from tests.fakes.outreach_promotion import FakeSurveyLinks, FakeSurveyTally, FakeWorkshopFacts
+from tests.fakes.outreach import FakeSurveyLinks
+from tests.unit.outreach.promotion_support import AT, WorkshopSetup
 
 PRACTICE = "practice-promotion-flow"
 WORKSHOP = "01HWORKSHOPPROMOTIONFLOW00"
@@ -33,17 +35,20 @@ def local(tmp_path):
 
 
 @pytest.fixture
-def outreach(local, monkeypatch):
+def workshops() -> WorkshopSetup:
+    """outws' side: the workshop and its registrants in the fake state, arranged as its use cases would."""
+    return WorkshopSetup()
+
+
+@pytest.fixture
+def outreach(local, workshops, monkeypatch):
     """The outreach wiring with outws' side faked (the workshop and its registrants, the survey links)."""
     from functions.outreach import wiring
 
-    facts, tally = FakeWorkshopFacts(), FakeSurveyTally()
-    monkeypatch.setattr(wiring, "workshop_facts", lambda: facts)
+    monkeypatch.setattr(wiring, "workshop_facts", lambda: workshops.facts)
     monkeypatch.setattr(wiring, "links", FakeSurveyLinks)
-    monkeypatch.setattr(wiring, "CatalogSurveyTally", lambda _: tally)
-    monkeypatch.setattr(wiring, "catalog", lambda: None)
+    monkeypatch.setattr(wiring, "catalog", lambda: workshops.state)  # the survey totals kept with each answer
     wiring.reset()
-    wiring.facts = facts
     yield wiring
     wiring.reset()
 
@@ -63,15 +68,17 @@ def patients(local, n: int, topics=("diabetes",), born: str = "1970-01-01") -> l
     return ids
 
 
-def publish(outreach, days_ahead: int = 10) -> PromotedWorkshop:
+def publish(outreach, workshops: WorkshopSetup, days_ahead: int = 10) -> Workshop:
     first = (clock.now() + timedelta(days=days_ahead)).replace(hour=17, minute=0, second=0, microsecond=0)
-    workshop = PromotedWorkshop(
-        id=WORKSHOP, practice_id=PRACTICE, title="Living well with diabetes", topic="diabetes", status="published",
+    workshop = Workshop(
+        id=WORKSHOP, practice_id=PRACTICE, title="Living well with diabetes", topic="diabetes",
+        description="Food, movement, sleep.", status="published",
         audience=AudienceCriteria(topics=["diabetes"], min_age=18),
         sessions=[WorkshopSession(id="s1", starts_at=first, ends_at=first + timedelta(hours=2), mode="in_person",
                                   room="Room 1", address="1 High St")],
-        registration_deadline=first - timedelta(days=2), capacity=2, version=1)
-    outreach.facts.put(workshop)
+        registration_deadline=first - timedelta(days=2), capacity=2, facilitator_id="staff-fac", version=1,
+        created_at=AT, updated_at=AT)
+    workshops.put(workshop)
     outreach.promotion().start(PRACTICE, WORKSHOP, 1)
     outreach.promotion().start(PRACTICE, WORKSHOP, 1)  # a retried start: the same execution
     return workshop
@@ -111,34 +118,34 @@ def eventually(local, check, timeout_s: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_publish_invite_remind_close_session_survey_report(local, outreach):
+def test_publish_invite_remind_close_session_survey_report(local, outreach, workshops):
     audience = patients(local, 5)
     patients(local, 1, topics=())  # no consent to the topic: never invited
     patients(local, 1, born=(date.today() - timedelta(days=365 * 10)).isoformat())  # too young on the day
-    workshop = publish(outreach)
+    workshop = publish(outreach, workshops)
     eventually(local, lambda: len([m for m in messages("outreach.invitation") if m.status == "sent"]) == 5)
     assert sent(outreach, "invitation") == 5
     assert execution(local)["status"] == "RUNNING"
 
-    outreach.facts.register(PRACTICE, WORKSHOP, Registrant(registration_id="R1", patient_id=audience[0],
-                                                           contact_id=None, status="registered", attended=False))
-    outreach.facts.register(PRACTICE, WORKSHOP, Registrant(registration_id="R2", patient_id=None, contact_id="C2",
-                                                           status="registered", attended=False))
-    outreach.facts.register(PRACTICE, WORKSHOP, Registrant(registration_id="R3", patient_id=audience[1],
-                                                           contact_id=None, status="waitlisted", attended=False))
+    workshops.register(PRACTICE, WORKSHOP, Registrant(registration_id="R1", patient_id=audience[0],
+                                                    contact_id=None, status="registered", attended=False))
+    workshops.register(PRACTICE, WORKSHOP, Registrant(registration_id="R2", patient_id=None, contact_id="C2",
+                                                    status="registered", attended=False))
+    workshops.register(PRACTICE, WORKSHOP, Registrant(registration_id="R3", patient_id=audience[1],
+                                                    contact_id=None, status="waitlisted", attended=False))
     first = workshop.sessions[0].starts_at
     until(local, first - timedelta(days=3))
     eventually(local, lambda: sent(outreach, "reminder_invited") == 3)  # the invited with no registration
-    assert outreach.facts.workshop(PRACTICE, WORKSHOP).status == "published"
+    assert workshops.facts.workshop(PRACTICE, WORKSHOP).status == "published"
 
     until(local, workshop.registration_deadline)
-    eventually(local, lambda: outreach.facts.workshop(PRACTICE, WORKSHOP).status == "closed")
+    eventually(local, lambda: workshops.facts.workshop(PRACTICE, WORKSHOP).status == "closed")
     assert sent(outreach, "reminder_registered") == 0
 
     until(local, first - timedelta(days=1))
     # R1 and the member of the public, not the waitlisted
     eventually(local, lambda: sent(outreach, "reminder_registered") == 2)
-    outreach.facts.attend(PRACTICE, WORKSHOP, "R1")
+    workshops.attend(PRACTICE, WORKSHOP, "R1")
 
     until(local, workshop.sessions[0].ends_at)
     eventually(local, lambda: execution(local)["status"] == "SUCCEEDED")
@@ -149,22 +156,22 @@ def test_publish_invite_remind_close_session_survey_report(local, outreach):
     eventually(local, lambda: len(messages("outreach.reminder.invited")) == 3 and len(messages("outreach.survey")) == 1)
 
 
-def test_unpublishing_stops_the_run_and_nothing_more_is_sent(local, outreach):
+def test_unpublishing_stops_the_run_and_nothing_more_is_sent(local, outreach, workshops):
     patients(local, 3)
-    publish(outreach)
+    publish(outreach, workshops)
     eventually(local, lambda: sent(outreach, "invitation") == 3)
-    outreach.facts.set_status(PRACTICE, WORKSHOP, "unpublished")
+    workshops.set_status(PRACTICE, WORKSHOP, "unpublished")
     outreach.promotion().stop(PRACTICE, WORKSHOP)
     eventually(local, lambda: execution(local)["status"] == "ABORTED")
     local.advance(timedelta(days=11))
     assert sent(outreach, "reminder_invited") == 0 and sent(outreach, "survey") == 0
 
 
-def test_a_stop_lost_in_a_race_ends_the_run_cleanly_at_the_next_step(local, outreach):
+def test_a_stop_lost_in_a_race_ends_the_run_cleanly_at_the_next_step(local, outreach, workshops):
     patients(local, 3)
-    workshop = publish(outreach)
+    workshop = publish(outreach, workshops)
     eventually(local, lambda: sent(outreach, "invitation") == 3)
-    outreach.facts.set_status(PRACTICE, WORKSHOP, "cancelled")  # and no stop arrives
+    workshops.set_status(PRACTICE, WORKSHOP, "cancelled")  # and no stop arrives
     until(local, workshop.sessions[0].starts_at - timedelta(days=3))
     eventually(local, lambda: execution(local)["status"] == "SUCCEEDED")
     assert sent(outreach, "reminder_invited") == 0
@@ -173,7 +180,7 @@ def test_a_stop_lost_in_a_race_ends_the_run_cleanly_at_the_next_step(local, outr
     assert run.outcome == "cancelled" and (report.outcome, report.invited) == ("cancelled", 3)
 
 
-def test_a_retried_invitation_step_sends_nothing_twice(local, outreach, monkeypatch):
+def test_a_retried_invitation_step_sends_nothing_twice(local, outreach, workshops, monkeypatch):
     patients(local, 4)
     ledger = outreach.promotion_ledger()
     send, failed = ledger.send, []
@@ -186,7 +193,7 @@ def test_a_retried_invitation_step_sends_nothing_twice(local, outreach, monkeypa
         return new
 
     monkeypatch.setattr(ledger, "send", send_then_fail)
-    publish(outreach)
+    publish(outreach, workshops)
     eventually(local, lambda: bool(failed))
     local.advance(timedelta(seconds=30))  # the Retry interval, on the local clock
     eventually(local, lambda: len(messages("outreach.invitation")) == 4)

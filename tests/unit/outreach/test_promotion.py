@@ -10,7 +10,7 @@ from tests.unit.outreach.promotion_support import FIRST, PRACTICE, WORKSHOP, Wor
 
 def world_with_audience(n: int = 7, **criteria) -> World:
     world = World(page=4)
-    world.facts.put(workshop(audience=AudienceCriteria(topics=["diabetes", "nutrition"], **criteria)))
+    world.workshops.put(workshop(audience=AudienceCriteria(topics=["diabetes", "nutrition"], **criteria)))
     world.consent("diabetes", *(member(f"P{k:03d}") for k in range(n)))
     world.consent("nutrition", member("P000"), member("P100"))
     return world
@@ -32,7 +32,7 @@ def test_begin_plans_the_waits_from_the_sessions_and_the_deadline():
 
 def test_the_reminder_of_the_invited_comes_no_later_than_the_deadline():
     world = World()
-    world.facts.put(workshop(registration_deadline=FIRST - timedelta(days=5)))
+    world.workshops.put(workshop(registration_deadline=FIRST - timedelta(days=5)))
     plan = world.promotion.begin(PRACTICE, WORKSHOP, 2)["plan"]
     assert plan["remind_invited_at"] == plan["close_at"] == "2026-06-05T17:00:00.000Z"
 
@@ -59,8 +59,8 @@ def test_a_retried_invitation_batch_sends_nothing_twice():
 def test_the_invited_who_did_not_register_are_reminded_and_nobody_else():
     world = world_with_audience(n=4)
     world.invite_all()
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P001"))
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P002", status="waitlisted"))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P001"))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P002", status="waitlisted"))
     world.each_page(world.promotion.remind_invited)
     world.each_page(world.promotion.remind_invited)  # a retry
     reminded = {e.data["request"]["recipient"]["patient_id"] for e in world.ledger.events
@@ -81,10 +81,10 @@ def test_nobody_is_reminded_to_register_once_registration_closed():
 def test_the_registered_are_reminded_the_day_before_and_the_attendees_get_the_survey_link():
     world = world_with_audience(n=3)
     world.invite_all()
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P000", attended=True))
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P001"))
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P002", status="waitlisted"))
-    world.facts.register(PRACTICE, WORKSHOP, registrant(None, contact="C1", attended=True))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P000", attended=True))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P001"))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P002", status="waitlisted"))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant(None, contact="C1", attended=True))
     world.promotion.close(PRACTICE, WORKSHOP)
     world.each_page(world.promotion.remind_registered)
     world.each_page(world.promotion.survey)
@@ -101,8 +101,8 @@ def test_the_registered_are_reminded_the_day_before_and_the_attendees_get_the_su
 def test_the_reach_report_counts_what_happened():
     world = world_with_audience(n=3)
     world.invite_all()
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P000", attended=True))
-    world.facts.register(PRACTICE, WORKSHOP, registrant("P001", status="waitlisted"))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P000", attended=True))
+    world.workshops.register(PRACTICE, WORKSHOP, registrant("P001", status="waitlisted"))
     world.each_page(world.promotion.survey)
     world.deliveries.counts[(PRACTICE, WORKSHOP)] = 3
     world.surveys.summaries[(PRACTICE, WORKSHOP)] = SurveySummary(answered=1, mean_rating=4.0)
@@ -117,7 +117,7 @@ def test_an_unpublished_workshop_ends_the_run_with_its_outcome_and_sends_nothing
     world = world_with_audience()
     world.promotion.begin(PRACTICE, WORKSHOP, 2)
     world.promotion.invite(PRACTICE, WORKSHOP, ["P001"])
-    world.facts.set_status(PRACTICE, WORKSHOP, "unpublished")
+    world.workshops.set_status(PRACTICE, WORKSHOP, "unpublished")
     assert world.promotion.select(PRACTICE, WORKSHOP, None) == {"go": False}
     assert world.promotion.invite(PRACTICE, WORKSHOP, ["P002"]) == {"go": False}
     assert len(world.ledger.events) == 1
@@ -127,7 +127,7 @@ def test_an_unpublished_workshop_ends_the_run_with_its_outcome_and_sends_nothing
 
 def test_a_cancelled_or_vanished_workshop_ends_the_run_too():
     world = world_with_audience()
-    world.facts.set_status(PRACTICE, WORKSHOP, "cancelled")
+    world.workshops.set_status(PRACTICE, WORKSHOP, "cancelled")
     assert world.promotion.begin(PRACTICE, WORKSHOP, 3) == {"go": False}
     assert world.ledger.run(PRACTICE, WORKSHOP).outcome == "cancelled"
     assert World().promotion.remind_registered(PRACTICE, "01HGONE00000000000000000000", None) == {"go": False}
