@@ -21,6 +21,8 @@ class Access(StrEnum):
     EVENTS_PUT = "events:put"  # PutEvents on the practice bus
     PAGE_TOKEN_SECRET = "secret:page-token"  # noqa: S105 (a name) read the secret that signs page tokens
     STATES_START = "states:start"  # start the catalogue's state machines
+    # ListExecutions of, and StopExecution of an execution of, the catalogue state machines the function names
+    STATES_STOP = "states:stop"
     # SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat: resume an execution waiting on a task token
     STATES_CALLBACK = "states:callback"
     EMAIL_SEND = "ses:send"  # SES SendEmail from the practice's verified sender identity
@@ -316,6 +318,31 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        Function(
+            name="outreach-api",
+            handler="functions.outreach.handler.handler",
+            area="outreach",
+            description="Workshops and community programmes: publishing, registration and the waitlist, "
+                        "attendance, follow-up surveys",
+            # publishing starts the workshop's promotion, unpublishing or cancelling stops it
+            access=API_READ_WRITE | {Access.STATES_START, Access.STATES_STOP},
+            mounts=("workshops", "registrations", "sessions", "surveys"),
+            # a workshop's public sign-up link, a sign-up's confirmation link, the survey link: the function checks
+            # the signed token itself (and rate-limits sign-ups)
+            public_routes=("registrations/signup/{token}", "registrations/confirm/{token}", "surveys/{token}"),
+            state_machines=("workshop-promotion",),
+        ),
+        Function(
+            name="outreach-tasks",
+            handler="functions.outreach.tasks.handler",
+            area="outreach",
+            description="The workshop promotion's steps: select the audience a page at a time, invite in batches, "
+                        "remind, close registration, send the survey, write the reach report",
+            # the page-token secret signs the survey links; messages leave through the table's outbox
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.PAGE_TOKEN_SECRET}),
+            timeout_s=60,
+            memory_mb=256,
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -327,6 +354,11 @@ CATALOG = Catalog(
             name="leave-approval",
             definition="leave_approval.asl.json",
             functions={"StaffTasks": "staff-tasks"},
+        ),
+        StateMachine(
+            name="workshop-promotion",
+            definition="workshop_promotion.asl.json",
+            functions={"OutreachTasks": "outreach-tasks"},
         ),
     ),
     rules=(

@@ -31,6 +31,7 @@ ACTIONS: dict[Access, frozenset[str]] = {
     Access.EVENTS_PUT: frozenset({"events:PutEvents"}),
     Access.PAGE_TOKEN_SECRET: frozenset({"secretsmanager:GetSecretValue", "kms:Decrypt"}),
     Access.STATES_START: frozenset({"states:StartExecution"}),
+    Access.STATES_STOP: frozenset({"states:ListExecutions", "states:StopExecution"}),
     # task tokens name no resource: SendTask* has no resource-level permission
     Access.STATES_CALLBACK: frozenset({"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}),
     Access.EMAIL_SEND: frozenset({"ses:SendEmail"}),
@@ -132,6 +133,16 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 return []
             return [iam.PolicyStatement(
                 sid="StartWorkflows", actions=["states:StartExecution"], resources=list(data.state_machine_arns))]
+        case Access.STATES_STOP:
+            if not data.state_machine_arns:
+                return []
+            # an execution's ARN is its machine's with :execution: and the execution's name after it
+            executions = [f"{arn.replace(':stateMachine:', ':execution:')}:*" for arn in data.state_machine_arns]
+            return [
+                iam.PolicyStatement(sid="ListWorkflowRuns", actions=["states:ListExecutions"],
+                                    resources=list(data.state_machine_arns)),
+                iam.PolicyStatement(sid="StopWorkflowRuns", actions=["states:StopExecution"], resources=executions),
+            ]
         case Access.STATES_CALLBACK:
             return [iam.PolicyStatement(
                 sid="ResumeWorkflows", resources=["*"],

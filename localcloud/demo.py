@@ -61,7 +61,8 @@ def seed(cloud: Any) -> dict[str, Any]:
     for patient in PATIENTS:
         created = call("POST", "/patients", patient)
         channels = [c for c, field in (("email", "email"), ("sms", "phone")) if patient.get(field)]
-        call("POST", f"/patients/{created['id']}/consents", {"kind": "communication", "channels": channels})
+        call("POST", f"/patients/{created['id']}/consents", {"kind": "communication", "channels": channels,
+                                                            "topics": [WORKSHOP_TOPIC, "nutrition"]})
         patients.append(created["id"])
 
     call("PUT", "/availability/policy", {"time_zone": "America/New_York",
@@ -79,10 +80,11 @@ def seed(cloud: Any) -> dict[str, Any]:
                                             "mode": "virtual", "practitioner_ids": practitioners})["id"],
     ]
     staff = seed_staff(call, practitioners[0])
+    outreach = seed_outreach(call, cloud, patients)
     cloud.drain()
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
-            "appointment_types": types, "staff": staff}
+            "appointment_types": types, "staff": staff, **outreach}
     cloud.data.save_demo(demo)
     return demo
 
@@ -110,3 +112,33 @@ def seed_staff(call: Seeder, practitioner_id: str) -> list[str]:
 
 
 NEW = (("If-None-Match", "*"),)  # the first policy or rules: there are none to match yet
+
+
+# --- outreach: a workshop, published, with a few registrations ----------------------------------------------
+WORKSHOP_TOPIC = "diabetes"
+
+
+def seed_outreach(call: Seeder, cloud: Any, patients: list[str]) -> dict[str, Any]:
+    """A diabetes workshop three weeks out (in person, then online), published (which starts its promotion), and
+    the adults who consent to the topic registered."""
+    from datetime import UTC, timedelta
+
+    from functions.core import clock
+
+    first = (clock.now() + timedelta(days=21)).astimezone(UTC).replace(hour=17, minute=0, second=0, microsecond=0)
+    workshop = call("POST", "/workshops", {
+        "title": "Living well with diabetes", "topic": WORKSHOP_TOPIC,
+        "description": "Two evenings on food, movement and medicines, with time for questions.",
+        "audience": {"topics": [WORKSHOP_TOPIC], "min_age": 18}, "capacity": 12,
+        "facilitator_id": "local-practitioner",
+        "registration_deadline": (first - timedelta(days=2)).isoformat(),
+        "sessions": [{"starts_at": first.isoformat(), "ends_at": (first + timedelta(hours=1, minutes=30)).isoformat(),
+                      "mode": "in_person", "room": "Community room", "address": "12 Main Street, Springfield"},
+                     {"starts_at": (first + timedelta(days=7)).isoformat(),
+                      "ends_at": (first + timedelta(days=7, hours=1)).isoformat(), "mode": "online",
+                      "link": "https://meet.example.org/demo-diabetes"}]})
+    call("POST", f"/workshops/{workshop['id']}/publish", None, headers=(("If-Match", f'"{workshop["version"]}"'),))
+    adults = [p for p, person in zip(patients, PATIENTS, strict=True) if person["birth_date"] < "2000"]
+    registrations = [call("POST", "/registrations", {"workshop_id": workshop["id"], "patient_id": p})["id"]
+                     for p in adults]
+    return {"workshops": [workshop["id"]], "registrations": registrations}

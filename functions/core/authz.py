@@ -172,6 +172,20 @@ INVENTORY: dict[str, Rule] = {
 
 # --- outreach -----------------------------------------------------------------------------------------
 OUTREACH: dict[str, Rule] = {
+    "outreach.workshop.create": staff(C, P, F, S),
+    "outreach.workshop.update": staff(C, P, F, S),
+    "outreach.workshop.publish": staff(C, P, F, S),  # publish, unpublish, cancel
+    "outreach.workshop.read": Rule(frozenset({C, P, F, S, Role.PATIENT})),  # a patient: one meant for them
+    "outreach.workshop.list": Rule(frozenset({C, P, F, S, Role.PATIENT})),  # a patient: the ones meant for them
+    "outreach.registration.create": staff_or_self(C, P, F, S),
+    "outreach.registration.read": staff_or_self(C, P, F, S),
+    "outreach.registration.list": staff(C, P, F, S),  # a workshop's registrations
+    "outreach.registration.cancel": staff_or_self(C, P, F, S),
+    "outreach.attendance.take": staff(C, P, F, S),  # the workshop's facilitator, or a coordinator (checked)
+    "outreach.attendance.read": staff(C, P, F, S),
+    "outreach.survey.results": staff(C, P, F, S),
+    # --- promotion ---
+    "outreach.reach.read": staff(C, P, F, S),
 }
 
 for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH):

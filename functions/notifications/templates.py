@@ -171,6 +171,43 @@ def builtin_templates() -> dict[tuple[str, str], Template]:
         ),
         _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
         _builtin("message.general", "{{ subject }}", "{{ body }}"),
+        # --- outreach: workshops and registrations (outws) ---
+        _builtin("outreach.registration.confirmed", "Your registration: {{ title }}",
+                 "Hello,\n\nYour registration for {{ title }} (first session {{ starts_at }}) is: {{ status }}.\n\n"
+                 "If you are on the waitlist, we will write when a place comes free.",
+                 "{{ title }} on {{ starts_at }}: you are {{ status }}."),
+        # a member of the public may have given only a phone: this one link goes by SMS too
+        _builtin("outreach.registration.confirm_link", "Confirm your place: {{ title }}",
+                 "Hello,\n\nTo hold your place at {{ title }} (first session {{ starts_at }}), follow this link "
+                 "before {{ expires_at }}:\n{{ link }}\n\nIf you did not sign up, ignore this message.",
+                 "Confirm your place at {{ title }}: {{ link }}",
+                 html="<p>Hello,</p><p>To hold your place at {{ title }} (first session {{ starts_at }}), "
+                      '<a href="{{ link }}">confirm it here</a> before {{ expires_at }}.</p>'
+                      "<p>If you did not sign up, ignore this message.</p>"),
+        _builtin("outreach.waitlist.promoted", "A place for you: {{ title }}",
+                 "Hello,\n\nA place came free at {{ title }} (first session {{ starts_at }}): it is yours.",
+                 "A place came free at {{ title }} on {{ starts_at }}: it is yours."),
+        _builtin("outreach.workshop.cancelled", "{{ title }} will not go ahead as planned",
+                 "Hello,\n\nWe are sorry: {{ title }} (first session {{ starts_at }}) is {{ status }}. "
+                 "Your registration no longer holds a place.",
+                 "{{ title }} on {{ starts_at }} is {{ status }}. Sorry for the change."),
+        # --- outreach: the workshop promotion (no workshop title: it would name a health topic on the bus) ---
+        _builtin("outreach.invitation", "You are invited to a workshop",
+                 "Hello,\n\nYour practice invites you to a health-education workshop starting {{ starts_at }}. "
+                 "Sign in to see it and register.",
+                 "Your practice invites you to a workshop on {{ starts_at }}. Sign in to register. Reply STOP to opt "
+                 "out."),
+        _builtin("outreach.reminder.invited", "There is still room at the workshop",
+                 "Hello,\n\nThere is still room at the workshop you were invited to, starting {{ starts_at }}. "
+                 "Sign in to register.",
+                 "Still room at the workshop on {{ starts_at }}. Sign in to register. Reply STOP to opt out."),
+        _builtin("outreach.reminder.registered", "Your workshop is tomorrow",
+                 "Hello,\n\nA reminder: the workshop you registered for starts {{ starts_at }}. "
+                 "We look forward to seeing you.",
+                 "Reminder: your workshop starts {{ starts_at }}."),
+        _builtin("outreach.survey", "How was the workshop?",
+                 "Hello,\n\nThank you for coming to the workshop. Tell us how it went: {{ survey_link }}",
+                 "Thank you for coming to the workshop. How was it? {{ survey_link }}"),
     ])
 
 

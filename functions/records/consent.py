@@ -11,8 +11,9 @@ from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.ids import new_id
 from functions.core.service import AuditTrail
 from functions.core.types import ExpectedVersion
-from functions.records import family
+from functions.records import audience, family
 from functions.records.chart import ChartUseCase, until_record_settles
+from functions.records.models.audience import AudienceChange
 from functions.records.models.consent import Consent, ConsentIn, ConsentList, ConsentPatch, check_consent_shape
 from functions.records.models.patients import PatientRecord
 from functions.records.ports import ConsentBook, PatientRecords
@@ -56,6 +57,7 @@ class Consents(ChartUseCase):
                 audit=self._draft(caller, "consent.grant", "CONSENT", consent.id, patient_id, at),
                 events=[self._event("records.consent.granted", caller, consent.id, patient_id=patient_id,
                                     kind=consent.kind)],
+                audience=_audience_change(record, consent),
             )
             return consent
 
@@ -71,12 +73,13 @@ class Consents(ChartUseCase):
         def change(record: PatientRecord, current: Consent, at: str) -> Consent:
             channels = current.channels if patch.channels is None else patch.channels
             shares_with = current.shares_with if patch.shares_with is None else patch.shares_with
+            topics = current.topics if patch.topics is None else patch.topics
             try:
-                check_consent_shape(current.kind, channels, shares_with)
+                check_consent_shape(current.kind, channels, shares_with, topics)
             except ValueError as error:
                 raise Invalid(str(error), code="validation_failed") from None
             family.check_shares_with(record, shares_with)
-            return current.model_copy(update={"channels": channels, "shares_with": shares_with,
+            return current.model_copy(update={"channels": channels, "shares_with": shares_with, "topics": topics,
                                               "version": current.version + 1, "updated_at": at})
 
         return self._change(caller, patient_id, consent_id, expected_version, "consent.update",
@@ -110,7 +113,14 @@ class Consents(ChartUseCase):
                 caller.practice_id, updated, current.version, record.related_rev,
                 audit=self._draft(caller, action, "CONSENT", consent_id, patient_id, at),
                 events=[self._event(event_type, caller, consent_id, patient_id=patient_id, kind=updated.kind)],
+                audience=_audience_change(record, updated),
             )
             return updated
 
         return until_record_settles(attempt)
+
+
+def _audience_change(record: PatientRecord, consent: Consent) -> AudienceChange | None:
+    """What storing `consent` does to the patient's outreach audience entries (written in the same transaction)."""
+    return audience.change(audience.entries(record, record.consents),
+                           audience.entries(record, audience.with_consent(record.consents, consent)))

@@ -5,10 +5,16 @@ Layout (one partition per patient, so one Query returns a patient with everythin
                                                                family, care team, version, deleted_at)
                                      sk = COVERAGE#<id>        an insurance coverage
                                      sk = CONSENT#<id>         a consent
+                                     sk = AUDIENCE#<topic>     an outreach audience entry (below)
 Search indexes, on the profile item only, removed when the patient is soft-deleted (sparse):
     gsi1pk = PRACTICE#<p>#PATIENT_NAME              gsi1sk = <family>#<given>#<id>   (normalized names)
     gsi2pk = PRACTICE#<p>#PATIENT_BORN#<yyyy-mm-dd> gsi2sk = <family>#<given>#<id>
     gsi3pk = PRACTICE#<p>#PATIENT_PHONE#<e164>      gsi3sk = <family>#<given>#<id>   (only with a phone)
+Outreach audience, one entry per (topic, patient) who has an active communication consent naming the topic
+(birth date, language, primary practitioner and channels copied in, so selection is one Query a page):
+    gsi1pk = PRACTICE#<p>#AUDIENCE#<topic>          gsi1sk = <patient id>
+The entries live in the patient's partition so the consent, profile and soft-delete transactions that move
+them touch one partition; they are written and removed in those transactions (records.audience decides which).
 
 Every write goes through AuditStore.commit, so the data, its audit entry and its domain event land in one
 transaction. Coverage and consent writes also bump the profile's `related_rev` under a condition, so the
@@ -25,8 +31,9 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
-from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Check, Item, Operation, Put, Table, Update, set_and_remove
+from functions.core.keys import collection_pk, entity_pk, segment
+from functions.core.table import Check, Delete, Item, Operation, Put, Table, Update, set_and_remove
+from functions.records.models.audience import AudienceChange, AudienceMember
 from functions.records.models.consent import Consent
 from functions.records.models.coverage import Coverage
 from functions.records.models.patients import Patient, PatientRecord, name_key
@@ -35,6 +42,7 @@ PATIENT = "PATIENT"
 PROFILE_SK = "PATIENT"
 COVERAGE_PREFIX = "COVERAGE#"
 CONSENT_PREFIX = "CONSENT#"
+AUDIENCE_PREFIX = "AUDIENCE#"
 INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
 
 
@@ -57,6 +65,21 @@ def _index_keys(practice_id: str, patient: Patient) -> dict[str, str]:
     return keys
 
 
+def _audience_writes(practice_id: str, patient_id: str, change: AudienceChange | None) -> list[Operation]:
+    """Put AUDIENCE#<topic> for each entry written (indexed under the topic), Delete each topic dropped."""
+    if change is None:
+        return []
+    pk = patient_pk(practice_id, patient_id)
+    writes: list[Operation] = [
+        Put({"pk": pk, "sk": f"{AUDIENCE_PREFIX}{segment(topic, 'topic')}", "kind": "AUDIENCE", "topic": topic,
+             **member.model_dump(mode="json", exclude_none=True),
+             "gsi1pk": collection_pk(practice_id, "AUDIENCE", topic), "gsi1sk": patient_id})
+        for topic, member in change.members.items()
+    ]
+    writes += [Delete({"pk": pk, "sk": f"{AUDIENCE_PREFIX}{topic}"}) for topic in change.dropped]
+    return writes
+
+
 def _profile(patient: Patient) -> Item:
     """The profile's attributes (not keys): what the model says, in JSON types."""
     dumped = patient.model_dump(mode="json", include=set(Patient.model_fields))  # a PatientRecord's lists stay out
@@ -75,7 +98,8 @@ def patient_on_file(practice_id: str, patient_id: str) -> Check:
 
 
 def _related_writes(practice_id: str, patient_id: str, sk: str, kind: str, attributes: Item, seen_rev: int,
-                    expected_version: int | None, claim: IdempotencyClaim | None) -> list[Operation]:
+                    expected_version: int | None, claim: IdempotencyClaim | None,
+                    audience: AudienceChange | None = None) -> list[Operation]:
     """Put <KIND>#<id> (new, or replacing `expected_version`) and bump the profile's related_rev from
     `seen_rev`; with a claim, the idempotency record first."""
     pk = patient_pk(practice_id, patient_id)
@@ -93,7 +117,7 @@ def _related_writes(practice_id: str, patient_id: str, sk: str, kind: str, attri
         condition="attribute_exists(pk) AND attribute_not_exists(#deleted) AND #rev = :seen",
         on_conflict=Conflict("the patient's record changed meanwhile; retry", code="record_changed"),
     )
-    writes: list[Operation] = [put, bump]
+    writes: list[Operation] = [put, bump, *_audience_writes(practice_id, patient_id, audience)]
     if claim:
         writes.insert(0, idempotency.claim_put(practice_id, claim))
     return writes
@@ -146,9 +170,11 @@ class DynamoPatientRecords:
         self.audit.commit(audit, writes=writes, events=events)
 
     def update(self, practice_id: str, patient: Patient, expected_version: int, audit: AuditDraft,
-               events: Sequence[DomainEvent], expected_rev: int | None = None) -> None:
+               events: Sequence[DomainEvent], expected_rev: int | None = None,
+               audience: AudienceChange | None = None) -> None:
         """Update the profile when its version is still `expected_version` (and, when given, its
-        `related_rev` still `expected_rev`); re-derives the search keys. Stale: Conflict."""
+        `related_rev` still `expected_rev`, bumped); re-derives the search keys; writes the audience entries
+        the change moves. Stale: Conflict."""
         keys = _index_keys(practice_id, patient)
         attributes = {**_profile(patient), **keys}
         cleared = [name for name, spec in Patient.model_fields.items()
@@ -160,27 +186,38 @@ class DynamoPatientRecords:
         condition = "attribute_exists(pk) AND attribute_not_exists(#deleted) AND #version = :expected"
         if expected_rev is not None:
             names["#rev"] = "related_rev"
-            values[":rev"] = expected_rev
+            values |= {":rev": expected_rev, ":next_rev": expected_rev + 1}
             condition += " AND #rev = :rev"
+            expression = expression.replace("SET ", "SET #rev = :next_rev, ", 1)
         update = Update(key={"pk": patient_pk(practice_id, patient.id), "sk": PROFILE_SK}, expression=expression,
                         names=names, values=values, condition=condition,
                         on_conflict=stale("patient"))
-        self.audit.commit(audit, writes=[update], events=events)
+        self.audit.commit(audit, writes=[update, *_audience_writes(practice_id, patient.id, audience)],
+                          events=events)
 
     def soft_delete(self, practice_id: str, patient_id: str, at: str, audit: AuditDraft,
-                    events: Sequence[DomainEvent]) -> None:
-        """Mark the profile deleted and drop its search keys, if it exists and is not deleted already."""
+                    events: Sequence[DomainEvent], audience: AudienceChange | None = None,
+                    expected_rev: int | None = None) -> None:
+        """Mark the profile deleted and drop its search keys and the audience entries named, if it exists and
+        is not deleted already (and, with `expected_rev`, its related_rev is still that)."""
         names = {"#deleted": "deleted_at", "#updated": "updated_at", "#version": "version",
                  **{f"#i{n}": name for n, name in enumerate(INDEX_ATTRIBUTES)}}
         removes = ", ".join(f"#i{n}" for n in range(len(INDEX_ATTRIBUTES)))
+        values: Item = {":at": at, ":one": 1}
+        condition = "attribute_exists(pk) AND attribute_not_exists(#deleted)"
+        on_conflict = NotFound("no such patient", code="patient_not_found")
+        if expected_rev is not None:
+            names["#rev"] = "related_rev"
+            values[":rev"] = expected_rev
+            condition += " AND #rev = :rev"
+            on_conflict = Conflict("the patient's record changed meanwhile; retry", code="record_changed")
         update = Update(
             key={"pk": patient_pk(practice_id, patient_id), "sk": PROFILE_SK},
             expression=f"SET #deleted = :at, #updated = :at, #version = #version + :one REMOVE {removes}",
-            names=names, values={":at": at, ":one": 1},
-            condition="attribute_exists(pk) AND attribute_not_exists(#deleted)",
-            on_conflict=NotFound("no such patient", code="patient_not_found"),
+            names=names, values=values, condition=condition, on_conflict=on_conflict,
         )
-        self.audit.commit(audit, writes=[update], events=events)
+        self.audit.commit(audit, writes=[update, *_audience_writes(practice_id, patient_id, audience)],
+                          events=events)
 
 
 class DynamoPatientIndex:
@@ -251,18 +288,21 @@ class _DynamoRelatedBook:
         return idempotency.stored_response(self.table, practice_id, request)
 
     def add(self, practice_id: str, entry: Coverage | Consent, seen_rev: int, audit: AuditDraft,
-            events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None) -> None:
-        """Put <KIND>#<id> (attribute_not_exists) [+ the idempotency claim] and bump related_rev."""
+            events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None,
+            audience: AudienceChange | None = None) -> None:
+        """Put <KIND>#<id> (attribute_not_exists) [+ the idempotency claim] and bump related_rev; put and
+        delete the audience entries the change names."""
         self.audit.commit(audit, events=events, writes=_related_writes(
             practice_id, entry.patient_id, f"{self.kind}#{entry.id}", self.kind, entry.model_dump(mode="json"),
-            seen_rev, None, claim))
+            seen_rev, None, claim, audience))
 
     def replace(self, practice_id: str, entry: Coverage | Consent, expected_version: int, seen_rev: int,
-                audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
-        """Put <KIND>#<id> when its version is `expected_version` (else stale) and bump related_rev."""
+                audit: AuditDraft, events: Sequence[DomainEvent], audience: AudienceChange | None = None) -> None:
+        """Put <KIND>#<id> when its version is `expected_version` (else stale) and bump related_rev; put and
+        delete the audience entries the change names."""
         self.audit.commit(audit, events=events, writes=_related_writes(
             practice_id, entry.patient_id, f"{self.kind}#{entry.id}", self.kind, entry.model_dump(mode="json"),
-            seen_rev, expected_version, None))
+            seen_rev, expected_version, None, audience))
 
 
 class DynamoCoverageBook(_DynamoRelatedBook):
@@ -275,3 +315,23 @@ class DynamoConsentBook(_DynamoRelatedBook):
     """ConsentBook on the table: CONSENT#<id> items under the patient."""
 
     kind = "CONSENT"
+
+
+class DynamoAudienceIndex:
+    """AudienceIndex on gsi1: the AUDIENCE#<topic> entries under each consenting patient."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def audience(self, practice_id: str, topic: str, cursor: str | None = None,
+                 limit: int = 100) -> tuple[list[AudienceMember], str | None]:
+        """Query gsi1pk=PRACTICE#p#AUDIENCE#<topic>, in patient-id order, `limit` a page. The cursor is the
+        last patient id of the previous page; the start key is rebuilt from it (no read)."""
+        pk = collection_pk(practice_id, "AUDIENCE", segment(topic, "topic"))
+        start_key = None
+        if cursor:
+            start_key = {"pk": patient_pk(practice_id, cursor), "sk": f"{AUDIENCE_PREFIX}{topic}",
+                         "gsi1pk": pk, "gsi1sk": cursor}
+        page = self.table.query(pk, index="gsi1", limit=limit, start_key=start_key)
+        members = [AudienceMember.model_validate(item) for item in page.items]
+        return members, (members[-1].patient_id if page.last_key and members else None)

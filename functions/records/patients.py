@@ -12,8 +12,8 @@ from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.keys import segment
 from functions.core.observability import logger
 from functions.core.types import ExpectedVersion
-from functions.records import family, fhir
-from functions.records.chart import ChartUseCase, invalid
+from functions.records import audience, family, fhir
+from functions.records.chart import ChartUseCase, invalid, until_record_settles
 from functions.records.models.patients import Patient, PatientIn, PatientPatch, PatientRecord
 
 
@@ -78,8 +78,11 @@ class Patients(ChartUseCase):
             })
         except ValidationError as error:
             raise invalid(error) from None
+        moved = audience.change(audience.entries(record, record.consents), audience.entries(updated, record.consents))
+        if moved is not None:
+            expected_rev = record.related_rev  # the consent the entries were derived from must still stand
         self.records.update(
-            caller.practice_id, updated, expected_version=expected_version, expected_rev=expected_rev,
+            caller.practice_id, updated, expected_version=expected_version, expected_rev=expected_rev, audience=moved,
             audit=self._draft(caller, "patient.update", "PATIENT", patient_id, patient_id, at),
             events=[self._event("records.patient.updated", caller, patient_id,
                                 version=updated.version, fields=sorted(patch.changes()))],
@@ -90,10 +93,19 @@ class Patients(ChartUseCase):
     def delete(self, caller: Caller, patient_id: str) -> None:
         """Soft delete: the record stays (retention law) but reads as gone and leaves every search."""
         authz.authorize(caller, "records.patient.delete", authz.patient(patient_id))
-        at = self._at()
-        self.records.soft_delete(
-            caller.practice_id, segment(patient_id, "patient id"), at,
-            audit=self._draft(caller, "patient.delete", "PATIENT", patient_id, patient_id, at),
-            events=[self._event("records.patient.deleted", caller, patient_id)],
-        )
+
+        def attempt() -> None:
+            record = self._live_record(caller, patient_id)
+            # a deleted patient leaves every outreach audience; the write is checked against the record read,
+            # so a consent granted meanwhile cannot leave an entry behind
+            dropped = audience.change(audience.entries(record, record.consents), {})
+            at = self._at()
+            self.records.soft_delete(
+                caller.practice_id, segment(patient_id, "patient id"), at,
+                audit=self._draft(caller, "patient.delete", "PATIENT", patient_id, patient_id, at),
+                events=[self._event("records.patient.deleted", caller, patient_id)],
+                audience=dropped, expected_rev=record.related_rev,
+            )
+
+        until_record_settles(attempt)
         logger.info("patient soft-deleted", extra={"patient_id": patient_id})

@@ -2,7 +2,8 @@
 
 Every write takes the audit entry and the domain events that must land with it (one transaction), and a
 coverage or consent write the `related_rev` of the record it was checked against, so a rule that looks
-across a patient's record (no overlapping plans, one active consent of a kind) sees a record nobody changed."""
+across a patient's record (no overlapping plans, one active consent of a kind) sees a record nobody changed.
+A write that moves the patient's outreach audience entries carries that `AudienceChange` too (same transaction)."""
 
 from collections.abc import Sequence
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any, Protocol
 from functions.core.audit import AuditDraft
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
+from functions.records.models.audience import AudienceChange, AudienceMember
 from functions.records.models.consent import Consent
 from functions.records.models.coverage import Coverage
 from functions.records.models.patients import Patient, PatientRecord
@@ -30,12 +32,16 @@ class PatientRecords(Protocol):
         """A new patient. Conflict when the id exists; AlreadyDone when the claim's key was used."""
 
     def update(self, practice_id: str, patient: Patient, expected_version: int, audit: AuditDraft,
-               events: Sequence[DomainEvent], expected_rev: int | None = None) -> None:
-        """The profile, if still at `expected_version` (and `related_rev` at `expected_rev`); else stale."""
+               events: Sequence[DomainEvent], expected_rev: int | None = None,
+               audience: AudienceChange | None = None) -> None:
+        """The profile, if still at `expected_version` (and `related_rev` at `expected_rev`, which it then
+        bumps, so a consent write checked against the old profile retries); else stale."""
 
     def soft_delete(self, practice_id: str, patient_id: str, at: str, audit: AuditDraft,
-                    events: Sequence[DomainEvent]) -> None:
-        """Mark deleted and drop from every search; NotFound when absent or deleted already."""
+                    events: Sequence[DomainEvent], audience: AudienceChange | None = None,
+                    expected_rev: int | None = None) -> None:
+        """Mark deleted and drop from every search and audience; NotFound when absent or deleted already
+        (with `expected_rev`: Conflict `record_changed` when the record moved since it was read)."""
 
 
 class PatientIndex(Protocol):
@@ -72,9 +78,19 @@ class ConsentBook(Protocol):
     def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None: ...
 
     def add(self, practice_id: str, consent: Consent, seen_rev: int, audit: AuditDraft,
-            events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None) -> None:
+            events: Sequence[DomainEvent], claim: IdempotencyClaim | None = None,
+            audience: AudienceChange | None = None) -> None:
         """A new consent, if the record is still at `seen_rev` (else Conflict `record_changed`)."""
 
     def replace(self, practice_id: str, consent: Consent, expected_version: int, seen_rev: int,
-                audit: AuditDraft, events: Sequence[DomainEvent]) -> None:
+                audit: AuditDraft, events: Sequence[DomainEvent], audience: AudienceChange | None = None) -> None:
         """A changed consent, if still at `expected_version` (else stale) and the record at `seen_rev`."""
+
+
+class AudienceIndex(Protocol):
+    """The patients who consent to be contacted on a topic, a page at a time in patient-id order (outreach
+    reads it; never a scan of every patient)."""
+
+    def audience(self, practice_id: str, topic: str, cursor: str | None = None,
+                 limit: int = 100) -> tuple[list[AudienceMember], str | None]:
+        """One page and the cursor to continue after (None at the end)."""

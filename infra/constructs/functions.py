@@ -65,6 +65,7 @@ class CatalogFunction(Construct):
                  invoked_async: bool) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
+        self._stage = shared.stage
         name = function_name(shared.stage, spec)
         self.log_group = logs.LogGroup(
             self, "Logs",
@@ -144,6 +145,13 @@ class CatalogFunction(Construct):
             reason += (" SMS is published to phone numbers, which have no ARN; a Deny statement in the same "
                        "policy stops sns:Publish to any topic or endpoint.")
         nag.acknowledge(self.policy, "AwsSolutions-IAM5[Resource::*]", reason)
+        if Access.STATES_STOP in self.spec.access:
+            for machine in self.spec.state_machines:
+                nag.acknowledge(
+                    self.policy, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+                                 f"<AWS::AccountId>:execution:practiceflow-{self._stage}-{machine}:*]",
+                    "states:StopExecution names an execution, whose name is known only at run time: every "
+                    "execution of the one state machine the catalogue lets this function stop.")
         nag.acknowledge(self.function, "AwsSolutions-L1", nag.LAMBDA_RUNTIME)
         nag.acknowledge(self.function, "HIPAA.Security-LambdaInsideVPC", nag.LAMBDA_NO_VPC)
         if self.spec.reserved_concurrency is None:

@@ -6,6 +6,7 @@ from datetime import date
 
 from functions.core.errors import Conflict, Invalid, NotFound, stale
 from functions.core.idempotency import AlreadyDone, IdempotencyClaim
+from functions.records.models.audience import AudienceMember
 from functions.records.models.consent import Consent
 from functions.records.models.coverage import Coverage
 from functions.records.models.patients import Patient, PatientRecord, name_key
@@ -23,6 +24,7 @@ class RecordsStore:
         self.coverages: dict[tuple[str, str], dict[str, Coverage]] = {}
         self.consents: dict[tuple[str, str], dict[str, Consent]] = {}
         self.claims: dict[tuple[str, str], IdempotencyClaim] = {}
+        self.audience: dict[tuple[str, str], dict[str, AudienceMember]] = {}  # (practice, topic) -> members
         self.writes = 0
         self.before_write = None  # a hook: lets a test change the record between read and write
 
@@ -44,6 +46,14 @@ class RecordsStore:
         self.audit.record(audit)
         self.events += events
         self.writes += 1
+
+    def move_audience(self, practice_id, patient_id, change) -> None:
+        if change is None:
+            return
+        for topic, member in change.members.items():
+            self.audience.setdefault((practice_id, topic), {})[patient_id] = member
+        for topic in change.dropped:
+            self.audience.get((practice_id, topic), {}).pop(patient_id, None)
 
     def hook(self) -> None:
         if self.before_write:
@@ -81,22 +91,29 @@ class FakePatientRecords:
         self.store.coverages[key], self.store.consents[key] = {}, {}
         self.store.commit(practice_id, audit, events, claim)
 
-    def update(self, practice_id, patient, expected_version, audit, events, expected_rev=None):
+    def update(self, practice_id, patient, expected_version, audit, events, expected_rev=None, audience=None):
         self.store.hook()
         current = self.store.patients.get((practice_id, patient.id))
         if (current is None or current.deleted_at or current.version != expected_version
                 or (expected_rev is not None and current.related_rev != expected_rev)):
             raise stale("patient")
+        rev = current.related_rev if expected_rev is None else expected_rev + 1
         self.store.patients[(practice_id, patient.id)] = Patient.model_validate(patient.model_dump()).model_copy(
-            update={"related_rev": current.related_rev})
+            update={"related_rev": rev})
+        self.store.move_audience(practice_id, patient.id, audience)
         self.store.commit(practice_id, audit, events, None)
 
-    def soft_delete(self, practice_id, patient_id, at, audit, events):
+    def soft_delete(self, practice_id, patient_id, at, audit, events, audience=None, expected_rev=None):
+        self.store.hook()
         current = self.store.patients.get((practice_id, patient_id))
+        if expected_rev is not None and (current is None or current.deleted_at
+                                         or current.related_rev != expected_rev):
+            raise Conflict("the patient's record changed meanwhile; retry", code="record_changed")
         if current is None or current.deleted_at:
             raise NotFound("no such patient", code="patient_not_found")
         self.store.patients[(practice_id, patient_id)] = current.model_copy(
             update={"deleted_at": at, "updated_at": at, "version": current.version + 1})
+        self.store.move_audience(practice_id, patient_id, audience)
         self.store.commit(practice_id, audit, events, None)
 
 
@@ -146,13 +163,13 @@ class _FakeRelatedBook:
     def replay(self, practice_id, request):
         return self.store.replay(practice_id, request)
 
-    def add(self, practice_id, entry, seen_rev, audit, events, claim=None):
-        self._put(practice_id, entry, None, seen_rev, audit, events, claim)
+    def add(self, practice_id, entry, seen_rev, audit, events, claim=None, audience=None):
+        self._put(practice_id, entry, None, seen_rev, audit, events, claim, audience)
 
-    def replace(self, practice_id, entry, expected_version, seen_rev, audit, events):
-        self._put(practice_id, entry, expected_version, seen_rev, audit, events, None)
+    def replace(self, practice_id, entry, expected_version, seen_rev, audit, events, audience=None):
+        self._put(practice_id, entry, expected_version, seen_rev, audit, events, None, audience)
 
-    def _put(self, practice_id, entry, expected_version, seen_rev, audit, events, claim):
+    def _put(self, practice_id, entry, expected_version, seen_rev, audit, events, claim, audience):
         self.store.hook()
         self.store.claim(practice_id, claim)
         key = (practice_id, entry.patient_id)
@@ -166,6 +183,7 @@ class _FakeRelatedBook:
             raise Conflict("the patient's record changed meanwhile; retry", code="record_changed")
         self._items()[key][entry.id] = entry
         self.store.patients[key] = patient.model_copy(update={"related_rev": seen_rev + 1})
+        self.store.move_audience(practice_id, entry.patient_id, audience)
         self.store.commit(practice_id, audit, events, claim)
 
 
@@ -175,3 +193,19 @@ class FakeCoverageBook(_FakeRelatedBook):
 
 class FakeConsentBook(_FakeRelatedBook):
     kind = "consent"
+
+
+class FakeAudienceIndex:
+    """AudienceIndex: the entries the consent and profile writes left, per topic, in patient-id order."""
+
+    def __init__(self, store: RecordsStore) -> None:
+        self.store = store
+        self.pages = 0  # how many pages were read (one Query each on the table)
+
+    def audience(self, practice_id, topic, cursor=None, limit=100):
+        self.pages += 1
+        members = sorted(self.store.audience.get((practice_id, topic), {}).values(), key=lambda m: m.patient_id)
+        if cursor:
+            members = [m for m in members if m.patient_id > cursor]
+        page = members[:limit]
+        return page, (page[-1].patient_id if len(members) > limit else None)

@@ -24,6 +24,7 @@ EXPECTED_ACTIONS = {
     Access.EVENTS_PUT: {"events:PutEvents"},
     Access.PAGE_TOKEN_SECRET: {"secretsmanager:GetSecretValue", "kms:Decrypt"},
     Access.STATES_START: {"states:StartExecution"},
+    Access.STATES_STOP: {"states:ListExecutions", "states:StopExecution"},
     Access.STATES_CALLBACK: {"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"},
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},

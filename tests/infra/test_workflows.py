@@ -30,7 +30,8 @@ def probe_catalog(asl_path):
             Function(name="claim-tasks", handler="functions.billing.tasks.handler", area="billing",
                      description="probe: workflow steps", access=frozenset({Access.TABLE_READ})),
             Function(name="claim-starter", handler="functions.billing.jobs.handler", area="billing",
-                     description="probe: starts the workflow", access=frozenset({Access.STATES_START}),
+                     description="probe: starts and stops the workflow",
+                     access=frozenset({Access.STATES_START, Access.STATES_STOP}),
                      reserved_concurrency=2, state_machines=("probe-claims",)),
         ),
         state_machines=(StateMachine("probe-claims", str(asl_path),
@@ -106,15 +107,18 @@ def test_rules_on_the_bus_and_schedules_start_their_targets(extended):
     assert ref_id(nightly["Arn"]) == machine_id and json.loads(nightly["Input"]) == {"job": "resubmit"}
 
 
-def test_a_function_may_start_only_the_workflows_it_names_and_finds_their_arns(extended):
+def test_a_function_may_start_and_stop_only_the_workflows_it_names_and_finds_their_arns(extended):
     from tests.infra.test_template import allowed
 
     starter = allowed(extended, "claim-starter")
     assert set(starter) - {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
                            "xray:PutTelemetryRecords", "sqs:SendMessage", "kms:GenerateDataKey",
-                           "kms:Decrypt"} == {"states:StartExecution"}
-    assert starter["states:StartExecution"] == {
-        f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:practiceflow-{STAGE}-probe-claims"}
+                           "kms:Decrypt"} == {"states:StartExecution", "states:ListExecutions",
+                                              "states:StopExecution"}
+    machine = ("arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:"
+               f"practiceflow-{STAGE}-probe-claims")
+    assert starter["states:StartExecution"] == starter["states:ListExecutions"] == {machine}
+    assert starter["states:StopExecution"] == {machine.replace(":stateMachine:", ":execution:") + ":*"}
     functions = extended.resources("Api", "AWS::Lambda::Function").values()
     (props,) = [f["Properties"] for f in functions if f["Properties"]["FunctionName"].endswith("claim-starter")]
     assert "STATE_MACHINE_PROBE_CLAIMS_ARN" in props["Environment"]["Variables"]

@@ -39,6 +39,12 @@ ADA = {"given_name": "Ada", "family_name": "Lovelace", "birth_date": "1990-12-10
 COVERAGE = {"payer_id": "acme-health", "payer_name": "Acme Health", "member_id": "W123456789", "group_number": "G-77",
             "plan_name": "Gold PPO", "rank": "primary", "period_start": "2020-01-01"}
 
+WORKSHOP = {"title": "Living well", "topic": "diabetes", "description": "Food and movement.",
+            "audience": {"topics": ["diabetes"]}, "capacity": 10, "facilitator_id": "staff-b",
+            "registration_deadline": "2026-03-30T00:00:00Z",
+            "sessions": [{"starts_at": "2026-04-01T17:00:00Z", "ends_at": "2026-04-01T18:00:00Z", "mode": "in_person",
+                          "room": "Room 2", "address": "1 Elm Street"}]}
+
 # Tokens that carry the patient group and a staff group, each bound to patient A.
 MIXED_GROUPS = ("patient,staff", "patient,billing", "patient,coordinator")
 
@@ -201,6 +207,10 @@ def bodies(world: World) -> dict[str, Any]:
         "PUT /notifications/preferences/{person}": {"opted_out": ["sms"]},
         "PUT /notifications/preferences": {"opted_out": ["sms"]},
         "PUT /notifications/templates/{key}/{language}": {"subject": "Hi", "text": "Hello"},
+        "POST /workshops": WORKSHOP,
+        "PATCH /workshops/{workshop_id}": {"title": "Eating well"},
+        "POST /registrations": {"workshop_id": p["workshop_id"], "patient_id": p["patient_id"]},
+        "POST /sessions/{session_id}/attendance": {"present": [p["registration_id"]]},
         "POST /notifications/templates/{key}/{language}/preview": {"data": {}},
     }
 
@@ -216,9 +226,13 @@ def preconditions(world: World) -> dict[str, int]:
             "POST /appointments/{appointment_id}/in-room", "POST /appointments/{appointment_id}/complete",
             "POST /appointments/{appointment_id}/no-show", "POST /waitlist/{entry_id}/accept",
             "POST /waitlist/{entry_id}/decline", "PATCH /practitioners/{practitioner_id}",
-            "PUT /availability/{practitioner_id}", "PUT /notifications/preferences/{person}")
+            "PUT /availability/{practitioner_id}", "PUT /notifications/preferences/{person}",
+            "POST /registrations/{registration_id}/cancel")
+    workshop = ("PATCH /workshops/{workshop_id}", "POST /workshops/{workshop_id}/publish",
+                "POST /workshops/{workshop_id}/unpublish", "POST /workshops/{workshop_id}/cancel")
     return {"PATCH /patients/{patient_id}": v["patient"], "POST /claims/{claim_id}/submit": v["claim"],
-            "POST /claims/{claim_id}/resolve": v["claim"], **dict.fromkeys(once, 1)}
+            "POST /claims/{claim_id}/resolve": v["claim"], **dict.fromkeys(once, 1),
+            **dict.fromkeys(workshop, v["workshop"])}
 
 
 def audit_head() -> int:
@@ -327,6 +341,33 @@ def build_world() -> World:
         "user_id": "staff-b", "shift_id": "shift-b", "location_id": "main", "location": "main",
         "leave_id": "leave-b", "draft_id": "draft-b",
     }
+    # outreach: a published workshop B is registered for (seeded through the adapters: publishing would start
+    # the promotion, and B's consent names no topic until records has them)
+    workshop, registration = _outreach_for(b)
+    params |= {"workshop_id": workshop.id, "session_id": workshop.sessions[0].id, "registration_id": registration,
+               "status": "published"}
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
-               "W123456789"}
-    return World(a, b, params, versions={"patient": grace["version"], "claim": claim_version}, b_markers=markers)
+               "W123456789", registration}
+    return World(a, b, params, versions={"patient": grace["version"], "claim": claim_version,
+                                         "workshop": workshop.version}, b_markers=markers)
+
+
+def _outreach_for(patient_id: str):
+    from functions.core.audit import draft
+    from functions.core.auth import Caller, Role
+    from functions.core.ids import new_id
+    from functions.outreach import wiring as outreach
+    from functions.outreach.models.registrations import Registration
+    from functions.outreach.models.workshops import Workshop
+
+    made = Workshop.model_validate(ok("POST", "/workshops", 201, body=WORKSHOP))
+    published = made.model_copy(update={"status": "published", "version": 2})
+    at = clock.iso(clock.now())
+    seeder = Caller(user_id="seed", practice_id=PRACTICE, roles=frozenset({Role.COORDINATOR}), request_id="seed")
+    outreach.catalog().save(published, draft(seeder, "workshop.publish", "WORKSHOP", made.id, at))
+    registration = Registration(id=new_id(), practice_id=PRACTICE, workshop_id=made.id, patient_id=patient_id,
+                                status="registered", holder=f"patient:{patient_id}", version=1, created_at=at,
+                                updated_at=at)
+    outreach.book().take_place(registration, draft(seeder, "registration.create", "REGISTRATION", registration.id,
+                                                   at, subject_patient_id=patient_id), [])
+    return published, registration.id

@@ -25,7 +25,8 @@ ENTITY = {"patient_id": "PATIENT", "person": "PERSON", "recipient": "PERSON", "c
 # Writes whose body names the patient (or a patient's entity): field -> entity
 BODY_NAMES = {"POST /appointments": "patient_id", "POST /waitlist": "patient_id", "POST /charges": "patient_id",
               "POST /claims": "charge_id", "POST /invoices": "patient_id", "POST /payments": "invoice_id",
-              "POST /messages": "recipient", "POST /messages/care-instructions": "patient_id"}
+              "POST /messages": "recipient", "POST /messages/care-instructions": "patient_id",
+              "POST /registrations": "patient_id"}
 # The audited read each route that shows a patient's data makes, and the staff group that may make it.
 READS = {
     "GET /patients/{patient_id}": ("patient.read", "coordinator"),
@@ -47,6 +48,7 @@ READS = {
     "GET /messages": ("message.list", "coordinator"),
     "GET /messages/{message_id}": ("message.read", "coordinator"),
     "GET /notifications/preferences/{person}": ("preferences.read", "coordinator"),
+    "GET /registrations": ("registration.list", "coordinator"),  # a patient's workshop registrations
     # the slot search only hides the times the patient is booked: no entry (see the note in the report)
     "GET /slots": (None, "coordinator"),
 }

@@ -38,6 +38,11 @@ REFUSED = {
     "DELETE /shifts/{shift_id}": "billing",
     "PUT /coverage/rules/{location_id}": "practitioner",
     "PUT /pto/policy": "front_desk",
+    "PATCH /workshops/{workshop_id}": "billing",
+    "POST /workshops/{workshop_id}/publish": "billing",
+    "POST /workshops/{workshop_id}/unpublish": "billing",
+    "POST /workshops/{workshop_id}/cancel": "billing",
+    "POST /registrations/{registration_id}/cancel": "billing",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}

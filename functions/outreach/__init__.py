@@ -1,0 +1,1 @@
+"""Outreach: health-education workshops and community programmes, registration, attendance, surveys."""
