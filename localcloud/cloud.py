@@ -492,7 +492,14 @@ class LocalCloud:
                 rounds += 1
                 continue
             if self._executions_settled():
-                break
+                # an execution may have written its last outbox event after this round's pump and then ended:
+                # settled is only settled once a pump after it finds nothing
+                late = self.pump()
+                if not late:
+                    break
+                total += late
+                rounds += 1
+                continue
             if time.monotonic() > deadline:
                 log.warning("local cloud: executions still working after %.0f s", timeout_s)
                 break
