@@ -1,10 +1,12 @@
 """The records area, as notifications sees it: contact points, language, time zone and consent, read through
-functions.records.dynamo (one consistent Query of the patient's partition); and staff, from the staff records
-the practice keeps (a StaffDirectory). Every address comes from one of the two.
+functions.records.dynamo (one consistent Query of the patient's partition); staff, from the staff records
+the practice keeps (a StaffDirectory); and contacts (suppliers, the public), from the card their area keeps
+(`core.contacts`, one GetItem). Every address comes from one of the three.
 
 These reads are not entered in the audit trail one by one: the delivery log is the record of what was sent
 to whom, and an audit append per reminder would serialize every practice's reminders on its chain head."""
 
+from functions.core.contacts import ContactCard, contact_key
 from functions.core.table import Table
 from functions.notifications.dynamo.people import DynamoStaffDirectory
 from functions.notifications.models.messages import Recipient
@@ -43,15 +45,27 @@ def contact_from_staff(member: StaffMember | None) -> Contact:
     return Contact(found=True, email=member.email, language=member.language, time_zone=member.time_zone)
 
 
+def contact_from_card(card: ContactCard | None) -> Contact:
+    """A contact is written to only on the channels their card says they agreed to."""
+    if card is None:
+        return Contact(found=False)
+    return Contact(found=True, email=card.email, phone=card.phone, language=card.language,
+                   consented_channels=frozenset(card.channels))
+
+
 class RecordsDirectory:
     def __init__(self, table: Table, staff: StaffDirectory | None = None) -> None:
         self.records = DynamoPatientRecords(table, audit=None)  # reads only: the audit store is never used
         self.phones = DynamoPatientIndex(table)
         self.staff = staff or DynamoStaffDirectory(table)
+        self.table = table
 
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
         if recipient.kind == "staff":
             return contact_from_staff(self.staff.member(practice_id, recipient.user_id or ""))
+        if recipient.kind == "contact":
+            item = self.table.get(**contact_key(practice_id, recipient.contact_id or ""), consistent=True)
+            return contact_from_card(ContactCard.model_validate(item) if item else None)
         return contact_from_record(self.records.record(practice_id, recipient.patient_id or ""), recipient)
 
     def consented_family(self, practice_id: str, patient_id: str) -> list[str]:

@@ -82,6 +82,7 @@ def plan(recipient: Recipient, contact: Contact, preferences: Preferences, now: 
     - A recipient the records do not know (or no longer keep) gets nothing.
     - A family member or proxy gets a message only while the patient's data-sharing consent names them.
     - A patient is sent only on channels their communication consent allows (in-app only without one).
+    - A contact (a supplier, the public) only on the channels their card lists.
     - An opted-out channel is never used; the person's channel order picks the first that remains.
     - Staff get work notices in-app, and by email unless they opted out of it.
     - SMS inside the person's quiet hours waits until they end (deferred, not dropped)."""
@@ -102,6 +103,8 @@ def plan(recipient: Recipient, contact: Contact, preferences: Preferences, now: 
     if recipient.kind == "patient":
         allowed = contact.consented_channels if contact.consented_channels is not None else UNCONSENTED_CHANNELS
         available &= set(allowed)
+    if recipient.kind == "contact":  # no record, no inbox: only what they agreed to when they gave the address
+        available &= set(contact.consented_channels or ())
     ranked = [*preferences.channel_order, *(c for c in CHANNELS if c not in preferences.channel_order)]
     chosen = next((c for c in ranked if c in available), None)
     if chosen is None:

@@ -60,9 +60,9 @@ class Sending:
         return self.delivery.deliver(request.practice_id, message.id)
 
     def send(self, caller: Caller, body: MessageIn, idempotency_key: str | None) -> Accepted:
-        """A message a person writes: to a patient, a family member the patient's consent names, or a member
-        of staff, each reached at the address the practice keeps for them; within the sender's daily
-        allowance."""
+        """A message a person writes: to a patient, a family member the patient's consent names, a member
+        of staff or a contact (a supplier), each reached at the address the practice keeps for them; within
+        the sender's daily allowance."""
         authz.authorize(caller, "notifications.message.send")
         refusal = rules.template_refusal(body.template)
         if refusal:

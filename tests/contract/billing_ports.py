@@ -13,6 +13,8 @@ from functions.core.audit import draft
 from functions.core.auth import Caller, Role
 from functions.core.events import DomainEvent
 from tests.fakes import billing as fakes
+from tests.fakes.audit import FakeAuditTrail
+from tests.fakes.idempotency import FakeIdempotencyKeys
 
 PRACTICE = "practice-contract"
 OTHER = "practice-other"
@@ -32,7 +34,7 @@ class Ports:
 
 
 def fake_ports() -> Ports:
-    trail, keys = fakes.FakeTrail(), fakes.FakeIdempotencyKeys()
+    trail, keys = FakeAuditTrail(), FakeIdempotencyKeys()
     claims = fakes.FakeClaimLedger(trail)
     invoices = fakes.FakeInvoiceBook(trail, keys, claims)
     return Ports("fake", fakes.FakeBillingSetup(trail), fakes.FakeChargeBook(trail), claims, fakes.FakeClaimFiles(),

@@ -32,9 +32,9 @@ def shift(shift_id: str, user_id: str = "fd-1", on: date = date(2026, 3, 2), sta
 def both(request, fake_factory, dynamo_factory):
     """The port under test: the fake, or the adapter on a fresh moto table."""
     if request.param == "fake":
-        from tests.fakes.staff import FakeAudit
+        from tests.fakes.audit import FakeAuditTrail
 
-        return fake_factory(FakeAudit())
+        return fake_factory(FakeAuditTrail())
     from functions.core.audit_store import AuditStore
     from functions.core.table import Table
 

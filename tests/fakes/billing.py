@@ -1,9 +1,8 @@
 """In-memory fakes of billing's ports. They keep state like the DynamoDB adapters and enforce the same
 conditions (versions, one claim per charge and rank, write-once ids, Idempotency-Key), and every write leaves
-its audit entry and events in one `FakeTrail`; tests/contract/test_billing_*.py holds them to the adapters."""
+its audit entry and events in one `FakeAuditTrail`; tests/contract/test_billing_*.py holds them to the adapters."""
 
 from collections.abc import Iterator
-from typing import Any
 
 from functions.billing.clearinghouse import Acknowledgement
 from functions.billing.models.charges import Charge
@@ -11,56 +10,13 @@ from functions.billing.models.claims import AWAITING_ANSWER, Claim
 from functions.billing.models.coverage import PatientOnFile
 from functions.billing.models.money import Invoice, Payment
 from functions.billing.models.setup import ClaimSettings, FeeSchedule, Payer
-from functions.core.errors import Conflict, Invalid, stale
-from functions.core.idempotency import HEADER, AlreadyDone, IdempotencyClaim, IdempotentRequest
-
-
-class FakeTrail:
-    """The audit trail and the outbox: what every write and audited read left."""
-
-    def __init__(self) -> None:
-        self.entries: list = []
-        self.events: list = []
-
-    def record(self, entry) -> None:
-        self.entries.append(entry)
-
-    def commit(self, entry, events=()) -> None:
-        self.entries.append(entry)
-        self.events.extend(events)
-
-    def actions(self) -> list[str]:
-        return [entry.action for entry in self.entries]
-
-    def event_types(self) -> list[str]:
-        return [event.type for event in self.events]
-
-
-class FakeIdempotencyKeys:
-    """The Idempotency-Key records of every practice: the first request's fingerprint and answer."""
-
-    def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], IdempotencyClaim] = {}
-
-    def check(self, practice_id: str, claim: IdempotencyClaim | None) -> None:
-        if claim is not None and (practice_id, claim.key) in self.keys:
-            raise AlreadyDone("already done")
-
-    def keep(self, practice_id: str, claim: IdempotencyClaim | None) -> None:
-        if claim is not None:
-            self.keys[(practice_id, claim.key)] = claim
-
-    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
-        stored = self.keys.get((practice_id, request.key))
-        if stored is None:
-            return None
-        if stored.fingerprint != request.fingerprint:
-            raise Invalid(f"this {HEADER} was used for a different request", code="idempotency_key_reused")
-        return stored.response
+from functions.core.errors import Conflict, stale
+from tests.fakes.audit import FakeAuditTrail
+from tests.fakes.idempotency import FakeIdempotencyKeys
 
 
 class FakeBillingSetup:
-    def __init__(self, trail: FakeTrail) -> None:
+    def __init__(self, trail: FakeAuditTrail) -> None:
         self.trail = trail
         self.items: dict[tuple[str, str], ClaimSettings | FeeSchedule | Payer] = {}
 
@@ -90,7 +46,7 @@ class FakeBillingSetup:
 
 
 class FakeChargeBook:
-    def __init__(self, trail: FakeTrail) -> None:
+    def __init__(self, trail: FakeAuditTrail) -> None:
         self.trail = trail
         self.charges: dict[tuple[str, str], Charge] = {}
 
@@ -110,7 +66,7 @@ def _fingerprint(claim: Claim) -> tuple:
 
 
 class FakeClaimLedger:
-    def __init__(self, trail: FakeTrail) -> None:
+    def __init__(self, trail: FakeAuditTrail) -> None:
         self.trail = trail
         self.claims: dict[tuple[str, str], Claim] = {}
         self.ranks: set[tuple[str, str, str]] = set()  # (practice, charge, rank)
@@ -184,7 +140,7 @@ class FakeClaimFiles:
 
 
 class FakeInvoiceBook:
-    def __init__(self, trail: FakeTrail, keys: FakeIdempotencyKeys, claims: FakeClaimLedger) -> None:
+    def __init__(self, trail: FakeAuditTrail, keys: FakeIdempotencyKeys, claims: FakeClaimLedger) -> None:
         self.trail = trail
         self.keys = keys
         self.claims = claims
@@ -217,7 +173,7 @@ class FakeInvoiceBook:
 
 
 class FakePaymentLedger:
-    def __init__(self, trail: FakeTrail, keys: FakeIdempotencyKeys, invoices: FakeInvoiceBook) -> None:
+    def __init__(self, trail: FakeAuditTrail, keys: FakeIdempotencyKeys, invoices: FakeInvoiceBook) -> None:
         self.trail = trail
         self.keys = keys
         self.invoices = invoices

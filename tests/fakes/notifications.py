@@ -25,6 +25,7 @@ from functions.notifications.models.templates import Template
 from functions.notifications.ports import Listing, NewMessage, Outgoing, Position, StoredMessage
 from functions.notifications.rules import Allowance, Contact
 from functions.notifications.wiring import Notifications, Ports, compose
+from tests.fakes.audit import FakeAuditTrail
 
 PAGE_KEY = b"unit-test-page-key-0123456789abcdef"
 
@@ -289,6 +290,12 @@ class FakeDirectory:
         if recipient.kind == "patient" and contact.phone:
             self.phones.setdefault((practice_id, contact.phone), []).append(recipient.patient_id or "")
 
+    def add_card(self, practice_id: str, contact_id: str, card) -> None:
+        """A contact's card (`core.contacts.ContactCard`), as its area would keep it."""
+        from functions.notifications.directory import contact_from_card
+
+        self.contacts[(practice_id, f"CONTACT#{contact_id}")] = contact_from_card(card)
+
     def contact(self, practice_id: str, recipient: Recipient) -> Contact:
         if recipient.kind == "staff" and (practice_id, recipient.key) not in self.contacts:
             from functions.notifications.directory import contact_from_staff
@@ -323,14 +330,6 @@ class FakeChannel:
         make = TransientFailure if transient else PermanentFailure
         self.failures += [make(f"fake.{'Throttling' if transient else 'Rejected'}") for _ in range(times)]
         return self
-
-
-@dataclass
-class FakeAuditTrail:
-    entries: list[AuditDraft] = field(default_factory=list)
-
-    def record(self, entry: AuditDraft) -> None:
-        self.entries.append(entry)
 
 
 @dataclass

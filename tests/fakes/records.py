@@ -9,19 +9,7 @@ from functions.core.idempotency import AlreadyDone, IdempotencyClaim
 from functions.records.models.consent import Consent
 from functions.records.models.coverage import Coverage
 from functions.records.models.patients import Patient, PatientRecord, name_key
-
-
-class FakeAuditTrail:
-    """The audit trail: every entry, read or write, in order."""
-
-    def __init__(self) -> None:
-        self.entries = []
-
-    def record(self, entry) -> None:
-        self.entries.append(entry)
-
-    def actions(self) -> list[str]:
-        return [entry.action for entry in self.entries]
+from tests.fakes.audit import FakeAuditTrail
 
 
 class RecordsStore:

@@ -21,6 +21,7 @@ from functions.scheduling.models.waitlist import WaitlistEntry
 from functions.scheduling.ports import Configured, Filled
 from functions.scheduling.slot_rules import granules
 from functions.scheduling.wiring import Stores
+from tests.fakes.audit import FakeAuditTrail
 
 ACTIVE = ("booked", "confirmed")
 HELD = {"practitioner": ("slot_taken", "the practitioner is booked at that time"),
@@ -28,24 +29,11 @@ HELD = {"practitioner": ("slot_taken", "the practitioner is booked at that time"
         "patient": ("patient_busy", "the patient has another appointment at that time")}
 
 
-class FakeAudit:
-    """The audit trail: every entry recorded, audited reads and changes alike, in order."""
-
-    def __init__(self) -> None:
-        self.entries: list[AuditDraft] = []
-
-    def record(self, entry: AuditDraft) -> None:
-        self.entries.append(entry)
-
-    def actions(self) -> list[str]:
-        return [entry.action for entry in self.entries]
-
-
 @dataclass
 class State:
     """What the table would hold, shared by the fakes as the adapters share one table."""
 
-    audit: FakeAudit = field(default_factory=FakeAudit)
+    audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
     events: list[DomainEvent] = field(default_factory=list)
     patients: set[tuple[str, str]] = field(default_factory=set)  # (practice, patient) on file in records
     policies: dict[str, Policy] = field(default_factory=dict)

@@ -2,39 +2,20 @@
 conditions (versions, a member's day, the leave calendar, ledger entries written once, idempotency keys);
 tests/contract/test_staff_*.py runs one suite against both."""
 
-import threading
 from collections.abc import Sequence
 from datetime import date
 
-from functions.core.errors import Conflict, Invalid, stale
+from functions.core.errors import Conflict, stale
 from functions.core.events import DomainEvent
-from functions.core.idempotency import AlreadyDone, IdempotencyClaim
 from functions.staff.models.leave import LeaveRequest, PatientToMove, PtoEntry
 from functions.staff.models.members import StaffPolicy, default_policy
 from functions.staff.models.roster import CoverageRules, RosterDraft, Shift, StaffDay
 from functions.staff.ports import BookedVisit, LeaveCalendar, OfferedMoves
+from tests.fakes.audit import FakeAuditTrail
+from tests.fakes.idempotency import FakeIdempotencyKeys
 
 CALENDAR_CHANGED = Conflict("the staff member's leave changed meanwhile; try again", code="leave_changed")
 DAY_CHANGED = Conflict("the staff member's day changed meanwhile; read the roster again", code="roster_changed")
-
-
-class FakeAudit:
-    """The audit trail: every entry a change or a read would append, and the events that rode with them."""
-
-    def __init__(self) -> None:
-        self.entries = []
-        self.events = []
-        self.lock = threading.RLock()
-
-    def record(self, entry) -> None:
-        self.entries.append(entry)
-
-    def commit(self, entry, events=()) -> None:
-        self.entries.append(entry)
-        self.events.extend(events)
-
-    def actions(self) -> list[str]:
-        return [entry.action for entry in self.entries]
 
 
 def _check_version(stored, new_version: int, what: str, exists: Conflict | None = None) -> None:
@@ -49,29 +30,14 @@ class Idempotent:
     """Idempotency keys as the adapter keeps them: the first answer per (practice, key)."""
 
     def __init__(self) -> None:
-        self.keys: dict[tuple[str, str], IdempotencyClaim] = {}
-
-    def _claim(self, practice_id: str, claim: IdempotencyClaim | None) -> None:
-        if claim is None:
-            return
-        if (practice_id, claim.key) in self.keys:
-            raise AlreadyDone("already done")
-
-    def _keep(self, practice_id: str, claim: IdempotencyClaim | None) -> None:
-        if claim is not None:
-            self.keys[(practice_id, claim.key)] = claim
+        self.keys = FakeIdempotencyKeys()
 
     def replay(self, practice_id: str, request) -> dict | None:
-        stored = self.keys.get((practice_id, request.key))
-        if stored is None:
-            return None
-        if stored.fingerprint != request.fingerprint:
-            raise Invalid("this Idempotency-Key was used for a different request", code="idempotency_key_reused")
-        return stored.response
+        return self.keys.replay(practice_id, request)
 
 
 class FakeStaffRecords(Idempotent):
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         super().__init__()
         self.audit = audit
         self.stored = {}
@@ -89,9 +55,9 @@ class FakeStaffRecords(Idempotent):
         with self.audit.lock:
             _check_version(self.member(member.practice_id, member.user_id), member.version, "staff member",
                            Conflict("a staff member with this user id exists", code="staff_member_exists"))
-            self._claim(member.practice_id, claim)
+            self.keys.check(member.practice_id, claim)
             self.stored[(member.practice_id, member.user_id)] = member
-            self._keep(member.practice_id, claim)
+            self.keys.keep(member.practice_id, claim)
             self.audit.commit(audit)
 
     def replace(self, member, audit):
@@ -102,7 +68,7 @@ class FakeStaffRecords(Idempotent):
 
 
 class FakeStaffSettings:
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         self.audit = audit
         self.policies: dict[str, StaffPolicy] = {}
         self.rules: dict[tuple[str, str], CoverageRules] = {}
@@ -128,7 +94,7 @@ class FakeStaffSettings:
 
 
 class FakeShiftBook:
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         self.audit = audit
         self.shifts: dict[tuple[str, str], Shift] = {}
         self.days: dict[tuple[str, str, date], StaffDay] = {}
@@ -174,7 +140,7 @@ class FakeShiftBook:
 
 
 class FakeLeaveBook(Idempotent):
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         super().__init__()
         self.audit = audit
         self.stored: dict[tuple[str, str], LeaveRequest] = {}
@@ -199,12 +165,12 @@ class FakeLeaveBook(Idempotent):
             if self.calendar(request.practice_id, request.user_id).version != calendar.version:
                 raise CALENDAR_CHANGED
             _check_version(self.request(request.practice_id, request.id), request.version, "leave request")
-            self._claim(request.practice_id, claim)
+            self.keys.check(request.practice_id, claim)
             self.stored[(request.practice_id, request.id)] = request
             spans = tuple(sorted((*calendar.spans, (request.starts_at, request.ends_at, request.id))))
             self.calendars[(request.practice_id, request.user_id)] = LeaveCalendar(request.user_id, spans,
                                                                                    calendar.version + 1)
-            self._keep(request.practice_id, claim)
+            self.keys.keep(request.practice_id, claim)
             self.audit.commit(audit, events)
 
     def save(self, request, audit, events=()):
@@ -220,7 +186,7 @@ class FakeLeaveBook(Idempotent):
 
 
 class FakePtoLedger:
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         self.audit = audit
         self.stored: dict[tuple[str, str], list[PtoEntry]] = {}
         self.closed: set[tuple[str, str]] = set()
@@ -280,7 +246,7 @@ class FakePractitionerCalendar:
 
 
 class FakeRosterDrafts:
-    def __init__(self, audit: FakeAudit) -> None:
+    def __init__(self, audit: FakeAuditTrail) -> None:
         self.audit = audit
         self.stored: dict[tuple[str, str], RosterDraft] = {}
 

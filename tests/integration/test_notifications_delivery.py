@@ -264,3 +264,24 @@ def test_a_delivery_claim_is_won_once_per_attempt(notify):
     assert not repo.claim(PRACTICE, request.message_id, "email", 1, "t")
     assert repo.claim(PRACTICE, request.message_id, "email", 2, "t")
     assert not repo.claim(PRACTICE, request.message_id, "email", 2, "t")
+
+
+def test_a_contact_is_reached_at_the_address_on_their_card_and_only_on_its_channels(notify):
+    from functions.core.contacts import ContactCard, contact_put
+
+    supplier = "01JSUPPLIER000000000000000"
+    card = ContactCard(name="Acme Medical Supply", email="orders@acme.example", phone="+14155550199",
+                       channels=["email"], owner="inventory.supplier")
+    Table().transact([contact_put(PRACTICE, supplier, card)])
+    event = reminder("unused")
+    event["detail"]["data"]["request"]["recipient"] = {"kind": "contact", "contact_id": supplier}
+    outcome = worker.process(event, notify)["outcomes"][0]
+    assert outcome["status"] == "sent"
+    (email,) = emails()
+    assert email["to"] == ["orders@acme.example"] and texts() == []
+
+    Table().transact([contact_put(PRACTICE, supplier, card.model_copy(update={"channels": []}))])
+    again = reminder("unused", key="reminder-01JAPPOINTMENT-2h")
+    again["detail"]["data"]["request"]["recipient"] = {"kind": "contact", "contact_id": supplier}
+    outcome = worker.process(again, notify)["outcomes"][0]
+    assert (outcome["status"], outcome["reason"]) == ("suppressed", "no_permitted_channel")

@@ -12,7 +12,7 @@ from functions.core.models import Shape, Stored, Strict
 
 Channel = Literal["email", "sms", "in_app"]
 CHANNELS: tuple[Channel, ...] = ("email", "sms", "in_app")
-RecipientKind = Literal["patient", "family", "staff"]
+RecipientKind = Literal["patient", "family", "staff", "contact"]
 # suppressed: consent, opt-out or an unknown recipient allowed no channel; uncertain: an attempt never
 # reported back, and nobody resends blindly (see delivery.py)
 Status = Literal["requested", "deferred", "sent", "failed", "bounced", "suppressed", "uncertain"]
@@ -29,9 +29,10 @@ Variable = str | int | float | bool | None
 # --- who and why --------------------------------------------------------------------------------
 
 class Recipient(Strict):
-    """A patient; a patient's family member or proxy (`patient_id` + `member_id`); or a staff user. Ids only:
-    where a message goes comes from the patient's record or the practice's staff records, never from the
-    request, so an address in it (`email`, `address`, ...) is refused."""
+    """A patient; a patient's family member or proxy (`patient_id` + `member_id`); a staff user; or a contact
+    (a supplier, a member of the public: `core.contacts`). Ids only: where a message goes comes from the
+    patient's record, the practice's staff records or the contact's card, never from the request, so an
+    address in it (`email`, `address`, ...) is refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -39,23 +40,26 @@ class Recipient(Strict):
     patient_id: Id | None = None
     member_id: Id | None = None
     user_id: Id | None = None
+    contact_id: Id | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> "Recipient":
         wanted = {"patient": {"patient_id"}, "family": {"patient_id", "member_id"},
-                  "staff": {"user_id"}}[self.kind]
-        given = {name for name in ("patient_id", "member_id", "user_id") if getattr(self, name)}
+                  "staff": {"user_id"}, "contact": {"contact_id"}}[self.kind]
+        given = {name for name in ("patient_id", "member_id", "user_id", "contact_id") if getattr(self, name)}
         if given != wanted:
             raise ValueError(f"a {self.kind} recipient names exactly: {', '.join(sorted(wanted))}")
         return self
 
     @property
     def key(self) -> str:
-        """The person, as keys and the API name them: PATIENT#p, FAMILY#p#m, STAFF#u."""
+        """The person, as keys and the API name them: PATIENT#p, FAMILY#p#m, STAFF#u, CONTACT#c."""
         if self.kind == "patient":
             return f"PATIENT#{self.patient_id}"
         if self.kind == "family":
             return f"FAMILY#{self.patient_id}#{self.member_id}"
+        if self.kind == "contact":
+            return f"CONTACT#{self.contact_id}"
         return f"STAFF#{self.user_id}"
 
     @property
@@ -73,7 +77,10 @@ class Recipient(Strict):
             return cls(kind="family", patient_id=parts[0], member_id=parts[1])
         if kind == "staff" and len(parts) == 1:
             return cls(kind="staff", user_id=parts[0])
-        raise ValueError("write a recipient as patient:<id>, family:<patient id>:<member id> or staff:<user id>")
+        if kind == "contact" and len(parts) == 1:
+            return cls(kind="contact", contact_id=parts[0])
+        raise ValueError("write a recipient as patient:<id>, family:<patient id>:<member id>, staff:<user id> "
+                         "or contact:<id>")
 
 
 class Source(Strict):

@@ -21,6 +21,8 @@ from functions.billing.reports import Reports
 from functions.billing.settings import ClaimSetup
 from functions.core.auth import Caller, Role
 from tests.fakes import billing as fakes
+from tests.fakes.audit import FakeAuditTrail
+from tests.fakes.idempotency import FakeIdempotencyKeys
 from tests.unit.billing.claims import PROVIDER
 
 PRACTICE = "practice-unit"
@@ -37,7 +39,7 @@ BILLER = person(Role.BILLING, "biller-1")
 
 @dataclass
 class World:
-    trail: fakes.FakeTrail
+    trail: FakeAuditTrail
     setup: fakes.FakeBillingSetup
     ledger: fakes.FakeClaimLedger
     files: fakes.FakeClaimFiles
@@ -70,7 +72,7 @@ class World:
 
 
 def world() -> World:
-    trail, keys = fakes.FakeTrail(), fakes.FakeIdempotencyKeys()
+    trail, keys = FakeAuditTrail(), FakeIdempotencyKeys()
     setup, ledger, files = fakes.FakeBillingSetup(trail), fakes.FakeClaimLedger(trail), fakes.FakeClaimFiles()
     charge_book = fakes.FakeChargeBook(trail)
     invoice_book = fakes.FakeInvoiceBook(trail, keys, ledger)

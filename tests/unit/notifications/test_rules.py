@@ -175,3 +175,23 @@ def test_staff_may_turn_email_off_but_not_the_app():
 ])
 def test_sms_keywords(body, keyword):
     assert sms_keyword(body) == keyword
+
+
+# --- contacts: a supplier, a member of the public ---------------------------------------------------------
+
+SUPPLIER = Recipient(kind="contact", contact_id="01JSUPPLIER000000000000000")
+
+
+def test_a_contact_is_written_only_on_the_channels_their_card_lists():
+    card = Contact(found=True, email="orders@example.com", phone="+15550100", consented_channels=frozenset({"sms"}))
+    assert plan(SUPPLIER, card, prefs(channel_order=["email", "sms"]), DAY).channels == ("sms",)
+
+
+def test_a_contact_who_withdrew_every_channel_gets_nothing_and_has_no_inbox():
+    card = Contact(found=True, email="orders@example.com", consented_channels=frozenset())
+    assert plan(SUPPLIER, card, prefs(), DAY).suppressed == "no_permitted_channel"
+
+
+def test_a_contact_is_named_by_id_in_keys_and_refs():
+    assert SUPPLIER.key == "CONTACT#01JSUPPLIER000000000000000"
+    assert Recipient.parse_ref(SUPPLIER.ref) == SUPPLIER

@@ -6,8 +6,8 @@ from functions.records.consent import Consents
 from functions.records.coverage import Coverages
 from functions.records.patients import Patients
 from functions.records.search import PatientSearch
+from tests.fakes.audit import FakeAuditTrail
 from tests.fakes.records import (
-    FakeAuditTrail,
     FakeConsentBook,
     FakeCoverageBook,
     FakePatientIndex,

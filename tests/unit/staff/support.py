@@ -15,8 +15,8 @@ from functions.staff.moving import PatientMoving
 from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.suggestion import RosterSuggestions
+from tests.fakes.audit import FakeAuditTrail
 from tests.fakes.staff import (
-    FakeAudit,
     FakeLeaveBook,
     FakeNotices,
     FakePatientMoves,
@@ -56,7 +56,7 @@ def member_in(user_id: str, role: str = "front_desk", hours: float = 40, manager
 @dataclass
 class Staff:
     now: datetime = NOW
-    audit: FakeAudit = field(default_factory=FakeAudit)
+    audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
 
     def __post_init__(self) -> None:
         self.records = FakeStaffRecords(self.audit)
