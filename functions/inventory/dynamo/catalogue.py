@@ -50,7 +50,7 @@ class DynamoLocationBook:
     def save(self, location: Location, audit: AuditDraft) -> None:
         """TransactWriteItems: the location on its previous version (or where none is), audit."""
         row: Row = {"pk": keys.location_pk(location.practice_id, location.id), "sk": keys.LOCATION,
-                    "kind": "INVENTORY_LOCATION", **location.model_dump(mode="json", exclude_none=True),
+                    **location.model_dump(mode="json", exclude_none=True),
                     "gsi1pk": keys.locations_index(location.practice_id),
                     "gsi1sk": keys.by_name(location.name, location.id)}
         self.audit.commit(audit, [keys.versioned_put(row, "location")])

@@ -70,8 +70,8 @@ class DynamoStockLedger:
     def at_location(self, practice_id: str, location_id: str) -> tuple[list[Level], list[LotBalance]]:
         """Query gsi4 INV_STOCK_AT#<loc> (every item's level and lots there, by item), every page."""
         rows = keys.every_page(self.table, keys.stock_at_index(practice_id, location_id), keys.STOCK_AT_INDEX)
-        return ([Level.model_validate(r) for r in rows if r["kind"] == "INVENTORY_LEVEL"],
-                [LotBalance.model_validate(r) for r in rows if r["kind"] == "INVENTORY_LOT"])
+        return ([Level.model_validate(r) for r in rows if r["sk"].endswith("#LEVEL")],
+                [LotBalance.model_validate(r) for r in rows if "#LOT#" in r["sk"]])
 
     def post(self, change: StockChange, audit: AuditDraft, events: Sequence[DomainEvent] = (),
              claim: IdempotencyClaim | None = None) -> None:
@@ -81,7 +81,7 @@ class DynamoStockLedger:
         movement = change.movement
         writes: list[Operation] = [Put(
             {"pk": keys.item_pk(movement.practice_id, movement.item_id), "sk": keys.movement_sk(movement.id),
-             "kind": "INVENTORY_MOVEMENT", **movement.model_dump(mode="json", exclude_none=True)},
+             **movement.model_dump(mode="json", exclude_none=True)},
             "attribute_not_exists(pk)", on_conflict=AlreadyPosted("this movement is already in the ledger"))]
         writes += [level_put(before, after) for before, after in change.levels]
         writes += [Put(lot_row(lot)) for lot in change.lots]
@@ -111,12 +111,9 @@ class DynamoStockLedger:
     def history(self, practice_id: str, item_id: str) -> tuple[list[Level], list[LotBalance], list[Movement]]:
         """Query INV_ITEM#<item> (consistent), every page: its levels, lots and whole ledger."""
         rows = keys.every_page(self.table, keys.item_pk(practice_id, item_id), consistent=True)
-        kinds: dict[str, list[dict[str, Any]]] = {}
-        for row in rows:
-            kinds.setdefault(row.get("kind", ""), []).append(row)
-        return ([Level.model_validate(r) for r in kinds.get("INVENTORY_LEVEL", [])],
-                [LotBalance.model_validate(r) for r in kinds.get("INVENTORY_LOT", [])],
-                [Movement.model_validate(r) for r in kinds.get("INVENTORY_MOVEMENT", [])])
+        levels = [Level.model_validate(r) for r in rows if r["sk"].endswith("#LEVEL")]
+        lots = [LotBalance.model_validate(r) for r in rows if r["sk"].startswith("STOCK#") and "#LOT#" in r["sk"]]
+        return levels, lots, [Movement.model_validate(r) for r in rows if r["sk"].startswith("MOVE#")]
 
     def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
         """GetItem (consistent) of the Idempotency-Key's record."""
