@@ -2,15 +2,13 @@
 
 import json
 
-import pytest
-
 from tests.support import api_event, claims, response_headers
 
 PRACTICE = "practice-inventory"
 
 
-@pytest.fixture
-def api(cloud, lambda_context):
+def inventory_api(lambda_context):
+    """Call the inventory API as a signed-in member of PRACTICE: (status, body, headers)."""
     from functions.inventory.handler import handler
 
     def call(method, path, body=None, role="coordinator", sub="coord-1", query=None, headers=None):

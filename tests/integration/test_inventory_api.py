@@ -2,14 +2,21 @@
 levels with If-Match, the sparse low list and the stock-low event, counts, the expiry watch, the jobs, and 20
 concurrent uses of the last units."""
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from functions.core.auth import Caller, Role
 from functions.core.table import Table
-from tests.integration.inventory_support import PRACTICE, api, catalogue  # noqa: F401 - the fixture
+from tests.integration.inventory_support import PRACTICE, catalogue, inventory_api
 from tests.support import if_match, race
 
-TODAY = date.today()
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture
+def api(cloud, lambda_context):
+    return inventory_api(lambda_context)
 
 
 def test_the_catalogue_is_kept_by_the_coordinator_and_read_by_staff(api):
@@ -138,7 +145,8 @@ def test_the_expiry_watch_reports_and_the_daily_job_tells_the_coordinators(api):
         api("POST", "/movements", {"kind": "receive", "item_id": ids["vaccine"], "location_id": ids["store"],
                                    "quantity": 5, "lot": lot, "expires_on": (TODAY + timedelta(days=days)).isoformat()})
     report = api("GET", "/stock/expiring", query={"within_days": "30"}, role="staff")[1]
-    assert [lot["lot"] for lot in report["expired"]] == ["OLD"] and [lot["lot"] for lot in report["expiring"]] == ["SOON"]
+    assert [lot["lot"] for lot in report["expired"]] == ["OLD"]
+    assert [lot["lot"] for lot in report["expiring"]] == ["SOON"]
     from tests.support import LambdaContext
 
     member = {"user_id": "coord-9", "name": "Coordinator", "email": "c9@example.org", "role": "coordinator",
@@ -169,6 +177,7 @@ def test_the_nightly_drift_check_finds_nothing_after_real_movements_and_a_forged
 
 
 def test_twenty_concurrent_uses_of_the_last_units_never_take_stock_below_zero(api):
+    from functions.core import clock
     from functions.core.audit_store import AuditStore
     from functions.inventory.dynamo.catalogue import DynamoItemCatalogue, DynamoLocationBook
     from functions.inventory.dynamo.stock import DynamoStockLedger
@@ -183,7 +192,7 @@ def test_twenty_concurrent_uses_of_the_last_units_never_take_stock_below_zero(ap
         table = Table()
         audit = AuditStore(table)
         return StockMovements(DynamoItemCatalogue(table, audit), DynamoLocationBook(table, audit),
-                              DynamoStockLedger(table, audit), audit, __import__("functions.core.clock").core.clock.now)
+                              DynamoStockLedger(table, audit), audit, clock.now)
 
     nurse = Caller(user_id="nurse-1", practice_id=PRACTICE, roles=frozenset({Role.STAFF}), request_id="race")
     body = MovementIn(kind="use", item_id=ids["gloves"], location_id=ids["cart"], quantity=1)
