@@ -322,7 +322,7 @@ CATALOG = Catalog(
             handler="functions.inventory.handler.handler",
             area="inventory",
             description="Supply items, locations and suppliers; stock, movements, low stock, expiry, counts",
-            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            access=API_READ_WRITE,
             mounts=("items", "locations", "stock", "movements", "counts", "suppliers"),
         ),
         Function(
