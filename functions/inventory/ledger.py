@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
+from pydantic import ValidationError
+
 from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid
@@ -75,11 +77,15 @@ class StockMovements(AreaService):
                 purchase_order_id: str | None = None) -> None:
         """A delivery: one receive per line, ids from (receipt, line), so a retried receipt posts nothing twice.
         Who may receive is the ordering use case's to decide; `by` is who the ledger records."""
-        for index, line in enumerate(lines):
-            body = MovementIn(kind="receive", item_id=line.item_id, location_id=line.location_id,
-                              quantity=line.quantity, lot=line.lot, expires_on=line.expires_on)
-            caller = Caller(user_id=by.user_id, practice_id=practice_id, roles=by.roles, request_id=by.request_id)
-            item = self._check(caller, body)
+        caller = Caller(user_id=by.user_id, practice_id=practice_id, roles=by.roles, request_id=by.request_id)
+        try:
+            bodies = [MovementIn(kind="receive", item_id=line.item_id, location_id=line.location_id,
+                                 quantity=line.quantity, lot=line.lot, expires_on=line.expires_on) for line in lines]
+        except ValidationError as error:
+            raise Invalid("a receipt line is not valid", [e["msg"] for e in error.errors()],
+                          code="invalid_receipt_line") from None
+        checked = [self._check(caller, body) for body in bodies]  # a bad line refuses the receipt before any posts
+        for index, (item, body) in enumerate(zip(checked, bodies, strict=True)):
             try:
                 self._post(caller, item, f"{receipt_id}-{index}", lambda _: None, self._planner(item, body), body,
                            receipt_id=receipt_id, purchase_order_id=purchase_order_id)

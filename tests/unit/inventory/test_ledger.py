@@ -189,3 +189,19 @@ def test_a_writer_that_lost_the_race_plans_again_from_the_new_balance(world):
         world.use(gloves, store, 4)  # planned on 5, retried on 3: refused, nothing written
     world.ledger.level = real_level
     assert world.on_hand(gloves, store) == 3
+
+
+def test_a_receipt_with_a_bad_line_posts_none_of_its_lines(world):
+    from functions.inventory.models.reorder import ReceiptLine
+
+    store, gloves = world.location(), world.item()
+    vaccine = world.item("Flu vaccine", lot_tracked=True, expiry_tracked=True)
+    with pytest.raises(Invalid):
+        world.movements.receive(PRACTICE, "R2", [ReceiptLine(item_id=gloves, location_id=store, quantity=5),
+                                                 ReceiptLine(item_id=vaccine, location_id=store, quantity=5)],
+                                COORDINATOR)
+    with pytest.raises(Invalid) as zero:
+        world.movements.receive(PRACTICE, "R3", [ReceiptLine(item_id=gloves, location_id=store, quantity=0)],
+                                COORDINATOR)
+    assert zero.value.code == "invalid_receipt_line"
+    assert world.on_hand(gloves, store) == 0
