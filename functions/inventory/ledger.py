@@ -23,6 +23,7 @@ from functions.inventory.models.stock import Leg, Level, LotBalance, Movement, M
 from functions.inventory.ports import ItemCatalogue, LocationBook, StockLedger
 
 ENTITY = "INVENTORY_MOVEMENT"
+OPERATION = "inventory.movement.record"  # what an Idempotency-Key's fingerprint names
 STOCK_LOW = "inventory.stock-low"
 # Writers to one (item, location) are serialized on its level's `seq`; a loser re-reads and plans again, so
 # the last units go to exactly as many uses as they cover. Enough attempts for a burst of ~30 at once.
@@ -70,7 +71,7 @@ class StockMovements(AreaService):
 
             return self._post(caller, item, new_id(), claim, self._planner(item, body), body)
 
-        return run_once(self.ledger, caller.practice_id, key, "inventory.movement.record", body, work,
+        return run_once(self.ledger, caller.practice_id, key, OPERATION, body, work,
                         Movement.model_validate)
 
     def receive(self, practice_id: str, receipt_id: str, lines: list[ReceiptLine], by: Caller,
