@@ -33,6 +33,10 @@ ACTION = {"receive": "inventory.stock.receive", "use": "inventory.stock.use", "t
           "destroy": "inventory.stock.write_off"}
 
 
+# the legs a movement makes, from each location's level and lots as just read, on a day
+Plan = Callable[[dict[str, Level], dict[str, list[LotBalance]], date], list[Leg]]
+
+
 class StockMoved(Conflict):
     """A balance changed between our read and our write: plan again from what is there now."""
 
@@ -133,8 +137,11 @@ class StockMovements(AreaService):
                 raise Invalid("the witness is another staff member", code="witness_required")
         return item
 
-    def _post(self, caller: Caller, item: Item, movement_id: str, claim, plan, body: MovementIn,
+    def _post(self, caller: Caller, item: Item, movement_id: str,
+              claim: Callable[[Movement], IdempotencyClaim | None], plan: Plan, body: MovementIn,
               **origin: str | None) -> Movement | None:
+        """Read the balances, plan the legs, post; on a lost race, read again and plan again. A plan of no legs
+        (a count already in agreement) posts nothing."""
         locations = [body.location_id] + ([body.to_location_id] if body.to_location_id else [])
         for attempt in range(ATTEMPTS):
             at = self._at()
@@ -183,7 +190,7 @@ class StockMovements(AreaService):
                                                                   "seq": level.seq + 1})))
         return change
 
-    def _planner(self, item: Item, body: MovementIn):
+    def _planner(self, item: Item, body: MovementIn) -> Plan:
         return lambda before, lots, today: self._plan(item, body, lots, today)
 
     @staticmethod

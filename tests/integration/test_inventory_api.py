@@ -202,3 +202,8 @@ def test_twenty_concurrent_uses_of_the_last_units_never_take_stock_below_zero(ap
     stock = api("GET", f"/stock/{ids['gloves']}/{ids['cart']}")[1]
     assert stock["on_hand"] == 0 and stock["lots"] == []
     assert len(api("GET", f"/items/{ids['gloves']}/movements")[1]["movements"]) == 8
+    from functions.core.audit import verify_chain
+    from functions.inventory import jobs
+
+    assert jobs.check_stock_drift(Table())["drifted"] == 0  # the balances are what the ledger adds up to
+    assert verify_chain(list(AuditStore(Table()).entries(PRACTICE)), AuditStore(Table()).head(PRACTICE)).intact
