@@ -316,6 +316,24 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        # --- inventory (stock) ---
+        Function(
+            name="inventory-api",
+            handler="functions.inventory.handler.handler",
+            area="inventory",
+            description="Supply items, locations and suppliers; stock, movements, low stock, expiry, counts",
+            access=API_READ_WRITE,
+            mounts=("items", "locations", "stock", "movements", "counts", "suppliers"),
+        ),
+        Function(
+            name="inventory-jobs",
+            handler="functions.inventory.jobs.handler",
+            area="inventory",
+            description="Nightly stock drift check (balances re-derived from the ledger); daily expiry watch",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=600,
+            memory_mb=512,
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -405,6 +423,21 @@ CATALOG = Catalog(
             input={"job": "accrue_pto"},
             description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
                         "once it has begun in its time zone; later runs that month find it done",
+        ),
+        # --- inventory (stock) ---
+        Schedule(
+            name="check-stock-drift",
+            expression="cron(30 7 * * ? *)",
+            target=Target(function="inventory-jobs"),
+            input={"job": "check_stock_drift"},
+            description="Nightly: re-derive every stock balance from the ledger and report any drift",
+        ),
+        Schedule(
+            name="watch-expiry",
+            expression="cron(0 12 * * ? *)",
+            target=Target(function="inventory-jobs"),
+            input={"job": "watch_expiry", "within_days": 30},
+            description="Daily: tell the coordinators of stock expired or expiring within 30 days",
         ),
     ),
 )

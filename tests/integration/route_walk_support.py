@@ -202,6 +202,14 @@ def bodies(world: World) -> dict[str, Any]:
         "PUT /notifications/preferences": {"opted_out": ["sms"]},
         "PUT /notifications/templates/{key}/{language}": {"subject": "Hi", "text": "Hello"},
         "POST /notifications/templates/{key}/{language}/preview": {"data": {}},
+        # inventory: no patient's data under these routes
+        "POST /items": {"name": "Gauze", "category": "dressings", "unit_of_use": "each", "pack_size": 10},
+        "POST /locations": {"name": "Cart 2", "kind": "exam_room_cart"},
+        "POST /suppliers": {"name": "MedSupply", "email": "orders@medsupply.example"},
+        "POST /movements": {"kind": "use", "item_id": p["item_id"], "location_id": p["location_id"], "quantity": 1},
+        "PUT /stock/{item_id}/{location_id}/levels": {"reorder_point": 5, "par_level": 10},
+        "POST /counts": {"location_id": p["location_id"]},
+        "PATCH /counts/{count_id}": {"lines": [{"item_id": p["item_id"], "lot": "untracked-stock", "counted": 1}]},
     }
 
 
@@ -326,6 +334,9 @@ def build_world() -> World:
         # staff: a member, a shift, a location (no patient's data is under these routes)
         "user_id": "staff-b", "shift_id": "shift-b", "location_id": "main", "location": "main",
         "leave_id": "leave-b", "draft_id": "draft-b",
+        # inventory: an item, a supplier, a count, a movement (no patient's data is under these routes)
+        "item_id": "item-b", "supplier_id": "supplier-b", "count_id": "count-b", "movement_id": "move-b",
+        "cursor": "item-b#main", "within_days": "30",
     }
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
                "W123456789"}

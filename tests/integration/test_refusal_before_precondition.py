@@ -38,6 +38,12 @@ REFUSED = {
     "DELETE /shifts/{shift_id}": "billing",
     "PUT /coverage/rules/{location_id}": "practitioner",
     "PUT /pto/policy": "front_desk",
+    "PATCH /items/{item_id}": "staff",
+    "PATCH /locations/{location_id}": "front_desk",
+    "PATCH /suppliers/{supplier_id}": "practitioner",
+    "PUT /stock/{item_id}/{location_id}/levels": "staff",
+    "PATCH /counts/{count_id}": "billing",
+    "POST /counts/{count_id}/post": "staff",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}
