@@ -168,6 +168,12 @@ COMPLIANCE: dict[str, Rule] = {
 
 # --- inventory ----------------------------------------------------------------------------------------
 INVENTORY: dict[str, Rule] = {
+    "inventory.order.read": staff(C, P, F, S),
+    "inventory.order.create": staff(C),
+    "inventory.order.approve": staff(C),  # approve or reject an order over the spending limit
+    "inventory.order.receive": staff(C, P, F, S),
+    "inventory.order.cancel": staff(C),
+    "inventory.order.configure": staff(C),  # the spending limit
 }
 
 # --- outreach -----------------------------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""What inventory's use cases need from the world, in the practice's words; adapters in dynamo/ and beside it."""
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from functions.core.audit import AuditDraft
+from functions.core.auth import Caller
+from functions.core.events import DomainEvent
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
+from functions.inventory.models.purchase_orders import OrderingSettings, PurchaseOrder
+from functions.inventory.models.reorder import ReceiptLine, ReorderLine
+
+# --- the seam (invstock's block; copied verbatim from INVENTORY_CONTRACT.md so this branch compiles) -------
+
+
+class ReorderNeeds(Protocol):
+    def below_reorder_point(self, practice_id: str, cursor: str | None = None,
+                            limit: int = 100) -> tuple[list[ReorderLine], str | None]:
+        """Every (item, location) whose on-hand is below its reorder point, from the sparse LOW_STOCK index."""
+
+    def line(self, practice_id: str, item_id: str, location_id: str) -> ReorderLine | None:
+        """One (item, location) as it stands now (None when the item or its par level is unknown)."""
+
+
+class StockReceiving(Protocol):
+    def receive(self, practice_id: str, receipt_id: str, lines: list[ReceiptLine], by: Caller,
+                purchase_order_id: str | None = None) -> None:
+        """Post one `receive` movement per line, balances updated in the same transaction. Idempotent by
+        receipt_id: movement ids derive from (receipt_id, line index), so a retry posts nothing twice."""
+
+
+# --- purchase orders ---------------------------------------------------------------------------------------
+
+
+class PurchaseOrderBook(Protocol):
+    """The practice's purchase orders, and which (item, location) each open one holds."""
+
+    def order(self, practice_id: str, order_id: str) -> PurchaseOrder | None: ...
+
+    def orders(self, practice_id: str, state: str, limit: int = 100) -> list[PurchaseOrder]:
+        """The orders in `state`, newest first."""
+
+    def holder(self, practice_id: str, item_id: str, location_id: str) -> str | None:
+        """The open order holding (item, location), if one does."""
+
+    def create(self, order: PurchaseOrder, audit: AuditDraft, events: Sequence[DomainEvent] = (),
+               claim: IdempotencyClaim | None = None) -> None:
+        """The order and one hold per line, all or nothing: AlreadyOnOrder (naming the place) when another open
+        order holds one of its (item, location)s."""
+
+    def save(self, order: PurchaseOrder, audit: AuditDraft, events: Sequence[DomainEvent] = (),
+             claim: IdempotencyClaim | None = None) -> None:
+        """The order over the version before it (PreconditionFailed when it moved); a closed order (received,
+        cancelled) releases its holds in the same write."""
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None: ...
+
+
+class OrderingSettingsStore(Protocol):
+    def settings(self, practice_id: str) -> OrderingSettings: ...
+
+    def save(self, practice_id: str, settings: OrderingSettings, audit: AuditDraft) -> None:
+        """Over the version before it (0: none yet); PreconditionFailed when it moved."""
+
+
+class SupplierOutbox(Protocol):
+    """How an order reaches its supplier: the message to write with the order's move to sent."""
+
+    def order_message(self, order: PurchaseOrder) -> DomainEvent: ...
+
+    def cancel_message(self, order: PurchaseOrder) -> DomainEvent:
+        """Tells a supplier who has the order that it is cancelled."""
+
+
+class Coordinators(Protocol):
+    def coordinators(self, practice_id: str) -> list[str]:
+        """The user ids of the practice's active coordinators: who approves orders."""
+
+
+class OrderNotices(Protocol):
+    def to_staff(self, practice_id: str, user_id: str, title: str, details: str, key: str,
+                 about: tuple[str, str]) -> DomainEvent:
+        """A work notice about (entity, id); the same `key` is one message however often it is asked for."""
+
+
+class OrderWorkflow(Protocol):
+    def start(self, practice_id: str, order_id: str) -> None:
+        """Run a manual order through approval and sending."""
+
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> None:
+        """Hand the coordinator's answer to the run waiting on it (a token no longer waited on is ignored)."""
