@@ -316,6 +316,29 @@ CATALOG = Catalog(
             timeout_s=300,
             memory_mb=256,
         ),
+        # --- inventory: purchase orders and reordering -------------------------------------------------------
+        # invstock's inventory-api entry adds its mounts (items, locations, stock, ...); this half needs the
+        # purchase-orders mount and the right to start and resume the reorder workflow
+        Function(
+            name="inventory-api",
+            handler="functions.inventory.handler.handler",
+            area="inventory",
+            description="Supplies catalogue, stock and movements, counts, suppliers, purchase orders",
+            access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
+            mounts=("purchase-orders",),
+            state_machines=("low-stock-reorder",),
+        ),
+        Function(
+            name="inventory-tasks",
+            handler="functions.inventory.tasks.handler",
+            area="inventory",
+            description="The low-stock reorder workflow's steps: scope, gather, plan, create orders, route, ask "
+                        "the coordinator, send to the supplier",
+            # resumes a waiting run itself when the coordinator answered before the wait began
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.STATES_CALLBACK}),
+            timeout_s=60,
+            state_machines=("low-stock-reorder",),
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -328,6 +351,11 @@ CATALOG = Catalog(
             definition="leave_approval.asl.json",
             functions={"StaffTasks": "staff-tasks"},
         ),
+        StateMachine(
+            name="low-stock-reorder",
+            definition="low_stock_reorder.asl.json",
+            functions={"InventoryTasks": "inventory-tasks"},
+        ),
     ),
     rules=(
         EventRule(
@@ -339,6 +367,11 @@ CATALOG = Catalog(
             name="roster-draft-requested",
             pattern={"detail-type": ["staff.roster.draft_requested"]},
             target=Target(function="staff-solver"),
+        ),
+        EventRule(
+            name="stock-low",
+            pattern={"detail-type": ["inventory.stock-low"]},
+            target=Target(state_machine="low-stock-reorder"),
         ),
     ),
     topics=(
@@ -405,6 +438,14 @@ CATALOG = Catalog(
             input={"job": "accrue_pto"},
             description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
                         "once it has begun in its time zone; later runs that month find it done",
+        ),
+        Schedule(
+            name="reorder-low-stock",
+            expression="cron(30 4 * * ? *)",
+            target=Target(state_machine="low-stock-reorder"),
+            input={"trigger": "nightly"},
+            description="Nightly: order what is below its reorder point in every practice (the sparse low-stock "
+                        "index); lines an open order holds are not ordered twice",
         ),
     ),
 )

@@ -49,7 +49,8 @@ def runs_of(event: dict[str, Any], practices: Callable[[], list[str]]) -> list[d
     so the state machine's paths always resolve."""
     def run(practice_id: str, trigger: str, item_id: str | None = None, location_id: str | None = None
             ) -> dict[str, Any]:
-        return {"practice_id": practice_id, "trigger": trigger, "item_id": item_id, "location_id": location_id}
+        return {"practice_id": practice_id, "trigger": trigger, "item_id": item_id, "location_id": location_id,
+                "orders": None}
 
     detail = event.get("detail")
     if isinstance(detail, dict) and detail.get("type", event.get("detail-type")) == STOCK_LOW:
@@ -57,7 +58,7 @@ def runs_of(event: dict[str, Any], practices: Callable[[], list[str]]) -> list[d
         return [run(detail["practice_id"], "stock-low", data["item_id"], data["location_id"])]
     if event.get("purchase_order_id"):
         order = {"practice_id": event["practice_id"], "purchase_order_id": event["purchase_order_id"]}
-        return [{**run(event["practice_id"], "manual"), "orders": [order]}]
+        return [{**run(event["practice_id"], "manual"), "orders": [order]}]  # made already: route and send it
     if event.get("practice_id"):
         return [run(event["practice_id"], "nightly")]
     return [run(practice, "nightly") for practice in practices()]
