@@ -137,6 +137,8 @@ class World:
             found.pop("source")  # one of recipient or source
         if str(route) == "GET /appointments":
             found = {"patient_id": self.params["patient_id"]}
+        if str(route) == "GET /purchase-orders":
+            found = {"state": "awaiting_approval"}  # an order's state, not a claim's
         return found
 
     def body(self, route: Route) -> Any:
@@ -202,6 +204,12 @@ def bodies(world: World) -> dict[str, Any]:
         "PUT /notifications/preferences": {"opted_out": ["sms"]},
         "PUT /notifications/templates/{key}/{language}": {"subject": "Hi", "text": "Hello"},
         "POST /notifications/templates/{key}/{language}/preview": {"data": {}},
+        "POST /purchase-orders": {"supplier_id": "acme", "lines": [{
+            "item_id": "gloves", "item_name": "Gloves", "location_id": "main", "packs": 1, "pack_size": 100,
+            "pack_price_cents": 1200}]},
+        "PUT /purchase-orders/settings": {"spending_limit_cents": 10000},
+        "POST /purchase-orders/{order_id}/receipts": {"lines": [{"item_id": "gloves", "location_id": "main",
+                                                                 "quantity": 1}]},
     }
 
 
@@ -326,6 +334,8 @@ def build_world() -> World:
         # staff: a member, a shift, a location (no patient's data is under these routes)
         "user_id": "staff-b", "shift_id": "shift-b", "location_id": "main", "location": "main",
         "leave_id": "leave-b", "draft_id": "draft-b",
+        # inventory: a purchase order (none is seeded: no patient's data is under these routes)
+        "order_id": "po-b",
     }
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
                "W123456789"}
