@@ -1,19 +1,25 @@
 """Adapters for who approves orders and how they hear of them: the practice's coordinators from the staff
 area's records, and a work notice to each as a `notification.requested` event through the outbox."""
 
+from functions.core.audit_store import AuditStore
 from functions.core.events import DomainEvent
+from functions.core.table import Table
 from functions.notifications.request import notification_requested
-from functions.staff.dynamo.members import DynamoStaffRecords
-from functions.staff.models.common import JobRole
 
 
 class StaffCoordinators:
-    def __init__(self, records: DynamoStaffRecords) -> None:
-        self.records = records
+    """The Coordinators port over the staff area's records. invstock's `dynamo/catalogue.py` has the same adapter
+    (same constructor and method): the lead keeps one at the merge."""
 
-    def coordinators(self, practice_id: str) -> list[str]:
-        """The staff area's members (gsi1 STAFF_MEMBERS, every page), kept to the active coordinators."""
-        return [m.user_id for m in self.records.members(practice_id) if m.role == JobRole.COORDINATOR and m.active]
+    def __init__(self, table: Table, audit: AuditStore) -> None:
+        self.table, self.audit = table, audit
+
+    def coordinator_ids(self, practice_id: str) -> list[str]:
+        """Query gsi1 STAFF_MEMBERS (the staff area's adapter), every page; active coordinators kept."""
+        from functions.staff.dynamo.members import DynamoStaffRecords
+
+        members = DynamoStaffRecords(self.table, self.audit).members(practice_id)
+        return [m.user_id for m in members if m.role == "coordinator" and m.active]
 
 
 class OutboxOrderNotices:

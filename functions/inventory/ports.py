@@ -10,7 +10,14 @@ from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.inventory.models.purchase_orders import OrderingSettings, PurchaseOrder
 from functions.inventory.models.reorder import ReceiptLine, ReorderLine
 
-# --- the seam (invstock's block; copied verbatim from INVENTORY_CONTRACT.md so this branch compiles) -------
+# --- invstock's block, copied from part/invstock so this branch compiles (the lead keeps one at the merge) ---
+
+
+class Coordinators(Protocol):
+    """Who hears about low and expiring stock: the practice's coordinators (the staff area's members)."""
+
+    def coordinator_ids(self, practice_id: str) -> list[str]: ...
+
 
 
 class ReorderNeeds(Protocol):
@@ -70,11 +77,6 @@ class SupplierOutbox(Protocol):
 
     def cancel_message(self, order: PurchaseOrder) -> DomainEvent:
         """Tells a supplier who has the order that it is cancelled."""
-
-
-class Coordinators(Protocol):
-    def coordinators(self, practice_id: str) -> list[str]:
-        """The user ids of the practice's active coordinators: who approves orders."""
 
 
 class OrderNotices(Protocol):

@@ -140,7 +140,7 @@ class Reordering(AreaService):
         events = [self.notices.to_staff(practice_id, who, "Low stock with no supplier",
                                         f"These are low and no supplier offers them: {names}.",
                                         f"reorder-{run}-unresolved-{who}", ("reorder_run", run))
-                  for who in self.coordinators.coordinators(practice_id)]
+                  for who in self.coordinators.coordinator_ids(practice_id)]
         self.audit.commit(self._draft(caller, "inventory.order.unresolved", "REORDER_RUN", run[-64:]), events=events)
 
     # --- one order -------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ class Reordering(AreaService):
                    f"{order.total_cents / 100:.2f} total, is over the spending limit and needs your approval.")
         events = [self.notices.to_staff(practice_id, who, title, details, f"po-{order.id}-{level}-{who}",
                                         ("purchase_order", order.id))
-                  for who in self.coordinators.coordinators(practice_id)]
+                  for who in self.coordinators.coordinator_ids(practice_id)]
         asked = order.model_copy(update={"state": move(order.state, "awaiting_approval"), "task_token": token,
                                          "reminded": order.reminded or late, "version": order.version + 1})
         caller = workflow_caller(practice_id)

@@ -31,7 +31,7 @@ def audit() -> AuditStore:
 def reorder_needs() -> ReorderNeeds:
     """The seam: what is low, from the stock side (invstock's adapter; tests wire the fake in
     tests/fakes/inventory_orders.py here)."""
-    from functions.inventory.dynamo.stock import DynamoReorderNeeds
+    from functions.inventory.dynamo.seam import DynamoReorderNeeds
 
     return DynamoReorderNeeds(Table(), audit())
 
@@ -39,7 +39,7 @@ def reorder_needs() -> ReorderNeeds:
 @per_container
 def stock_receiving() -> StockReceiving:
     """The seam: a receipt into the stock ledger (invstock's adapter; tests wire the fake here)."""
-    from functions.inventory.dynamo.stock import DynamoStockReceiving
+    from functions.inventory.dynamo.seam import DynamoStockReceiving
 
     return DynamoStockReceiving(Table(), audit())
 
@@ -91,8 +91,7 @@ def order_receiving() -> "OrderReceiving":
 def reordering() -> "Reordering":
     from functions.inventory.order_notices import OutboxOrderNotices, StaffCoordinators
     from functions.inventory.reordering import Reordering
-    from functions.staff.dynamo.members import DynamoStaffRecords
 
     return Reordering(reorder_needs(), purchase_order_book(), ordering_settings(), supplier_outbox(),
-                      StaffCoordinators(DynamoStaffRecords(Table(), audit())), OutboxOrderNotices(), order_workflow(),
+                      StaffCoordinators(Table(), audit()), OutboxOrderNotices(), order_workflow(),
                       audit(), clock.now, lambda: practice_ids(Table()))

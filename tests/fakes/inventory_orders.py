@@ -103,7 +103,7 @@ class FakeCoordinators:
     def __init__(self, by_practice: dict[str, list[str]] | None = None) -> None:
         self.by_practice = by_practice or {}
 
-    def coordinators(self, practice_id: str) -> list[str]:
+    def coordinator_ids(self, practice_id: str) -> list[str]:
         return list(self.by_practice.get(practice_id, []))
 
 
