@@ -30,20 +30,22 @@ class StepFunctionsOrderWorkflow:
     def client(self):
         return self._client or _client()
 
-    def start(self, practice_id: str, order_id: str) -> None:
-        """StartExecution named for the order, so a retried start finds the one already running."""
+    def start(self, practice_id: str, order_id: str, version: int) -> None:
+        """StartExecution named for the order and its version, so a retried start finds the one already running."""
         try:
             self.client.start_execution(
-                stateMachineArn=state_machine_arn(STATE_MACHINE), name=f"po-{order_id}"[:80],
+                stateMachineArn=state_machine_arn(STATE_MACHINE), name=f"po-{order_id}-v{version}"[:80],
                 input=json.dumps({"practice_id": practice_id, "purchase_order_id": order_id}))
         except ClientError as error:
             if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
                 raise
 
-    def resume(self, task_token: str, outcome: dict[str, Any]) -> None:
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
         try:
             self.client.send_task_success(taskToken=task_token, output=json.dumps(outcome))
         except ClientError as error:
             if error.response["Error"]["Code"] not in GONE:
                 raise
-            logger.info("order decision kept for the next wait", extra={"reason": error.response["Error"]["Code"]})
+            logger.info("no run waits on the order's token", extra={"reason": error.response["Error"]["Code"]})
+            return False
+        return True

@@ -86,8 +86,8 @@ class OrderNotices(Protocol):
 
 
 class OrderWorkflow(Protocol):
-    def start(self, practice_id: str, order_id: str) -> None:
-        """Run a manual order through approval and sending."""
+    def start(self, practice_id: str, order_id: str, version: int) -> None:
+        """Run one order (at this version: a later start is a new run) through approval and sending."""
 
-    def resume(self, task_token: str, outcome: dict[str, Any]) -> None:
-        """Hand the coordinator's answer to the run waiting on it (a token no longer waited on is ignored)."""
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        """Hand the coordinator's answer to the run waiting on it; False when no run waits on the token."""

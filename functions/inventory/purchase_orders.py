@@ -72,12 +72,12 @@ class PurchaseOrders(AreaService):
             view = PurchaseOrderView.of(order)
             self.book.create(order, self._draft(caller, "inventory.order.create", ENTITY, order.id),
                              claim=request.answered(view) if request else None)
-            self.workflow.start(caller.practice_id, order.id)
+            self.workflow.start(caller.practice_id, order.id, order.version)
             return view
 
         def replayed(stored: dict) -> PurchaseOrderView:
             view = PurchaseOrderView.model_validate(stored)
-            self.workflow.start(caller.practice_id, view.id)  # started already, unless the first try died before
+            self.workflow.start(caller.practice_id, view.id, view.version)  # started, unless the first try died
             return view
 
         return run_once(self.book, caller.practice_id, key, "inventory.order.create", body, work, replayed)
@@ -90,7 +90,10 @@ class PurchaseOrders(AreaService):
         self._current(order, expected)
         approved = self._decided(caller, order, move(self._waiting(order), "approved"), reason)
         self.book.save(approved, self._draft(caller, "inventory.order.approve", ENTITY, order.id))
-        self._resume(order, "approve", caller)
+        if not self._resume(order, "approve", caller):
+            # no run waits (it failed, or its token timed out into the reminder): a new run sends the order; the
+            # reminder's wait, if there is one, finds it approved and sent, and sends nothing twice
+            self.workflow.start(caller.practice_id, approved.id, approved.version)
         return PurchaseOrderView.of(approved)
 
     def reject(self, caller: Caller, order_id: str, expected: ExpectedVersion,
@@ -128,9 +131,11 @@ class PurchaseOrders(AreaService):
         return order.model_copy(update={"state": state, "decided_by": caller.user_id, "decided_at": self._at(),
                                         "reason": reason, "task_token": None, "version": order.version + 1})
 
-    def _resume(self, order: PurchaseOrder, decision: str, caller: Caller) -> None:
-        if order.task_token:
-            self.workflow.resume(order.task_token, {"decision": decision, "by": caller.user_id})
+    def _resume(self, order: PurchaseOrder, decision: str, caller: Caller) -> bool:
+        """Whether a run waiting on the order took the answer."""
+        if not order.task_token:
+            return False
+        return self.workflow.resume(order.task_token, {"decision": decision, "by": caller.user_id})
 
     # --- settings ----------------------------------------------------------------------------------------
 

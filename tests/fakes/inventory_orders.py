@@ -84,19 +84,23 @@ class FakeOrderingSettings:
 
 
 class FakeOrderWorkflow:
-    """What the Step Functions adapter would be asked: starts (one per order, like an execution name) and
-    answers handed to waiting tokens."""
+    """What the Step Functions adapter would be asked: starts (one per order and version, like an execution
+    name) and answers handed to waiting tokens; a token in `gone` is one no run waits on."""
 
     def __init__(self) -> None:
-        self.started: list[tuple[str, str]] = []
+        self.started: list[tuple[str, str, int]] = []
         self.resumed: list[tuple[str, dict[str, Any]]] = []
+        self.gone: set[str] = set()
 
-    def start(self, practice_id: str, order_id: str) -> None:
-        if (practice_id, order_id) not in self.started:
-            self.started.append((practice_id, order_id))
+    def start(self, practice_id: str, order_id: str, version: int) -> None:
+        if (practice_id, order_id, version) not in self.started:
+            self.started.append((practice_id, order_id, version))
 
-    def resume(self, task_token: str, outcome: dict[str, Any]) -> None:
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        if task_token in self.gone:
+            return False
         self.resumed.append((task_token, outcome))
+        return True
 
 
 class FakeCoordinators:

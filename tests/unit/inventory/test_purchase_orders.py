@@ -208,7 +208,7 @@ def test_a_manual_order_is_held_like_any_other_started_once_and_replayed_by_its_
     first = world.orders.create(COORDINATOR, body, "manual-key-1")
     again = world.orders.create(COORDINATOR, body, "manual-key-1")
     assert again == first and first.total_cents == 1350 and first.trigger == "manual"
-    assert world.workflow.started == [(PRACTICE, first.id)]
+    assert world.workflow.started == [(PRACTICE, first.id, 1)]
     with pytest.raises(Conflict, match="open purchase order"):
         world.orders.create(COORDINATOR, body, "manual-key-2")
     with pytest.raises(Forbidden):
@@ -231,3 +231,13 @@ def test_only_the_coordinator_sets_the_spending_limit_and_a_stale_tag_is_412(wor
     with pytest.raises(PreconditionFailed):
         world.orders.set_ordering_settings(COORDINATOR, OrderingSettingsIn(spending_limit_cents=10), at(0))
     assert world.orders.ordering_settings(caller(Role.FRONT_DESK)).spending_limit_cents == 2500
+
+
+def test_an_approval_no_run_waits_for_starts_a_run_that_sends_the_order(world):
+    world.orders.set_ordering_settings(COORDINATOR, OrderingSettingsIn(spending_limit_cents=1000), at(0))
+    order_id = world.run("night-1")[0]
+    world.reordering.ask(PRACTICE, order_id, "first", "token-1")
+    world.workflow.gone.add("token-1")  # the run failed meanwhile
+    approved = world.orders.approve(COORDINATOR, order_id, at(2))
+    assert world.workflow.started == [(PRACTICE, order_id, approved.version)]
+    assert world.through_to_sent(order_id) == "sent"
