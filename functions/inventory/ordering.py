@@ -34,7 +34,7 @@ def supplier_for(offers: Iterable[SupplierOffer]) -> SupplierOffer | None:
     return min(offers, key=lambda o: (o.pack_price_cents, o.lead_time_days, o.supplier_id))
 
 
-def plan(lines: Iterable[ReorderLine], on_order: dict[tuple[str, str], int]) -> Plan:
+def plan(lines: Iterable[ReorderLine], held: set[tuple[str, str]]) -> Plan:
     """One proposed order per supplier (several past MAX_ORDER_LINES), its lines in item order. A line at or
     above its reorder point orders nothing (it was restocked since it was found low); a line an open order
     holds already is counted, not ordered again; a line no supplier offers is reported for the coordinator,
@@ -48,7 +48,7 @@ def plan(lines: Iterable[ReorderLine], on_order: dict[tuple[str, str], int]) -> 
         if place in seen or line.on_hand >= line.reorder_point:
             continue
         seen.add(place)
-        if place in on_order:
+        if place in held:  # its open order is the one order: nothing more is on order or ordered
             covered += 1
             continue
         packs = packs_to_order(line.par_level, line.on_hand, 0, line.pack_size)

@@ -54,8 +54,10 @@ def apply_receipt(order: PurchaseOrder, body: ReceiptIn) -> PurchaseOrder:
 
 
 class OrderReceiving(AreaService):
-    def __init__(self, book: PurchaseOrderBook, stock: StockReceiving, audit: AuditTrail,
+    def __init__(self, book: PurchaseOrderBook, stock: Callable[[], StockReceiving], audit: AuditTrail,
                  now: Callable[[], datetime]) -> None:
+        # the stock side is built on the first receipt that reaches it (like staff's solver): a receipt refused
+        # before (no such order, not sent, more than outstanding) never loads the ledger's adapter
         self.book, self.stock, self.audit, self.now = book, stock, audit, now
 
     def receive(self, caller: Caller, order_id: str, body: ReceiptIn, key: str | None = None) -> PurchaseOrderView:
@@ -75,7 +77,7 @@ class OrderReceiving(AreaService):
                 updated = apply_receipt(order, body)
                 updated = updated.model_copy(update={"receipt_ids": [*order.receipt_ids, receipt_id]})
                 # stock first: the ledger is idempotent by receipt id, the order by its receipt ids
-                self.stock.receive(caller.practice_id, receipt_id,
+                self.stock().receive(caller.practice_id, receipt_id,
                                    [ReceiptLine(**line.model_dump()) for line in body.lines], caller,
                                    purchase_order_id=order.id)
                 view = PurchaseOrderView.of(updated)

@@ -95,7 +95,7 @@ class Reordering(AreaService):
     def plan(self, practice_id: str, lines: list[dict[str, Any]]) -> dict:
         """Quantities and suppliers; a line an open order holds already is counted, not ordered again."""
         low = [ReorderLine.model_validate(line) for line in lines]
-        held = {(line.item_id, line.location_id): 0 for line in low
+        held = {(line.item_id, line.location_id) for line in low
                 if self.book.holder(practice_id, line.item_id, line.location_id) is not None}
         return plan(low, held).model_dump(mode="json")
 

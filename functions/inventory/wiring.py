@@ -84,7 +84,7 @@ def purchase_orders() -> "PurchaseOrders":
 def order_receiving() -> "OrderReceiving":
     from functions.inventory.receiving import OrderReceiving
 
-    return OrderReceiving(purchase_order_book(), stock_receiving(), audit(), clock.now)
+    return OrderReceiving(purchase_order_book(), stock_receiving, audit(), clock.now)
 
 
 @per_container

@@ -51,7 +51,7 @@ class World:
         self.settings = FakeOrderingSettings(self.audit)
         now = lambda: datetime(2026, 3, 2, 9, tzinfo=UTC)  # noqa: E731
         self.orders = PurchaseOrders(self.book, self.settings, self.workflow, EmailSupplierOutbox(), self.audit, now)
-        self.receiving = OrderReceiving(self.book, self.stock, self.audit, now)
+        self.receiving = OrderReceiving(self.book, lambda: self.stock, self.audit, now)
         self.reordering = Reordering(self.stock, self.book, self.settings, EmailSupplierOutbox(), self.coordinators,
                                      OutboxOrderNotices(), self.workflow, self.audit, now, lambda: self.practices)
 
