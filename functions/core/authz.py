@@ -188,6 +188,12 @@ INVENTORY: dict[str, Rule] = {
     "inventory.count.read": staff(C, P, F, S),
     "inventory.count.record": staff(C, P, F, S),
     "inventory.count.post": staff(C),  # posting writes the variances as adjustments
+    "inventory.order.read": staff(C, P, F, S),
+    "inventory.order.create": staff(C),
+    "inventory.order.approve": staff(C),  # approve or reject an order over the spending limit
+    "inventory.order.receive": staff(C, P, F, S),
+    "inventory.order.cancel": staff(C),
+    "inventory.order.configure": staff(C),  # the spending limit
 }
 
 # --- outreach -----------------------------------------------------------------------------------------

@@ -8,15 +8,15 @@ from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.service import AreaService
 from functions.inventory.models.stock import ExpiringLot, ExpiryReport
-from functions.inventory.ports import Coordinators, StockWatch
-from functions.notifications.request import notification_requested
+from functions.inventory.ports import Coordinators, StaffNotices, StockWatch
 
 ACTOR = "system:inventory-jobs"
 
 
 class ExpiryWatch(AreaService):
-    def __init__(self, watch: StockWatch, coordinators: Coordinators, audit, now: Callable[[], datetime]) -> None:
-        self.watch, self.coordinators, self.audit, self.now = watch, coordinators, audit, now
+    def __init__(self, watch: StockWatch, coordinators: Coordinators, notices: StaffNotices, audit,
+                 now: Callable[[], datetime]) -> None:
+        self.watch, self.coordinators, self.notices, self.audit, self.now = watch, coordinators, notices, audit, now
 
     def report(self, caller: Caller, within_days: int, location_id: str | None = None) -> ExpiryReport:
         authz.authorize(caller, "inventory.stock.read")
@@ -34,11 +34,8 @@ class ExpiryWatch(AreaService):
         day = report.as_of.isoformat()
         details = (f"{len(report.expired)} lot(s) have expired and {len(report.expiring)} expire within "
                    f"{within_days} days. See GET /stock/expiring.")
-        events = [notification_requested(
-            practice_id=practice_id, recipient={"kind": "staff", "user_id": user_id}, template="work.notice",
-            source={"area": "inventory", "entity": "expiry_watch", "entity_id": day.replace("-", "")},
-            idempotency_key=f"inventory-expiry-{day}-{user_id}"[:128],
-            data={"title": "Supplies expiring", "details": details}) for user_id in coordinators]
+        events = [self.notices.to_staff(practice_id, user_id, "Supplies expiring", details, f"expiry-{day}-{user_id}",
+                                        about=("expiry_watch", day.replace("-", ""))) for user_id in coordinators]
         system = Caller(user_id=ACTOR, practice_id=practice_id, roles=frozenset(), request_id="expiry-watch")
         self.audit.commit(self._draft(system, "inventory.expiry.notify", "INVENTORY_EXPIRY", day.replace("-", "")),
                           events=events)

@@ -11,6 +11,7 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.inventory.models.catalogue import Item, Location, Supplier
 from functions.inventory.models.counts import CountSheet
+from functions.inventory.models.purchase_orders import OrderingSettings, PurchaseOrder
 from functions.inventory.models.reorder import ReceiptLine, ReorderLine
 from functions.inventory.models.stock import Level, LotBalance, Movement, StockChange
 
@@ -104,3 +105,60 @@ class StockReceiving(Protocol):
         """Post one `receive` movement per line, balances updated in the same transaction. Idempotent by
         receipt_id: movement ids derive from (receipt_id, line index), so a retry posts nothing twice."""
         ...
+
+
+# --- purchase orders ---------------------------------------------------------------------------------------
+
+
+class PurchaseOrderBook(Protocol):
+    """The practice's purchase orders, and which (item, location) each open one holds."""
+
+    def order(self, practice_id: str, order_id: str) -> PurchaseOrder | None: ...
+
+    def orders(self, practice_id: str, state: str, limit: int = 100) -> list[PurchaseOrder]:
+        """The orders in `state`, newest first."""
+
+    def holder(self, practice_id: str, item_id: str, location_id: str) -> str | None:
+        """The open order holding (item, location), if one does."""
+
+    def create(self, order: PurchaseOrder, audit: AuditDraft, events: Sequence[DomainEvent] = (),
+               claim: IdempotencyClaim | None = None) -> None:
+        """The order and one hold per line, all or nothing: AlreadyOnOrder (naming the place) when another open
+        order holds one of its (item, location)s."""
+
+    def save(self, order: PurchaseOrder, audit: AuditDraft, events: Sequence[DomainEvent] = (),
+             claim: IdempotencyClaim | None = None) -> None:
+        """The order over the version before it (PreconditionFailed when it moved); a closed order (received,
+        cancelled) releases its holds in the same write."""
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None: ...
+
+
+class OrderingSettingsStore(Protocol):
+    def settings(self, practice_id: str) -> OrderingSettings: ...
+
+    def save(self, practice_id: str, settings: OrderingSettings, audit: AuditDraft) -> None:
+        """Over the version before it (0: none yet); PreconditionFailed when it moved."""
+
+
+class SupplierOutbox(Protocol):
+    """How an order reaches its supplier: the message to write with the order's move to sent."""
+
+    def order_message(self, order: PurchaseOrder) -> DomainEvent: ...
+
+    def cancel_message(self, order: PurchaseOrder) -> DomainEvent:
+        """Tells a supplier who has the order that it is cancelled."""
+
+
+class StaffNotices(Protocol):
+    def to_staff(self, practice_id: str, user_id: str, title: str, details: str, key: str,
+                 about: tuple[str, str]) -> DomainEvent:
+        """A work notice about (entity, id); the same `key` is one message however often it is asked for."""
+
+
+class OrderWorkflow(Protocol):
+    def start(self, practice_id: str, order_id: str, version: int) -> None:
+        """Run one order (at this version: a later start is a new run) through approval and sending."""
+
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        """Hand the coordinator's answer to the run waiting on it; False when no run waits on the token."""

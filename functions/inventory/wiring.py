@@ -1,9 +1,12 @@
 """The inventory area's one composition root: adapters built from core settings, use cases handed to every
 entry point, each once per container (`functions.core.container.reset()` forgets them)."""
 
+from typing import TYPE_CHECKING
+
 from functions.core import clock
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
+from functions.core.registry import practice_ids
 from functions.core.table import Table
 from functions.inventory.catalogue import Catalogue
 from functions.inventory.counts import Counts
@@ -13,14 +16,23 @@ from functions.inventory.dynamo.catalogue import (
     DynamoItemCatalogue,
     DynamoLocationBook,
     DynamoSupplierBook,
-    StaffCoordinators,
 )
 from functions.inventory.dynamo.seam import DynamoReorderNeeds, DynamoStockReceiving
 from functions.inventory.dynamo.stock import DynamoStockLedger, DynamoStockWatch
 from functions.inventory.expiry import ExpiryWatch
 from functions.inventory.ledger import StockMovements
 from functions.inventory.levels import StockLevels
+from functions.inventory.staff_notices import OutboxStaffNotices, StaffCoordinators
 from functions.inventory.suppliers import Suppliers
+
+if TYPE_CHECKING:  # ordering's use cases and adapters are imported where they are built: only its routes, steps
+    # and receipts load them
+    from functions.inventory.dynamo.orders import DynamoOrderingSettings, DynamoPurchaseOrderBook
+    from functions.inventory.order_workflow import StepFunctionsOrderWorkflow
+    from functions.inventory.purchase_orders import PurchaseOrders
+    from functions.inventory.receiving import OrderReceiving
+    from functions.inventory.reordering import Reordering
+    from functions.inventory.supplier_email import EmailSupplierOutbox
 
 # --- stock (invstock) ------------------------------------------------------------------------------------
 
@@ -82,8 +94,13 @@ def counts() -> Counts:
 
 
 @per_container
+def coordinators() -> StaffCoordinators:
+    return StaffCoordinators(Table(), audit())
+
+
+@per_container
 def expiry() -> ExpiryWatch:
-    return ExpiryWatch(watch(), StaffCoordinators(Table(), audit()), audit(), clock.now)
+    return ExpiryWatch(watch(), coordinators(), OutboxStaffNotices(), audit(), clock.now)
 
 
 @per_container
@@ -101,3 +118,58 @@ def reorder_needs() -> DynamoReorderNeeds:
 def stock_receiving() -> DynamoStockReceiving:
     """The seam ordering writes through: a delivery's receipts."""
     return DynamoStockReceiving(Table(), audit())
+
+
+# --- purchase orders ---------------------------------------------------------------------------------------
+
+
+@per_container
+def purchase_order_book() -> "DynamoPurchaseOrderBook":
+    from functions.inventory.dynamo.orders import DynamoPurchaseOrderBook
+
+    return DynamoPurchaseOrderBook(Table(), audit())
+
+
+@per_container
+def ordering_settings() -> "DynamoOrderingSettings":
+    from functions.inventory.dynamo.orders import DynamoOrderingSettings
+
+    return DynamoOrderingSettings(Table(), audit())
+
+
+@per_container
+def order_workflow() -> "StepFunctionsOrderWorkflow":
+    from functions.inventory.order_workflow import StepFunctionsOrderWorkflow
+
+    return StepFunctionsOrderWorkflow()
+
+
+@per_container
+def supplier_outbox() -> "EmailSupplierOutbox":
+    from functions.inventory.supplier_email import EmailSupplierOutbox
+
+    return EmailSupplierOutbox()
+
+
+@per_container
+def purchase_orders() -> "PurchaseOrders":
+    from functions.inventory.purchase_orders import PurchaseOrders
+
+    return PurchaseOrders(purchase_order_book(), ordering_settings(), order_workflow(), supplier_outbox(), audit(),
+                          clock.now)
+
+
+@per_container
+def order_receiving() -> "OrderReceiving":
+    from functions.inventory.receiving import OrderReceiving
+
+    return OrderReceiving(purchase_order_book(), stock_receiving, audit(), clock.now)
+
+
+@per_container
+def reordering() -> "Reordering":
+    from functions.inventory.reordering import Reordering
+
+    return Reordering(reorder_needs(), purchase_order_book(), ordering_settings(), supplier_outbox(),
+                      coordinators(), OutboxStaffNotices(), order_workflow(),
+                      audit(), clock.now, lambda: practice_ids(Table()))

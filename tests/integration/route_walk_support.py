@@ -137,6 +137,8 @@ class World:
             found.pop("source")  # one of recipient or source
         if str(route) == "GET /appointments":
             found = {"patient_id": self.params["patient_id"]}
+        if str(route) == "GET /purchase-orders":
+            found = {"state": "awaiting_approval"}  # an order's state, not a claim's
         return found
 
     def body(self, route: Route) -> Any:
@@ -210,6 +212,12 @@ def bodies(world: World) -> dict[str, Any]:
         "PUT /stock/{item_id}/{location_id}/levels": {"reorder_point": 5, "par_level": 10},
         "POST /counts": {"location_id": p["location_id"]},
         "PATCH /counts/{count_id}": {"lines": [{"item_id": p["item_id"], "lot": "untracked-stock", "counted": 1}]},
+        "POST /purchase-orders": {"supplier_id": "acme", "lines": [{
+            "item_id": "gloves", "item_name": "Gloves", "location_id": "main", "packs": 1, "pack_size": 100,
+            "pack_price_cents": 1200}]},
+        "PUT /purchase-orders/settings": {"spending_limit_cents": 10000},
+        "POST /purchase-orders/{order_id}/receipts": {"lines": [{"item_id": "gloves", "location_id": "main",
+                                                                 "quantity": 1}]},
     }
 
 
@@ -337,6 +345,8 @@ def build_world() -> World:
         # inventory: an item, a supplier, a count, a movement (no patient's data is under these routes)
         "item_id": "item-b", "supplier_id": "supplier-b", "count_id": "count-b", "movement_id": "move-b",
         "cursor": "item-b#main", "within_days": "30",
+        # inventory: a purchase order (none is seeded: no patient's data is under these routes)
+        "order_id": "po-b",
     }
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
                "W123456789"}

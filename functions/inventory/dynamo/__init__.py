@@ -1,1 +1,1 @@
-"""DynamoDB adapters of the inventory ports."""
+"""Inventory's DynamoDB adapters: the only place that knows its keys, indexes and conditions."""

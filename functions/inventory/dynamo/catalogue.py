@@ -98,17 +98,3 @@ class DynamoCountSheets:
         row: Row = {"pk": keys.count_pk(sheet.practice_id, sheet.id), "sk": keys.COUNT, "kind": "INVENTORY_COUNT",
                     **sheet.model_dump(mode="json", exclude_none=True)}
         self.audit.commit(audit, [keys.versioned_put(row, "count sheet")])
-
-
-class StaffCoordinators:
-    """The Coordinators port over the staff area's records (its members with the coordinator role)."""
-
-    def __init__(self, table: Table, audit: AuditStore) -> None:
-        self.table, self.audit = table, audit
-
-    def coordinator_ids(self, practice_id: str) -> list[str]:
-        """Query gsi1 STAFF_MEMBERS (the staff area's adapter), every page; coordinators kept."""
-        from functions.staff.dynamo.members import DynamoStaffRecords
-
-        members = DynamoStaffRecords(self.table, self.audit).members(practice_id)
-        return [m.user_id for m in members if m.role == "coordinator"]

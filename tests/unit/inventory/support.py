@@ -13,6 +13,7 @@ from functions.inventory.ledger import StockMovements
 from functions.inventory.levels import ReorderLines, StockLevels
 from functions.inventory.models.catalogue import ItemIn, LocationIn, OfferIn, SupplierIn
 from functions.inventory.models.stock import LevelsIn, MovementIn
+from functions.inventory.staff_notices import OutboxStaffNotices
 from functions.inventory.suppliers import Suppliers
 from tests.fakes.audit import FakeAuditTrail
 from tests.fakes.inventory import (
@@ -53,7 +54,7 @@ class World:
         self.movements = StockMovements(self.items, self.locations, self.ledger, a, now)
         self.levels = StockLevels(self.items, self.locations, self.ledger, self.ledger, a, now)
         self.counts = Counts(self.locations, self.ledger, self.sheets, self.movements, a, now)
-        self.expiry = ExpiryWatch(self.ledger, self.coordinators, a, now)
+        self.expiry = ExpiryWatch(self.ledger, self.coordinators, OutboxStaffNotices(), a, now)
         self.drift = DriftCheck(self.items, self.ledger)
         self.reorder = ReorderLines(self.items, self.ledger, self.ledger)
 
