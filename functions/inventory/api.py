@@ -31,7 +31,7 @@ EntityId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 # --- items ----------------------------------------------------------------------------------------------
 
-@router.post("/items", summary="Add a supply item to the catalogue (coordinator)")
+@router.post("/items", status_code=201, summary="Add a supply item to the catalogue (coordinator)")
 def add_item(body: Annotated[ItemIn, Body()]) -> Response[Item]:
     item = wiring.catalogue().add_item(current_caller(router), body)
     return created(item, f"/items/{item.id}")
@@ -54,7 +54,8 @@ def update_item(item_id: EntityId, body: Annotated[ItemPatch, Body()], if_match:
 
 # --- locations ------------------------------------------------------------------------------------------
 
-@router.post("/locations", summary="Add a place stock is kept: clinic, store room, exam-room cart (coordinator)")
+@router.post("/locations", status_code=201,
+             summary="Add a place stock is kept: clinic, store room, exam-room cart (coordinator)")
 def add_location(body: Annotated[LocationIn, Body()]) -> Response[Location]:
     location = wiring.catalogue().add_location(current_caller(router), body)
     return created(location, f"/locations/{location.id}")
@@ -79,7 +80,7 @@ def update_location(location_id: EntityId, body: Annotated[LocationPatch, Body()
 
 # --- suppliers ------------------------------------------------------------------------------------------
 
-@router.post("/suppliers", summary="Add a supplier; orders go to its email (coordinator)")
+@router.post("/suppliers", status_code=201, summary="Add a supplier; orders go to its email (coordinator)")
 def add_supplier(body: Annotated[SupplierIn, Body()]) -> Response[Supplier]:
     supplier = wiring.suppliers().add(current_caller(router), body)
     return created(supplier, f"/suppliers/{supplier.id}")

@@ -46,7 +46,8 @@ def list_orders(state: StateQuery = "awaiting_approval") -> PurchaseOrderList:
     return wiring.purchase_orders().list(current_caller(router), state)
 
 
-@router.post("/purchase-orders", summary="A manual purchase order (coordinator; honours Idempotency-Key); it is "
+@router.post("/purchase-orders", status_code=201,
+             summary="A manual purchase order (coordinator; honours Idempotency-Key); it is "
                                          "approved and sent like the reorder run's")
 def create_order(body: Annotated[PurchaseOrderIn, Body()]) -> Response[PurchaseOrderView]:
     order = wiring.purchase_orders().create(current_caller(router), body, idempotency_key(router))

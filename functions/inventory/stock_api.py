@@ -63,7 +63,8 @@ def location_stock(location_id: EntityId) -> LocationStock:
 
 # --- movements ------------------------------------------------------------------------------------------
 
-@router.post("/movements", summary="Receive, use, adjust, transfer, expire or destroy stock (honours Idempotency-Key)")
+@router.post("/movements", status_code=201,
+             summary="Receive, use, adjust, transfer, expire or destroy stock (honours Idempotency-Key)")
 def record_movement(body: Annotated[MovementIn, Body()]) -> Response[Movement]:
     movement = wiring.movements().record(current_caller(router), body, idempotency_key(router))
     return created(movement, f"/items/{movement.item_id}/movements/{movement.id}")
@@ -81,7 +82,7 @@ def read_movement(item_id: EntityId, movement_id: EntityId) -> Movement:
 
 # --- counts ---------------------------------------------------------------------------------------------
 
-@router.post("/counts", summary="Start a count sheet for a location: what the books hold there")
+@router.post("/counts", status_code=201, summary="Start a count sheet for a location: what the books hold there")
 def open_count(body: Annotated[CountIn, Body()]) -> Response[CountSheet]:
     sheet = wiring.counts().open(current_caller(router), body)
     return created(sheet, f"/counts/{sheet.id}")
