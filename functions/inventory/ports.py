@@ -1,5 +1,5 @@
 """What the inventory use cases need from the world, each named for its role. DynamoDB adapters are in
-`dynamo/`; tests use `tests/fakes/inventory.py` (stock) and `tests/fakes/inventory_orders.py` (orders)."""
+`dynamo/`; tests use the fakes in `tests/fakes/inventory.py`."""
 
 from collections.abc import Sequence
 from datetime import date

@@ -36,7 +36,7 @@ def both(request, fake_factory, dynamo_factory):
 @pytest.fixture(params=["fake", "dynamo"])
 def book(request):
     from functions.inventory.dynamo.orders import DynamoPurchaseOrderBook
-    from tests.fakes.inventory_orders import FakePurchaseOrderBook
+    from tests.fakes.inventory import FakePurchaseOrderBook
 
     return both(request, FakePurchaseOrderBook, DynamoPurchaseOrderBook)
 
@@ -44,7 +44,7 @@ def book(request):
 @pytest.fixture(params=["fake", "dynamo"])
 def settings(request):
     from functions.inventory.dynamo.orders import DynamoOrderingSettings
-    from tests.fakes.inventory_orders import FakeOrderingSettings
+    from tests.fakes.inventory import FakeOrderingSettings
 
     return both(request, FakeOrderingSettings, DynamoOrderingSettings)
 

@@ -1,16 +1,19 @@
 """The seam ordering codes against: ReorderNeeds and StockReceiving. The DynamoDB adapters (DynamoReorderNeeds,
-DynamoStockReceiving) and the same use cases over the fakes give the same answers; invorders' fakes in
-tests/fakes/inventory_orders.py are held to this suite at merge (add them to `seam`'s params)."""
+DynamoStockReceiving) and the fake ordering's tests use (FakeStockSeam: the same use cases over the stock
+fakes) give the same answers, as the stock half sees them and as ordering relies on them."""
 
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from functions.core.auth import Caller, Role
 from functions.core.errors import Invalid
 from functions.inventory.models.catalogue import OfferIn
 from functions.inventory.models.reorder import ReceiptLine
 from tests.contract.inventory_support import CALLER, PRACTICE, StockWorld, later, stock_world
+from tests.fakes.inventory import stock_line
+from tests.unit.inventory.orders_support import low_line
 
 
 @dataclass
@@ -24,7 +27,10 @@ class Seam:
 def seam(request) -> Seam:
     world = stock_world(request)
     if request.param == "fake":
-        return Seam(world.reorder, world.movements, world)
+        from tests.fakes.inventory import FakeStockSeam
+
+        fake = FakeStockSeam(world.audit, world.items, world.locations, world.ledger)
+        return Seam(fake, fake, world)
     from functions.core.table import Table
     from functions.inventory.dynamo.seam import DynamoReorderNeeds, DynamoStockReceiving
 
@@ -107,3 +113,38 @@ def test_a_lot_tracked_receipt_line_names_its_lot_and_expiry(seam):
         seam.receiving.receive(PRACTICE, "RX", [ReceiptLine(item_id=vaccine, location_id=store, quantity=1)], CALLER)
     assert seam.needs.line(PRACTICE, vaccine, store) is None  # no levels set: nothing to reorder by
     assert seam.world.ledger.level(PRACTICE, vaccine, store).on_hand == 0
+
+
+# --- as ordering relies on it ------------------------------------------------------------------------------
+
+BY = Caller(user_id="sam", practice_id=PRACTICE, roles=frozenset({Role.STAFF}), request_id="t")
+
+
+@pytest.fixture
+def five_lines(seam) -> Seam:
+    """item0..item4 at main with on-hand 0, 20, 40 (low), 60, 80 (not) against a reorder point of 50; and another
+    practice's item0, low."""
+    for n in range(5):
+        stock_line(seam.world, PRACTICE, low_line(f"item{n}", on_hand=n * 20, reorder_point=50))
+    stock_line(seam.world, "other-practice", low_line("item0", on_hand=0))
+    return seam
+
+
+def test_below_reorder_point_is_only_the_low_lines_of_the_practice_page_by_page(five_lines):
+    first, cursor = five_lines.needs.below_reorder_point(PRACTICE, None, 2)
+    rest, end = five_lines.needs.below_reorder_point(PRACTICE, cursor, 2)
+    assert [line.item_id for line in first + rest] == ["item0", "item1", "item2"] and end is None
+
+
+def test_a_line_is_as_it_stands_now_or_none(five_lines):
+    assert five_lines.needs.line(PRACTICE, "item3", "main").on_hand == 60
+    assert five_lines.needs.line(PRACTICE, "nothing", "main") is None
+
+
+def test_a_receipt_adds_to_on_hand_once_per_receipt_id(five_lines):
+    lines = [ReceiptLine(item_id="item0", location_id="main", quantity=30, lot="L1")]
+    five_lines.receiving.receive(PRACTICE, "R1", lines, BY, purchase_order_id="PO1")
+    five_lines.receiving.receive(PRACTICE, "R1", lines, BY, purchase_order_id="PO1")
+    assert five_lines.needs.line(PRACTICE, "item0", "main").on_hand == 30
+    assert [line.item_id for line in five_lines.needs.below_reorder_point(PRACTICE)[0]] == [
+        "item0", "item1", "item2"]

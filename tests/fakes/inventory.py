@@ -1,18 +1,26 @@
-"""In-memory fakes of the inventory stock ports. Each keeps state like the DynamoDB adapters and enforces the
-same conditions (versions, a level's `seq`, movements written once, Idempotency-Keys); the sparse lists are
-derived from state, and tests/contract/test_inventory_*.py holds the adapters' indexes to the same answers."""
+"""In-memory fakes of every inventory port: stock (catalogue, ledger, sparse lists), the seam ordering reads and
+writes through, and purchase orders. Each keeps state like its DynamoDB adapter and enforces the same
+conditions (versions, a level's `seq`, movements written once, one open order per item and place,
+Idempotency-Keys); tests/contract/test_inventory_*.py holds fakes and adapters to one behaviour."""
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
+from functions.core.audit import AuditDraft, draft
+from functions.core.auth import Caller, Role
 from functions.core.contacts import ContactCard
 from functions.core.errors import Conflict, stale
 from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim
-from functions.inventory.ledger import AlreadyPosted, StockMoved
-from functions.inventory.models.catalogue import Item, Location, Supplier
+from functions.inventory.ledger import AlreadyPosted, StockMoved, StockMovements
+from functions.inventory.levels import ReorderLines, StockLevels
+from functions.inventory.models.catalogue import Item, Location, OfferIn, Supplier
 from functions.inventory.models.counts import CountSheet
-from functions.inventory.models.stock import Level, LotBalance, Movement, StockChange
+from functions.inventory.models.purchase_orders import OrderingSettings, PurchaseOrder
+from functions.inventory.models.reorder import ReceiptLine, ReorderLine
+from functions.inventory.models.stock import Level, LevelsIn, LotBalance, Movement, MovementIn, StockChange
+from functions.inventory.ordering import AlreadyOnOrder
 from tests.fakes.audit import FakeAuditTrail
 from tests.fakes.idempotency import FakeIdempotencyKeys
 
@@ -204,3 +212,163 @@ class FakeCoordinators:
 
     def coordinator_ids(self, practice_id: str) -> list[str]:
         return list(self.ids.get(practice_id, []))
+
+
+# --- the seam: ReorderNeeds and StockReceiving ------------------------------------------------------------
+
+
+class FakeStockSeam:
+    """ReorderNeeds and StockReceiving built over the fakes above exactly as functions/inventory/dynamo/seam.py
+    builds them over DynamoDB (ReorderLines; StockMovements.receive), so ordering's tests see the behaviour
+    tests/contract/test_inventory_reorder_seam.py holds the adapters to: a lot-tracked item's receipt names
+    its lot, a retried receipt posts nothing twice, the low lines come from the ledger's sparse list."""
+
+    def __init__(self, audit: FakeAuditTrail | None = None, items: FakeItemCatalogue | None = None,
+                 locations: FakeLocationBook | None = None, ledger: FakeStockLedger | None = None,
+                 now: Callable[[], datetime] = lambda: datetime(2026, 3, 2, 9, tzinfo=UTC)) -> None:
+        self.audit = audit or FakeAuditTrail()
+        self.items = items or FakeItemCatalogue(self.audit)
+        self.locations = locations or FakeLocationBook(self.audit)
+        self.ledger = ledger or FakeStockLedger(self.audit)
+        self.needs = ReorderLines(self.items, self.ledger, self.ledger)
+        self.movements = StockMovements(self.items, self.locations, self.ledger, self.audit, now)
+        self.levels = StockLevels(self.items, self.locations, self.ledger, self.ledger, self.audit, now)
+
+    def below_reorder_point(self, practice_id: str, cursor: str | None = None,
+                            limit: int = 100) -> tuple[list[ReorderLine], str | None]:
+        return self.needs.below_reorder_point(practice_id, cursor, limit)
+
+    def line(self, practice_id: str, item_id: str, location_id: str) -> ReorderLine | None:
+        return self.needs.line(practice_id, item_id, location_id)
+
+    def receive(self, practice_id: str, receipt_id: str, lines: list[ReceiptLine], by: Caller,
+                purchase_order_id: str | None = None) -> None:
+        self.movements.receive(practice_id, receipt_id, lines, by, purchase_order_id)
+
+    def put(self, practice_id: str, line: ReorderLine) -> None:
+        """Set an (item, location) up to stand as `line` says; see `stock_line`."""
+        stock_line(self, practice_id, line)
+
+    def receipts(self, practice_id: str) -> set[str]:
+        """The receipt ids the ledger has posted."""
+        return {m.receipt_id for (p, _), posted in self.ledger.ledger.items() if p == practice_id
+                for m in posted.values() if m.receipt_id}
+
+
+def stock_line(stock: Any, practice_id: str, line: ReorderLine) -> None:
+    """Make an (item, location) stand as a ReorderLine says, through the stock half's own use cases (`stock` has
+    `items`, `locations`, `movements` and `levels`, over fakes or DynamoDB): the item (untracked) and location
+    when new, the reorder point and par level, then a receipt or a use to the line's on-hand."""
+    at = "2026-03-01T12:00:00.000Z"
+    by = Caller(user_id="stock-set-up", practice_id=practice_id, roles=frozenset({Role.COORDINATOR}),
+                request_id="set-up")
+    if stock.locations.location(practice_id, line.location_id) is None:
+        stock.locations.save(Location(id=line.location_id, practice_id=practice_id, name=line.location_id,
+                                      kind="store_room", version=1, created_at=at, updated_at=at),
+                             _set_up(by, "LOCATION", line.location_id, at))
+    if stock.items.item(practice_id, line.item_id) is None:
+        offers = [OfferIn(**offer.model_dump()) for offer in line.offers]
+        stock.items.save(Item(id=line.item_id, practice_id=practice_id, name=line.item_name, category="supplies",
+                              unit_of_use="each", pack_size=line.pack_size, offers=offers, version=1, created_at=at,
+                              updated_at=at), _set_up(by, "ITEM", line.item_id, at))
+    level = stock.ledger.level(practice_id, line.item_id, line.location_id)
+    if (level.reorder_point, level.par_level) != (line.reorder_point, line.par_level):
+        stock.levels.set_levels(by, line.item_id, line.location_id,
+                                LevelsIn(reorder_point=line.reorder_point, par_level=line.par_level),
+                                lambda: level.version)
+    change = line.on_hand - level.on_hand
+    if change:
+        stock.movements.record(by, MovementIn(kind="receive" if change > 0 else "use", item_id=line.item_id,
+                                              location_id=line.location_id, quantity=abs(change)))
+
+
+def _set_up(by: Caller, entity: str, entity_id: str, at: str) -> AuditDraft:
+    return draft(by, "inventory.test.set_up", entity, entity_id, at)
+
+
+# --- purchase orders -------------------------------------------------------------------------------------
+
+
+class FakePurchaseOrderBook(FakeIdempotencyKeys):
+    def __init__(self, audit: FakeAuditTrail) -> None:
+        super().__init__()
+        self.audit = audit
+        self.stored: dict[tuple[str, str], PurchaseOrder] = {}
+        self.holds: dict[tuple[str, str, str], str] = {}
+
+    def order(self, practice_id: str, order_id: str) -> PurchaseOrder | None:
+        return self.stored.get((practice_id, order_id))
+
+    def orders(self, practice_id: str, state: str, limit: int = 100) -> list[PurchaseOrder]:
+        found = [o for (p, _), o in self.stored.items() if p == practice_id and o.state == state]
+        return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]
+
+    def holder(self, practice_id: str, item_id: str, location_id: str) -> str | None:
+        return self.holds.get((practice_id, item_id, location_id))
+
+    def create(self, order: PurchaseOrder, audit, events: Sequence[DomainEvent] = (),
+               claim: IdempotencyClaim | None = None) -> None:
+        with self.audit.lock:
+            if (order.practice_id, order.id) in self.stored:
+                raise Conflict("the purchase order exists already", code="conflict")
+            for line in order.lines:
+                if (order.practice_id, line.item_id, line.location_id) in self.holds:
+                    raise AlreadyOnOrder(line.item_id, line.location_id)
+            self.check(order.practice_id, claim)
+            self.stored[(order.practice_id, order.id)] = order
+            for line in order.lines:
+                self.holds[(order.practice_id, line.item_id, line.location_id)] = order.id
+            self.keep(order.practice_id, claim)
+            self.audit.commit(audit, events)
+
+    def save(self, order: PurchaseOrder, audit, events: Sequence[DomainEvent] = (),
+             claim: IdempotencyClaim | None = None) -> None:
+        with self.audit.lock:
+            before = self.stored.get((order.practice_id, order.id))
+            if before is None or before.version != order.version - 1:
+                raise stale("purchase order")
+            self.check(order.practice_id, claim)
+            self.stored[(order.practice_id, order.id)] = order
+            if not order.open:
+                for line in order.lines:
+                    place = (order.practice_id, line.item_id, line.location_id)
+                    if self.holds.get(place) == order.id:
+                        del self.holds[place]
+            self.keep(order.practice_id, claim)
+            self.audit.commit(audit, events)
+
+
+class FakeOrderingSettings:
+    def __init__(self, audit: FakeAuditTrail) -> None:
+        self.audit = audit
+        self.stored: dict[str, OrderingSettings] = {}
+
+    def settings(self, practice_id: str) -> OrderingSettings:
+        return self.stored.get(practice_id, OrderingSettings())
+
+    def save(self, practice_id: str, settings: OrderingSettings, audit) -> None:
+        with self.audit.lock:
+            if self.settings(practice_id).version != settings.version - 1:
+                raise stale("ordering settings")
+            self.stored[practice_id] = settings
+            self.audit.commit(audit)
+
+
+class FakeOrderWorkflow:
+    """What the Step Functions adapter would be asked: starts (one per order and version, like an execution
+    name) and answers handed to waiting tokens; a token in `gone` is one no run waits on."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, str, int]] = []
+        self.resumed: list[tuple[str, dict[str, Any]]] = []
+        self.gone: set[str] = set()
+
+    def start(self, practice_id: str, order_id: str, version: int) -> None:
+        if (practice_id, order_id, version) not in self.started:
+            self.started.append((practice_id, order_id, version))
+
+    def resume(self, task_token: str, outcome: dict[str, Any]) -> bool:
+        if task_token in self.gone:
+            return False
+        self.resumed.append((task_token, outcome))
+        return True

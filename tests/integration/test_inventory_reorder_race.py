@@ -1,6 +1,6 @@
 """The stock-low event and the nightly run racing on DynamoDB (moto): whatever the interleaving, exactly one open
 purchase order holds each item at each place. The reorder steps run on threads as two executions would, with
-the real order book; the stock side is the seam's fake."""
+the real order book; the stock side is the stock half's seam over its fakes."""
 
 import threading
 from datetime import UTC, datetime
@@ -11,14 +11,14 @@ from functions.inventory.dynamo.orders import DynamoOrderingSettings, DynamoPurc
 from functions.inventory.reordering import Reordering
 from functions.inventory.staff_notices import OutboxStaffNotices
 from functions.inventory.supplier_email import EmailSupplierOutbox
-from tests.fakes.inventory_orders import FakeCoordinators, FakeOrderWorkflow, FakeStock
+from tests.fakes.inventory import FakeCoordinators, FakeOrderWorkflow, FakeStockSeam
 from tests.unit.inventory.orders_support import low_line, offer
 
 PRACTICE = "practice-race"
 ITEMS = ("gloves", "masks", "gauze", "swabs")
 
 
-def reordering(stock: FakeStock) -> Reordering:
+def reordering(stock: FakeStockSeam) -> Reordering:
     table = Table()
     audit = AuditStore(table)  # one per execution's container: they meet only in the table
     return Reordering(stock, DynamoPurchaseOrderBook(table, audit), DynamoOrderingSettings(table, audit),
@@ -34,7 +34,7 @@ def run(steps: Reordering, name: str, item: str | None = None) -> list[str]:
 
 
 def test_the_stock_low_events_and_nightly_runs_racing_make_one_open_order_per_item_and_place(cloud):
-    stock = FakeStock()
+    stock = FakeStockSeam()
     for n, item in enumerate(ITEMS):
         stock.put(PRACTICE, low_line(item, on_hand=n, offers=[offer("acme" if n % 2 else "medco", 500,
                                                                      preferred=True)]))

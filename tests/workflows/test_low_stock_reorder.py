@@ -1,8 +1,8 @@
 """The low-stock reorder state machine executed on moto, its steps (`inventory-tasks`) in-process, started the
 ways the catalogue starts it (the stock-low rule, the nightly schedule, a manual order): a small order sent
 by policy, one over the spending limit approved through the route, no answer (a reminder, then still waiting),
-partial then full receipt, cancellation. The stock side is the seam's fake, wired in through inventory's wiring
-(invstock's adapters replace it at the merge)."""
+partial then full receipt, cancellation. The stock side here is the stock half's seam over its fakes, wired in
+through inventory's wiring; the last test runs everything on the real adapters, from the API to the receipt."""
 
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ from functions.core.events import DomainEvent
 from infra.catalog import CATALOG
 from localcloud import moto_patches
 from localcloud.cloud import LocalCloud
-from tests.fakes.inventory_orders import FakeStock
+from tests.fakes.inventory import FakeStockSeam
 from tests.support import api_event, claims, if_match
 from tests.unit.inventory.orders_support import low_line, offer
 
@@ -36,7 +36,7 @@ def stock(local, monkeypatch):
     from functions.staff import wiring as staff
     from functions.staff.models.members import StaffMemberIn
 
-    fake = FakeStock()
+    fake = FakeStockSeam()
     fake.put(PRACTICE, low_line("gloves", on_hand=10, offers=[offer("acme", 1200, preferred=True)]))
     fake.put(PRACTICE, low_line("masks", on_hand=5, offers=[offer("acme", 800, preferred=True)]))
     fake.put(PRACTICE, low_line("swabs", on_hand=0, offers=[]))
@@ -184,3 +184,4 @@ def test_a_manual_order_runs_through_the_same_approval_and_sending(local, stock)
     assert made["status"] == 201
     local.drain()
     assert [o.id for o in orders("sent")] == [made["body"]["id"]]
+

@@ -1,5 +1,5 @@
-"""A practice's purchase-order side wired on fakes, for the unit tests: stock lines, orders, settings, the
-workflow adapter and the coordinators."""
+"""A practice's purchase-order side wired on fakes, for the unit tests: the stock half's seam over its own fakes
+(lines set up as a practice would), orders, settings, the workflow adapter and the coordinators."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,12 +12,12 @@ from functions.inventory.reordering import Reordering
 from functions.inventory.staff_notices import OutboxStaffNotices
 from functions.inventory.supplier_email import EmailSupplierOutbox
 from tests.fakes.audit import FakeAuditTrail
-from tests.fakes.inventory_orders import (
+from tests.fakes.inventory import (
     FakeCoordinators,
     FakeOrderingSettings,
     FakeOrderWorkflow,
     FakePurchaseOrderBook,
-    FakeStock,
+    FakeStockSeam,
 )
 
 PRACTICE = "practice-orders"
@@ -41,7 +41,7 @@ def low_line(item: str = "gloves", location: str = "main", on_hand: int = 10, re
 @dataclass
 class World:
     audit: FakeAuditTrail = field(default_factory=FakeAuditTrail)
-    stock: FakeStock = field(default_factory=FakeStock)
+    stock: FakeStockSeam = field(default_factory=FakeStockSeam)
     workflow: FakeOrderWorkflow = field(default_factory=FakeOrderWorkflow)
     coordinators: FakeCoordinators = field(default_factory=lambda: FakeCoordinators({PRACTICE: ["cora"]}))
     practices: list[str] = field(default_factory=lambda: [PRACTICE])
