@@ -185,3 +185,51 @@ def test_a_manual_order_runs_through_the_same_approval_and_sending(local, stock)
     local.drain()
     assert [o.id for o in orders("sent")] == [made["body"]["id"]]
 
+
+# --- end to end on the real adapters ----------------------------------------------------------------------
+
+def test_a_use_below_the_reorder_point_orders_once_from_the_supplier_and_the_receipt_restores_stock(local):
+    """No fake of an inventory port: the catalogue made through the API, a use crossing the reorder point, its
+    stock-low event starting the run through the local cloud's rule, the supplier written to through its contact
+    card, and the delivery received through the route into the real ledger."""
+    from localcloud.sent import sent_emails
+
+    def call(method: str, path: str, role: str = "coordinator", **more) -> dict:
+        answer = api(local, method, path, role=role, **more)
+        assert answer["status"] in (200, 201), answer
+        return answer["body"]
+
+    store = call("POST", "/locations", body={"name": "Store room", "kind": "store_room"})["id"]
+    supplier = call("POST", "/suppliers", body={"name": "Lakeside Medical Supply",
+                                                "email": "orders@lakeside.example.org"})["id"]
+    gloves = call("POST", "/items", body={"name": "Nitrile gloves", "category": "PPE", "unit_of_use": "each",
+                                          "pack_size": 100, "offers": [{"supplier_id": supplier,
+                                                                        "pack_price_cents": 899,
+                                                                        "lead_time_days": 3, "preferred": True}]})["id"]
+    call("POST", "/movements", body={"kind": "receive", "item_id": gloves, "location_id": store, "quantity": 100})
+    call("PUT", f"/stock/{gloves}/{store}/levels", body={"reorder_point": 50, "par_level": 200},
+         headers={"If-None-Match": "*"})
+    local.drain()
+    assert orders("draft") + orders("sent") == [] and executions(local) == []  # at 100, nothing is low
+
+    call("POST", "/movements", role="staff", body={"kind": "use", "item_id": gloves, "location_id": store,
+                                                   "quantity": 60}, headers={"Idempotency-Key": "use-gloves-0001"})
+    local.drain()
+    [order] = call("GET", "/purchase-orders", role="staff", query={"state": "sent"})["purchase_orders"]
+    assert order["supplier_id"] == supplier and order["trigger"] == "stock-low"
+    assert [(line["item_id"], line["location_id"], line["packs"]) for line in order["lines"]] == [(gloves, store, 2)]
+    assert [e["status"] for e in executions(local)] == ["SUCCEEDED"]
+    [email] = [e for e in sent_emails() if e["to"] == ["orders@lakeside.example.org"]]
+    assert order["id"] in email["body"]
+    local.run_job("reorder-low-stock")  # the nightly run finds the item on order: no second order
+    assert len(call("GET", "/purchase-orders", query={"state": "sent"})["purchase_orders"]) == 1
+    assert len([e for e in sent_emails() if e["to"] == ["orders@lakeside.example.org"]]) == 1
+
+    receipt = {"lines": [{"item_id": gloves, "location_id": store, "quantity": 200}]}
+    received = call("POST", f"/purchase-orders/{order['id']}/receipts", role="front_desk", body=receipt,
+                    headers={"Idempotency-Key": "receipt-gloves-1"})
+    assert received["state"] == "received"
+    stock = call("GET", f"/stock/{gloves}/{store}", role="staff")
+    assert (stock["on_hand"], stock["low"]) == (240, False)
+    assert call("GET", "/stock/low", role="staff")["below_reorder_point"] == []
+    assert call("GET", f"/purchase-orders/{order['id']}")["state"] == "received"
