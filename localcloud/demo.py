@@ -80,7 +80,8 @@ def seed(cloud: Any) -> dict[str, Any]:
     ]
     staff = seed_staff(call, practitioners[0])
     inventory = seed_inventory(call)
-    cloud.drain()
+    inventory |= seed_ordering(call, inventory)
+    cloud.drain()  # the stock-low events start the reorder runs: orders sent, or waiting for the coordinator
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
             "appointment_types": types, "staff": staff, "inventory": inventory}
@@ -171,3 +172,17 @@ def seed_inventory(call: Seeder) -> dict[str, Any]:
     levels("vaccine", store, 10, 40)
     return {"locations": [store, cart], "suppliers": [medline, valley], "items": items}
 
+
+
+# --- inventory (purchase orders) -----------------------------------------------------------------------------
+
+def seed_ordering(call: Seeder, inventory: dict[str, Any]) -> dict[str, Any]:
+    """The practice's spending limit, and a morning's flu clinic that takes the store's vaccine below its reorder
+    point. With the gloves already low in the cart, the first drain runs the low-stock reorder workflow twice:
+    the gloves order (within the limit) is approved by policy and sent to Lakeside; the vaccine order (over it)
+    waits for the coordinator's approval."""
+    call("PUT", "/purchase-orders/settings", {"spending_limit_cents": 30_000, "approval_hours": 48}, headers=NEW)
+    store = inventory["locations"][0]
+    call("POST", "/movements", {"kind": "use", "item_id": inventory["items"]["vaccine"], "location_id": store,
+                                "quantity": 20, "reason": "flu clinic"})
+    return {"spending_limit_cents": 30_000}

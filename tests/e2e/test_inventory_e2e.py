@@ -1,6 +1,7 @@
-"""Stock over HTTP against `practice serve`: the demo's catalogue is there with gloves low in the exam-room cart
-and vaccine expiring soon; a nurse uses the last gloves (a use past the stock is a 409 that changes nothing); the
-low list and the expiry watch say so."""
+"""Stock over HTTP against `practice serve`: the demo's catalogue is there with gloves low in the exam-room cart,
+the store's vaccine low after a flu clinic and vaccine expiring soon; the reorder workflow has run on them (the
+gloves order sent to the supplier, the dearer vaccine order waiting for the coordinator); a nurse uses the last
+gloves (a use past the stock is a 409 that changes nothing); the low list and the expiry watch say so."""
 
 import pytest
 
@@ -22,8 +23,16 @@ def test_the_demo_catalogue_moves_stock_over_http(tmp_path):
         locations = {loc["kind"]: loc["id"] for loc in request(f"{server.url}/locations", token=nurse)[1]["locations"]}
         cart = locations["exam_room_cart"]
 
+        vaccine = next(i["id"] for i in items["items"] if i["name"].startswith("Influenza"))
+        store = locations["store_room"]
         low = request(f"{server.url}/stock/low", token=nurse)[1]["below_reorder_point"]
-        assert [(s["item_id"], s["location_id"], s["on_hand"]) for s in low] == [(gloves, cart, 40)]
+        assert sorted((s["item_id"], s["location_id"], s["on_hand"]) for s in low) == sorted(
+            [(gloves, cart, 40), (vaccine, store, 8)])
+        [sent] = request(f"{server.url}/purchase-orders?state=sent", token=nurse)[1]["purchase_orders"]
+        assert [(line["item_id"], line["location_id"]) for line in sent["lines"]] == [(gloves, cart)]
+        [waiting] = request(f"{server.url}/purchase-orders?state=awaiting_approval",
+                            token=coordinator)[1]["purchase_orders"]
+        assert [line["item_id"] for line in waiting["lines"]] == [vaccine] and waiting["total_cents"] > 30_000
         expiring = request(f"{server.url}/stock/expiring?within_days=30", token=nurse)[1]
         assert {lot["lot"] for lot in expiring["expiring"]} == {"FLU2611A"}
 
