@@ -343,6 +343,38 @@ CATALOG = Catalog(
             timeout_s=60,
             memory_mb=256,
         ),
+        # --- inventory ---
+        Function(
+            name="inventory-api",
+            handler="functions.inventory.handler.handler",
+            area="inventory",
+            description="Supply items, locations and suppliers; stock, movements, low stock, expiry, counts; "
+                        "purchase orders",
+            # ordering starts the reorder workflow, and an approval resumes the run that waits for it
+            access=API_READ_WRITE | {Access.STATES_START, Access.STATES_CALLBACK},
+            mounts=("items", "locations", "stock", "movements", "counts", "suppliers", "purchase-orders"),
+            state_machines=("low-stock-reorder",),
+        ),
+        Function(
+            name="inventory-jobs",
+            handler="functions.inventory.jobs.handler",
+            area="inventory",
+            description="Nightly stock drift check (balances re-derived from the ledger); daily expiry watch",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            timeout_s=600,
+            memory_mb=512,
+        ),
+        Function(
+            name="inventory-tasks",
+            handler="functions.inventory.tasks.handler",
+            area="inventory",
+            description="The low-stock reorder workflow's steps: scope, gather, plan, create orders, route, ask "
+                        "the coordinator, send to the supplier",
+            # resumes a waiting run itself when the coordinator answered before the wait began
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.STATES_CALLBACK}),
+            timeout_s=60,
+            state_machines=("low-stock-reorder",),
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -360,6 +392,11 @@ CATALOG = Catalog(
             definition="workshop_promotion.asl.json",
             functions={"OutreachTasks": "outreach-tasks"},
         ),
+        StateMachine(
+            name="low-stock-reorder",
+            definition="low_stock_reorder.asl.json",
+            functions={"InventoryTasks": "inventory-tasks"},
+        ),
     ),
     rules=(
         EventRule(
@@ -371,6 +408,11 @@ CATALOG = Catalog(
             name="roster-draft-requested",
             pattern={"detail-type": ["staff.roster.draft_requested"]},
             target=Target(function="staff-solver"),
+        ),
+        EventRule(
+            name="stock-low",
+            pattern={"detail-type": ["inventory.stock-low"]},
+            target=Target(state_machine="low-stock-reorder"),
         ),
     ),
     topics=(
@@ -437,6 +479,29 @@ CATALOG = Catalog(
             input={"job": "accrue_pto"},
             description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
                         "once it has begun in its time zone; later runs that month find it done",
+        ),
+        # --- inventory ---
+        Schedule(
+            name="check-stock-drift",
+            expression="cron(30 7 * * ? *)",
+            target=Target(function="inventory-jobs"),
+            input={"job": "check_stock_drift"},
+            description="Nightly: re-derive every stock balance from the ledger and report any drift",
+        ),
+        Schedule(
+            name="watch-expiry",
+            expression="cron(0 12 * * ? *)",
+            target=Target(function="inventory-jobs"),
+            input={"job": "watch_expiry", "within_days": 30},
+            description="Daily: tell the coordinators of stock expired or expiring within 30 days",
+        ),
+        Schedule(
+            name="reorder-low-stock",
+            expression="cron(30 4 * * ? *)",
+            target=Target(state_machine="low-stock-reorder"),
+            input={"trigger": "nightly"},
+            description="Nightly: order what is below its reorder point in every practice (the sparse low-stock "
+                        "index); lines an open order holds are not ordered twice",
         ),
     ),
 )

@@ -80,11 +80,13 @@ def seed(cloud: Any) -> dict[str, Any]:
                                             "mode": "virtual", "practitioner_ids": practitioners})["id"],
     ]
     staff = seed_staff(call, practitioners[0])
-    outreach = seed_outreach(call, cloud, patients)
-    cloud.drain()
+    outreach = seed_outreach(call, patients)
+    inventory = seed_inventory(call)
+    inventory |= seed_ordering(call, inventory)
+    cloud.drain()  # the stock-low events start the reorder runs: orders sent, or waiting for the coordinator
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
-            "appointment_types": types, "staff": staff, **outreach}
+            "appointment_types": types, "staff": staff, **outreach, "inventory": inventory}
     cloud.data.save_demo(demo)
     return demo
 
@@ -118,7 +120,7 @@ NEW = (("If-None-Match", "*"),)  # the first policy or rules: there are none to 
 WORKSHOP_TOPIC = "diabetes"
 
 
-def seed_outreach(call: Seeder, cloud: Any, patients: list[str]) -> dict[str, Any]:
+def seed_outreach(call: Seeder, patients: list[str]) -> dict[str, Any]:
     """A diabetes workshop three weeks out (in person, then online), published (which starts its promotion), and
     the adults who consent to the topic registered."""
     from datetime import UTC, timedelta
@@ -142,3 +144,77 @@ def seed_outreach(call: Seeder, cloud: Any, patients: list[str]) -> dict[str, An
     registrations = [call("POST", "/registrations", {"workshop_id": workshop["id"], "patient_id": p})["id"]
                      for p in adults]
     return {"workshops": [workshop["id"]], "registrations": registrations}
+
+
+# --- inventory (stock) ---------------------------------------------------------------------------------------
+
+def seed_inventory(call: Seeder) -> dict[str, Any]:
+    """A small supplies catalogue: a store room and an exam-room cart, two suppliers, four items with stock; gloves
+    in the cart below their reorder point and gauze at it, and vaccine lots expiring within weeks."""
+    from datetime import timedelta
+
+    from functions.core import clock
+
+    today = clock.now().date()
+    store = call("POST", "/locations", {"name": "Store room", "kind": "store_room"})["id"]
+    cart = call("POST", "/locations", {"name": "Exam room 1 cart", "kind": "exam_room_cart"})["id"]
+    medline = call("POST", "/suppliers", {"name": "Lakeside Medical Supply", "email": "orders@lakeside.example.org",
+                                          "phone": "+14155550150", "account_number": "DFP-1001"})["id"]
+    valley = call("POST", "/suppliers", {"name": "Valley Vaccines", "email": "orders@valley.example.org"})["id"]
+
+    def offer(supplier: str, cents: int, days: int, preferred: bool = False) -> dict[str, Any]:
+        return {"supplier_id": supplier, "pack_price_cents": cents, "lead_time_days": days, "preferred": preferred}
+
+    items = {
+        "gloves": call("POST", "/items", {"name": "Nitrile gloves, medium", "category": "PPE", "unit_of_use": "each",
+                                          "pack_size": 100, "gtin": "00884389123459",
+                                          "offers": [offer(medline, 899, 3, True), offer(valley, 1049, 5)]})["id"],
+        "gauze": call("POST", "/items", {"name": "Gauze pads 4x4", "category": "wound care", "unit_of_use": "each",
+                                         "pack_size": 200, "offers": [offer(medline, 1250, 3, True)]})["id"],
+        "syringes": call("POST", "/items", {"name": "Syringe 3 mL", "category": "injection", "unit_of_use": "each",
+                                            "pack_size": 100, "offers": [offer(medline, 2100, 4, True)]})["id"],
+        "vaccine": call("POST", "/items", {"name": "Influenza vaccine, quadrivalent", "category": "vaccines",
+                                           "unit_of_use": "dose", "pack_size": 10, "ndc": "49281-0421-10",
+                                           "lot_tracked": True, "expiry_tracked": True,
+                                           "temperature_sensitive": True,
+                                           "offers": [offer(valley, 18500, 2, True)]})["id"],
+    }
+
+    def receive(item: str, location: str, quantity: int, lot: str | None = None, days: int | None = None) -> None:
+        body = {"kind": "receive", "item_id": items[item], "location_id": location, "quantity": quantity}
+        if lot:
+            body |= {"lot": lot, "expires_on": (today + timedelta(days=days)).isoformat()}
+        call("POST", "/movements", body)
+
+    def levels(item: str, location: str, reorder_point: int, par_level: int) -> None:
+        call("PUT", f"/stock/{items[item]}/{location}/levels", {"reorder_point": reorder_point,
+                                                                 "par_level": par_level}, headers=NEW)
+
+    receive("gloves", store, 600)
+    receive("gloves", cart, 40)
+    receive("gauze", store, 150)
+    receive("syringes", store, 300)
+    receive("vaccine", store, 8, lot="FLU2611A", days=12)
+    receive("vaccine", store, 20, lot="FLU2703B", days=120)
+    receive("vaccine", cart, 3, lot="FLU2611A", days=12)
+    levels("gloves", store, 200, 800)
+    levels("gloves", cart, 50, 100)  # 40 in the cart: below
+    levels("gauze", store, 150, 400)  # at the point: the next use takes it below
+    levels("syringes", store, 100, 400)
+    levels("vaccine", store, 10, 40)
+    return {"locations": [store, cart], "suppliers": [medline, valley], "items": items}
+
+
+
+# --- inventory (purchase orders) -----------------------------------------------------------------------------
+
+def seed_ordering(call: Seeder, inventory: dict[str, Any]) -> dict[str, Any]:
+    """The practice's spending limit, and a morning's flu clinic that takes the store's vaccine below its reorder
+    point. With the gloves already low in the cart, the first drain runs the low-stock reorder workflow twice:
+    the gloves order (within the limit) is approved by policy and sent to Lakeside; the vaccine order (over it)
+    waits for the coordinator's approval."""
+    call("PUT", "/purchase-orders/settings", {"spending_limit_cents": 30_000, "approval_hours": 48}, headers=NEW)
+    store = inventory["locations"][0]
+    call("POST", "/movements", {"kind": "use", "item_id": inventory["items"]["vaccine"], "location_id": store,
+                                "quantity": 20, "reason": "flu clinic"})
+    return {"spending_limit_cents": 30_000}

@@ -168,6 +168,32 @@ COMPLIANCE: dict[str, Rule] = {
 
 # --- inventory ----------------------------------------------------------------------------------------
 INVENTORY: dict[str, Rule] = {
+    "inventory.item.read": staff(C, P, F, S),
+    "inventory.item.create": staff(C),
+    "inventory.item.update": staff(C),
+    "inventory.location.read": staff(C, P, F, S),
+    "inventory.location.create": staff(C),
+    "inventory.location.update": staff(C),
+    "inventory.supplier.read": staff(C, P, F, S),
+    "inventory.supplier.create": staff(C),
+    "inventory.supplier.update": staff(C),
+    "inventory.stock.read": staff(C, P, F, S),
+    "inventory.stock.receive": staff(C, P, F, S),
+    "inventory.stock.use": staff(C, P, F, S),
+    "inventory.stock.transfer": staff(C, P, F, S),
+    "inventory.stock.adjust": staff(C),
+    "inventory.stock.write_off": staff(C),  # expire or destroy (a controlled item's with a witness)
+    "inventory.stock.set_levels": staff(C),  # reorder point and par level
+    "inventory.count.create": staff(C, P, F, S),
+    "inventory.count.read": staff(C, P, F, S),
+    "inventory.count.record": staff(C, P, F, S),
+    "inventory.count.post": staff(C),  # posting writes the variances as adjustments
+    "inventory.order.read": staff(C, P, F, S),
+    "inventory.order.create": staff(C),
+    "inventory.order.approve": staff(C),  # approve or reject an order over the spending limit
+    "inventory.order.receive": staff(C, P, F, S),
+    "inventory.order.cancel": staff(C),
+    "inventory.order.configure": staff(C),  # the spending limit
 }
 
 # --- outreach -----------------------------------------------------------------------------------------

@@ -208,6 +208,14 @@ def builtin_templates() -> dict[tuple[str, str], Template]:
         _builtin("outreach.survey", "How was the workshop?",
                  "Hello,\n\nThank you for coming to the workshop. Tell us how it went: {{ survey_link }}",
                  "Thank you for coming to the workshop. How was it? {{ survey_link }}"),
+        # --- inventory: a purchase order to its supplier, the order as CSV in the body (no attachments in SES
+        # SendEmail); a cancelled one
+        _builtin("inventory.purchase_order", "Purchase order {{ order_id }}",
+                 "Hello,\n\nPlease supply the following order ({{ lines }} lines, total {{ total }}).\n\n"
+                 "{{ order_csv }}", "Purchase order {{ order_id }}: total {{ total }}."),
+        _builtin("inventory.purchase_order.cancelled", "Purchase order {{ order_id }} cancelled",
+                 "Hello,\n\nPlease cancel purchase order {{ order_id }}; anything not yet shipped is no longer "
+                 "needed.", "Purchase order {{ order_id }} cancelled."),
     ])
 
 

@@ -41,6 +41,10 @@ class Served:
                        "patient": tokens.mint(key, "patient", demo["practice"], patient=patient)}
         KNOWN.update(patient_id=demo["patients"][:2], practitioner_id=demo["practitioners"],
                      type_id=demo["appointment_types"])
+        if "inventory" in demo:
+            stock = demo["inventory"]
+            KNOWN.update(item_id=list(stock["items"].values()), location_id=stock["locations"],
+                         supplier_id=stock["suppliers"])
 
 
 @pytest.fixture(scope="module")

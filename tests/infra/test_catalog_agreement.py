@@ -63,7 +63,11 @@ def test_the_schedules_are_exactly_the_catalogue_schedules(synthesized):
         assert rule["State"] == "ENABLED"
         (target,) = rule["Targets"]
         assert json.loads(target["Input"]) == schedule.input
-        assert ref_id(target["Arn"]) == ids[schedule.target.function]
+        if schedule.target.function:
+            assert ref_id(target["Arn"]) == ids[schedule.target.function]
+        else:  # a workflow, started by EventBridge's one starter role
+            assert ref_id(target["Arn"]) in synthesized.resources("Api", "AWS::StepFunctions::StateMachine")
+            assert "RoleArn" in target
 
 
 def test_the_rules_and_workflows_are_exactly_the_catalogue_ones(synthesized):

@@ -143,6 +143,8 @@ class World:
             found.pop("source")  # one of recipient or source
         if str(route) == "GET /appointments":
             found = {"patient_id": self.params["patient_id"]}
+        if str(route) == "GET /purchase-orders":
+            found = {"state": "awaiting_approval"}  # an order's state, not a claim's
         return found
 
     def body(self, route: Route) -> Any:
@@ -212,6 +214,20 @@ def bodies(world: World) -> dict[str, Any]:
         "POST /registrations": {"workshop_id": p["workshop_id"], "patient_id": p["patient_id"]},
         "POST /sessions/{session_id}/attendance": {"present": [p["registration_id"]]},
         "POST /notifications/templates/{key}/{language}/preview": {"data": {}},
+        # inventory: no patient's data under these routes
+        "POST /items": {"name": "Gauze", "category": "dressings", "unit_of_use": "each", "pack_size": 10},
+        "POST /locations": {"name": "Cart 2", "kind": "exam_room_cart"},
+        "POST /suppliers": {"name": "MedSupply", "email": "orders@medsupply.example"},
+        "POST /movements": {"kind": "use", "item_id": p["item_id"], "location_id": p["location_id"], "quantity": 1},
+        "PUT /stock/{item_id}/{location_id}/levels": {"reorder_point": 5, "par_level": 10},
+        "POST /counts": {"location_id": p["location_id"]},
+        "PATCH /counts/{count_id}": {"lines": [{"item_id": p["item_id"], "lot": "untracked-stock", "counted": 1}]},
+        "POST /purchase-orders": {"supplier_id": "acme", "lines": [{
+            "item_id": "gloves", "item_name": "Gloves", "location_id": "main", "packs": 1, "pack_size": 100,
+            "pack_price_cents": 1200}]},
+        "PUT /purchase-orders/settings": {"spending_limit_cents": 10000},
+        "POST /purchase-orders/{order_id}/receipts": {"lines": [{"item_id": "gloves", "location_id": "main",
+                                                                 "quantity": 1}]},
     }
 
 
@@ -340,6 +356,11 @@ def build_world() -> World:
         # staff: a member, a shift, a location (no patient's data is under these routes)
         "user_id": "staff-b", "shift_id": "shift-b", "location_id": "main", "location": "main",
         "leave_id": "leave-b", "draft_id": "draft-b",
+        # inventory: an item, a supplier, a count, a movement (no patient's data is under these routes)
+        "item_id": "item-b", "supplier_id": "supplier-b", "count_id": "count-b", "movement_id": "move-b",
+        "cursor": "item-b#main", "within_days": "30",
+        # inventory: a purchase order (none is seeded: no patient's data is under these routes)
+        "order_id": "po-b",
     }
     # outreach: a published workshop B is registered for (seeded through the adapters: publishing would start
     # the promotion, and B's consent names no topic until records has them)

@@ -43,6 +43,16 @@ REFUSED = {
     "POST /workshops/{workshop_id}/unpublish": "billing",
     "POST /workshops/{workshop_id}/cancel": "billing",
     "POST /registrations/{registration_id}/cancel": "billing",
+    "PATCH /items/{item_id}": "staff",
+    "PATCH /locations/{location_id}": "front_desk",
+    "PATCH /suppliers/{supplier_id}": "practitioner",
+    "PUT /stock/{item_id}/{location_id}/levels": "staff",
+    "PATCH /counts/{count_id}": "billing",
+    "POST /counts/{count_id}/post": "staff",
+    "PUT /purchase-orders/settings": "staff",
+    "POST /purchase-orders/{order_id}/approve": "staff",
+    "POST /purchase-orders/{order_id}/reject": "front_desk",
+    "POST /purchase-orders/{order_id}/cancel": "practitioner",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}
@@ -62,6 +72,8 @@ def body(world: World, route: Route) -> Any:
         return {"rules": [{"role": "front_desk", "start": "08:00", "end": "12:00"}]}
     if str(route) == "PUT /pto/policy":
         return {"time_zone": "America/New_York"}
+    if str(route) == "PUT /purchase-orders/settings":
+        return {"spending_limit_cents": 10000}
     return world.body(route)
 
 

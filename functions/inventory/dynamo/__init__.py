@@ -1,0 +1,1 @@
+"""Inventory's DynamoDB adapters: the only place that knows its keys, indexes and conditions."""

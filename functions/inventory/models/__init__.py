@@ -1,0 +1,1 @@
+"""Inventory's models, one module per concern."""
