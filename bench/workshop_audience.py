@@ -2,7 +2,7 @@
 adapters on moto, called as the state machine calls them (select a page, invite each batch of the page's Map,
 next page): the DynamoDB requests by operation and the time. 5,000 patients consent to contact on the topic;
 the workshop's criteria (age band on the session date, languages) keep about four in five. The workshop
-itself is outws' (a fake here: in production each step adds one GetItem for it). Then the whole invitation
+itself is the workshops' (a fake here: in production each step adds one GetItem for it). Then the whole invitation
 run again, as if every step were retried: nothing is sent twice, and what that costs."""
 
 import json
@@ -106,7 +106,7 @@ def run() -> dict:
         "dynamodb_requests": requests,
         "dynamodb_requests_by_operation": dict(Counter(first_run)),
         "dynamodb_requests_per_invitation": round(requests / invited, 3),
-        "workshop_reads_in_production (one GetItem per step, outws' adapter)": pages + batches,
+        "workshop_reads_in_production (one GetItem per step, the workshops' adapter)": pages + batches,
         "seconds_on_moto": round(seconds, 2),
         "rerun_every_step": {"sent": again, "dynamodb_requests": sum(rerun.values()),
                              "by_operation": dict(Counter(rerun)), "seconds_on_moto": round(rerun_seconds, 2)},

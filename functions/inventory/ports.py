@@ -15,7 +15,7 @@ from functions.inventory.models.purchase_orders import OrderingSettings, Purchas
 from functions.inventory.models.reorder import ReceiptLine, ReorderLine
 from functions.inventory.models.stock import Level, LotBalance, Movement, StockChange
 
-# --- stock (invstock) ------------------------------------------------------------------------------------
+# --- stock ------------------------------------------------------------------------------------------------
 
 
 class ItemCatalogue(Protocol):
@@ -85,7 +85,7 @@ class Coordinators(Protocol):
     def coordinator_ids(self, practice_id: str) -> list[str]: ...
 
 
-# --- the seam: invorders' use cases depend on these two only ----------------------------------------------
+# --- the seam: ordering's use cases depend on these two only ----------------------------------------------
 
 
 class ReorderNeeds(Protocol):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # ordering's use cases and adapters are imported where they a
     from functions.inventory.reordering import Reordering
     from functions.inventory.supplier_email import EmailSupplierOutbox
 
-# --- stock (invstock) ------------------------------------------------------------------------------------
+# --- stock ------------------------------------------------------------------------------------------------
 
 
 @per_container

@@ -171,7 +171,7 @@ def builtin_templates() -> dict[tuple[str, str], Template]:
         ),
         _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
         _builtin("message.general", "{{ subject }}", "{{ body }}"),
-        # --- outreach: workshops and registrations (outws) ---
+        # --- outreach: workshops and registrations ---
         _builtin("outreach.registration.confirmed", "Your registration: {{ title }}",
                  "Hello,\n\nYour registration for {{ title }} (first session {{ starts_at }}) is: {{ status }}.\n\n"
                  "If you are on the waitlist, we will write when a place comes free.",

@@ -21,7 +21,7 @@ from functions.outreach.models.workshops import (
 )
 from functions.records.models.audience import AudienceMember
 
-# --- workshops and registrations (outws) -------------------------------------------------------------------
+# --- workshops and registrations --------------------------------------------------------------------------
 
 
 class WorkshopCatalog(Protocol):
@@ -93,7 +93,7 @@ class AudienceCheck(Protocol):
     def is_in_audience(self, practice_id: str, patient_id: str, criteria: AudienceCriteria) -> bool: ...
 
 
-# --- the seam with the promotion (outws implements, outpromo's steps call) ---------------------------------
+# --- the seam with the promotion (workshops implement, the promotion's steps call) -------------------------
 
 
 class WorkshopFacts(Protocol):
@@ -106,10 +106,10 @@ class WorkshopFacts(Protocol):
 
 class SurveyLinks(Protocol):
     def survey_url(self, practice_id: str, registration_id: str) -> str:
-        """The signed link a registrant answers the follow-up survey through (outws' survey routes)."""
+        """The signed link a registrant answers the follow-up survey through (the survey routes)."""
 
 
-# --- the promotion (outpromo) -----------------------------------------------------------------------------
+# --- the promotion ----------------------------------------------------------------------------------------
 
 class PromotionWorkflow(Protocol):
     def start(self, practice_id: str, workshop_id: str, version: int) -> None:
@@ -162,6 +162,6 @@ class DeliveryLog(Protocol):
 
 
 class SurveyTally(Protocol):
-    """The follow-up survey's answers counted, as the reach report reads them (outws keeps the totals)."""
+    """The follow-up survey's answers counted, as the reach report reads them (the workshops keep the totals)."""
 
     def summary(self, practice_id: str, workshop_id: str) -> SurveySummary: ...

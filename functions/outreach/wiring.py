@@ -25,7 +25,7 @@ from functions.outreach.surveys import Surveys
 from functions.outreach.workshops import Workshops
 from functions.records.dynamo import DynamoAudienceIndex, DynamoPatientRecords
 
-# --- workshops and registrations (outws) -------------------------------------------------------------------
+# --- workshops and registrations --------------------------------------------------------------------------
 
 
 @per_container
@@ -57,7 +57,7 @@ def audience() -> RecordsAudience:
 
 @per_container
 def promotion():
-    # outpromo's adapter (functions/outreach/workflow.py): imported here so only a publish pays for boto3's
+    # the adapter (functions/outreach/workflow.py): imported here so only a publish pays for boto3's
     # Step Functions client
     from functions.outreach.workflow import StepFunctionsPromotion
 
@@ -100,7 +100,7 @@ def surveys() -> Surveys:
 
 
 class CatalogSurveyTally:
-    """SurveyTally over outws' workshop catalogue, whose survey totals are kept with each answer."""
+    """SurveyTally over the workshop catalogue, whose survey totals are kept with each answer."""
 
     def __init__(self, workshops) -> None:
         self.workshops = workshops

@@ -1,6 +1,6 @@
 """The seam with the promotion workflow: WorkshopFacts (what its steps read, and closing registration) and
 SurveyLinks (the survey link its last step sends). One suite for the fake and the DynamoDB adapter; the lead
-also runs it against outpromo's fake at merge."""
+holds the one fake to the adapter."""
 
 import pytest
 

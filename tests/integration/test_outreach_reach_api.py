@@ -1,4 +1,4 @@
-"""GET /workshops/{id}/reach through the reach router on moto (outws' handler mounts it in outreach-api): the
+"""GET /workshops/{id}/reach through the reach router on moto (outreach-api's handler mounts it): the
 coordinator and staff read the report the promotion wrote; patients and billing may not; before the promotion
 ends it is 404."""
 

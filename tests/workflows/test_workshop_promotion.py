@@ -1,5 +1,5 @@
 """The workshop promotion state machine executed on moto, its steps (`outreach-tasks`) in-process, records'
-audience index and notifications real (on moto), outws' workshops and registrations in its fake state (the
+audience index and notifications real (on moto), the workshops and registrations in their fake state (the
 catalogue and registration book fakes, read through their WorkshopFacts): publish -> invite -> remind ->
 close -> remind the registered -> session -> survey -> report; unpublish mid-way ends the run cleanly (stopped,
 or ended by the next step when the stop is lost); a retried invitation step sends nothing twice."""
@@ -36,13 +36,13 @@ def local(tmp_path):
 
 @pytest.fixture
 def workshops() -> WorkshopSetup:
-    """outws' side: the workshop and its registrants in the fake state, arranged as its use cases would."""
+    """The workshops' side: the workshop and its registrants in the fake state, arranged as its use cases would."""
     return WorkshopSetup()
 
 
 @pytest.fixture
 def outreach(local, workshops, monkeypatch):
-    """The outreach wiring with outws' side faked (the workshop and its registrants, the survey links)."""
+    """The outreach wiring with the workshops' side faked (the workshop and its registrants, the survey links)."""
     from functions.outreach import wiring
 
     monkeypatch.setattr(wiring, "workshop_facts", lambda: workshops.facts)

@@ -18,7 +18,7 @@ Topic = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0
 MAX_SESSIONS = 20
 
 
-# --- the seam: outpromo copies these classes verbatim -----------------------------------------------------
+# --- the seam: what the promotion reads of a workshop ------------------------------------------------------
 
 class AudienceCriteria(Shape):
     topics: list[str]              # consent topics, e.g. "diabetes", "nutrition"; at least one

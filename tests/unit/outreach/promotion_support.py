@@ -1,4 +1,4 @@
-"""What the promotion unit tests share: a workshop and its registrants arranged in outws' fake state (through
+"""What the promotion unit tests share: a workshop and its registrants arranged in the workshops' fake state (through
 the catalogue and the registration book, as the use cases leave them), a consenting audience on records' fake
 index, the promotion wired to fakes, and a runner that walks its steps in the state machine's order."""
 
@@ -38,7 +38,7 @@ def workshop(**overrides) -> Workshop:
 
 
 class WorkshopSetup:
-    """Arranges outws' state the way its use cases change it: a workshop put in the catalogue, its status
+    """Arranges the workshops' fake state the way its use cases change it: a workshop put in the catalogue, its status
     moved (a new version), people registered or waitlisted in the registration book and marked present.
     `facts` is what the promotion reads of it (FakeOutreach's WorkshopFacts, held to the adapter by contract)."""
 
