@@ -151,7 +151,10 @@ class ApiConstruct(Construct):
         self.mounts: dict[str, str] = {}
         self.public_methods: list[apigateway.Method] = []
         for spec in catalog.api_functions():
-            integration = apigateway.LambdaIntegration(functions[spec.name], proxy=True, allow_test_invoke=False)
+            # one invoke permission per function for this API (not one per method): 82 methods made 96 permissions
+            # and took the API stack past CloudFormation's 500 resources
+            integration = apigateway.LambdaIntegration(functions[spec.name], proxy=True,
+                                                       scope_permission_to_method=False)
             for mount in spec.mounts:
                 if mount in self.mounts:
                     raise ValueError(f"/{mount} is mounted by both {self.mounts[mount]} and {spec.name}")
