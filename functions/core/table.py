@@ -223,6 +223,17 @@ class Table:
         last = response.get("LastEvaluatedKey")
         return Page([deserialize(raw) for raw in response.get("Items", [])], deserialize(last) if last else None)
 
+    def query_all(self, pk: str, **query: Any) -> list[Item]:
+        """Every page of one Query (`query`'s arguments but `start_key`), in order."""
+        items: list[Item] = []
+        start_key = None
+        while True:
+            page = self.query(pk, start_key=start_key, **query)
+            items += page.items
+            if not page.last_key:
+                return items
+            start_key = page.last_key
+
     def transact(self, operations: list[Operation], token: str | None = None) -> None:
         """All or nothing. A failed condition raises the operation's `on_conflict` if it names one,
         otherwise TransactionCancelled with the per-operation reasons."""

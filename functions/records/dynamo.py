@@ -134,15 +134,7 @@ class DynamoPatientRecords:
         """Query pk=PRACTICE#p#PATIENT#id (consistent, all pages): the profile, coverages and consents.
 
         Returns the record even when soft-deleted (`deleted_at` set); the service decides what that means."""
-        pk = patient_pk(practice_id, patient_id)
-        items: list[Item] = []
-        start_key = None
-        while True:
-            page = self.table.query(pk, consistent=True, start_key=start_key)
-            items += page.items
-            if not page.last_key:
-                break
-            start_key = page.last_key
+        items = self.table.query_all(patient_pk(practice_id, patient_id), consistent=True)
         profile = next((item for item in items if item["sk"] == PROFILE_SK), None)
         if profile is None:
             return None

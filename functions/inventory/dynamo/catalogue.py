@@ -23,7 +23,7 @@ class DynamoItemCatalogue:
     def items(self, practice_id: str) -> list[Item]:
         """Query gsi1 INV_ITEMS (the practice's items, by name), every page."""
         return [Item.model_validate(row) for row in
-                keys.every_page(self.table, keys.items_index(practice_id), keys.CATALOGUE_INDEX)]
+                self.table.query_all(keys.items_index(practice_id), index=keys.CATALOGUE_INDEX)]
 
     def save(self, item: Item, audit: AuditDraft) -> None:
         """TransactWriteItems: the item on its previous version (or where none is), audit."""
@@ -45,7 +45,7 @@ class DynamoLocationBook:
     def locations(self, practice_id: str) -> list[Location]:
         """Query gsi1 INV_LOCATIONS (by name), every page."""
         return [Location.model_validate(row) for row in
-                keys.every_page(self.table, keys.locations_index(practice_id), keys.CATALOGUE_INDEX)]
+                self.table.query_all(keys.locations_index(practice_id), index=keys.CATALOGUE_INDEX)]
 
     def save(self, location: Location, audit: AuditDraft) -> None:
         """TransactWriteItems: the location on its previous version (or where none is), audit."""
@@ -68,7 +68,7 @@ class DynamoSupplierBook:
     def suppliers(self, practice_id: str) -> list[Supplier]:
         """Query gsi1 INV_SUPPLIERS (by name), every page."""
         return [Supplier.model_validate(row) for row in
-                keys.every_page(self.table, keys.suppliers_index(practice_id), keys.CATALOGUE_INDEX)]
+                self.table.query_all(keys.suppliers_index(practice_id), index=keys.CATALOGUE_INDEX)]
 
     def save(self, supplier: Supplier, audit: AuditDraft) -> None:
         """TransactWriteItems: the supplier on its previous version (or where none is), its contact card (the

@@ -18,7 +18,7 @@ from typing import Any
 
 from functions.core.errors import Conflict, stale
 from functions.core.keys import collection_pk, entity_pk, segment
-from functions.core.table import Put, Table
+from functions.core.table import Put
 
 ITEM, LOCATION, SUPPLIER, COUNT = "ITEM", "LOCATION", "SUPPLIER", "COUNT"
 LOW_STOCK_INDEX = "gsi2"
@@ -95,13 +95,3 @@ def versioned_put(item: dict[str, Any], what: str) -> Put:
         return Put(item, "attribute_not_exists(pk)",
                    on_conflict=Conflict(f"the {what} changed meanwhile; read it again", code="conflict"))
     return Put(item, "#v = :v", names={"#v": "version"}, values={":v": version - 1}, on_conflict=stale(what))
-
-
-def every_page(table: Table, pk: str, index: str | None = None, **query: Any) -> list[dict[str, Any]]:
-    items, start = [], None
-    while True:
-        page = table.query(pk, index=index, start_key=start, **query)
-        items += page.items
-        if not page.last_key:
-            return items
-        start = page.last_key

@@ -63,13 +63,13 @@ class DynamoStockLedger:
 
     def lots(self, practice_id: str, item_id: str, location_id: str) -> list[LotBalance]:
         """Query INV_ITEM#<item> sk begins_with STOCK#<loc>#LOT# (consistent), every page."""
-        rows = keys.every_page(self.table, keys.item_pk(practice_id, item_id),
-                               sk_prefix=keys.location_stock_prefix(location_id) + "LOT#", consistent=True)
+        rows = self.table.query_all(keys.item_pk(practice_id, item_id),
+                                    sk_prefix=keys.location_stock_prefix(location_id) + "LOT#", consistent=True)
         return [LotBalance.model_validate(row) for row in rows]
 
     def at_location(self, practice_id: str, location_id: str) -> tuple[list[Level], list[LotBalance]]:
         """Query gsi4 INV_STOCK_AT#<loc> (every item's level and lots there, by item), every page."""
-        rows = keys.every_page(self.table, keys.stock_at_index(practice_id, location_id), keys.STOCK_AT_INDEX)
+        rows = self.table.query_all(keys.stock_at_index(practice_id, location_id), index=keys.STOCK_AT_INDEX)
         return ([Level.model_validate(r) for r in rows if r["sk"].endswith("#LEVEL")],
                 [LotBalance.model_validate(r) for r in rows if "#LOT#" in r["sk"]])
 
@@ -110,7 +110,7 @@ class DynamoStockLedger:
 
     def history(self, practice_id: str, item_id: str) -> tuple[list[Level], list[LotBalance], list[Movement]]:
         """Query INV_ITEM#<item> (consistent), every page: its levels, lots and whole ledger."""
-        rows = keys.every_page(self.table, keys.item_pk(practice_id, item_id), consistent=True)
+        rows = self.table.query_all(keys.item_pk(practice_id, item_id), consistent=True)
         levels = [Level.model_validate(r) for r in rows if r["sk"].endswith("#LEVEL")]
         lots = [LotBalance.model_validate(r) for r in rows if r["sk"].startswith("STOCK#") and "#LOT#" in r["sk"]]
         return levels, lots, [Movement.model_validate(r) for r in rows if r["sk"].startswith("MOVE#")]
@@ -140,6 +140,6 @@ class DynamoStockWatch:
 
     def expiring(self, practice_id: str, through: date) -> list[LotBalance]:
         """Query gsi3 INV_EXPIRY sk <= <through>~ (sparse: dated lots with stock), every page."""
-        rows = keys.every_page(self.table, keys.expiry_index(practice_id), keys.EXPIRY_INDEX,
-                               sk_between=("0", f"{through.isoformat()}#~"))
+        rows = self.table.query_all(keys.expiry_index(practice_id), index=keys.EXPIRY_INDEX,
+                                    sk_between=("0", f"{through.isoformat()}#~"))
         return [LotBalance.model_validate(row) for row in rows]

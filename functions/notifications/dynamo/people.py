@@ -61,13 +61,8 @@ class DynamoTemplateBook:
 
     def templates(self, practice_id: str) -> list[Template]:
         """Query pk=PRACTICE#p#NOTIFY_TEMPLATES, all pages (a practice has tens, not thousands)."""
-        found, start_key = [], None
-        while True:
-            page = self.table.query(templates_pk(practice_id), sk_prefix="TEMPLATE#", start_key=start_key)
-            found += [Template.model_validate(item) for item in page.items]
-            if not page.last_key:
-                return found
-            start_key = page.last_key
+        return [Template.model_validate(item)
+                for item in self.table.query_all(templates_pk(practice_id), sk_prefix="TEMPLATE#")]
 
     def put_template(self, practice_id: str, template: Template, expected_version: int | None) -> None:
         """Put the template: new (attribute_not_exists) or replacing `expected_version`. Stale: Conflict."""

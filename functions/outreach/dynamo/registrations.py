@@ -80,14 +80,8 @@ class DynamoRegistrationBook:
 
     def of_patient(self, practice_id: str, patient_id: str) -> list[Registration]:
         """Query gsi3 OUTREACH_REGISTRATIONS_OF#<patient>, every page."""
-        found, start = [], None
-        while True:
-            page = self.table.query(keys.registrations_of_index(practice_id, patient_id), index="gsi3",
-                                    start_key=start)
-            found += [_registration(item) for item in page.items]
-            if not page.last_key:
-                return found
-            start = page.last_key
+        return [_registration(item)
+                for item in self.table.query_all(keys.registrations_of_index(practice_id, patient_id), index="gsi3")]
 
     def take_place(self, registration: Registration, audit: AuditDraft, events: Sequence[DomainEvent],
                    claim: IdempotencyClaim | None = None, signup: PendingSignup | None = None) -> bool:

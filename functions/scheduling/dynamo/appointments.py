@@ -19,7 +19,6 @@ from functions.scheduling.dynamo.keys import (
     attributes,
     calendar_pk,
     iso,
-    query_all,
     room_calendar_pk,
 )
 from functions.scheduling.dynamo.waitlist import entry_put
@@ -41,12 +40,12 @@ class DynamoCalendars:
                               end: datetime) -> list[Appointment]:
         """Query pk=PRACTICE#p#PRACTITIONER#id#BOOKINGS sk BETWEEN <start> AND <end>: one request per
         practitioner for the whole range (more only past 1 MB, some thousands of bookings)."""
-        items = query_all(self.table, calendar_pk(practice_id, practitioner_id), sk_between=(iso(start), iso(end)))
+        items = self.table.query_all(calendar_pk(practice_id, practitioner_id), sk_between=(iso(start), iso(end)))
         return [Appointment.model_validate(item) for item in items]
 
     def room_bookings(self, practice_id: str, room_id: str, start: datetime, end: datetime) -> list[Appointment]:
         """Query pk=PRACTICE#p#ROOM#id#BOOKINGS sk BETWEEN <start> AND <end>."""
-        items = query_all(self.table, room_calendar_pk(practice_id, room_id), sk_between=(iso(start), iso(end)))
+        items = self.table.query_all(room_calendar_pk(practice_id, room_id), sk_between=(iso(start), iso(end)))
         return [Appointment.model_validate(item) for item in items]
 
 
@@ -70,8 +69,8 @@ class DynamoAppointmentBook:
                            end: datetime) -> list[Appointment]:
         """Query gsi2pk=PRACTICE#p#PATIENT_APPOINTMENTS#<patient> gsi2sk BETWEEN <start> AND <end>: the
         patient's appointments starting in a window, all pages (a patient has few)."""
-        items = query_all(self.table, collection_pk(practice_id, "PATIENT_APPOINTMENTS", patient_id), index="gsi2",
-                          sk_between=(iso(start), f"{iso(end)}#~"))
+        items = self.table.query_all(collection_pk(practice_id, "PATIENT_APPOINTMENTS", patient_id), index="gsi2",
+                                     sk_between=(iso(start), f"{iso(end)}#~"))
         return [Appointment.model_validate(item) for item in items]
 
     def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:

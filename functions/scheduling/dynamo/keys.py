@@ -5,7 +5,7 @@ from typing import Any
 
 from functions.core import clock
 from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Item, Table
+from functions.core.table import Item
 
 SCHEDULING = "SCHEDULING"
 
@@ -36,15 +36,3 @@ def iso(moment: datetime) -> str:
 
 def attributes(model: Any) -> Item:
     return {k: v for k, v in model.model_dump(mode="json").items() if v is not None}
-
-
-def query_all(table: Table, pk: str, **query: Any) -> list[Item]:
-    """Every page of one Query."""
-    items: list[Item] = []
-    start_key = None
-    while True:
-        page = table.query(pk, start_key=start_key, **query)
-        items += page.items
-        if not page.last_key:
-            return items
-        start_key = page.last_key

@@ -9,7 +9,7 @@ from functions.core.errors import stale
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk
 from functions.core.table import Put, Table
-from functions.scheduling.dynamo.keys import attributes, query_all
+from functions.scheduling.dynamo.keys import attributes
 from functions.scheduling.models.moves import AppointmentMove
 
 
@@ -30,7 +30,7 @@ class DynamoMoveBook:
     def of_reason(self, practice_id: str, reason: str) -> list[AppointmentMove]:
         """Query pk=PRACTICE#p#MOVES#reason (consistent, all pages): by appointment id."""
         return [AppointmentMove.model_validate(item)
-                for item in query_all(self.table, _pk(practice_id, reason), consistent=True)]
+                for item in self.table.query_all(_pk(practice_id, reason), consistent=True)]
 
     def save(self, practice_id: str, move: AppointmentMove, expected_version: int | None, audit: AuditDraft,
              events: Sequence[DomainEvent] = ()) -> None:

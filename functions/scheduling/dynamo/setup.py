@@ -8,7 +8,7 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import NotFound, stale
 from functions.core.events import DomainEvent
 from functions.core.table import Delete, Put, Table
-from functions.scheduling.dynamo.keys import attributes, config_pk, query_all
+from functions.scheduling.dynamo.keys import attributes, config_pk
 from functions.scheduling.models.setup import (
     AppointmentType,
     AvailabilityException,
@@ -35,7 +35,7 @@ class DynamoSchedulingSetup:
         rooms and appointment types in one request (a practice has tens of them, not thousands)."""
         found = Setup()
         shelves = {"PRACTITIONER": found.practitioners, "ROOM": found.rooms, "TYPE": found.types}
-        for item in query_all(self.table, config_pk(practice_id), sk_prefix=CONFIG, consistent=True):
+        for item in self.table.query_all(config_pk(practice_id), sk_prefix=CONFIG, consistent=True):
             if item["sk"] == POLICY_SK:
                 found.policy = Policy.model_validate(item)
                 continue
@@ -92,8 +92,8 @@ class DynamoAvailabilityExceptions:
 
     def between(self, practice_id: str, first: date, last: date) -> list[AvailabilityException]:
         """Query pk=PRACTICE#p#SCHEDULING sk BETWEEN EXCEPTION#<first> AND EXCEPTION#<last>~ (all practitioners)."""
-        items = query_all(self.table, config_pk(practice_id),
-                          sk_between=(f"EXCEPTION#{first.isoformat()}", f"EXCEPTION#{last.isoformat()}~"))
+        items = self.table.query_all(config_pk(practice_id),
+                                     sk_between=(f"EXCEPTION#{first.isoformat()}", f"EXCEPTION#{last.isoformat()}~"))
         return [AvailabilityException.model_validate(item) for item in items]
 
     def add(self, practice_id: str, exception: AvailabilityException, audit: AuditDraft) -> None:

@@ -9,7 +9,7 @@ from functions.core.errors import stale
 from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk
 from functions.core.table import Put, Table
-from functions.scheduling.dynamo.keys import attributes, iso, query_all, waitlist_pk
+from functions.scheduling.dynamo.keys import attributes, iso, waitlist_pk
 from functions.scheduling.models.waitlist import WaitlistEntry
 
 
@@ -35,7 +35,7 @@ class DynamoWaitlist:
 
     def entries(self, practice_id: str) -> list[WaitlistEntry]:
         """Query pk=PRACTICE#p#WAITLIST (consistent, all pages): entries oldest first."""
-        items = query_all(self.table, waitlist_pk(practice_id), consistent=True)
+        items = self.table.query_all(waitlist_pk(practice_id), consistent=True)
         return [WaitlistEntry.model_validate(item) for item in items]
 
     def entry(self, practice_id: str, entry_id: str) -> WaitlistEntry | None:

@@ -12,7 +12,6 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.core.table import Item, Operation, Put, Table, Update
 from functions.staff.dynamo import keys
-from functions.staff.dynamo.members import _all
 from functions.staff.models.leave import LeaveRequest, PtoEntry
 from functions.staff.ports import LeaveCalendar
 
@@ -33,12 +32,12 @@ class DynamoLeaveBook:
     def requests_of(self, practice_id: str, user_id: str) -> list[LeaveRequest]:
         """Query gsi2 LEAVE_OF#<user>, by first day, every page."""
         return [LeaveRequest.model_validate(i)
-                for i in _all(self.table, keys.leave_of_index(practice_id, user_id), "gsi2")]
+                for i in self.table.query_all(keys.leave_of_index(practice_id, user_id), index="gsi2")]
 
     def requests(self, practice_id: str, first: date, last: date) -> list[LeaveRequest]:
         """Query gsi1 LEAVE_REQUESTS sk BETWEEN <first> AND <last>~ (by first day), every page."""
-        items = _all(self.table, keys.leave_index(practice_id), "gsi1",
-                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
+        items = self.table.query_all(keys.leave_index(practice_id), index="gsi1",
+                                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
         return [LeaveRequest.model_validate(i) for i in items]
 
     def calendar(self, practice_id: str, user_id: str) -> LeaveCalendar:
@@ -95,7 +94,7 @@ class DynamoPtoLedger:
 
     def entries(self, practice_id: str, user_id: str) -> list[PtoEntry]:
         """Query PTO#<user> (consistent), oldest first, every page."""
-        items = _all(self.table, keys.pto_pk(practice_id, user_id), consistent=True)
+        items = self.table.query_all(keys.pto_pk(practice_id, user_id), consistent=True)
         return [PtoEntry.model_validate(i) for i in items]
 
     def append(self, practice_id: str, entries: Sequence[PtoEntry], audit: AuditDraft) -> bool:

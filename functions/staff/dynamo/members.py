@@ -13,16 +13,6 @@ from functions.staff.models.members import StaffMember, StaffPolicy, default_pol
 from functions.staff.models.roster import CoverageRules
 
 
-def _all(table: Table, pk: str, index: str | None = None, **query: Any) -> list[Item]:
-    items, start = [], None
-    while True:
-        page = table.query(pk, index=index, start_key=start, **query)
-        items += page.items
-        if not page.last_key:
-            return items
-        start = page.last_key
-
-
 class DynamoStaffRecords:
     def __init__(self, table: Table, audit: AuditStore) -> None:
         self.table, self.audit = table, audit
@@ -34,11 +24,12 @@ class DynamoStaffRecords:
 
     def members(self, practice_id: str) -> list[StaffMember]:
         """Query gsi1 STAFF_MEMBERS (the practice's members, by user id), every page."""
-        return [StaffMember.model_validate(i) for i in _all(self.table, keys.members_index(practice_id), "gsi1")]
+        return [StaffMember.model_validate(i)
+                for i in self.table.query_all(keys.members_index(practice_id), index="gsi1")]
 
     def reports_of(self, practice_id: str, manager_id: str) -> list[StaffMember]:
         """Query gsi2 STAFF_REPORTS#<manager> (sparse: members with that manager)."""
-        items = _all(self.table, keys.reports_index(practice_id, manager_id), "gsi2")
+        items = self.table.query_all(keys.reports_index(practice_id, manager_id), index="gsi2")
         return [StaffMember.model_validate(i) for i in items]
 
     def add(self, member: StaffMember, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:

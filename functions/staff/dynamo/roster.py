@@ -8,7 +8,6 @@ from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict
 from functions.core.table import Delete, Item, Operation, Table
 from functions.staff.dynamo import keys
-from functions.staff.dynamo.members import _all
 from functions.staff.models.roster import Shift, StaffDay
 
 DAY_CHANGED = Conflict("the staff member's day changed meanwhile; read the roster again", code="roster_changed")
@@ -25,14 +24,14 @@ class DynamoShiftBook:
 
     def at_location(self, practice_id: str, location_id: str, first: date, last: date) -> list[Shift]:
         """Query gsi1 ROSTER#<location> sk BETWEEN <first> AND <last>~, every page."""
-        items = _all(self.table, keys.roster_index(practice_id, location_id), "gsi1",
-                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
+        items = self.table.query_all(keys.roster_index(practice_id, location_id), index="gsi1",
+                                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
         return [Shift.model_validate(i) for i in items]
 
     def of_member(self, practice_id: str, user_id: str, first: date, last: date) -> list[Shift]:
         """Query gsi2 SHIFTS_OF#<user> sk BETWEEN <first> AND <last>~, every page."""
-        items = _all(self.table, keys.shifts_of_index(practice_id, user_id), "gsi2",
-                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
+        items = self.table.query_all(keys.shifts_of_index(practice_id, user_id), index="gsi2",
+                                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
         return [Shift.model_validate(i) for i in items]
 
     def day(self, practice_id: str, user_id: str, on: date) -> StaffDay:
