@@ -4,7 +4,7 @@ notice to each as a `notification.requested` event through the outbox (orders to
 from functions.core.audit_store import AuditStore
 from functions.core.events import DomainEvent
 from functions.core.table import Table
-from functions.notifications.request import notification_requested
+from functions.notifications.request import work_notice
 
 
 class StaffCoordinators:
@@ -25,7 +25,6 @@ class OutboxStaffNotices:
     def to_staff(self, practice_id: str, user_id: str, title: str, details: str, key: str,
                  about: tuple[str, str]) -> DomainEvent:
         entity, entity_id = about
-        return notification_requested(
-            practice_id=practice_id, recipient={"kind": "staff", "user_id": user_id}, template="work.notice",
-            source={"area": "inventory", "entity": entity, "entity_id": entity_id[:64]},
-            idempotency_key=f"inventory-{key}"[:160], data={"title": title, "details": details})
+        return work_notice(practice_id=practice_id, user_id=user_id, title=title, details=details,
+                           source={"area": "inventory", "entity": entity, "entity_id": entity_id[:64]},
+                           idempotency_key=f"inventory-{key}"[:160])

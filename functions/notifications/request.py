@@ -12,6 +12,7 @@ from functions.core.events import DomainEvent
 from functions.notifications.models.messages import NotificationRequest, Recipient, Source, Variable
 
 REQUESTED = "notification.requested"
+WORK_NOTICE = "work.notice"
 
 
 def notification_requested(*, practice_id: str, recipient: Recipient | Mapping, template: str,
@@ -24,3 +25,12 @@ def notification_requested(*, practice_id: str, recipient: Recipient | Mapping, 
                                   data=dict(data or {}), source=source, idempotency_key=idempotency_key)
     return DomainEvent(type=REQUESTED, practice_id=practice_id, entity_id=request.message_id,
                        data={"request": request.model_dump(mode="json", exclude={"practice_id"})})
+
+
+def work_notice(*, practice_id: str, user_id: str, title: str, details: str, source: Source | Mapping,
+                idempotency_key: str) -> DomainEvent:
+    """A work notice to a member of staff (their inbox, and email unless they opted out): a leave to decide, an
+    order to approve, supplies expiring. The same key is one notice however often it is asked for."""
+    return notification_requested(practice_id=practice_id, recipient={"kind": "staff", "user_id": user_id},
+                                  template=WORK_NOTICE, source=source, idempotency_key=idempotency_key,
+                                  data={"title": title, "details": details})

@@ -16,6 +16,7 @@ from functions.outreach.dynamo.surveys import DynamoSurveyBox
 from functions.outreach.dynamo.workshops import DynamoWorkshopCatalog, DynamoWorkshopFacts
 from functions.outreach.links import OutreachLinks
 from functions.outreach.models.promotion import SurveySummary
+from functions.outreach.models.surveys import SurveyResults
 from functions.outreach.promotion import Promotion
 from functions.outreach.reach import Reach
 from functions.outreach.records_audience import RecordsAudience
@@ -106,9 +107,8 @@ class CatalogSurveyTally:
         self.workshops = workshops
 
     def summary(self, practice_id: str, workshop_id: str) -> SurveySummary:
-        totals = self.workshops.survey_totals(practice_id, workshop_id)
-        mean = round(totals.rating_sum / totals.answers, 2) if totals.answers else None
-        return SurveySummary(answered=totals.answers, mean_rating=mean)
+        results = SurveyResults.of(workshop_id, self.workshops.survey_totals(practice_id, workshop_id))
+        return SurveySummary(answered=results.answers, mean_rating=results.mean_rating)
 
 
 @per_container
