@@ -1,5 +1,5 @@
-"""The compliance area's one composition root: the audit store and the practice registry on the table, handed
-to the verification use case once per warm container."""
+"""The compliance area's one composition root: the adapters on the table, handed to the use cases once per warm
+container (jobs, the compliance API and the audit API)."""
 
 from functions.compliance.audit_verification import AuditVerification
 from functions.core import container
@@ -7,6 +7,12 @@ from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
 from functions.core.registry import practice_ids
 from functions.core.table import Table
+
+
+@per_container
+def audit() -> AuditStore:
+    """One trail per container: it caches each practice's chain head between requests."""
+    return AuditStore(Table())
 
 
 @per_container

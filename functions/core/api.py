@@ -141,7 +141,9 @@ def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
     event = router.current_event.raw_event
     context = event.get("requestContext") or {}
     claims = (context.get("authorizer") or {}).get("claims")
-    caller = caller_from_claims(claims, request_id=context.get("requestId", "-"))
+    route = router.context.get("_route")
+    caller = caller_from_claims(claims, request_id=context.get("requestId", "-"),
+                                route=f"{route.method} {route.openapi_path}" if route is not None else None)
     tenancy.bind(caller.practice_id)  # from here on, the request's DynamoDB calls are confined to this practice
     return caller
 

@@ -27,6 +27,7 @@ class AuditDraft(BaseModel):
     request_id: str
     at: str
     subject_patient_id: str | None = None  # whose health data this touched, for "who saw my record"
+    route: str | None = None  # "GET /patients/{patient_id}": through which API route (None: a job or a step)
 
 
 class AuditEntry(AuditDraft):
@@ -36,6 +37,8 @@ class AuditEntry(AuditDraft):
 
 
 _CHAINED_FIELDS = tuple(AuditEntry.model_fields)
+# Fields added after entries were first written: hashed only when set, so every older entry still verifies.
+_LATER_FIELDS = frozenset({"route"})
 
 
 def draft(caller: Caller, action: str, entity: str, entity_id: str, at: str,
@@ -43,13 +46,14 @@ def draft(caller: Caller, action: str, entity: str, entity_id: str, at: str,
     return AuditDraft(
         practice_id=caller.practice_id, actor=caller.user_id, role=caller.role, action=action,
         entity=entity, entity_id=entity_id, request_id=caller.request_id, at=at,
-        subject_patient_id=subject_patient_id,
+        subject_patient_id=subject_patient_id, route=caller.route,
     )
 
 
 def entry_hash(fields: dict) -> str:
     """The hash of an entry's chained fields (a stored item's other attributes, keys and such, are not)."""
-    body = {k: fields.get(k) for k in _CHAINED_FIELDS if k != "hash"}
+    body = {k: fields.get(k) for k in _CHAINED_FIELDS
+            if k != "hash" and not (k in _LATER_FIELDS and fields.get(k) is None)}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -12,6 +12,7 @@ from functions.core.keys import segment
 
 class Role(StrEnum):
     COORDINATOR = "coordinator"
+    PRIVACY_OFFICER = "privacy_officer"  # HIPAA's privacy official: the audit trail, disclosures, compliance
     PRACTITIONER = "practitioner"
     FRONT_DESK = "front_desk"
     BILLING = "billing"
@@ -34,6 +35,7 @@ class Caller:
     roles: frozenset[Role]
     patient_id: str | None = None
     request_id: str = "-"
+    route: str | None = None  # "GET /patients/{patient_id}": the route the audit trail names; None off the API
 
     @property
     def role(self) -> str:
@@ -58,7 +60,7 @@ def _groups(raw: Any) -> set[str]:
     return {part for part in text.replace(",", " ").split() if part}
 
 
-def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-") -> Caller:
+def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-", route: str | None = None) -> Caller:
     if not claims or not claims.get("sub"):
         raise Unauthorized("sign in first")
     practice_id = claims.get(PRACTICE_CLAIM)
@@ -82,4 +84,5 @@ def caller_from_claims(claims: Mapping[str, Any] | None, request_id: str = "-") 
         roles=roles,
         patient_id=patient_id,
         request_id=request_id,
+        route=route,
     )

@@ -49,6 +49,7 @@ def staff_member(user_id: str | None) -> Subject:
 NOBODY = Subject()
 
 C, P, F, B, S = Role.COORDINATOR, Role.PRACTITIONER, Role.FRONT_DESK, Role.BILLING, Role.STAFF
+PO = Role.PRIVACY_OFFICER
 
 # The table. Each area keeps its own section; keep an action's rule on one line.
 POLICY: dict[str, Rule] = {}
@@ -164,6 +165,33 @@ STAFF: dict[str, Rule] = {
 
 # --- compliance ---------------------------------------------------------------------------------------
 COMPLIANCE: dict[str, Rule] = {
+    # --- training: programmes, assignments, completion and its evidence ---
+    "compliance.programme.read": staff(C, PO, P, F, B, S),
+    "compliance.programme.create": staff(C, PO),
+    "compliance.programme.update": staff(C, PO),
+    "compliance.assignment.create": staff(C, PO),  # assign a programme to roles or people
+    "compliance.assignment.read": staff_or_self(C, PO),  # a manager reads their reports' (checked in the use case)
+    "compliance.assignment.complete": staff_or_self(C, PO),  # one's own; a coordinator records it for someone
+    "compliance.team.read": staff(C, PO, P, F, B, S),  # a manager's team view: only their own reports
+    # --- policies to acknowledge ---
+    "compliance.policy.read": staff(C, PO, P, F, B, S),
+    "compliance.policy.create": staff(C, PO),
+    "compliance.policy.publish": staff(C, PO),  # a new version, which everyone it names must sign again
+    "compliance.policy.acknowledge": staff_or_self(),  # only the signer themselves
+    "compliance.acknowledgement.read": staff_or_self(C, PO),
+    # --- licences and certifications ---
+    "compliance.certification.read": staff_or_self(C, PO),
+    "compliance.certification.create": staff_or_self(C, PO),
+    "compliance.certification.update": staff_or_self(C, PO),
+    # --- monitoring: findings and the board ---
+    "compliance.finding.read": staff_or_self(C, PO),  # the self: the finding's owner
+    "compliance.board.read": staff(C, PO),
+    "compliance.check.run": staff(C, PO),  # run the daily checks now
+    # --- the privacy officer's audit views ---
+    "compliance.audit.read": staff(C, PO),  # who read or changed a patient's record; what a user did
+    "compliance.audit.export": staff(C, PO),  # a date range as CSV with the chain hashes
+    "compliance.disclosure.record": staff(C, PO, P, F, B),  # a disclosure §164.528 asks to account for
+    "compliance.disclosure.accounting": staff_or_self(C, PO),  # the patient may ask for their own
 }
 
 # --- inventory ----------------------------------------------------------------------------------------

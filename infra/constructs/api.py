@@ -43,6 +43,7 @@ ACCESS_LOG_FORMAT = {
 }
 GROUP_DESCRIPTIONS = {
     Role.COORDINATOR: "Practice coordinators: run the practice's routine work",
+    Role.PRIVACY_OFFICER: "Privacy officer: the audit trail, disclosures and compliance",
     Role.PRACTITIONER: "Practitioners: see their patients and schedule",
     Role.FRONT_DESK: "Front desk: registration, check-in, booking",
     Role.BILLING: "Billing: charges, claims, payments",

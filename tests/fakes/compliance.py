@@ -2,6 +2,7 @@
 verification checkpoint, and ways to tamper with it as an intruder with table access could.
 tests/contract/test_compliance_audit_chains.py holds it to AuditStore's behaviour."""
 
+from functions.compliance.ports import Colleague
 from functions.core.audit import GENESIS, AuditDraft, chain
 
 
@@ -50,3 +51,30 @@ class FakeAuditChains:
 
     def remove(self, practice_id: str, seq: int) -> None:
         self.chains[practice_id] = [e for e in self.chains[practice_id] if e["seq"] != seq]
+
+
+# --- the staff directory ---------------------------------------------------------------------------------------
+
+class FakeStaffDirectory:
+    """Members by practice; `add` them as the staff area would have them."""
+
+    def __init__(self) -> None:
+        self.members: dict[tuple[str, str], Colleague] = {}
+
+    def add(self, practice_id: str, user_id: str, role: str = "nurse", *, name: str | None = None,
+            manager_id: str | None = None, practitioner_id: str | None = None, active: bool = True) -> Colleague:
+        colleague = Colleague(user_id=user_id, name=name or user_id.title(), role=role, manager_id=manager_id,
+                              practitioner_id=practitioner_id, active=active)
+        self.members[(practice_id, user_id)] = colleague
+        return colleague
+
+    def colleague(self, practice_id: str, user_id: str) -> Colleague | None:
+        return self.members.get((practice_id, user_id))
+
+    def with_roles(self, practice_id: str, roles) -> list[Colleague]:
+        wanted = set(roles)
+        return [c for (p, _), c in sorted(self.members.items()) if p == practice_id and c.active and c.role in wanted]
+
+    def reports_of(self, practice_id: str, manager_id: str) -> list[Colleague]:
+        return [c for (p, _), c in sorted(self.members.items())
+                if p == practice_id and c.active and c.manager_id == manager_id]
