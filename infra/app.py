@@ -15,6 +15,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk import cx_api  # noqa: E402
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks  # noqa: E402
 
+from functions.core.settings import SIMULATOR_STAGES  # noqa: E402
 from infra import packaging  # noqa: E402
 from infra.catalog import CATALOG, Catalog  # noqa: E402
 from infra.stacks.api import ApiStack  # noqa: E402
@@ -72,6 +73,8 @@ def build_app(
         analytics_reporting=False,
     )
     stage = str(app.node.try_get_context(STAGE_CONTEXT) or DEFAULT_STAGE)
+    if stage in SIMULATOR_STAGES:  # the functions would simulate the clearinghouse: never on AWS
+        raise ValueError(f"stage {stage!r} is the local cloud's; deploy under another name (e.g. dev, prod)")
     layer_dir = _layer_dir(str(app.node.try_get_context(LAYER_CONTEXT) or "build"))
     code_setting = app.node.try_get_context(CODE_CONTEXT)
     code_dir = packaging.stage_function_code(Path(code_setting)) if code_setting else packaging.stage_function_code()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
+from functions.core.settings import SettingsError
 from functions.core.settings import settings as environment
 from functions.core.table import Table
 
@@ -89,9 +90,9 @@ def coverages() -> "Coverages":
 
 @per_container
 def clearinghouse() -> "Clearinghouse":
-    kind = environment().billing_clearinghouse
-    if kind != "simulated":  # a real clearinghouse adapter plugs in here
-        raise RuntimeError(f"no clearinghouse adapter {kind!r}")
+    config = environment()  # refuses the simulator outside the local stage
+    if config.billing_clearinghouse is None:  # a real clearinghouse adapter plugs in here, chosen by the setting
+        raise SettingsError(f"no clearinghouse is configured for stage {config.stage}: set BILLING_CLEARINGHOUSE")
     from functions.billing.clearinghouse import SimulatedClearinghouse
 
     return SimulatedClearinghouse(Table())

@@ -1,10 +1,16 @@
 """Settings read once from the environment and validated, so a misconfigured function fails at start."""
 
 import os
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from functions.core.container import per_container
+
+# The only stage that may stand a simulator in for an outside party (the clearinghouse): the local cloud, which
+# the tests run as too. infra/ never deploys it, so no deployed function can be talked into simulating.
+SIMULATOR_STAGES = frozenset({"local"})
+SIMULATED = "simulated"
 
 
 class Settings(BaseModel):
@@ -21,13 +27,29 @@ class Settings(BaseModel):
     # the role an API function assumes, tagged with the caller's practice, for each request's DynamoDB calls
     # (functions/core/tenancy.py); unset, the function's own role makes them (jobs and workers)
     tenant_role_arn: str | None = Field(default=None, pattern=r"^arn:[\w-]+:iam::\d{12}:role/[\w+=,.@/-]+$")
-    # billing: which clearinghouse adapter claims go through ("simulated" is the built-in simulator)
-    billing_clearinghouse: str = "simulated"
+    # billing: which clearinghouse adapter claims go through: "simulated" (the built-in simulator, local only, and
+    # the default there); elsewhere unset until a real adapter exists, so the claim workflow cannot submit
+    billing_clearinghouse: Literal["simulated"] | None = None
     # notifications: the verified SES identity mail is sent from (localcloud verifies this domain on moto),
     # the SES configuration set that reports bounces, and the SMS sender id where the country allows one
     notifications_sender: str = "PracticeFlow <notifications@practiceflow.local>"
     notifications_ses_configuration_set: str | None = None
     notifications_sms_sender_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _simulate_by_default_where_allowed(cls, values: Any) -> Any:
+        if isinstance(values, dict) and "billing_clearinghouse" not in values and \
+                values.get("stage", "local") in SIMULATOR_STAGES:
+            return {**values, "billing_clearinghouse": SIMULATED}
+        return values
+
+    @model_validator(mode="after")
+    def _no_simulator_outside_local(self) -> "Settings":
+        if self.billing_clearinghouse == SIMULATED and self.stage not in SIMULATOR_STAGES:
+            raise ValueError(f"STAGE={self.stage} refuses BILLING_CLEARINGHOUSE={SIMULATED}: a simulator runs only "
+                             f"in the {' or '.join(sorted(SIMULATOR_STAGES))} stage")
+        return self
 
 
 ENVIRONMENT = {
@@ -56,7 +78,10 @@ def settings() -> Settings:
         return Settings(**values)
     except ValidationError as error:
         names = sorted({ENVIRONMENT[str(e["loc"][0])] for e in error.errors() if e["loc"]})
-        raise SettingsError(f"invalid or missing environment: {', '.join(names)}") from None
+        # a rule across variables has no field; its message is ours and names the variables, never a value read
+        rules = [str(e["ctx"]["error"]) for e in error.errors() if not e["loc"] and "error" in e.get("ctx", {})]
+        problems = ([f"invalid or missing environment: {', '.join(names)}"] if names else []) + rules
+        raise SettingsError("; ".join(problems)) from None
 
 
 def state_machine_arn(name: str) -> str:

@@ -228,6 +228,24 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     assert log_group["Properties"]["LogGroupName"] == f"/aws/lambda/practiceflow-{STAGE}-{spec.name}"
 
 
+def test_every_function_runs_as_its_deployed_stage_and_none_is_told_to_simulate(synthesized):
+    from functions.core.settings import Settings
+
+    api = synthesized.templates["Api"]["Resources"]
+    for name, logical_id in function_ids(synthesized).items():
+        env = api[logical_id]["Properties"]["Environment"]["Variables"]
+        assert env["STAGE"] == STAGE and "BILLING_CLEARINGHOUSE" not in env, name
+    # what such a function reads: no simulator, so the claim workflow cannot submit until a real adapter is set
+    assert Settings(table_name="t-1", page_token_secret_arn="arn:x", stage=STAGE).billing_clearinghouse is None
+
+
+def test_the_local_stage_is_never_synthesized_for_aws():
+    from infra.app import STAGE_CONTEXT, build_app
+
+    with pytest.raises(ValueError, match="local cloud"):
+        build_app(context={STAGE_CONTEXT: "local"})
+
+
 def test_the_function_environment_names_are_the_ones_localcloud_sets():
     from localcloud.provision import Resources
 

@@ -49,3 +49,41 @@ def test_links_in_messages_point_at_the_configured_public_url(monkeypatch):
     with pytest.raises(SettingsError, match="PUBLIC_API_URL"):
         settings()
     settings.cache_clear()
+
+
+# --- simulators never run outside the local stage -------------------------------------------------------------
+
+@pytest.fixture
+def environment(monkeypatch):
+    """A function's required environment, with the stage and clearinghouse left to each test."""
+    monkeypatch.setenv("TABLE_NAME", "practiceflow")
+    monkeypatch.setenv("PAGE_TOKEN_SECRET_ARN", "arn:x")
+    monkeypatch.delenv("STAGE", raising=False)
+    monkeypatch.delenv("BILLING_CLEARINGHOUSE", raising=False)
+    settings.cache_clear()
+    yield monkeypatch
+    settings.cache_clear()
+
+
+def test_the_local_stage_simulates_the_clearinghouse_by_default(environment):
+    assert (settings().stage, settings().billing_clearinghouse) == ("local", "simulated")
+
+
+def test_a_deployed_stage_has_no_clearinghouse_until_one_is_configured(environment):
+    environment.setenv("STAGE", "prod")
+    assert settings().billing_clearinghouse is None
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev", "test", "Local"])
+def test_any_stage_but_local_refuses_the_simulator_at_start(environment, stage):
+    environment.setenv("STAGE", stage)
+    environment.setenv("BILLING_CLEARINGHOUSE", "simulated")
+    with pytest.raises(SettingsError, match=f"STAGE={stage} refuses BILLING_CLEARINGHOUSE=simulated") as refused:
+        settings()
+    assert "invalid or missing" not in str(refused.value)  # the rule, not a missing variable
+
+
+def test_a_clearinghouse_no_adapter_exists_for_is_refused_at_start(environment):
+    environment.setenv("BILLING_CLEARINGHOUSE", "simulator")
+    with pytest.raises(SettingsError, match="BILLING_CLEARINGHOUSE"):
+        settings()
