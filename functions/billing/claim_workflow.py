@@ -1,14 +1,17 @@
 """The claim submission workflow's steps, as the state machine (statemachines/claim-submission) calls them:
 the filing deadline, scrubbing, the 837P built and sent, the acknowledgement, a correction, a person's work
-item, voiding, closing, and a failed path's end. Each step returns a small dict for the state machine, and
-`STEPS` names each one for tasks.py. Transient clearinghouse faults are raised as ClearinghouseUnavailable or
-ClearinghouseThrottled (the ASL retries them); a permanent rejection as SubmissionRejected (the ASL catches it)."""
+item, voiding, closing, a business outcome counted, and a failed path's end. Each step returns a small dict for
+the state machine, and `STEPS` names each one for tasks.py. Transient clearinghouse faults are raised as
+ClearinghouseUnavailable or ClearinghouseThrottled (the ASL retries them); a permanent rejection as
+SubmissionRejected (the ASL catches it). A claim that fails scrubbing, is rejected, gets no answer or misses its
+filing deadline is a business outcome, not a fault: the execution succeeds and ClaimOutcome counts it."""
 
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from pydantic import ConfigDict, Field
 
 from functions.billing.claim_moves import ClaimMoves, workflow_caller
@@ -29,6 +32,8 @@ RECEIVER_ID = "CLEARINGHOUSE"
 # How long the workflow waits for an acknowledgement before a person is asked.
 ACK_PATIENCE = timedelta(days=7)
 ENDED = frozenset({"rejected", "failed", "timely_filing_missed", "void", "closed"})
+# The business outcomes the workflow ends on without a fault; the claim already shows each (state and reason).
+OUTCOMES = frozenset({"scrub_failed", "rejected", "no_answer", "timely_filing_missed"})
 
 
 class StepInput(Shape):
@@ -43,6 +48,7 @@ class StepInput(Shape):
     reason: str = ""
     task_token: str | None = None
     error: dict[str, Any] | None = None
+    outcome: str = ""
 
     def failure(self) -> tuple[str, str]:
         """The Catch's {"Error", "Cause"}; a Lambda error's Cause is JSON with its message."""
@@ -183,6 +189,20 @@ class ClaimWorkflow(ClaimMoves):
             claim = self._move(workflow_caller(practice_id), claim, "closed", "closed by a billing person", "close")
         return {"state": claim.state}
 
+    def record_outcome(self, practice_id: str, claim_id: str, outcome: str) -> dict[str, Any]:
+        """The end of a business outcome: the steps before left the claim showing it, so this only counts it,
+        ClaimOutcome by outcome (its own metric: the failed-executions alarm is for faults). The claim is read,
+        not checked: a person may already have moved it on, and that is no fault either."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        claim = self._claim(practice_id, claim_id)
+        # a metric of its own dimensions: the shared Metrics' dimensions would change every metric in the flush
+        with single_metric(name="ClaimOutcome", unit=MetricUnit.Count, value=1, namespace=metrics.namespace,
+                           default_dimensions=metrics.default_dimensions) as metric:
+            metric.add_dimension(name="outcome", value=outcome)
+        logger.info("claim submission ended", extra={"claim_id": claim_id, "outcome": outcome, "state": claim.state})
+        return {"outcome": outcome, "state": claim.state}
+
     def mark(self, practice_id: str, claim_id: str, to: str, error: str, cause: str) -> dict[str, Any]:
         """The end of a failed path: the claim is left in `to` (rejected or failed) with the reason."""
         claim = self._claim(practice_id, claim_id)
@@ -225,6 +245,7 @@ STEPS: dict[str, Step] = {
     "open_work_item": _open_work_item,
     "void": lambda flow, step: flow.void(step.practice_id, step.claim_id),
     "close": lambda flow, step: flow.close(step.practice_id, step.claim_id),
+    "record_outcome": lambda flow, step: flow.record_outcome(step.practice_id, step.claim_id, step.outcome),
     "mark_rejected": lambda flow, step: flow.mark(step.practice_id, step.claim_id, "rejected", *step.failure()),
     "mark_failed": lambda flow, step: flow.mark(step.practice_id, step.claim_id, "failed", *step.failure()),
 }

@@ -5,7 +5,7 @@ from typing import Any
 
 from functions.billing import wiring
 from functions.billing.claim_workflow import STEPS, ClaimWorkflow, StepInput
-from functions.core.observability import logger
+from functions.core.observability import logger, metrics
 
 
 def run(event: dict[str, Any], workflow: ClaimWorkflow | None = None) -> dict[str, Any]:
@@ -18,5 +18,6 @@ def run(event: dict[str, Any], workflow: ClaimWorkflow | None = None) -> dict[st
 
 
 @logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics  # without it, the steps' metrics (TimelyFilingMissed, Claims*) were never published
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return run(event)

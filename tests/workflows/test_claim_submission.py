@@ -1,9 +1,11 @@
 """The claim submission state machine executed on moto, its steps' handlers in-process, against the
-simulated clearinghouse: the paths a claim can take, each ending with the claim in a visible state."""
+simulated clearinghouse: the paths a claim can take, each ending with the claim in a visible state. Business
+outcomes (scrub failure, rejection, no answer, a missed filing deadline) end in Succeed with the outcome in the
+execution's output; only faults end in Fail, the state the failed-executions alarm watches."""
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,6 +43,12 @@ def today() -> "datetime.date":
 def run(local, billing, claim, timeout_s: float = 20.0) -> dict:
     started = billing.claims().submit(biller(), claim.id, lambda: claim.version)
     return local.wait_for_execution(started.execution_arn, timeout_s)
+
+
+def ended_with(done: dict, outcome: str, state: str) -> None:
+    """The execution succeeded on a business outcome, and says which and what the claim was left in."""
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])["outcome"] == {"outcome": outcome, "state": state}
 
 
 def audited_actions(billing, claim_id: str) -> list[str]:
@@ -91,7 +99,7 @@ def test_permanent_rejection_leaves_the_claim_rejected_with_the_reason(local, wo
 
     done = run(local, billing, claim)
 
-    assert done["status"] == "FAILED" and done.get("error") == "ClaimRejected"
+    ended_with(done, "rejected", "rejected")
     rejected = billing.claims().claim(biller(), claim.id)
     assert rejected.state == "rejected"
     assert rejected.state_reason.startswith("SubmissionRejected: 999 rejected")
@@ -152,11 +160,31 @@ def test_a_claim_past_the_filing_deadline_stops_before_submission(local, world):
 
     done = run(local, billing, claim)
 
-    assert done["status"] == "FAILED" and done.get("error") == "TimelyFilingMissed"
+    ended_with(done, "timely_filing_missed", "timely_filing_missed")
     final = billing.claims().claim(biller(), claim.id)
     assert final.state == "timely_filing_missed" and "filing deadline" in final.state_reason
     assert not [call for call in clearinghouse.calls if call[1] == claim.id]
     assert billing.claim_files().files(PRACTICE, claim.id, "FILE") == []
+
+
+def test_scrub_failure_and_no_answer_end_succeeded_with_the_claim_waiting_for_a_person(local, world):
+    billing, clearinghouse = world
+    # the coverage on file starts after the date of service: scrubbing fails again in the workflow
+    unscrubbable = new_claim(new_patient(member_id="ABC987654", coverage_start=today()), today())
+    assert unscrubbable.state == "draft" and any(i.rule == "coverage_active" for i in unscrubbable.issues)
+    unanswered = new_claim(new_patient(), today())
+    clearinghouse.script(PRACTICE, Script(ack_pending_polls=10**6), unanswered.id)  # the payer never acknowledges
+
+    scrubbing = billing.claims().submit(biller(), unscrubbable.id, lambda: unscrubbable.version).execution_arn
+    waiting = billing.claims().submit(biller(), unanswered.id, lambda: unanswered.version).execution_arn
+    wait_for(lambda: billing.claim_ledger().claim(PRACTICE, unanswered.id), lambda c: c.state == "submitted")
+    local.clock.advance(timedelta(days=8))  # past the week the workflow waits for an acknowledgement
+    moto_patches.clock_moved()
+
+    ended_with(local.wait_for_execution(scrubbing, 20), "scrub_failed", "needs_review")
+    assert "scrubbing found" in billing.claim_ledger().claim(PRACTICE, unscrubbable.id).state_reason
+    ended_with(local.wait_for_execution(waiting, 20), "no_answer", "needs_review")
+    assert "no acknowledgement within 7 days" in billing.claim_ledger().claim(PRACTICE, unanswered.id).state_reason
 
 
 def wait_for(read, done, timeout_s: float = 10.0):

@@ -38,3 +38,27 @@ def test_an_unknown_task_is_refused():
 def test_a_work_item_needs_its_task_token():
     with pytest.raises(ValueError, match="task token"):
         tasks.run({"task": "open_work_item", "practice_id": PRACTICE, "claim_id": "c1"}, world().workflow)
+
+
+def test_a_business_outcome_is_counted_by_outcome_and_leaves_the_claim_as_it_is(monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "billing")  # what the function's environment sets
+    w = world()
+    claim = w.a_claim()
+    event = {"task": "record_outcome", "practice_id": PRACTICE, "claim_id": claim.id, "outcome": "scrub_failed"}
+
+    assert tasks.run(event, w.workflow) == {"outcome": "scrub_failed", "state": claim.state}
+
+    (emf,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (directive,) = emf["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "PracticeFlow" and directive["Metrics"] == [{"Name": "ClaimOutcome", "Unit": "Count"}]
+    assert directive["Dimensions"] == [["outcome", "service"]]
+    assert (emf["outcome"], emf["service"], emf["ClaimOutcome"]) == ("scrub_failed", "billing", [1.0])
+    assert w.ledger.claim(PRACTICE, claim.id).version == claim.version
+
+
+def test_an_outcome_the_workflow_does_not_know_is_a_fault():
+    w = world()
+    claim = w.a_claim()
+    with pytest.raises(ValueError, match="unknown outcome"):
+        tasks.run({"task": "record_outcome", "practice_id": PRACTICE, "claim_id": claim.id, "outcome": "paid"},
+                  w.workflow)
