@@ -52,6 +52,8 @@ class DataResources:
     page_token_secret_arn: str
     state_machine_arns: tuple[str, ...] = ()  # the workflows this function starts (its Function.state_machines)
     email_identity_arn: str = ""  # the verified SES identity (domain) notifications are sent from
+    # the SES configuration set sends name: SES checks ses:SendEmail on it as well as on the identity
+    email_configuration_set_arn: str = ""
 
 
 def _via(service: str) -> dict:
@@ -150,8 +152,11 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
         case Access.EMAIL_SEND:
             if not data.email_identity_arn:
                 raise ValueError("email:send needs the sender's SES identity (context practiceflow:sender)")
-            return [iam.PolicyStatement(sid="SendEmailFromSender", actions=["ses:SendEmail"],
-                                        resources=[data.email_identity_arn])]
+            # SES authorizes a send on every resource it names: the From identity, and the configuration set
+            # the request passes (without it, every email fails AccessDenied)
+            sending = [data.email_identity_arn] + ([data.email_configuration_set_arn]
+                                                   if data.email_configuration_set_arn else [])
+            return [iam.PolicyStatement(sid="SendEmailFromSender", actions=["ses:SendEmail"], resources=sending)]
         case Access.SMS_SEND:
             return [
                 iam.PolicyStatement(sid="SendSms", actions=["sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"],

@@ -9,7 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.core.container import per_container
-from functions.notifications.models.messages import InboxItem, PermanentFailure, TransientFailure
+from functions.notifications.models.messages import InboxItem, PermanentFailure, ProviderRefused, TransientFailure
 from functions.notifications.ports import Inbox, Outgoing
 
 # Errors that pass: throttling, a provider hiccup. Anything 5xx counts too.
@@ -22,13 +22,13 @@ TRANSIENT_CODES = frozenset({
 })
 
 
-def classify(error: Exception, provider: str) -> TransientFailure | PermanentFailure:
+def classify(error: Exception, provider: str) -> TransientFailure | ProviderRefused:
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "Unknown")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
         if code in TRANSIENT_CODES or status >= 500:
             return TransientFailure(f"{provider}.{code}")
-        return PermanentFailure(f"{provider}.{code}")
+        return ProviderRefused(f"{provider}.{code}")
     # connection refused, timeouts, DNS: the request may not have arrived
     return TransientFailure(f"{provider}.{type(error).__name__}")
 

@@ -34,7 +34,14 @@ from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.observability import log_unhandled, logger, metrics
 from functions.notifications import rules, templates
 from functions.notifications.links import OptOut, OptOutLinks
-from functions.notifications.models.messages import FINAL, DeliveryFailed, Message, Outcome, TransientFailure
+from functions.notifications.models.messages import (
+    FINAL,
+    DeliveryFailed,
+    Message,
+    Outcome,
+    ProviderRefused,
+    TransientFailure,
+)
 from functions.notifications.models.preferences import Preferences
 from functions.notifications.models.templates import Rendered
 from functions.notifications.opt_out import OptOuts
@@ -162,6 +169,10 @@ class Delivery:
             logger.warning("notification attempt failed", extra={
                 "practice_id": practice_id, "message_id": message_id, "channel": channel, "attempt": attempt,
                 "reason": failure.reason, "final": final})
+            if isinstance(failure, ProviderRefused):
+                # a fault in how we send (a permission, the sender, the configuration set) fails every message
+                # alike and is never retried: the metric's alarm tells a person
+                count("NotificationsRefusedByProvider")
             if failure.transient and not final:
                 raise
             return GAVE_UP if failure.transient else "failed"

@@ -19,6 +19,12 @@ from infra.constructs import pascal
 EMAIL_FEEDBACK_TOPIC = "email-feedback"
 
 
+def configuration_set_name(catalog: Catalog, stage: str) -> str | None:
+    """The SES configuration set emails are sent with (there is one when bounces have a topic to go to); named
+    up front so the senders' roles can be allowed to use it before it is built."""
+    return f"practiceflow-{stage}" if any(t.name == EMAIL_FEEDBACK_TOPIC for t in catalog.topics) else None
+
+
 class MessagingConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
                  functions: dict[str, lambda_.IFunction], ops_key: kms.IKey) -> None:
@@ -42,9 +48,9 @@ class MessagingConstruct(Construct):
             self.topics[spec.name] = topic
 
         self.configuration_set: ses.ConfigurationSet | None = None
-        if EMAIL_FEEDBACK_TOPIC in self.topics:
+        if (name := configuration_set_name(catalog, stage)) is not None:
             self.configuration_set = ses.ConfigurationSet(
-                self, "Sending", configuration_set_name=f"practiceflow-{stage}",
+                self, "Sending", configuration_set_name=name,
                 sending_enabled=True, reputation_metrics=True,
             )
             self.configuration_set.add_event_destination(

@@ -1,6 +1,6 @@
 """Alarms that tell a person something is wrong, sent to one encrypted SNS topic: function errors and
-throttles, parked failures, API errors and latency, table throttling and errors, failed workflows and a
-broken audit chain."""
+throttles, parked failures, API errors and latency, table throttling and errors, failed workflows, a
+broken audit chain, and messages the email or SMS provider refused to send."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from infra.constructs import pascal
 from infra.constructs.functions import METRICS_NAMESPACE
 
 PERIOD = Duration.minutes(5)
+DAY = Duration.days(1)  # business metrics a daily job or a slow workflow publishes
 API_5XX_PER_PERIOD = 5
 API_P99_LATENCY_MS = 3_000
 TABLE_OPERATIONS = (
@@ -103,8 +104,14 @@ class MonitoringConstruct(Construct):
         self.alarm("leave-decision-overdue", self._area_metric("staff", "LeaveDecisionOverdue", "Sum"),
                    "A leave request outlived its manager's and coordinator's time: it waits, unapproved, for someone")
 
+    def watch_provider_refusals(self) -> None:
+        self.alarm("notifications-refused-by-provider",
+                   self._area_metric("notifications", "NotificationsRefusedByProvider", "Sum", PERIOD),
+                   "SES or SNS refused to send (access denied, an unverified sender, a missing configuration set): "
+                   "the message failed for good, and every other is likely to fail alike")
+
     @staticmethod
-    def _area_metric(area: str, name: str, statistic: str) -> cloudwatch.Metric:
+    def _area_metric(area: str, name: str, statistic: str, period: Duration = DAY) -> cloudwatch.Metric:
         """A business metric an area publishes as EMF, under its Powertools service name."""
         return cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=name, dimensions_map={"service": area},
-                                 period=Duration.days(1), statistic=statistic)
+                                 period=period, statistic=statistic)

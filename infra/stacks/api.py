@@ -13,7 +13,7 @@ from infra.catalog import Catalog
 from infra.constructs.api import ApiConstruct
 from infra.constructs.data import DataConstruct
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
-from infra.constructs.messaging import MessagingConstruct
+from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
@@ -76,6 +76,9 @@ class ApiStack(Stack):
             bus_arn=data.bus.event_bus_arn,
             page_token_secret_arn=data.page_token_secret.secret_arn,
             email_identity_arn=self.format_arn(service="ses", resource="identity", resource_name=sender_domain(sender)),
+            email_configuration_set_arn=self.format_arn(service="ses", resource="configuration-set",
+                                                        resource_name=configuration_set)
+            if (configuration_set := configuration_set_name(catalog, stage)) else "",
         )
         shared = Shared(
             stage=stage,
@@ -128,6 +131,8 @@ class ApiStack(Stack):
             self.monitoring.watch_timely_filing()
         if "staff" in areas:
             self.monitoring.watch_leave_decisions()
+        if "notifications" in areas:
+            self.monitoring.watch_provider_refusals()
 
         CfnOutput(self, "ApiUrl", value=self.api.api.url)
         CfnOutput(self, "UserPoolId", value=self.api.users.user_pool.user_pool_id)

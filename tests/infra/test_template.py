@@ -236,7 +236,8 @@ def test_every_function_runs_as_its_deployed_stage_and_none_is_told_to_simulate(
         env = api[logical_id]["Properties"]["Environment"]["Variables"]
         assert env["STAGE"] == STAGE and "BILLING_CLEARINGHOUSE" not in env, name
     # what such a function reads: no simulator, so the claim workflow cannot submit until a real adapter is set
-    assert Settings(table_name="t-1", page_token_secret_arn="arn:x", stage=STAGE).billing_clearinghouse is None
+    required = {"table_name": "t-1", "page_token_secret_arn": "arn:x"}
+    assert Settings(**required, stage=STAGE).billing_clearinghouse is None
 
 
 def test_the_local_stage_is_never_synthesized_for_aws():
@@ -311,12 +312,13 @@ def test_sms_senders_may_publish_to_phone_numbers_but_to_no_topic(synthesized, s
 
 
 @pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.EMAIL_SEND in f.access], ids=lambda f: f.name)
-def test_email_senders_may_send_only_from_the_sender_identity(synthesized, spec):
+def test_email_senders_may_send_only_from_the_sender_identity_with_the_stages_configuration_set(synthesized, spec):
     from infra.app import DEFAULT_SENDER
     from infra.stacks.api import sender_domain
 
+    ses = "arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>"
     assert allowed(synthesized, spec.name)["ses:SendEmail"] == {
-        f"arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/{sender_domain(DEFAULT_SENDER)}"}
+        f"{ses}:identity/{sender_domain(DEFAULT_SENDER)}", f"{ses}:configuration-set/practiceflow-{STAGE}"}
 
 
 def test_the_default_sender_is_the_one_the_notifications_code_uses():
@@ -441,7 +443,7 @@ def test_alarms_cover_functions_queues_api_and_table_and_notify_an_encrypted_top
     for spec in CATALOG.functions:
         assert {f"{spec.name}-errors", f"{spec.name}-throttles"} <= names
     assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
-            "timely-filing-missed", "leave-decision-overdue"} <= names
+            "timely-filing-missed", "leave-decision-overdue", "notifications-refused-by-provider"} <= names
     assert {f"{f.name}-stream-parked" for f in CATALOG.functions if f.stream_kinds} <= names
     topics = synthesized.resources("Api", "AWS::SNS::Topic")
     (topic_id, topic), = ((i, t) for i, t in topics.items() if t["Properties"]["TopicName"].endswith("-alarms"))

@@ -276,6 +276,11 @@ class PermanentFailure(DeliveryFailed):
     """Trying again will not help: a rejected address, an opted-out number."""
 
 
+class ProviderRefused(PermanentFailure):
+    """The provider refused the request itself (access denied, an unverified sender, a missing configuration
+    set, a parameter it will not take): likely to refuse every message alike, so it is counted for an alarm."""
+
+
 class AlreadyRequested(Conflict):
     """A message with this id exists: the request was made before (a retry, or the key reused)."""
 

@@ -50,7 +50,8 @@ def test_a_business_outcome_is_counted_by_outcome_and_leaves_the_claim_as_it_is(
 
     (emf,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     (directive,) = emf["_aws"]["CloudWatchMetrics"]
-    assert directive["Namespace"] == "PracticeFlow" and directive["Metrics"] == [{"Name": "ClaimOutcome", "Unit": "Count"}]
+    assert directive["Namespace"] == "PracticeFlow"
+    assert directive["Metrics"] == [{"Name": "ClaimOutcome", "Unit": "Count"}]
     assert directive["Dimensions"] == [["outcome", "service"]]
     assert (emf["outcome"], emf["service"], emf["ClaimOutcome"]) == ("scrub_failed", "billing", [1.0])
     assert w.ledger.claim(PRACTICE, claim.id).version == claim.version

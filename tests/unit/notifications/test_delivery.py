@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from functions.notifications.delivery import MAX_ATTEMPTS, InFlight
-from functions.notifications.models.messages import Recipient, TransientFailure, new_message
+from functions.notifications.models.messages import (
+    PermanentFailure,
+    ProviderRefused,
+    Recipient,
+    TransientFailure,
+    new_message,
+)
 from functions.notifications.models.preferences import Preferences, QuietHours
 from functions.notifications.ports import NewMessage
 from functions.notifications.rules import Contact
@@ -109,6 +115,62 @@ def test_a_refusing_provider_fails_the_message_at_once():
     outcome = built.use.sending.accept(reminder())
     assert (outcome.status, outcome.reason) == ("failed", "fake.Rejected")
     assert built.channels["email"].calls == 1
+
+
+@pytest.fixture
+def counted():
+    """The metrics a use case recorded in this test (what the handler would publish)."""
+    from functions.core.observability import metrics
+
+    metrics.clear_metrics()
+    yield lambda name: sum(metrics.metric_set.get(name, {}).get("Value", []))
+    metrics.clear_metrics()
+
+
+def test_a_provider_refusing_the_request_itself_fails_the_message_and_is_counted_for_the_alarm(counted):
+    built, _ = world()
+    built.channels["email"].failures.append(ProviderRefused("ses.AccessDenied"))
+    outcome = built.use.sending.accept(reminder())
+    assert (outcome.status, outcome.reason) == ("failed", "ses.AccessDenied")
+    assert counted("NotificationsRefusedByProvider") == 1
+
+
+def test_a_number_opted_out_at_the_provider_is_not_a_provider_fault(counted):
+    built, _ = world()
+    built.channels["email"].failures.append(PermanentFailure("sns.opted_out"))
+    assert built.use.sending.accept(reminder()).status == "failed"
+    assert counted("NotificationsRefusedByProvider") == 0
+
+
+@pytest.mark.parametrize(("code", "status", "kind"), [
+    ("AccessDenied", 403, ProviderRefused),  # the role may not send (the configuration set, the identity)
+    ("MessageRejected", 400, ProviderRefused),
+    ("ConfigurationSetDoesNotExist", 400, ProviderRefused),
+    ("Throttling", 400, TransientFailure),
+    ("InternalFailure", 500, TransientFailure),
+])
+def test_an_ses_error_is_a_refusal_or_a_failure_in_passing(code, status, kind):
+    from botocore.exceptions import ClientError
+
+    from functions.notifications.channels import SesEmail
+
+    class Refusing:
+        def send_email(self, **_request):
+            raise ClientError({"Error": {"Code": code, "Message": "to someone@example.com"},
+                               "ResponseMetadata": {"HTTPStatusCode": status}}, "SendEmail")
+
+    email = SesEmail("PracticeFlow <notifications@clinic.example>", client=Refusing(), configuration_set="pf")
+    with pytest.raises(kind) as failed:
+        email.send(outgoing())
+    assert failed.value.reason == f"ses.{code}"  # the code, never the provider's text
+
+
+def outgoing():
+    from functions.notifications.ports import Outgoing
+
+    return Outgoing(practice_id=PRACTICE, message_id="m1", person="patient:p1", address="ada@example.com",
+                    subject="s", text="t", html="<p>t</p>", sms="t", requested_at="2026-01-01T00:00:00.000Z",
+                    source=None)
 
 
 def test_a_send_that_never_reported_back_is_not_resent_but_settled_uncertain():
