@@ -16,6 +16,7 @@ from constructs import Construct
 from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM, Role
 from infra import nag
 from infra.catalog import Catalog
+from infra.constructs import RETAINED
 from infra.constructs.functions import LOG_RETENTION
 
 # Per stage, across all callers: generous for a practice's front desk, a ceiling against a runaway client.
@@ -111,7 +112,7 @@ class ApiConstruct(Construct):
         super().__init__(scope, construct_id)
         self.users = UserPoolConstruct(self, "Users", stage=stage)
         self.access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RemovalPolicy.RETAIN,
+            self, "AccessLogs", retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RETAINED,
         )
         self.authorizer = apigateway.CognitoUserPoolsAuthorizer(
             self, "Authorizer", cognito_user_pools=[self.users.user_pool],

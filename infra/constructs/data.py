@@ -13,6 +13,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra.catalog import TableSpec
+from infra.constructs import RETAINED, stack_unique
 from infra.nag import acknowledge
 
 # Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it.
@@ -74,13 +75,16 @@ class DataConstruct(Construct):
 
     def _backups(self, stage: str) -> None:
         """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""
+        # names CloudFormation cannot generate: the stack's id makes them new for a stack made again, and a first
+        # deploy that rolls back takes its (empty) vault with it
         vault = backup.BackupVault(
             self, "BackupVault",
-            backup_vault_name=f"practiceflow-{stage}",
+            backup_vault_name=stack_unique(self, f"practiceflow-{stage}"),
             encryption_key=self.key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=RETAINED,
         )
-        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"practiceflow-{stage}", backup_vault=vault)
+        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=stack_unique(self, f"practiceflow-{stage}"),
+                                 backup_vault=vault)
         plan.add_rule(backup.BackupPlanRule(
             rule_name="Daily", delete_after=DAILY_RETENTION,
             schedule_expression=events.Schedule.cron(hour="5", minute="0"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -19,7 +19,7 @@ from functions.core.tenancy import TAG
 from infra import iam as access_policy
 from infra import nag
 from infra.catalog import TABLE_ACCESS, Access, Catalog, Function
-from infra.constructs import pascal
+from infra.constructs import RETAINED, pascal
 from infra.packaging import ARCHITECTURE
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
@@ -59,7 +59,8 @@ class Shared:
 
 class CatalogFunction(Construct):
     """One catalogue Function: its Lambda function, its own role (the catalogue's access, nothing more),
-    its encrypted log group, and a dead-letter queue when something invokes it asynchronously."""
+    its encrypted log group (its logging config points there), and a dead-letter queue when something invokes
+    it asynchronously."""
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: Function, shared: Shared,
                  invoked_async: bool) -> None:
@@ -67,12 +68,13 @@ class CatalogFunction(Construct):
         self.spec = spec
         self._stage = shared.stage
         name = function_name(shared.stage, spec)
+        # CloudFormation names the group (a fixed /aws/lambda/<name> would block a retried first deploy); the
+        # function's logging config sends its logs here, not to a group Lambda would make unencrypted
         self.log_group = logs.LogGroup(
             self, "Logs",
-            log_group_name=f"/aws/lambda/{name}",
             retention=LOG_RETENTION,
             encryption_key=shared.ops_key,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=RETAINED,
         )
         self._role = iam.Role(
             self, "Role",

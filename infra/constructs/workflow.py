@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -17,7 +17,7 @@ from constructs import Construct
 
 from infra import nag
 from infra.catalog import Catalog, StateMachine, Target
-from infra.constructs import pascal
+from infra.constructs import RETAINED, pascal, stack_unique
 from infra.constructs.functions import LOG_RETENTION
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
@@ -92,10 +92,12 @@ class WorkflowConstruct(Construct):
             raise ValueError(f"{machine.definition} has placeholders the catalogue does not fill: {sorted(missing)}")
         invoked = {placeholder: functions[name] for placeholder, name in machine.functions.items()}
         construct_id = pascal(machine.name)
+        # under /aws/vendedlogs/, so log delivery needs no resource policy per group (CloudWatch Logs caps those);
+        # a name CloudFormation cannot generate, so the stack's id makes it new for a stack made again
         log_group = logs.LogGroup(
             self, f"{construct_id}Logs",
-            log_group_name=f"/aws/vendedlogs/states/{state_machine_name(self.stage, machine)}",
-            retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RemovalPolicy.RETAIN,
+            log_group_name=stack_unique(self, f"/aws/vendedlogs/states/{state_machine_name(self.stage, machine)}"),
+            retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RETAINED,
         )
         role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
         statements = [

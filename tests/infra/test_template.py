@@ -224,8 +224,15 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
         spec.area, "PracticeFlow", STAGE)
     assert data_target(synthesized, env["PAGE_TOKEN_SECRET_ARN"]) == "secret"
     assert len(function["Layers"]) == 1
-    log_group = synthesized.templates["Api"]["Resources"][function["LoggingConfig"]["LogGroup"]["Ref"]]
-    assert log_group["Properties"]["LogGroupName"] == f"/aws/lambda/practiceflow-{STAGE}-{spec.name}"
+    # it logs to its own encrypted group of the stack (not to a /aws/lambda/ group Lambda would make unencrypted),
+    # and its role may write there
+    logical_id = ref_id(function["LoggingConfig"]["LogGroup"])
+    log_group = synthesized.templates["Api"]["Resources"][logical_id]
+    assert log_group["Type"] == "AWS::Logs::LogGroup" and log_group["Properties"]["KmsKeyId"]
+    assert allowed(synthesized, spec.name)["logs:PutLogEvents"] == {"own:AWS::Logs::LogGroup"}
+    (write,) = [s for s in role_statements(synthesized, function_ids(synthesized)[spec.name])
+                if s.get("Sid") == "WriteOwnLogs"]
+    assert ref_id(write["Resource"]) == logical_id
 
 
 def test_every_function_runs_as_its_deployed_stage_and_none_is_told_to_simulate(synthesized):
