@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.core.observability import logger
+from functions.core.observability import logger, metrics
 from functions.inventory import wiring
 
 Id = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
@@ -47,6 +47,7 @@ STEPS: dict[str, Callable[[StepInput], dict[str, Any]]] = {
 
 
 @logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     step = StepInput.model_validate(event)
     run = STEPS.get(step.task)

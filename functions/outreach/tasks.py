@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.core.observability import logger
+from functions.core.observability import logger, metrics
 from functions.outreach import wiring
 from functions.outreach.promotion import Promotion
 
@@ -41,6 +41,7 @@ STEPS: dict[str, Callable[[StepInput], dict[str, Any]]] = {
 
 
 @logger.inject_lambda_context(log_event=False)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     step = StepInput.model_validate(event)
     run = STEPS.get(step.task)
