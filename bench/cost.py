@@ -295,12 +295,13 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
     projections = sorted({i.projection for i in inv.indexes})
     add(table, "DynamoDB", f"storage ({len(inv.indexes)} indexes, projections {projections})", u["table_gb"],
         "dynamodb_storage", "assumption", f"the table after {profile['months_of_data']} months")
-    add(table, "DynamoDB", "point-in-time recovery", u["table_gb"] if inv.pitr else 0, "dynamodb_pitr", "template")
+    add(table, "DynamoDB", "point-in-time recovery", u["table_gb"] if inv.pitr else 0, "dynamodb_pitr", "assumption",
+        "on in the template; the table's size assumed")
     rules = ", ".join(f"{r.name} kept {r.keep_days:g} d" for r in inv.backup_rules)
     add(backup, "AWS Backup", f"recovery points: {rules}", u["backup_gb_months"], "dynamodb_backup_storage",
-        "template", "each DynamoDB backup is a full copy of the table")
+        "assumption", "rules from the template; each backup a full copy of the table, whose size is assumed")
     add(backup, "AWS Backup", "recovery points in cold storage", u["backup_cold_gb_months"],
-        "dynamodb_backup_cold_storage", "template")
+        "dynamodb_backup_cold_storage", "assumption")
     add("AWS::StepFunctions::StateMachine", "Step Functions", "state transitions (claim workflow polls hourly, "
         "then daily)", u["transitions"], "step_functions_standard_transitions", "assumption",
         "path lengths from statemachines/*.asl.json")

@@ -60,6 +60,15 @@ FREE = {
     "AWS::WAFv2::WebACLAssociation": "the association has no charge",
     "AWS::CDK::Metadata": "CDK bookkeeping, not deployed as a resource",
     "AWS::XRay::SamplingRule": "configuration; traces are priced under the functions and the stage",
+    "AWS::Lambda::EventInvokeConfig": "retry and destination settings; what lands in a queue is priced there",
+    "AWS::Lambda::Version": "a published version of a priced function",
+    "AWS::Lambda::Alias": "a name for a version",
+    "AWS::Cognito::UserPoolDomain": "the hosted sign-in domain has no charge of its own",
+    "AWS::Cognito::UserPoolResourceServer": "configuration",
+    "AWS::SES::EmailIdentity": "identities have no charge; sending is priced under the configuration set",
+    "AWS::ApiGateway::GatewayResponse": "configuration",
+    "AWS::ApiGateway::Model": "configuration",
+    "AWS::Logs::SubscriptionFilter": "the filter is free; its destination is priced where it lands",
     "AWS::SSM::Parameter": "standard parameters have no charge",
 }
 
