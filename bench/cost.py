@@ -370,6 +370,7 @@ def priced(items: list[tuple[Line, set[str]]], prices: dict) -> list[dict]:
                      "unit": price["unit"], "unit_price_usd": price["usd"], "per": price["per"],
                      "usd": round(usd, 4), "usd_after_free_tier": round(billable / price["per"] * price["usd"], 4),
                      "basis": line.basis, "in_target": line.price not in CARRIAGE_AND_WAF,
+                     "price_read_today": not price["seen"].startswith("assumption"),
                      "from": sorted(types), **({"note": line.note} if line.note else {})})
     return sorted(rows, key=lambda r: -r["usd"])
 
