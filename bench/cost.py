@@ -12,6 +12,7 @@ import copy
 import functools
 import json
 import math
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -497,6 +498,44 @@ def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]
     return [row for _change, row in rows]
 
 
+# The rest of issue #15 adds resources this template does not have yet; priced on top of every change above, so
+# the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
+COMING = (
+    ("a CloudWatch dashboard per stage", lambda inv: replace(inv, dashboards=inv.dashboards + 1)),
+    ("about 40 more alarm metrics (iterator age, failed invocations and a dead-letter queue per rule, SES bounce "
+     "and complaint rates, SMS spend, failed notifications, a heartbeat per daily job)",
+     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics + 40, queues=inv.queues + 13)),
+    ("the audit archive bucket with Object Lock (1 GB, daily archive)",
+     lambda inv: replace(inv, buckets=inv.buckets + 1)),
+    ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
+     lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
+                                                                for r in inv.backup_rules if r.runs_per_month < 2)])),
+)
+
+
+def coming(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]:
+    """What each addition costs on top of today's template with every change in CHANGES applied."""
+    a = {k: v["value"] for k, v in profiles["assumptions"].items()}
+    for change in CHANGES:
+        inv, a = change.inventory(inv), change.assumptions(a)
+    rows = []
+    for name, add in COMING:
+        row: dict = {"adds": name}
+        for profile in profiles["profiles"]:
+            before = totals(price_profile(inv, profile, profiles, prices, m, a)[0])
+            after = totals(price_profile(add(copy.deepcopy(inv)), profile, profiles, prices, m, a)[0])
+            row[f"{profile}_adds_usd"] = round(after["target_usd"] - before["target_usd"], 2)
+            row[f"{profile}_adds_usd_after_free_tier"] = round(
+                after["target_usd_after_free_tier"] - before["target_usd_after_free_tier"], 2)
+        inv = add(copy.deepcopy(inv))
+        for profile in profiles["profiles"]:
+            t = totals(price_profile(inv, profile, profiles, prices, m, a)[0])
+            row[f"{profile}_with_this_and_above"] = {"target_usd": t["target_usd"],
+                                                     "target_usd_after_free_tier": t["target_usd_after_free_tier"]}
+        rows.append(row)
+    return rows
+
+
 # --- the run --------------------------------------------------------------------------------------------------
 
 def synthesize(stage: str = STAGE) -> dict[str, dict]:
@@ -539,13 +578,14 @@ def model(templates: dict[str, dict]) -> dict:
         result["profiles"][name] = {"described": profile["described"], **totals(rows),
                                     "derived": {k: round(v, 3) for k, v in u.items()}, "lines": rows}
     result["changes_to_reach_10_usd"] = savings(inv, profiles, prices, m)
+    result["rest_of_issue_15_after_those_changes"] = coming(inv, profiles, prices, m)
     return result
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.cost", description=__doc__)
     parser.add_argument("--cdk-out", type=Path, help="read the templates from this cdk.out instead of synthesizing")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])  # `./practice bench cost` calls main() with its own argv in sys.argv
     templates = read_templates(args.cdk_out) if args.cdk_out else synthesize()
     result = model(templates)
     (RESULTS / "cost.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -558,7 +598,11 @@ def main(argv: list[str] | None = None) -> None:
         clinic = row["clinic_with_this_and_above"]
         print(f"  clinic ${clinic['target_usd_after_free_tier']:6.2f} (list ${clinic['target_usd']:6.2f}) "
               f"after: {row['change']}")
+    for row in result["rest_of_issue_15_after_those_changes"]:
+        clinic = row["clinic_with_this_and_above"]
+        print(f"  clinic ${clinic['target_usd_after_free_tier']:6.2f} (list ${clinic['target_usd']:6.2f}) "
+              f"adding: {row['adds']}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
