@@ -8,14 +8,15 @@ import copy
 import pytest
 
 from bench import cost
+from bench.pricing.bill import PRICES, PROFILES, price_profile
 from bench.pricing.inventory import FREE, PRICED, Inventory, resource_types, runs_per_month, unpriced
+from bench.pricing.usage import load, measured
 
 pytestmark = pytest.mark.xdist_group("infra")
 
 
 def clinic_rows(templates: dict[str, dict]) -> list[dict]:
-    profiles, prices = cost.load(cost.PROFILES), cost.load(cost.PRICES)
-    return cost.price_profile(Inventory.read(templates), "clinic", profiles, prices, cost.measured())[0]
+    return price_profile(Inventory.read(templates), "clinic", load(PROFILES), load(PRICES), measured())[0]
 
 
 def usd(rows: list[dict], service: str, item_starts: str) -> float:
@@ -45,7 +46,7 @@ def test_every_priced_type_in_the_template_reaches_a_line_item(synthesized):
 
 
 def test_every_price_names_its_source_and_where_it_was_read():
-    prices = cost.load(cost.PRICES)["prices"]
+    prices = load(PRICES)["prices"]
 
     assert all(p["source"].startswith("https://aws.amazon.com/") and p["seen"] and p["usd"] > 0
                for p in prices.values())
