@@ -48,7 +48,8 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
     add(table, "DynamoDB", "read request units", u["read_units"], "dynamodb_read_request_units", "measured")
     projections = sorted({i.projection for i in inv.indexes})
     add(table, "DynamoDB", f"storage ({len(inv.indexes)} indexes, projections {projections})", u["table_gb"],
-        "dynamodb_storage", "assumption", f"the table after {profile['months_of_data']} months")
+        "dynamodb_storage", "assumption", f"the table after {profile['months_of_data']} months; audit entry and "
+        "patient sizes measured (item_sizes.json), the rest assumed")
     add(table, "DynamoDB", "point-in-time recovery", u["table_gb"] if inv.pitr else 0, "dynamodb_pitr", "assumption",
         "on in the template; the table's size assumed")
     rules = ", ".join(f"{r.name} kept {r.keep_days:g} d" for r in inv.backup_rules)

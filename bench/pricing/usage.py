@@ -20,8 +20,9 @@ def load(path: Path) -> dict:
 
 def measured() -> dict:
     """The numbers earlier benches measured that this model reads."""
-    results = {name: load(RESULTS / f"{name}.json") for name in
-               ("dynamodb_requests", "claims", "leave_requests", "workshop_audience", "cold_start", "slot_search")}
+    results = {name: load(RESULTS / f"{name}.json") for name in ("dynamodb_requests", "claims", "leave_requests",
+                                                                  "workshop_audience", "cold_start", "slot_search",
+                                                                  "item_sizes")}
     warm = [row for name, row in results["dynamodb_requests"].items() if "warm" in name]
     reads = sum(n for row in warm for op, n in row["by_operation"].items() if op in ("Query", "GetItem")) / len(warm)
     booked = max(results["slot_search"]["booked"], key=int)
@@ -33,6 +34,7 @@ def measured() -> dict:
         "leave_request": results["leave_requests"]["by_operation"],
         "workshop": results["workshop_audience"],
         "import_ms": {module: row["import_ms"] for module, row in results["cold_start"]["handlers"].items()},
+        "item_sizes": results["item_sizes"]["kinds"],
         "slot_search": {"practitioners": results["slot_search"]["practitioners"], "queries": search["requests"],
                         "items_read": search["items_read"]},
     }
@@ -88,12 +90,21 @@ def _dynamodb(u: dict, profile: dict, a: dict, inv: Inventory, m: dict) -> None:
     u["write_units"] = (u["audit_entries"] * 2 * 2 + u["changes"] * a["items_per_change"] * 2 + u["index_write_units"]
                         + u["claims"] * claim_writes + profile["leave_requests"] * leave["TransactWriteItems"] * 4
                         + profile["workshop_invitations"] * 4)
-    # The table after `months_of_data`: an item in an ALL-projected index is stored again there.
+    # The table after `months_of_data`. Each item and each index copy carries 100 bytes of overhead; an
+    # ALL-projected index stores the whole item again, a KEYS_ONLY/INCLUDE one its keys and a few attributes.
     all_projected = any(i.projection == "ALL" for i in inv.indexes)
-    copies = 1 + a["index_copy_share" if all_projected else "index_copy_share_keys_only"]
-    growth = copies * (u["audit_entries"] * a["bytes_per_audit_entry"] + u["appointments"] * a["bytes_per_appointment"]
-                       + u["claims"] * a["bytes_per_claim"] + u["messages"] * a["bytes_per_message"]) / 1e9
-    base = profile["patients"] * a["bytes_per_patient"] * copies / 1e9
+
+    def stored(item_bytes: float, indexes: float) -> float:
+        copy = item_bytes + 100 if all_projected else a["index_copy_bytes_not_all"]
+        return item_bytes + 100 + indexes * copy
+
+    audit, patient = m["item_sizes"]["AUDIT_ENTRY"], m["item_sizes"]["PATIENT"]
+    other = a["indexes_per_item"]
+    growth = (u["audit_entries"] * stored(audit["mean_bytes"], audit["mean_indexes"])
+              + u["appointments"] * stored(a["bytes_per_appointment"], other)
+              + u["claims"] * stored(a["bytes_per_claim"], other)
+              + u["messages"] * stored(a["bytes_per_message"], other)) / 1e9
+    base = profile["patients"] * stored(patient["mean_bytes"], patient["mean_indexes"]) / 1e9
     months = profile["months_of_data"]
     u["table_gb_growth_per_month"] = growth
     u["table_gb"] = base + growth * months
