@@ -58,7 +58,8 @@ CHANGES = (
            "Backups stay: PITR (35 days), daily recovery points (7 days) and monthly ones (10 years) in the vault.",
            _backup(daily_days=7)),
     Change("Monthly backups to cold storage after 90 days",
-           "The same monthly recovery points, kept as long, on a cheaper tier (restores take longer).",
+           "The same monthly recovery points, kept as long, on a cheaper tier (restores take longer); needs AWS "
+           "Backup's advanced DynamoDB features turned on in the account.",
            _backup(cold_after=90)),
     Change("Indexes project keys and the attributes their lists show (INCLUDE) instead of ALL",
            "Same data, same encryption and backups; smaller index copies shrink storage, PITR and every backup. "
@@ -77,13 +78,15 @@ CHANGES = (
            "every hour.",
            assumptions=lambda a: {**a, "job_metrics_only_when_not_zero": True}),
     Change("The page-token signing key as an SSM SecureString parameter instead of a Secrets Manager secret",
-           "Still encrypted with the customer managed key and read by the same roles; standard parameters are free.",
+           "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
+           "CloudFormation cannot create a SecureString, so a deploy step (or a custom resource) writes it.",
            _with(secrets=0)),
     Change("X-Ray sampling at 5% with no per-second reservoir",
            "Tracing stays on for every function; fewer requests traced (and fewer URLs with ids in traces).",
            assumptions=lambda a: {**a, "xray_sampled_share": 0.05}),
     Change("Step Functions logging at ERROR instead of ALL",
-           "Executions keep their 90-day history in Step Functions; failures are still logged and alarmed.",
+           "Executions keep their 90-day history in Step Functions; failures are still logged and alarmed. Needs an "
+           "AwsSolutions-SF1 acknowledgement for a few cents: not worth doing.",
            lambda inv: replace(copy.deepcopy(inv), state_machines={k: "ERROR" for k in inv.state_machines})),
 )
 
