@@ -131,6 +131,10 @@ COMING = (
     ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
      lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
                                                                 for r in inv.backup_rules if r.runs_per_month < 2)])),
+    ("then the same watch with about 30 fewer alarm metrics: EventBridge's account-wide FailedInvocations for every "
+     "rule, and one metric a 15-minute job sends for parked messages in every dead-letter queue and one for overdue "
+     "jobs (two EMF metrics, within the free ten once per-method API metrics are off)",
+     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics - 30)),
 )
 
 
