@@ -1,0 +1,161 @@
+"""What would lower the bill, and what the rest of issue #15 will add: each a change to the template's settings
+(or to an assumption) priced by the same model, so the savings and additions are the model's, not guesses."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from bench.pricing.bill import price_profile, totals
+from bench.pricing.inventory import Inventory
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    keeps: str  # why no HIPAA-relevant control is dropped
+    inventory: Callable[[Inventory], Inventory] = lambda inv: inv
+    assumptions: Callable[[dict], dict] = lambda a: a
+
+
+def _with(**changes) -> Callable[[Inventory], Inventory]:
+    return lambda inv: replace(copy.deepcopy(inv), **changes)
+
+
+def _backup(daily_days: float | None = None, cold_after: float | None = None) -> Callable[[Inventory], Inventory]:
+    def change(inv: Inventory) -> Inventory:
+        rules = [replace(r, keep_days=daily_days if daily_days and r.runs_per_month > 20 else r.keep_days,
+                         cold_after_days=cold_after if cold_after and r.runs_per_month < 2 else r.cold_after_days)
+                 for r in inv.backup_rules]
+        return replace(copy.deepcopy(inv), backup_rules=rules)
+    return change
+
+
+def _fewer_alarm_metrics(inv: Inventory) -> Inventory:
+    """One account-wide alarm where there is one per function."""
+    return replace(copy.deepcopy(inv), alarm_metrics=inv.alarm_metrics - max(0, len(inv.functions) - 1))
+
+
+CHANGES = (
+    Change("Cognito Essentials plan instead of Plus (threat protection off)",
+           "MFA stays required (TOTP is in Essentials); the password policy, admin-only sign-up and the audit "
+           "trail stay. Loses compromised-credential and adaptive sign-in checks (cdk-nag AwsSolutions-COG3 then "
+           "needs an acknowledgement).",
+           lambda inv: replace(copy.deepcopy(inv), user_pool_plans=["ESSENTIALS"] * len(inv.user_pool_plans))),
+    Change("API stage metrics without per-method detail (MetricsEnabled off)",
+           "The stage's own Count/4XX/5XX/Latency stay (free), and so do the 5xx and p99 alarms; per area, "
+           "Lambda's free Invocations/Errors/Duration give requests, errors and p90/p99 per area function.",
+           _with(detailed_metrics=False)),
+    Change("One account-wide Lambda Throttles alarm instead of one per function",
+           "Every throttle still alarms; with no reserved concurrency a throttle is an account-level event anyway.",
+           _fewer_alarm_metrics),
+    Change("One account-wide Lambda Errors alarm instead of one per function",
+           "Every function error still alarms; which function is on the dashboard and in the logs, not in the "
+           "alarm's name.",
+           _fewer_alarm_metrics),
+    Change("Daily backups kept 7 days instead of 35 (PITR already restores any second of the last 35 days)",
+           "Backups stay: PITR (35 days), daily recovery points (7 days) and monthly ones (10 years) in the vault.",
+           _backup(daily_days=7)),
+    Change("Monthly backups to cold storage after 90 days",
+           "The same monthly recovery points, kept as long, on a cheaper tier (restores take longer); needs AWS "
+           "Backup's advanced DynamoDB features turned on in the account.",
+           _backup(cold_after=90)),
+    Change("Indexes project keys and the attributes their lists show (INCLUDE) instead of ALL",
+           "Same data, same encryption and backups; smaller index copies shrink storage, PITR and every backup. "
+           "Adapters that read whole items from an index then fetch them (more read units, priced in).",
+           lambda inv: replace(copy.deepcopy(inv), indexes=[replace(i, projection="INCLUDE") for i in inv.indexes]),
+           lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
+    Change("Claim workflow asks for the acknowledgement every 6 hours instead of hourly",
+           "The workflow and its audit are unchanged; an acknowledgement is noticed up to 6 hours later.",
+           assumptions=lambda a: {**a, "claim_ack_hours": a["claim_ack_hours"] / 6}),
+    Change("One customer managed key for data and operations logs",
+           "Everything stays encrypted with a customer managed, rotated key; only the split between data and ops "
+           "keys goes.",
+           lambda inv: replace(copy.deepcopy(inv), kms_keys=min(inv.kms_keys, 1))),
+    Change("Scheduled jobs send their EMF metrics only when the count is not zero",
+           "The same numbers on the dashboard (a missing point reads as zero); the 15-minute jobs stop paying for "
+           "every hour.",
+           assumptions=lambda a: {**a, "job_metrics_only_when_not_zero": True}),
+    Change("The page-token signing key as an SSM SecureString parameter instead of a Secrets Manager secret",
+           "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
+           "CloudFormation cannot create a SecureString, so a deploy step (or a custom resource) writes it.",
+           _with(secrets=0)),
+    Change("X-Ray sampling at 5% with no per-second reservoir",
+           "Tracing stays on for every function; fewer requests traced (and fewer URLs with ids in traces).",
+           assumptions=lambda a: {**a, "xray_sampled_share": 0.05}),
+    Change("Step Functions logging at ERROR instead of ALL",
+           "Executions keep their 90-day history in Step Functions; failures are still logged and alarmed. Needs an "
+           "AwsSolutions-SF1 acknowledgement for a few cents: not worth doing.",
+           lambda inv: replace(copy.deepcopy(inv), state_machines={k: "ERROR" for k in inv.state_machines})),
+)
+
+
+def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]:
+    """Each change priced alone against today's template (largest saving for the clinic first), and the totals
+    with it and every change above it applied: the first row under $10 is where the target is met."""
+    base_a = {k: v["value"] for k, v in profiles["assumptions"].items()}
+
+    def target(inventory: Inventory, assumptions: dict, name: str) -> dict[str, float]:
+        return totals(price_profile(inventory, name, profiles, prices, m, assumptions)[0])
+
+    rows = []
+    for change in CHANGES:
+        row: dict = {"change": change.name, "keeps": change.keeps}
+        for name in profiles["profiles"]:
+            before, after = target(inv, base_a, name), target(change.inventory(inv), change.assumptions(base_a), name)
+            row[f"{name}_saves_usd"] = round(before["target_usd"] - after["target_usd"], 2)
+            row[f"{name}_saves_usd_after_free_tier"] = round(
+                before["target_usd_after_free_tier"] - after["target_usd_after_free_tier"], 2)
+        rows.append((change, row))
+    rows.sort(key=lambda pair: -pair[1]["clinic_saves_usd_after_free_tier"])
+    combined_inv, combined_a = inv, base_a
+    for change, row in rows:
+        combined_inv, combined_a = change.inventory(combined_inv), change.assumptions(combined_a)
+        for name in profiles["profiles"]:
+            t = target(combined_inv, combined_a, name)
+            row[f"{name}_with_this_and_above"] = {"target_usd": t["target_usd"],
+                                                  "target_usd_after_free_tier": t["target_usd_after_free_tier"]}
+    return [row for _change, row in rows]
+
+
+# The rest of issue #15 adds resources this template does not have yet; priced on top of every change above, so
+# the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
+COMING = (
+    ("a CloudWatch dashboard per stage", lambda inv: replace(inv, dashboards=inv.dashboards + 1)),
+    ("about 40 more alarm metrics (iterator age, failed invocations and a dead-letter queue per rule, SES bounce "
+     "and complaint rates, SMS spend, failed notifications, a heartbeat per daily job)",
+     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics + 40, queues=inv.queues + 13)),
+    ("the audit archive bucket with Object Lock (1 GB, daily archive)",
+     lambda inv: replace(inv, buckets=inv.buckets + 1)),
+    ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
+     lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
+                                                                for r in inv.backup_rules if r.runs_per_month < 2)])),
+    ("then the same watch with about 30 fewer alarm metrics: EventBridge's account-wide FailedInvocations for every "
+     "rule, and one metric a 15-minute job sends for parked messages in every dead-letter queue and one for overdue "
+     "jobs (two EMF metrics, within the free ten once per-method API metrics are off)",
+     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics - 30)),
+)
+
+
+def coming(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]:
+    """What each addition costs on top of today's template with every change in CHANGES applied."""
+    a = {k: v["value"] for k, v in profiles["assumptions"].items()}
+    for change in CHANGES:
+        inv, a = change.inventory(inv), change.assumptions(a)
+    rows = []
+    for name, add in COMING:
+        row: dict = {"adds": name}
+        for profile in profiles["profiles"]:
+            before = totals(price_profile(inv, profile, profiles, prices, m, a)[0])
+            after = totals(price_profile(add(copy.deepcopy(inv)), profile, profiles, prices, m, a)[0])
+            row[f"{profile}_adds_usd"] = round(after["target_usd"] - before["target_usd"], 2)
+            row[f"{profile}_adds_usd_after_free_tier"] = round(
+                after["target_usd_after_free_tier"] - before["target_usd_after_free_tier"], 2)
+        inv = add(copy.deepcopy(inv))
+        for profile in profiles["profiles"]:
+            t = totals(price_profile(inv, profile, profiles, prices, m, a)[0])
+            row[f"{profile}_with_this_and_above"] = {"target_usd": t["target_usd"],
+                                                     "target_usd_after_free_tier": t["target_usd_after_free_tier"]}
+        rows.append(row)
+    return rows
