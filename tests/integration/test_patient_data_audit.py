@@ -21,12 +21,12 @@ from tests.integration.route_walk_support import world_fixture as world_fixture 
 ENTITY = {"patient_id": "PATIENT", "person": "PERSON", "recipient": "PERSON", "coverage_id": "COVERAGE",
           "consent_id": "CONSENT", "appointment_id": "APPOINTMENT", "entry_id": "WAITLIST_ENTRY",
           "charge_id": "CHARGE", "claim_id": "CLAIM", "invoice_id": "INVOICE", "payment_id": "PAYMENT",
-          "message_id": "MESSAGE", "source": "SOURCE"}
+          "message_id": "MESSAGE", "source": "SOURCE", "disclosure_id": "DISCLOSURE"}
 # Writes whose body names the patient (or a patient's entity): field -> entity
 BODY_NAMES = {"POST /appointments": "patient_id", "POST /waitlist": "patient_id", "POST /charges": "patient_id",
               "POST /claims": "charge_id", "POST /invoices": "patient_id", "POST /payments": "invoice_id",
               "POST /messages": "recipient", "POST /messages/care-instructions": "patient_id",
-              "POST /registrations": "patient_id"}
+              "POST /registrations": "patient_id", "POST /audit/disclosures": "patient_id"}
 # The audited read each route that shows a patient's data makes, and the staff group that may make it.
 READS = {
     "GET /patients/{patient_id}": ("patient.read", "coordinator"),
@@ -49,6 +49,9 @@ READS = {
     "GET /messages/{message_id}": ("message.read", "coordinator"),
     "GET /notifications/preferences/{person}": ("preferences.read", "coordinator"),
     "GET /registrations": ("registration.list", "coordinator"),  # a patient's workshop registrations
+    "GET /audit/patients/{patient_id}": ("audit.patient.read", "privacy_officer"),  # who saw B's record
+    "GET /audit/patients/{patient_id}/disclosures": ("disclosure.accounting", "privacy_officer"),
+    "GET /audit/patients/{patient_id}/disclosures/{disclosure_id}": ("disclosure.read", "privacy_officer"),
     # the slot search only hides the times the patient is booked: no entry (see the note in the report)
     "GET /slots": (None, "coordinator"),
 }
