@@ -184,6 +184,21 @@ class AuditStore:
                 return
             start_key = page.last_key
 
+    def backfill_indexes(self, practice_id: str) -> int:
+        """Entries written before an index existed (gsi2, by user) put again with their index keys: Query AUDIT
+        (consistent, paged), then a PutItem of each entry that lacks one, conditioned on its stored hash, so only
+        the keys change and nothing written meanwhile is overwritten. Idempotent; returns how many were put. An
+        operator's or job's role runs it: no request path rewrites an entry."""
+        count = 0
+        for item in self.entries(practice_id):
+            keys = index_keys(AuditEntry.model_validate(item))
+            if all(item.get(name) == value for name, value in keys.items()):
+                continue
+            self.table.put({**item, **keys}, condition="#hash = :hash", names={"#hash": "hash"},
+                           values={":hash": item["hash"]})
+            count += 1
+        return count
+
     def checkpoint(self, practice_id: str) -> tuple[int, str]:
         item = self.table.get(collection_pk(practice_id, AUDIT), VERIFIED_SK, consistent=True)
         return (int(item["seq"]), item["hash"]) if item else (0, GENESIS)
