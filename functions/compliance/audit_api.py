@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from functions.compliance import wiring
 from functions.compliance.models.audit import AuditPage, Disclosure, DisclosureAccounting, DisclosureIn
-from functions.core.api import created, current_caller
+from functions.core.api import created, current_caller, idempotency_key
 from functions.core.dates import CalendarDate
 from functions.core.types import UserId
 
@@ -59,9 +59,10 @@ def export_trail(first: From, last: To, page_token: PageToken = None) -> Respons
 
 
 @router.post("/audit/disclosures", status_code=201,
-             summary="Record a disclosure the accounting of disclosures must list (HIPAA §164.528)")
+             summary="Record a disclosure the accounting of disclosures must list (HIPAA §164.528; honours "
+                     "Idempotency-Key)")
 def record_disclosure(body: Annotated[DisclosureIn, Body()]) -> Response[Disclosure]:
-    disclosure = wiring.disclosures().record(current_caller(router), body)
+    disclosure = wiring.disclosures().record(current_caller(router), body, idempotency_key(router))
     return created(disclosure, f"/audit/patients/{disclosure.patient_id}/disclosures/{disclosure.id}")
 
 

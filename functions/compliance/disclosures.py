@@ -13,6 +13,7 @@ from functions.compliance.ports import DisclosureBook
 from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.errors import Invalid, NotFound
+from functions.core.idempotency import IdempotentRequest, run_once
 from functions.core.ids import new_id
 from functions.core.service import AreaService, AuditTrail
 
@@ -35,17 +36,29 @@ class Disclosures(AreaService):
         self.audit = audit
         self.now = now
 
-    def record(self, caller: Caller, request: DisclosureIn) -> Disclosure:
+    def record(self, caller: Caller, request: DisclosureIn, idempotency_key: str | None = None) -> Disclosure:
+        """Once per Idempotency-Key: a retried request must not list a disclosure twice in the accounting."""
         authz.authorize(caller, RECORD, authz.patient(request.patient_id))
         now = self.now()
         if request.disclosed_on > now.date():
             raise Invalid("a disclosure is recorded once it has been made", {"field": "disclosed_on"},
                           code="disclosure_in_future")
-        disclosure = Disclosure(id=new_id(int(now.timestamp() * 1000)), practice_id=caller.practice_id,
-                                **request.model_dump(), recorded_by=caller.user_id, recorded_at=clock.iso(now))
-        self.book.record(disclosure, self._draft(caller, "disclosure.record", "DISCLOSURE", disclosure.id,
-                                                 request.patient_id))
-        return disclosure
+
+        def work(keyed: IdempotentRequest | None) -> Disclosure:
+            disclosure = Disclosure(id=new_id(int(now.timestamp() * 1000)), practice_id=caller.practice_id,
+                                    **request.model_dump(), recorded_by=caller.user_id, recorded_at=clock.iso(now))
+            self.book.record(disclosure, self._draft(caller, "disclosure.record", "DISCLOSURE", disclosure.id,
+                                                     request.patient_id),
+                             keyed.answered(disclosure) if keyed else None)
+            return disclosure
+
+        def replayed(stored: dict) -> Disclosure:
+            disclosure = Disclosure.model_validate(stored)
+            self._audit_read(caller, "disclosure.record.replayed", "DISCLOSURE", disclosure.id, disclosure.patient_id)
+            return disclosure
+
+        return run_once(self.book, caller.practice_id, idempotency_key, "compliance.disclosure.record", request, work,
+                        replayed)
 
     def accounting(self, caller: Caller, patient_id: str) -> DisclosureAccounting:
         """The disclosures made in the six years before today, newest first."""

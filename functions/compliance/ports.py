@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from functions.compliance.models.audit import Disclosure
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditListing
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 
 
 class AuditChains(Protocol):
@@ -83,8 +84,12 @@ class AuditLog(Protocol):
 class DisclosureBook(Protocol):
     """Disclosures of patients' data that the accounting of disclosures lists."""
 
-    def record(self, disclosure: Disclosure, audit: AuditDraft) -> None:
-        """Keep the disclosure with its audit entry, in one transaction; NotFound when the patient is not on file."""
+    def record(self, disclosure: Disclosure, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:
+        """Keep the disclosure with its audit entry (and the Idempotency-Key's claim), in one transaction; NotFound
+        when the patient is not on file; AlreadyDone when the key was used."""
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
+        """The first answer to a keyed request (core.idempotency.stored_response)."""
 
     def disclosure(self, practice_id: str, patient_id: str, disclosure_id: str) -> Disclosure | None: ...
 

@@ -89,3 +89,19 @@ def test_a_patients_disclosures_recorded_since_a_day_newest_first(ports):
     listed = ports.book.of_patient(PRACTICE, "ada", date(2020, 3, 10))
     assert [d.id for d in listed] == [made[2].id, made[1].id]
     assert len(ports.book.of_patient(PRACTICE, "ada", date(2000, 1, 1))) == 3
+
+
+def test_a_keyed_record_is_kept_once_and_its_answer_replayed(ports):
+    from functions.core.idempotency import AlreadyDone, IdempotentRequest
+
+    ports.on_file(PRACTICE, "ada")
+    request = IdempotentRequest(key="key-0001", fingerprint="f1")
+    made = disclosure("ada", "2026-03-10T12:00:00.000Z")
+    assert ports.book.replay(PRACTICE, request) is None
+    ports.book.record(made, entry(made.id, "ada"), request.answered(made))
+    assert Disclosure.model_validate(ports.book.replay(PRACTICE, request)) == made
+    second = disclosure("ada", "2026-03-10T12:00:01.000Z")
+    with pytest.raises(AlreadyDone):
+        ports.book.record(second, entry(second.id, "ada"), request.answered(second))
+    assert ports.book.disclosure(PRACTICE, "ada", second.id) is None
+    assert ports.audited() == ["disclosure.record"]

@@ -136,24 +136,32 @@ class FakeDisclosureBook:
     disclosure and its audit entry are kept together (the trail's lock), as the transaction keeps them."""
 
     def __init__(self, audit) -> None:
+        from tests.fakes.idempotency import FakeIdempotencyKeys
+
         self.audit = audit  # a FakeAuditTrail
+        self.keys = FakeIdempotencyKeys()
         self.patients: set[tuple[str, str]] = set()
         self.disclosures: dict[tuple[str, str, str], object] = {}
 
     def on_file(self, practice_id: str, patient_id: str) -> None:
         self.patients.add((practice_id, patient_id))
 
-    def record(self, disclosure, audit) -> None:
+    def record(self, disclosure, audit, claim=None) -> None:
         from functions.core.errors import Conflict, NotFound
 
         with self.audit.lock:
             if (disclosure.practice_id, disclosure.patient_id) not in self.patients:
                 raise NotFound("no such patient", code="patient_not_found")
+            self.keys.check(disclosure.practice_id, claim)
             key = (disclosure.practice_id, disclosure.patient_id, disclosure.id)
             if key in self.disclosures:
                 raise Conflict("that disclosure is already recorded")
             self.disclosures[key] = disclosure.model_copy()
+            self.keys.keep(disclosure.practice_id, claim)
             self.audit.commit(audit)
+
+    def replay(self, practice_id: str, request):
+        return self.keys.replay(practice_id, request)
 
     def disclosure(self, practice_id: str, patient_id: str, disclosure_id: str):
         found = self.disclosures.get((practice_id, patient_id, disclosure_id))

@@ -40,13 +40,13 @@ class Answer:
 
 
 def call(method: str, path: str, *, groups: str = "coordinator", sub: str = "user-1", patient: str | None = None,
-         query: dict | None = None, body: Any = None) -> Answer:
+         query: dict | None = None, body: Any = None, headers: dict | None = None) -> Answer:
     mount = path.strip("/").split("/")[0]
     function = next(f for f in CATALOG.api_functions() if mount in f.mounts)
     module, name = function.handler.rsplit(".", 1)
     handler = getattr(importlib.import_module(module), name)
     event = api_event(method, path, claims=claims(role=groups, practice=PRACTICE, sub=sub, patient=patient),
-                      query=query, body=body)
+                      query=query, body=body, headers=headers)
     response = handler(event, LambdaContext())
     text = response.get("body") or ""
     try:
@@ -119,9 +119,14 @@ def test_a_disclosure_is_recorded_and_accounted_for_to_the_patient_too(ada):
     assert other.status == 403
     nobody = call("POST", "/audit/disclosures", groups="privacy_officer", body={**DISCLOSURE, "patient_id": "nobody"})
     assert nobody.status == 404
+    keyed = [call("POST", "/audit/disclosures", groups="privacy_officer", body={**DISCLOSURE, "patient_id": ada},
+                  headers={"Idempotency-Key": "court-order-17"}) for _ in range(2)]
+    assert keyed[0].status == keyed[1].status == 201 and keyed[0].body == keyed[1].body
+    assert len(call("GET", f"/audit/patients/{ada}/disclosures").body["disclosures"]) == 2
     trail = call("GET", f"/audit/patients/{ada}", groups="privacy_officer", query=DAY).body["entries"]
-    assert [e["action"] for e in trail][:5] == ["patient.read.refused", "disclosure.read", "disclosure.accounting",
-                                                "disclosure.accounting", "disclosure.record"]
+    assert [e["action"] for e in trail][:8] == [
+        "disclosure.accounting", "disclosure.record.replayed", "disclosure.record", "patient.read.refused",
+        "disclosure.read", "disclosure.accounting", "disclosure.accounting", "disclosure.record"]
 
 
 def test_the_export_is_re_verified_by_the_stdlib_script(ada, tmp_path):

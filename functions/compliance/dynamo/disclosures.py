@@ -1,7 +1,9 @@
 """Disclosures of a patient's data in DynamoDB, kept for the accounting of disclosures (HIPAA §164.528).
 
 Access patterns:
-    record          TransactWriteItems: records' patient-on-file ConditionCheck + Put DISCLOSURE#<id> + audit
+    record          TransactWriteItems: records' patient-on-file ConditionCheck + [Idempotency-Key claim] + Put
+                    DISCLOSURE#<id> + audit entry and head
+    replay          GetItem of the Idempotency-Key's record (consistent)
     one             GetItem   pk=PRACTICE#p#DISCLOSURES#<patient> sk=DISCLOSURE#<id>
     of a patient    Query     pk=PRACTICE#p#DISCLOSURES#<patient> sk BETWEEN DISCLOSURE#<ulid of the day> AND
                               DISCLOSURE#~ (newest first, every page): ids are ULIDs from the recording time
@@ -12,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from functions.compliance.models.audit import Disclosure
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest, claim_put, stored_response
 from functions.core.ids import new_id
 from functions.core.keys import entity_pk
 from functions.core.table import Put, Table
@@ -39,13 +42,19 @@ class DynamoDisclosureBook:
         self.table = table
         self.audit = audit
 
-    def record(self, disclosure: Disclosure, audit: AuditDraft) -> None:
-        """TransactWriteItems: the patient on file (records' ConditionCheck: else NotFound), the disclosure
-        (attribute_not_exists), the audit entry and head."""
-        item = {"pk": _pk(disclosure.practice_id, disclosure.patient_id), "sk": _sk(disclosure.id),
-                "kind": "DISCLOSURE", **disclosure.model_dump(mode="json")}
-        self.audit.commit(audit, writes=[patient_on_file(disclosure.practice_id, disclosure.patient_id),
-                                         Put(item, "attribute_not_exists(pk)")])
+    def record(self, disclosure: Disclosure, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:
+        """TransactWriteItems: the patient on file (records' ConditionCheck: else NotFound), the key's claim
+        (else AlreadyDone), the disclosure (attribute_not_exists), the audit entry and head."""
+        practice_id = disclosure.practice_id
+        item = {"pk": _pk(practice_id, disclosure.patient_id), "sk": _sk(disclosure.id), "kind": "DISCLOSURE",
+                **disclosure.model_dump(mode="json")}
+        writes = [patient_on_file(practice_id, disclosure.patient_id),
+                  *([claim_put(practice_id, claim)] if claim else []), Put(item, "attribute_not_exists(pk)")]
+        self.audit.commit(audit, writes=writes)
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict | None:
+        """GetItem of the key's record (consistent): the first answer, or None."""
+        return stored_response(self.table, practice_id, request)
 
     def disclosure(self, practice_id: str, patient_id: str, disclosure_id: str) -> Disclosure | None:
         """GetItem DISCLOSURES#<patient> / DISCLOSURE#<id> (consistent)."""

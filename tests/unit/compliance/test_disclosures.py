@@ -140,3 +140,13 @@ def test_a_request_without_what_or_why_is_invalid():
     with pytest.raises(ValueError):
         DisclosureIn(patient_id="ada", disclosed_on=date(2026, 3, 1), recipient_name="Court", description=" ",
                      purpose="subpoena")
+
+
+def test_a_retry_with_the_same_idempotency_key_lists_the_disclosure_once(disclosures, audit):
+    first = disclosures.record(PO, disclosure(date(2026, 3, 1)), "retry-key-1")
+    again = disclosures.record(PO, disclosure(date(2026, 3, 1)), "retry-key-1")
+    assert again == first and len(disclosures.accounting(PO, "ada").disclosures) == 1
+    assert [e.action for e in audit.entries][:2] == ["disclosure.record", "disclosure.record.replayed"]
+    with pytest.raises(Invalid) as reused:
+        disclosures.record(PO, disclosure(date(2026, 3, 2)), "retry-key-1")
+    assert reused.value.code == "idempotency_key_reused"
