@@ -3,7 +3,7 @@ can re-verify it without us (tools/verify_audit_export.py re-hashes each row and
 
 An export is a contiguous run of the chain: from the first entry written on the first day to the last written on
 the last day (found by seq, a binary search of the trail; entries are appended in time order). It is bounded twice:
-a range of at most 31 days, and at most 5,000 rows a response (about 2 MB, well inside Lambda's 6 MB answer); a
+a range of at most 31 days, and at most 5,000 rows a response (1.3 MB measured, well inside Lambda's 6 MB answer); a
 longer run comes in parts, each with a page token for the next, each verifiable alone and chained to the one
 before by its first row's `prev_hash`. Exporting is itself audited."""
 
