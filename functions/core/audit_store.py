@@ -132,10 +132,6 @@ class AuditStore:
     def entry(self, practice_id: str, seq: int) -> Item | None:
         return self.table.get(collection_pk(practice_id, AUDIT), entry_sk(seq), consistent=True)
 
-    def of_patient(self, practice_id: str, patient_id: str, limit: int = 50, start_key: Item | None = None):
-        return self.table.query(collection_pk(practice_id, "AUDIT_OF", patient_id), index="gsi1",
-                                forward=False, limit=limit, start_key=start_key)
-
     def about_patient(self, practice_id: str, patient_id: str, since: str, until: str, limit: int,
                       start: dict | None = None) -> AuditListing:
         """Query gsi1 AUDIT_OF#<patient>, gsi1sk BETWEEN `since` AND `until`~, newest first, one page."""

@@ -148,8 +148,8 @@ def test_a_refusal_does_not_say_whether_the_thing_exists(world):
     assert (other.status, other.body) == (missing.status, missing.body) == (404, missing.body)
     entry = only_new_entry(before, "missing")
     assert (entry["action"], entry.get("subject_patient_id")) == ("appointment.read.refused", None)
-    of_b = AuditStore(Table()).of_patient(PRACTICE, world.patient_b).items
-    assert "appointment.read.refused" in {e["action"] for e in of_b}
+    of_b = AuditStore(Table()).about_patient(PRACTICE, world.patient_b, "2026", "2026", 50).entries
+    assert "appointment.read.refused" in {e.action for e in of_b}
 
 
 def test_the_privacy_officer_on_every_route_is_refused_or_served_and_each_refusal_is_audited(world):
