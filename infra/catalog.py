@@ -199,10 +199,29 @@ CATALOG = Catalog(
             name="compliance-jobs",
             handler="functions.compliance.jobs.handler",
             area="compliance",
-            description="Scheduled compliance checks, starting with the audit chain verification",
+            description="Scheduled compliance jobs: the audit chain verification, the daily compliance checks, "
+                        "training, policy and licence reminders",
             access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
             timeout_s=300,
             memory_mb=256,
+        ),
+        Function(
+            name="compliance-api",
+            handler="functions.compliance.handler.handler",
+            area="compliance",
+            description="Staff training and its evidence, policies to acknowledge, licences and certifications, "
+                        "compliance findings and the board",
+            access=API_READ_WRITE,
+            mounts=("training", "policies", "certifications", "compliance"),
+        ),
+        Function(
+            name="audit-api",
+            handler="functions.compliance.audit_handler.handler",
+            area="compliance",
+            description="The privacy officer's audit views: by patient, by user, disclosures and their accounting, "
+                        "the CSV export with chain hashes",
+            access=API_READ_WRITE,
+            mounts=("audit",),
         ),
         Function(
             name="notifications-api",

@@ -4,7 +4,13 @@ findings and disclosures."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
+
+from functions.compliance.models.audit import Disclosure
+from functions.core.audit import AuditDraft
+from functions.core.audit_store import AuditListing
+from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 
 
 class AuditChains(Protocol):
@@ -50,3 +56,42 @@ class StaffDirectory(Protocol):
 
     def reports_of(self, practice_id: str, manager_id: str) -> list[Colleague]:
         """The active members whose manager is `manager_id`."""
+
+
+# --- the privacy officer's audit views --------------------------------------------------------------------
+
+
+class AuditLog(Protocol):
+    """The audit trail read by time: a patient's entries, a user's, and a run of the chain for an export.
+    core.audit_store.AuditStore is the adapter (the audit partition's keys are core's). Times are ISO prefixes:
+    `since` "2026-03-01" and `until` "2026-03-31" take in both days whole."""
+
+    def about_patient(self, practice_id: str, patient_id: str, since: str, until: str, limit: int,
+                      start: dict | None = None) -> AuditListing:
+        """Entries whose subject is the patient, newest first, one page."""
+
+    def by_actor(self, practice_id: str, actor: str, since: str, until: str, limit: int,
+                 start: dict | None = None) -> AuditListing:
+        """Entries the user wrote, newest first, one page."""
+
+    def seq_at(self, practice_id: str, at: str) -> int:
+        """The seq of the first entry written at or after `at`; the head's seq + 1 when none was."""
+
+    def run(self, practice_id: str, first_seq: int, last_seq: int) -> Iterator[dict[str, Any]]:
+        """Entries first_seq..last_seq in seq order, each its chained fields as stored."""
+
+
+class DisclosureBook(Protocol):
+    """Disclosures of patients' data that the accounting of disclosures lists."""
+
+    def record(self, disclosure: Disclosure, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:
+        """Keep the disclosure with its audit entry (and the Idempotency-Key's claim), in one transaction; NotFound
+        when the patient is not on file; AlreadyDone when the key was used."""
+
+    def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None:
+        """The first answer to a keyed request (core.idempotency.stored_response)."""
+
+    def disclosure(self, practice_id: str, patient_id: str, disclosure_id: str) -> Disclosure | None: ...
+
+    def of_patient(self, practice_id: str, patient_id: str, recorded_since: date) -> list[Disclosure]:
+        """The patient's disclosures recorded on or after `recorded_since`, newest recorded first."""

@@ -24,3 +24,31 @@ def audit_verification() -> AuditVerification:
 def reset() -> None:
     """Forget what this area's container built (a cold start for this area alone)."""
     container.reset(__name__)
+
+
+# --- the privacy officer's audit views ---------------------------------------------------------------------
+# Use-case modules imported on first use: the jobs and the compliance API never load them.
+
+
+@per_container
+def audit_views():
+    from functions.compliance.audit_views import AuditViews
+    from functions.core.secrets import page_token_key
+
+    return AuditViews(audit(), audit(), page_token_key)
+
+
+@per_container
+def audit_export():
+    from functions.compliance.audit_export import AuditExport
+    from functions.core.secrets import page_token_key
+
+    return AuditExport(audit(), audit(), page_token_key)
+
+
+@per_container
+def disclosures():
+    from functions.compliance.disclosures import Disclosures
+    from functions.compliance.dynamo.disclosures import DynamoDisclosureBook
+
+    return Disclosures(DynamoDisclosureBook(Table(), audit()), audit())

@@ -1,6 +1,6 @@
 """The resolver factory every area's HTTP function uses: validation from pydantic models (which also
 feed OpenAPI), one JSON error shape, a body-size limit, the caller taken from Cognito claims, and an audit
-entry for every refused look at a patient's data (core.refusals)."""
+entry for every refused request of a signed-in caller (core.refusals)."""
 
 import base64
 import json
@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
 
 from functions.core import clock, tenancy
-from functions.core.auth import Caller, caller_from_claims
+from functions.core.auth import PRACTICE_CLAIM, Caller, caller_from_claims
 from functions.core.errors import (
     DomainError,
     Invalid,
@@ -26,6 +26,7 @@ from functions.core.errors import (
 )
 from functions.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from functions.core.idempotency import validate_key
+from functions.core.keys import is_segment
 from functions.core.observability import log_unhandled, logger, metrics
 from functions.core.refusals import REFUSED, refusal
 from functions.core.service import AuditTrail
@@ -81,14 +82,16 @@ def make_resolver(*routers: Router, audit: Callable[[], AuditTrail]) -> APIGatew
 
 
 def _audit_refusal(app: APIGatewayRestResolver, audit: Callable[[], AuditTrail], error: DomainError) -> None:
-    """One TransactWriteItems when the refused request named a patient's data; none otherwise. A refusal
-    whose entry cannot be written is still refused (nothing was shown), and the failure is logged."""
+    """One TransactWriteItems for a 403, or a 404 that named a patient's data; none otherwise. A refusal whose
+    entry cannot be written is still refused (nothing was shown), and the failure is logged."""
     route = app.context.get("_route")
     if route is None:
         return
     try:
         caller = current_caller(app)
-    except DomainError:  # no caller to blame: API Gateway's authorizer turns those away before us
+    except DomainError:
+        caller = _unrecognised_caller(app)
+    if caller is None:  # no one to blame: API Gateway's authorizer turns those away before us
         return
     event = app.current_event
     try:
@@ -103,6 +106,21 @@ def _audit_refusal(app: APIGatewayRestResolver, audit: Callable[[], AuditTrail],
         audit().record(entry)
     except Exception as failure:  # noqa: BLE001 - the refusal stands; the lost entry is logged
         log_unhandled(failure)
+
+
+def _unrecognised_caller(app: APIGatewayRestResolver) -> Caller | None:
+    """A signed-in user of a practice whose token carries no role here (or a patient group with no record):
+    `current_caller` refused them, and the trail still names who it was, with role "none"."""
+    event = app.current_event.raw_event
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    practice_id, sub = claims.get(PRACTICE_CLAIM), claims.get("sub")
+    if not (is_segment(practice_id) and isinstance(sub, str) and sub):
+        return None
+    route = app.context["_route"]
+    tenancy.bind(practice_id)
+    return Caller(user_id=sub[:128], practice_id=practice_id, roles=frozenset(),
+                  request_id=context.get("requestId", "-"), route=f"{route.method} {route.openapi_path}")
 
 
 def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:

@@ -78,3 +78,96 @@ class FakeStaffDirectory:
     def reports_of(self, practice_id: str, manager_id: str) -> list[Colleague]:
         return [c for (p, _), c in sorted(self.members.items())
                 if p == practice_id and c.active and c.manager_id == manager_id]
+
+
+# --- the privacy officer's audit views ---------------------------------------------------------------------------
+
+class FakeAuditLog(FakeAuditChains):
+    """The chained trail read by time, as core.audit_store.AuditStore reads it (tests/contract/
+    test_compliance_audit_log.py holds the two together). Pages resume after the last entry's time and seq."""
+
+    def about_patient(self, practice_id: str, patient_id: str, since: str, until: str, limit: int,
+                      start: dict | None = None):
+        return self._between(practice_id, lambda e: e.get("subject_patient_id") == patient_id, since, until, limit,
+                             start)
+
+    def by_actor(self, practice_id: str, actor: str, since: str, until: str, limit: int, start: dict | None = None):
+        return self._between(practice_id, lambda e: e["actor"] == actor and "#" not in actor, since, until, limit,
+                             start)
+
+    def _between(self, practice_id, wanted, since, until, limit, start):
+        from functions.core.audit import AuditEntry
+        from functions.core.audit_store import AuditListing
+
+        def key(entry: dict) -> str:
+            return f"{entry['at']}#{entry['seq']:012d}"
+
+        found = sorted((e for e in self.chains.get(practice_id, []) if wanted(e) and since <= key(e) <= until + "~"),
+                       key=key, reverse=True)
+        if start is not None:
+            found = [e for e in found if key(e) < start["after"]]
+        page = found[:limit]
+        more = len(found) > limit
+        return AuditListing([AuditEntry.model_validate(e) for e in page],
+                            {"after": key(page[-1])} if more else None)
+
+    def seq_at(self, practice_id: str, at: str) -> int:
+        later = [e["seq"] for e in self.chains.get(practice_id, []) if e["at"] >= at]
+        return min(later) if later else self.head(practice_id)[0] + 1
+
+    def run(self, practice_id: str, first_seq: int, last_seq: int):
+        from functions.core.audit import AuditEntry
+
+        for entry in self.entries(practice_id, after_seq=first_seq - 1):
+            if entry["seq"] > last_seq:
+                return
+            yield {name: entry.get(name) for name in AuditEntry.model_fields}
+
+    def swap(self, practice_id: str, first: int, second: int) -> None:
+        """Two entries' places exchanged (each keeps its own fields, seq included)."""
+        entries = self.chains[practice_id]
+        a = next(i for i, e in enumerate(entries) if e["seq"] == first)
+        b = next(i for i, e in enumerate(entries) if e["seq"] == second)
+        entries[a], entries[b] = entries[b], entries[a]
+
+
+class FakeDisclosureBook:
+    """Disclosures per patient; a patient must be `on_file` (as records' ConditionCheck asks) or NotFound. The
+    disclosure and its audit entry are kept together (the trail's lock), as the transaction keeps them."""
+
+    def __init__(self, audit) -> None:
+        from tests.fakes.idempotency import FakeIdempotencyKeys
+
+        self.audit = audit  # a FakeAuditTrail
+        self.keys = FakeIdempotencyKeys()
+        self.patients: set[tuple[str, str]] = set()
+        self.disclosures: dict[tuple[str, str, str], object] = {}
+
+    def on_file(self, practice_id: str, patient_id: str) -> None:
+        self.patients.add((practice_id, patient_id))
+
+    def record(self, disclosure, audit, claim=None) -> None:
+        from functions.core.errors import Conflict, NotFound
+
+        with self.audit.lock:
+            if (disclosure.practice_id, disclosure.patient_id) not in self.patients:
+                raise NotFound("no such patient", code="patient_not_found")
+            self.keys.check(disclosure.practice_id, claim)
+            key = (disclosure.practice_id, disclosure.patient_id, disclosure.id)
+            if key in self.disclosures:
+                raise Conflict("that disclosure is already recorded")
+            self.disclosures[key] = disclosure.model_copy()
+            self.keys.keep(disclosure.practice_id, claim)
+            self.audit.commit(audit)
+
+    def replay(self, practice_id: str, request):
+        return self.keys.replay(practice_id, request)
+
+    def disclosure(self, practice_id: str, patient_id: str, disclosure_id: str):
+        found = self.disclosures.get((practice_id, patient_id, disclosure_id))
+        return found.model_copy() if found else None
+
+    def of_patient(self, practice_id: str, patient_id: str, recorded_since):
+        found = [d for (p, patient, _), d in self.disclosures.items() if (p, patient) == (practice_id, patient_id)
+                 and d.recorded_at[:10] >= recorded_since.isoformat()]
+        return [d.model_copy() for d in sorted(found, key=lambda d: d.id, reverse=True)]

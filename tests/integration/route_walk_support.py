@@ -45,8 +45,11 @@ WORKSHOP = {"title": "Living well", "topic": "diabetes", "description": "Food an
             "sessions": [{"starts_at": "2026-04-01T17:00:00Z", "ends_at": "2026-04-01T18:00:00Z", "mode": "in_person",
                           "room": "Room 2", "address": "1 Elm Street"}]}
 
+DISCLOSURE = {"disclosed_on": "2026-03-01", "recipient_name": "County Health Department",
+              "description": "immunization record", "purpose": "public health reporting"}
+
 # Tokens that carry the patient group and a staff group, each bound to patient A.
-MIXED_GROUPS = ("patient,staff", "patient,billing", "patient,coordinator")
+MIXED_GROUPS = ("patient,staff", "patient,billing", "patient,coordinator", "patient,privacy_officer")
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,8 @@ def bodies(world: World) -> dict[str, Any]:
         "PUT /purchase-orders/settings": {"spending_limit_cents": 10000},
         "POST /purchase-orders/{order_id}/receipts": {"lines": [{"item_id": "gloves", "location_id": "main",
                                                                  "quantity": 1}]},
+        # audit views: a disclosure of B's record
+        "POST /audit/disclosures": {**DISCLOSURE, "patient_id": p["patient_id"]},
     }
 
 
@@ -345,6 +350,9 @@ def build_world() -> World:
                                                  "data": {"subject": "Hello", "body": "Opening hours change"}})
     message_id = message["message_ids"][0]
     ok("PUT", f"/notifications/preferences/patient:{b}", headers=FIRST, body={"opted_out": ["sms"]})
+    # audit views: a disclosure of B's record, for the accounting
+    disclosure = ok("POST", "/audit/disclosures", 201, groups="privacy_officer",
+                    body={**DISCLOSURE, "patient_id": b})["id"]
     params = {
         "patient_id": b, "coverage_id": coverage, "consent_id": consent, "appointment_id": appointment,
         "entry_id": entry, "charge_id": charge, "claim_id": claim, "invoice_id": invoice, "payment_id": payment,
@@ -361,6 +369,8 @@ def build_world() -> World:
         "cursor": "item-b#main", "within_days": "30",
         # inventory: a purchase order (none is seeded: no patient's data is under these routes)
         "order_id": "po-b",
+        # audit views
+        "disclosure_id": disclosure,
     }
     # outreach: a published workshop B is registered for (seeded through the adapters: publishing would start
     # the promotion, and B's consent names no topic until records has them)
@@ -368,7 +378,7 @@ def build_world() -> World:
     params |= {"workshop_id": workshop.id, "session_id": workshop.sessions[0].id, "registration_id": registration,
                "status": "published"}
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
-               "W123456789", registration}
+               "W123456789", registration, disclosure}
     return World(a, b, params, versions={"patient": grace["version"], "claim": claim_version,
                                          "workshop": workshop.version}, b_markers=markers)
 

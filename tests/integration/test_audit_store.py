@@ -84,3 +84,18 @@ def test_chains_are_per_practice(cloud):
     store.record(_draft(1, "p1"))
     store.record(_draft(2, "p2"))
     assert store.head("p1")[0] == 1 and store.head("p2")[0] == 1
+
+
+def test_entries_written_before_the_by_user_index_are_backfilled_with_their_hashes_unchanged(cloud):
+    table = Table()
+    store = AuditStore(table)
+    for n in range(3):
+        store.record(_draft(n))
+    for item in store.entries("p1"):  # as written before gsi2 existed
+        table.put({name: value for name, value in item.items() if not name.startswith("gsi2")})
+    assert store.by_actor("p1", "user-1", "2026-11-26", "2026-11-26", 10).entries == []
+    assert store.backfill_indexes("p1") == 3
+    assert [e.seq for e in store.by_actor("p1", "user-1", "2026-11-26", "2026-11-26", 10).entries] == [2]
+    assert [e.seq for e in store.about_patient("p1", "pat-2", "2026-11-26", "2026-11-26", 10).entries] == [3]
+    assert verify_chain(list(store.entries("p1")), store.head("p1")).intact
+    assert store.backfill_indexes("p1") == 0

@@ -12,6 +12,7 @@ from tests.integration.route_walk_support import (
     Route,
     audit_after,
     audit_head,
+    b_data,
     call,
     catalogue_routes,
 )
@@ -21,12 +22,12 @@ from tests.integration.route_walk_support import world_fixture as world_fixture 
 ENTITY = {"patient_id": "PATIENT", "person": "PERSON", "recipient": "PERSON", "coverage_id": "COVERAGE",
           "consent_id": "CONSENT", "appointment_id": "APPOINTMENT", "entry_id": "WAITLIST_ENTRY",
           "charge_id": "CHARGE", "claim_id": "CLAIM", "invoice_id": "INVOICE", "payment_id": "PAYMENT",
-          "message_id": "MESSAGE", "source": "SOURCE"}
+          "message_id": "MESSAGE", "source": "SOURCE", "disclosure_id": "DISCLOSURE"}
 # Writes whose body names the patient (or a patient's entity): field -> entity
 BODY_NAMES = {"POST /appointments": "patient_id", "POST /waitlist": "patient_id", "POST /charges": "patient_id",
               "POST /claims": "charge_id", "POST /invoices": "patient_id", "POST /payments": "invoice_id",
               "POST /messages": "recipient", "POST /messages/care-instructions": "patient_id",
-              "POST /registrations": "patient_id"}
+              "POST /registrations": "patient_id", "POST /audit/disclosures": "patient_id"}
 # The audited read each route that shows a patient's data makes, and the staff group that may make it.
 READS = {
     "GET /patients/{patient_id}": ("patient.read", "coordinator"),
@@ -49,6 +50,9 @@ READS = {
     "GET /messages/{message_id}": ("message.read", "coordinator"),
     "GET /notifications/preferences/{person}": ("preferences.read", "coordinator"),
     "GET /registrations": ("registration.list", "coordinator"),  # a patient's workshop registrations
+    "GET /audit/patients/{patient_id}": ("audit.patient.read", "privacy_officer"),  # who saw B's record
+    "GET /audit/patients/{patient_id}/disclosures": ("disclosure.accounting", "privacy_officer"),
+    "GET /audit/patients/{patient_id}/disclosures/{disclosure_id}": ("disclosure.read", "privacy_officer"),
     # the slot search only hides the times the patient is booked: no entry (see the note in the report)
     "GET /slots": (None, "coordinator"),
 }
@@ -144,5 +148,36 @@ def test_a_refusal_does_not_say_whether_the_thing_exists(world):
     assert (other.status, other.body) == (missing.status, missing.body) == (404, missing.body)
     entry = only_new_entry(before, "missing")
     assert (entry["action"], entry.get("subject_patient_id")) == ("appointment.read.refused", None)
-    of_b = AuditStore(Table()).of_patient(PRACTICE, world.patient_b).items
-    assert "appointment.read.refused" in {e["action"] for e in of_b}
+    of_b = AuditStore(Table()).about_patient(PRACTICE, world.patient_b, "2026", "2026", 50).entries
+    assert "appointment.read.refused" in {e.action for e in of_b}
+
+
+def test_the_privacy_officer_on_every_route_is_refused_or_served_and_each_refusal_is_audited(world):
+    """The privacy officer's role reaches the audit views and compliance (and their own inbox and preferences),
+    not the practice's other work: there it is a 403 that leaves one entry naming them (wherever the route points,
+    a patient's data or not), shows nothing of B's and changes nothing. (Other 4xx: a body the world has no valid
+    one for, the officer's own staff profile or inbox message that does not exist.)"""
+    before_data = b_data(world)
+    served, problems = [], []
+    for route in catalogue_routes():
+        if route.public:
+            continue
+        before = audit_head()
+        response = call(route.method, world.fill(route), groups="privacy_officer", sub="po-1",
+                        query=world.query(route), body=world.body(route), headers=world.headers(route))
+        if response.status == 403:
+            written = audit_after(before)
+            if [(e["actor"], e["role"], e["action"].endswith(".refused"), e["route"]) for e in written] != [
+                    ("po-1", "privacy_officer", True, str(route))]:
+                problems.append(f"{route}: {[e['action'] for e in written]}")
+        elif response.status < 300:
+            served.append(str(route))
+        elif response.status >= 500:
+            problems.append(f"{route}: {response.status} {response.text[:160]}")
+    assert problems == [], "\n".join(problems)
+    assert {r.split(" ")[1].split("/")[1] for r in served} <= {"audit", "training", "policies", "certifications",
+                                                                "compliance", "notifications", "inbox"}, served
+    after = b_data(world)  # only the disclosure the officer recorded of B (POST /audit/disclosures) is new
+    assert {key: item for key, item in after.items() if "#DISCLOSURES#" not in key[0]} == {
+        key: item for key, item in before_data.items() if "#DISCLOSURES#" not in key[0]}
+    assert len(after) == len(before_data) + 1 and "POST /audit/disclosures" in served

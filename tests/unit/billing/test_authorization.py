@@ -41,7 +41,7 @@ def w():
 
 
 @pytest.mark.parametrize("action", sorted(STAFF_ONLY))
-@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PRACTITIONER, Role.STAFF, Role.PATIENT])
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.PRACTITIONER, Role.STAFF, Role.PRIVACY_OFFICER, Role.PATIENT])
 def test_billing_work_is_refused_to_everyone_but_billing_and_coordinators(w, action, role):
     with pytest.raises(Forbidden) as refused:
         STAFF_ONLY[action](w, person(role, patient=PATIENT if role is Role.PATIENT else None))
@@ -60,6 +60,8 @@ def test_a_patient_reaches_their_own_and_other_staff_do_not(w, action):
     SELF_OR_STAFF[action](w, person(Role.COORDINATOR))
     with pytest.raises(Forbidden):
         SELF_OR_STAFF[action](w, person(Role.FRONT_DESK))
+    with pytest.raises(Forbidden):
+        SELF_OR_STAFF[action](w, person(Role.PRIVACY_OFFICER))
 
 
 @pytest.mark.parametrize("action", sorted(SELF_OR_STAFF))

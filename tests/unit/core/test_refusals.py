@@ -49,13 +49,34 @@ def test_query_and_body_name_patients_too():
     assert by_body.subject_patient_id == "pat-b"
 
 
-def test_requests_that_name_no_patient_or_are_not_refusals_leave_nothing():
-    assert refusal(PATIENT, Forbidden("no"), "GET", {"practitioner_id": "dr-1"}, {}, None, AT) is None
-    assert refusal(PATIENT, Forbidden("no"), "GET", {"person": "staff:u-9"}, {}, None, AT) is None
+def test_a_404_that_names_no_patient_and_what_is_not_a_refusal_leave_nothing():
+    assert refusal(PATIENT, NotFound("no"), "GET", {"practitioner_id": "dr-1"}, {}, None, AT) is None
+    assert refusal(PATIENT, NotFound("no"), "GET", {"person": "staff:u-9"}, {}, None, AT) is None
     assert refusal(PATIENT, Invalid("bad"), "GET", {"patient_id": "pat-b"}, {}, None, AT) is None
 
 
+def test_every_403_is_an_entry_naming_the_thing_the_path_names():
+    entry = refusal(BILLER, Forbidden("no"), "PATCH", {"practitioner_id": "dr-1"}, {}, {"name": "x"}, AT)
+    assert (entry.action, entry.entity, entry.entity_id, entry.subject_patient_id) == (
+        "practitioner.change.refused", "PRACTITIONER", "dr-1", None)
+    assert (entry.actor, entry.role) == ("u-b", "billing")
+    nested = refusal(BILLER, Forbidden("no"), "GET", {"item_id": "gloves", "location_id": "main"}, {}, None, AT)
+    assert (nested.action, nested.entity, nested.entity_id) == ("location.read.refused", "LOCATION", "main")
+
+
+def test_a_403_on_a_route_naming_nothing_names_the_route_and_its_mount():
+    on_route = Caller(user_id="u-b", practice_id="p", roles=frozenset({Role.BILLING}), route="POST /staff/shifts")
+    entry = refusal(on_route, Forbidden("no"), "POST", {}, {}, {"user_id": "x"}, AT)
+    assert (entry.action, entry.entity, entry.entity_id, entry.route) == (
+        "route.change.refused", "ROUTE", "staff", "POST /staff/shifts")
+    staff_person = refusal(on_route, Forbidden("no"), "GET", {"person": "staff:u-9"}, {}, None, AT)
+    assert (staff_person.entity, staff_person.entity_id) == ("ROUTE", "staff")
+    assert refusal(BILLER, Forbidden("no"), "GET", {"user_id": "a#b"}, {}, None, AT).entity_id == "-"
+
+
 def test_a_malformed_id_is_not_written_into_the_trail():
-    assert refusal(PATIENT, Forbidden("no"), "GET", {"patient_id": "a#b"}, {}, None, AT) is None
+    assert refusal(PATIENT, NotFound("no"), "GET", {"patient_id": "a#b"}, {}, None, AT) is None
+    forbidden = refusal(PATIENT, Forbidden("no", subject_patient_id="x#y"), "GET", {"patient_id": "a#b"}, {}, None, AT)
+    assert "#" not in forbidden.model_dump_json()
     entry = refusal(PATIENT, NotFound("no", subject_patient_id="x#y"), "GET", {"claim_id": "c-1"}, {}, None, AT)
     assert entry.subject_patient_id is None

@@ -27,7 +27,7 @@ def test_staff_record_receipts_and_use_and_read_stock(world, role):
     assert world.catalogue.all_items(who).items[0].id == gloves
 
 
-@pytest.mark.parametrize("role", STAFF_ROLES + [Role.BILLING])
+@pytest.mark.parametrize("role", STAFF_ROLES + [Role.BILLING, Role.PRIVACY_OFFICER])
 def test_only_the_coordinator_keeps_the_catalogue_and_adjusts(world, role):
     store, gloves = world.location(), world.item()
     who = caller(role, f"{role.value}-1")
@@ -45,10 +45,12 @@ def test_only_the_coordinator_keeps_the_catalogue_and_adjusts(world, role):
                                                reason="expired"))
 
 
-def test_a_patient_reaches_nothing(world):
+@pytest.mark.parametrize("role", [Role.PATIENT, Role.PRIVACY_OFFICER])
+def test_a_patient_and_the_privacy_officer_reach_nothing(world, role):
     store, gloves = world.location(), world.item()
-    for attempt in (lambda: world.catalogue.all_items(PATIENT), lambda: world.levels.stock(PATIENT, gloves, store),
-                    lambda: world.use(gloves, store, 1, by=PATIENT), lambda: world.suppliers.everyone(PATIENT)):
+    who = PATIENT if role is Role.PATIENT else caller(role, "po-1")
+    for attempt in (lambda: world.catalogue.all_items(who), lambda: world.levels.stock(who, gloves, store),
+                    lambda: world.use(gloves, store, 1, by=who), lambda: world.suppliers.everyone(who)):
         with pytest.raises(Forbidden):
             attempt()
 

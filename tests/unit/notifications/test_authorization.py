@@ -119,3 +119,13 @@ def test_each_list_of_a_patients_messages_is_audited_against_them():
     assert [(e.action, e.subject_patient_id) for e in built.audit.entries] == [("message.list", "ada"),
                                                                                ("message.list", None)]
     assert built.audit.entries[0].practice_id == PRACTICE
+
+
+def test_the_privacy_officer_has_no_notifications_work_but_their_own_preferences():
+    built, _ = world()
+    officer = staff(Role.PRIVACY_OFFICER, "po-1")
+    body = MessageIn(recipient=ADA, template="message.general", data={"subject": "s", "body": "b"})
+    assert not allowed(lambda: built.use.templates.list(officer))
+    assert not allowed(lambda: built.use.sending.send(officer, body, None))
+    assert not allowed(lambda: built.use.preferences.read(officer, "patient:ada"))
+    assert allowed(lambda: built.use.preferences.read(officer, "staff:po-1"))

@@ -10,7 +10,8 @@ from tests.unit.records.support import caller, coverage_in, patient_in
 
 C, F, P, B, S, PATIENT = (Role.COORDINATOR, Role.FRONT_DESK, Role.PRACTITIONER, Role.BILLING, Role.STAFF,
                           Role.PATIENT)
-STAFF = (C, F, P, B, S)
+PO = Role.PRIVACY_OFFICER  # sees who read a chart (the audit views), never the chart itself
+STAFF = (C, F, P, B, S, PO)
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from functions.scheduling.models.waitlist import WaitlistIn
 from tests.unit.scheduling.support import WEDNESDAY_TEN, Clinic, open_clinic, patient, staff
 
 C, F, P, B, S, PAT = "coordinator", "front_desk", "practitioner", "billing", "staff", "patient"
-ROLES = (C, F, P, B, S, PAT)
+PO = "privacy_officer"  # the audit trail and compliance: nothing of scheduling's
+ROLES = (C, F, P, B, S, PO, PAT)
 
 
 def as_role(role: str) -> Caller:
