@@ -48,7 +48,15 @@ class ComplianceRun(AreaService):
         return summary
 
     def run_all(self) -> list[RunSummary]:
-        return [self.run(practice_id) for practice_id in self.practices()]
+        """Every practice's run; one that fails (its store, not a check) is logged and the next one runs."""
+        summaries = []
+        for practice_id in self.practices():
+            try:
+                summaries.append(self.run(practice_id))
+            except Exception as error:  # noqa: BLE001 - one practice must not stop the others' checks
+                logger.error("compliance run failed", extra={"practice_id": practice_id,
+                                                             "error": type(error).__name__})
+        return summaries
 
     def run(self, practice_id: str) -> RunSummary:
         now = self.now()

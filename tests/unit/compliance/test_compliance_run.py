@@ -157,3 +157,18 @@ def test_the_run_leaves_this_weeks_snapshot():
     (snapshot,) = world.trend.weeks(PRACTICE, TODAY - timedelta(days=7))
     assert snapshot.open == 2 and snapshot.by_severity["critical"] == 1 and snapshot.by_severity["medium"] == 1
     assert snapshot.opened == 2 and snapshot.week_of.weekday() == 0
+
+
+def test_a_practice_whose_run_fails_does_not_stop_the_next_practices():
+    world = World()
+    world.run.practices = lambda: ["broken-practice", PRACTICE]
+    real = world.trend.record_week
+
+    def record_week(practice_id, snapshot):
+        if practice_id == "broken-practice":
+            raise ConnectionError("throttled")
+        real(practice_id, snapshot)
+
+    world.trend.record_week = record_week
+    world.licence(-1)
+    assert [s.practice_id for s in world.run.run_all()] == [PRACTICE]
