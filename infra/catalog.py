@@ -463,6 +463,22 @@ CATALOG = Catalog(
             input={"job": "verify_audit_chains", "full": True},
             description="Weekly: re-hash every audit entry, so an edit to an already verified one is found",
         ),
+        # --- compliance: the monitoring engine and certification reminders ---
+        Schedule(
+            name="run-compliance-checks",
+            expression="cron(0 5 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            input={"job": "run_compliance_checks"},
+            description="Daily, after the chain verification: every practice's compliance checks open, keep and "
+                        "close findings",
+        ),
+        Schedule(
+            name="remind-certifications",
+            expression="cron(15 13 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            input={"job": "remind_certifications"},
+            description="Daily: licences and certifications 60, 30 and 7 days before expiry, and expired",
+        ),
         Schedule(
             name="send-deferred-notifications",
             expression="rate(15 minutes)",

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from functions.compliance.ports import AuditChains
+from functions.compliance.models.settings import ChainVerdict
+from functions.compliance.ports import AuditChains, ChainVerdicts
 from functions.core import clock
 from functions.core.audit import GENESIS, Verification, entry_hash, verify_chain
 
@@ -22,8 +23,9 @@ class ChainReport:
 
 class AuditVerification:
     def __init__(self, chains: AuditChains, practices: Callable[[], Iterable[str]],
-                 now: Callable[[], datetime] = clock.now) -> None:
+                 now: Callable[[], datetime] = clock.now, verdicts: ChainVerdicts | None = None) -> None:
         self.chains = chains
+        self.verdicts = verdicts  # where each run's result is kept for the audit_chain check
         self.practices = practices  # every practice the system holds (core.registry)
         self.now = now
 
@@ -57,9 +59,21 @@ class AuditVerification:
 
     def verify_all(self, full: bool = False) -> list[ChainReport]:
         """Every practice's chain, from its checkpoint (or, `full`, from the start); each intact one's
-        checkpoint moves to its end."""
+        checkpoint moves to its end; each practice's result is kept for the audit_chain check."""
         reports = []
         for practice_id in self.practices():
             result = self.verify_practice(practice_id, from_start=full, save_checkpoint=True)
             reports.append(ChainReport(practice_id, result.checked, result.intact, result.problems))
+            if self.verdicts is not None:
+                self._keep_verdict(practice_id, result, full)
         return reports
+
+    def _keep_verdict(self, practice_id: str, result: Verification, full: bool) -> None:
+        # An incremental run re-hashes only what is new, so it cannot clear a break an earlier run found in older
+        # entries: a broken chain stays broken until a full run passes.
+        previous = self.verdicts.last(practice_id)
+        still_broken = result.intact and not full and previous is not None and not previous.intact
+        problems = previous.problems if still_broken else len(result.problems)
+        self.verdicts.record(practice_id, ChainVerdict(at=clock.iso(self.now()), intact=result.intact and not
+                                                       still_broken, checked=result.checked, problems=problems,
+                                                       full=full))

@@ -23,6 +23,26 @@ def verify_audit_chains(_table: Table, full: bool = False) -> dict[str, Any]:
     return {"practices": len(reports), "entries_checked": sum(r.checked for r in reports), "broken": len(broken)}
 
 
-JOBS = {"verify_audit_chains": verify_audit_chains}
+# --- certifications, the monitoring engine ---------------------------------------------------------------------
+
+
+def run_compliance_checks(_table: Table) -> dict[str, Any]:
+    """Daily, after the chain verification: every practice's checks; a check that failed is counted (and logged
+    by the run), the others ran."""
+    summaries = wiring.compliance_run().run_all()
+    failed = sum(s.failed for s in summaries)
+    metrics.add_metric(name="ComplianceChecksFailed", unit=MetricUnit.Count, value=failed)
+    return {"practices": len(summaries), "open": sum(s.open for s in summaries), "failed_checks": failed,
+            "opened": sum(o.opened for s in summaries for o in s.checks),
+            "closed": sum(o.closed for s in summaries for o in s.checks), "notices": sum(s.notices for s in summaries)}
+
+
+def remind_certifications(_table: Table) -> dict[str, Any]:
+    """Daily: licences and certifications reaching a reminder stage (60, 30, 7 days; expired), each once."""
+    return {"notices": wiring.certification_reminders().remind_all()}
+
+
+JOBS = {"verify_audit_chains": verify_audit_chains, "run_compliance_checks": run_compliance_checks,
+        "remind_certifications": remind_certifications}
 
 handler = job_handler(JOBS)

@@ -1,12 +1,26 @@
 """The compliance area's one composition root: the adapters on the table, handed to the use cases once per warm
 container (jobs, the compliance API and the audit API)."""
 
+from typing import TYPE_CHECKING
+
 from functions.compliance.audit_verification import AuditVerification
-from functions.core import container
+from functions.core import clock, container
 from functions.core.audit_store import AuditStore
 from functions.core.container import per_container
 from functions.core.registry import practice_ids
 from functions.core.table import Table
+
+if TYPE_CHECKING:
+    from functions.compliance.board import ComplianceBoard
+    from functions.compliance.certification_reminders import CertificationReminders
+    from functions.compliance.certifications import Certifications
+    from functions.compliance.checks.base import Check
+    from functions.compliance.compliance_settings import ComplianceSettingsDesk
+    from functions.compliance.dynamo.certifications import DynamoCertificationBook
+    from functions.compliance.dynamo.findings import DynamoFindingStore
+    from functions.compliance.dynamo.settings import DynamoComplianceSettings, DynamoTrendSnapshots
+    from functions.compliance.monitoring import ComplianceRun
+    from functions.compliance.ports import StaffDirectory
 
 
 @per_container
@@ -18,7 +32,101 @@ def audit() -> AuditStore:
 @per_container
 def audit_verification() -> AuditVerification:
     table = Table()
-    return AuditVerification(AuditStore(table), lambda: practice_ids(table))
+    from functions.compliance.dynamo.settings import DynamoChainVerdicts
+
+    return AuditVerification(AuditStore(table), lambda: practice_ids(table), verdicts=DynamoChainVerdicts(table))
+
+
+# --- certifications, the monitoring engine, the board ---------------------------------------------------------
+# Imports inside each function: the audit API and the verify job load none of this.
+
+
+@per_container
+def staff_directory() -> "StaffDirectory":
+    from functions.compliance.staff_directory import StaffAreaDirectory
+
+    return StaffAreaDirectory(Table(), audit())
+
+
+@per_container
+def certification_book() -> "DynamoCertificationBook":
+    from functions.compliance.dynamo.certifications import DynamoCertificationBook
+
+    return DynamoCertificationBook(Table(), audit())
+
+
+@per_container
+def finding_store() -> "DynamoFindingStore":
+    from functions.compliance.dynamo.findings import DynamoFindingStore
+
+    return DynamoFindingStore(Table())
+
+
+@per_container
+def compliance_settings_store() -> "DynamoComplianceSettings":
+    from functions.compliance.dynamo.settings import DynamoComplianceSettings
+
+    return DynamoComplianceSettings(Table(), audit())
+
+
+@per_container
+def trend_snapshots() -> "DynamoTrendSnapshots":
+    from functions.compliance.dynamo.settings import DynamoTrendSnapshots
+
+    return DynamoTrendSnapshots(Table())
+
+
+@per_container
+def certifications() -> "Certifications":
+    from functions.compliance.certifications import Certifications
+    from functions.core.secrets import page_token_key
+
+    return Certifications(certification_book(), staff_directory(), audit(), clock.now, page_token_key)
+
+
+@per_container
+def certification_reminders() -> "CertificationReminders":
+    from functions.compliance.certification_reminders import CertificationReminders
+    from functions.compliance.notices import OutboxWorkNotices
+
+    return CertificationReminders(certification_book(), staff_directory(), compliance_settings_store(),
+                                  OutboxWorkNotices(), audit(), clock.now, lambda: practice_ids(Table()))
+
+
+def compliance_checks() -> "list[Check]":
+    """Every check the daily run runs: this part's two; the training and policy checks and the checks over the
+    other areas join here (`+ compliance_checks_training() + ...`) when the parts are merged."""
+    from functions.compliance.checks.audit_chain import AuditChainCheck
+    from functions.compliance.checks.licence_expiry import LicenceExpiry
+    from functions.compliance.dynamo.settings import DynamoChainVerdicts
+
+    return [LicenceExpiry(certification_book(), compliance_settings_store()),
+            AuditChainCheck(DynamoChainVerdicts(Table()), audit(), compliance_settings_store())]
+
+
+@per_container
+def compliance_run() -> "ComplianceRun":
+    from functions.compliance.monitoring import ComplianceRun
+    from functions.compliance.notices import OutboxWorkNotices
+
+    return ComplianceRun(compliance_checks, finding_store(), trend_snapshots(), staff_directory(),
+                         compliance_settings_store(), OutboxWorkNotices(), audit(), clock.now,
+                         lambda: practice_ids(Table()))
+
+
+@per_container
+def compliance_board() -> "ComplianceBoard":
+    from functions.compliance.board import ComplianceBoard
+    from functions.core.secrets import page_token_key
+
+    return ComplianceBoard(finding_store(), trend_snapshots(), audit(), clock.now, page_token_key)
+
+
+@per_container
+def compliance_settings() -> "ComplianceSettingsDesk":
+    from functions.compliance.compliance_settings import ComplianceSettingsDesk
+
+    return ComplianceSettingsDesk(compliance_settings_store(), audit(), clock.now)
 
 
 def reset() -> None:

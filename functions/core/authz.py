@@ -187,6 +187,7 @@ COMPLIANCE: dict[str, Rule] = {
     "compliance.finding.read": staff_or_self(C, PO),  # the self: the finding's owner
     "compliance.board.read": staff(C, PO),
     "compliance.check.run": staff(C, PO),  # run the daily checks now
+    "compliance.settings.update": staff(C, PO),  # privacy officers, warning windows (read: compliance.board.read)
     # --- the privacy officer's audit views ---
     "compliance.audit.read": staff(C, PO),  # who read or changed a patient's record; what a user did
     "compliance.audit.export": staff(C, PO),  # a date range as CSV with the chain hashes

@@ -13,6 +13,7 @@ from functions.scheduling.models.appointments import (
     Appointment,
     AppointmentIn,
     AppointmentList,
+    BookedAppointment,
     CancelIn,
     DayReport,
     NoShowHistory,
@@ -50,7 +51,7 @@ def search_slots(
 # --- appointments -----------------------------------------------------------------------------------
 
 @router.post("/appointments", status_code=201, summary="Book an appointment (honours Idempotency-Key)")
-def book(body: Annotated[AppointmentIn, Body()]) -> Response[Appointment]:
+def book(body: Annotated[AppointmentIn, Body()]) -> Response[BookedAppointment]:
     caller = current_caller(router)
     appointment = scheduling().booking.book(caller, body, idempotency_key(router))
     return created(appointment, f"/appointments/{appointment.id}")

@@ -17,9 +17,17 @@ from functions.core.service import AreaService, AuditTrail
 from functions.core.types import ExpectedVersion
 from functions.scheduling import access, slot_rules
 from functions.scheduling.backfill import Backfill
-from functions.scheduling.models.appointments import TRANSITIONS, Appointment, AppointmentIn, CancelIn, RescheduleIn
+from functions.scheduling.models.appointments import (
+    TRANSITIONS,
+    Appointment,
+    AppointmentIn,
+    BookedAppointment,
+    BookingWarning,
+    CancelIn,
+    RescheduleIn,
+)
 from functions.scheduling.models.setup import Policy
-from functions.scheduling.ports import AppointmentBook, Filled, SchedulingSetup
+from functions.scheduling.ports import AppointmentBook, Filled, PractitionerLicences, SchedulingSetup
 from functions.scheduling.slots import SlotSearch
 
 # a booking this close to its start gets no reminder; one inside the lead time gets it at the next run
@@ -37,9 +45,10 @@ def reminder_due(policy: Policy, start: datetime, now: datetime) -> str | None:
 
 class Booking(AreaService):
     def __init__(self, setup: SchedulingSetup, appointments: AppointmentBook, slots: SlotSearch, backfill: Backfill,
-                 audit: AuditTrail, *, now: Callable[[], datetime] = clock.now,
+                 audit: AuditTrail, licences: PractitionerLicences, *, now: Callable[[], datetime] = clock.now,
                  make_id: Callable[[], str] = new_id) -> None:
         self.setup = setup
+        self.licences = licences
         self.appointments = appointments
         self.slots = slots
         self.backfill = backfill
@@ -47,8 +56,31 @@ class Booking(AreaService):
         self.now = now
         self.make_id = make_id
 
-    def book(self, caller: Caller, body: AppointmentIn, idempotency_key: str | None = None) -> Appointment:
-        """Book once per Idempotency-Key: a retry gets the appointment the first request booked."""
+    def book(self, caller: Caller, body: AppointmentIn, idempotency_key: str | None = None) -> BookedAppointment:
+        """Book once per Idempotency-Key: a retry gets the appointment the first request booked. A practitioner
+        whose licence has lapsed, or will have by the visit, is booked all the same, with a warning to the staff
+        member booking (the compliance board carries the finding)."""
+        appointment = self._book(caller, body, idempotency_key)
+        warnings = [] if caller.is_patient else self.licence_warnings(caller.practice_id, appointment)
+        return BookedAppointment(**appointment.model_dump(), warnings=warnings)
+
+    def licence_warnings(self, practice_id: str, appointment: Appointment) -> list[BookingWarning]:
+        today, visit_day = self.now().date(), appointment.start_at.date()
+        warnings = []
+        for licence in self.licences.licences(practice_id, appointment.practitioner_id):
+            details = {"practitioner_id": appointment.practitioner_id, "licence": licence.number,
+                       "issuing_body": licence.issuing_body, "expires_on": licence.expires_on.isoformat()}
+            if licence.expires_on < today:
+                warnings.append(BookingWarning(code="practitioner_licence_expired", details=details,
+                                               message=f"the practitioner's licence {licence.number} expired on "
+                                                       f"{licence.expires_on.isoformat()}"))
+            elif licence.expires_on < visit_day:
+                warnings.append(BookingWarning(code="practitioner_licence_expires_before_visit", details=details,
+                                               message=f"the practitioner's licence {licence.number} expires on "
+                                                       f"{licence.expires_on.isoformat()}, before the visit"))
+        return warnings
+
+    def _book(self, caller: Caller, body: AppointmentIn, idempotency_key: str | None) -> Appointment:
         patient_id = access.patient_for(caller, BOOK, body.patient_id)
         asked = {**body.model_dump(mode="json"), "patient_id": patient_id}
 

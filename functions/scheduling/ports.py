@@ -116,3 +116,18 @@ class MoveBook(Protocol):
     def save(self, practice_id: str, move: AppointmentMove, expected_version: int | None, audit: AuditDraft,
              events: Sequence[DomainEvent] = ()) -> None:
         """New when `expected_version` is None (PreconditionFailed when it exists), else replacing that version."""
+
+
+@dataclass(frozen=True)
+class LicenceOnFile:
+    """A practitioner's licence as compliance keeps it: enough to warn a booking, nothing more."""
+
+    number: str
+    issuing_body: str
+    expires_on: date
+
+
+class PractitionerLicences(Protocol):
+    """The practitioner's active licences, kept by the compliance area (read through its adapter)."""
+
+    def licences(self, practice_id: str, practitioner_id: str) -> list[LicenceOnFile]: ...

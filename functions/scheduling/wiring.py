@@ -18,6 +18,7 @@ from functions.scheduling.appointments import AppointmentReads
 from functions.scheduling.backfill import Backfill
 from functions.scheduling.booking import Booking
 from functions.scheduling.dynamo.appointments import DynamoAppointmentBook, DynamoCalendars, DynamoReminderQueue
+from functions.scheduling.dynamo.licences import CompliancePractitionerLicences
 from functions.scheduling.dynamo.moves import DynamoMoveBook
 from functions.scheduling.dynamo.setup import DynamoAvailabilityExceptions, DynamoSchedulingSetup
 from functions.scheduling.dynamo.waitlist import DynamoWaitlist
@@ -28,6 +29,7 @@ from functions.scheduling.ports import (
     AvailabilityExceptions,
     Calendars,
     MoveBook,
+    PractitionerLicences,
     ReminderQueue,
     SchedulingSetup,
     Waitlist,
@@ -51,6 +53,7 @@ class Stores:
     reminders: ReminderQueue
     waitlist: Waitlist
     moves: MoveBook
+    licences: PractitionerLicences  # kept by compliance
     audit: AuditTrail
 
 
@@ -75,7 +78,7 @@ def wire(stores: Stores, links: ReplyLinks | None, *, now: Callable[[], datetime
     s = stores
     slots = SlotSearch(s.setup, s.exceptions, s.calendars, s.appointments, now=now)
     backfill = Backfill(s.setup, s.waitlist, slots, s.audit, now=now)
-    booking = Booking(s.setup, s.appointments, slots, backfill, s.audit, now=now, make_id=make_id)
+    booking = Booking(s.setup, s.appointments, slots, backfill, s.audit, s.licences, now=now, make_id=make_id)
     replies = AppointmentReplies(s.setup, s.appointments, booking, links, now=now)
     return Scheduling(
         setup=PracticeSetup(s.setup, s.exceptions, s.audit, now=now, make_id=make_id),
@@ -97,7 +100,7 @@ def dynamo_stores(table: Table) -> Stores:
     return Stores(setup=DynamoSchedulingSetup(table, audit), exceptions=DynamoAvailabilityExceptions(table, audit),
                   calendars=DynamoCalendars(table), appointments=DynamoAppointmentBook(table, audit),
                   reminders=DynamoReminderQueue(table, audit), waitlist=DynamoWaitlist(table, audit),
-                  moves=DynamoMoveBook(table, audit), audit=audit)
+                  moves=DynamoMoveBook(table, audit), licences=CompliancePractitionerLicences(table), audit=audit)
 
 
 @per_container

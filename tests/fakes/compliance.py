@@ -171,3 +171,160 @@ class FakeDisclosureBook:
         found = [d for (p, patient, _), d in self.disclosures.items() if (p, patient) == (practice_id, patient_id)
                  and d.recorded_at[:10] >= recorded_since.isoformat()]
         return [d.model_copy() for d in sorted(found, key=lambda d: d.id, reverse=True)]
+
+# --- certifications, the monitoring engine, the board -----------------------------------------------------------
+# Each keeps state like its DynamoDB adapter (versions, the sparse indexes' rules, once-only reminders);
+# tests/contract/test_compliance_{certifications,findings,settings}.py hold them to the adapters.
+
+import threading  # noqa: E402
+
+from functions.compliance.checks.base import SEVERITY_RANK  # noqa: E402
+from functions.compliance.ports import Page  # noqa: E402
+from functions.core.errors import Conflict, stale  # noqa: E402
+
+
+def _page(items: list, limit: int, start: dict | None) -> Page:
+    first = (start or {}).get("at", 0)
+    shown = items[first:first + limit]
+    return Page(shown, {"at": first + limit} if first + limit < len(items) else None)
+
+
+class FakeCertificationBook:
+    def __init__(self, audit=None) -> None:
+        from tests.fakes.audit import FakeAuditTrail
+
+        self.audit = audit or FakeAuditTrail()
+        self.stored: dict[tuple[str, str], object] = {}
+        self.lock = threading.Lock()
+
+    def certification(self, practice_id, certification_id):
+        return self.stored.get((practice_id, certification_id))
+
+    def _of(self, practice_id):
+        return [c for (p, _), c in self.stored.items() if p == practice_id]
+
+    def listed(self, practice_id, holder_id, limit, start):
+        if holder_id is not None:
+            found = sorted((c for c in self._of(practice_id) if c.holder_id == holder_id),
+                           key=lambda c: (c.expires_on.isoformat(), c.id))
+        else:
+            found = sorted(self._of(practice_id), key=lambda c: (c.holder_id, c.id))
+        return _page(found, limit, start)
+
+    def save(self, certification, audit):
+        with self.lock:
+            before = self.stored.get((certification.practice_id, certification.id))
+            if certification.version == 1 and before is not None:
+                raise Conflict("that certification exists")
+            if certification.version > 1 and (before is None or before.version != certification.version - 1):
+                raise stale("certification")
+            self.stored[(certification.practice_id, certification.id)] = certification
+            self.audit.commit(audit)
+
+    def expiring(self, practice_id, through):
+        return sorted((c for c in self._of(practice_id) if c.status == "active" and c.expires_on <= through),
+                      key=lambda c: (c.expires_on.isoformat(), c.id))
+
+    def of_practitioner(self, practice_id, practitioner_id):
+        return sorted((c for c in self._of(practice_id) if c.status == "active" and c.kind == "licence"
+                       and c.practitioner_id == practitioner_id), key=lambda c: (c.expires_on.isoformat(), c.id))
+
+    def mark_reminded(self, certification, stage, audit, events):
+        with self.lock:
+            stored = self.stored.get((certification.practice_id, certification.id))
+            tag = f"{certification.expires_on.isoformat()}:{stage}"
+            if (stored is None or stored.expires_on != certification.expires_on or stored.status != "active"
+                    or stored.reminded == tag):
+                return False
+            self.stored[(certification.practice_id, certification.id)] = stored.model_copy(update={"reminded": tag})
+            self.audit.commit(audit, events)
+            return True
+
+
+class FakeFindingStore:
+    """Findings with their versions; `events` holds the notices that rode in each save."""
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], object] = {}
+        self.events: list = []
+        self.lock = threading.Lock()
+        self.saves = 0
+
+    def finding(self, practice_id, finding_id):
+        return self.stored.get((practice_id, finding_id))
+
+    def _of(self, practice_id):
+        return [f for (p, _), f in self.stored.items() if p == practice_id]
+
+    @staticmethod
+    def _order(finding):
+        return (SEVERITY_RANK[finding.severity], finding.due_on.isoformat(), finding.id)
+
+    def open_for_check(self, practice_id, check):
+        return sorted((f for f in self._of(practice_id) if f.status == "open" and f.check == check),
+                      key=lambda f: f.id)
+
+    def all_open(self, practice_id):
+        return sorted((f for f in self._of(practice_id) if f.status == "open"), key=self._order)
+
+    def search(self, practice_id, *, status, severity, owner, check, limit, start):
+        found = sorted((f for f in self._of(practice_id) if f.status == status
+                        and (severity is None or f.severity == severity) and (owner is None or f.owner == owner)
+                        and (check is None or f.check == check)), key=self._order)
+        return _page(found, limit, start)
+
+    def save(self, finding, events=()):
+        with self.lock:
+            before = self.stored.get((finding.practice_id, finding.id))
+            if (finding.version == 1 and before is not None) or (
+                    finding.version > 1 and (before is None or before.version != finding.version - 1)):
+                raise stale("finding")
+            self.stored[(finding.practice_id, finding.id)] = finding
+            self.events.extend(events)
+            self.saves += 1
+
+
+class FakeTrendSnapshots:
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, object], object] = {}
+
+    def record_week(self, practice_id, snapshot):
+        before = self.stored.get((practice_id, snapshot.week_of))
+        if before is not None:
+            snapshot = snapshot.model_copy(update={"opened": before.opened + snapshot.opened,
+                                                   "closed": before.closed + snapshot.closed})
+        self.stored[(practice_id, snapshot.week_of)] = snapshot
+
+    def weeks(self, practice_id, since):
+        return [s for (p, week), s in sorted(self.stored.items(), key=lambda kv: kv[0][1])
+                if p == practice_id and week >= since]
+
+
+class FakeComplianceSettings:
+    def __init__(self, audit=None) -> None:
+        from tests.fakes.audit import FakeAuditTrail
+
+        self.audit = audit or FakeAuditTrail()
+        self.stored: dict[str, object] = {}
+
+    def settings(self, practice_id):
+        from functions.compliance.models.settings import ComplianceSettings
+
+        return self.stored.get(practice_id) or ComplianceSettings()
+
+    def save(self, practice_id, settings, audit):
+        if settings.version - 1 != self.settings(practice_id).version:
+            raise stale("compliance settings")
+        self.stored[practice_id] = settings
+        self.audit.commit(audit)
+
+
+class FakeChainVerdicts:
+    def __init__(self) -> None:
+        self.stored: dict[str, object] = {}
+
+    def record(self, practice_id, verdict):
+        self.stored[practice_id] = verdict
+
+    def last(self, practice_id):
+        return self.stored.get(practice_id)

@@ -18,7 +18,7 @@ from functions.scheduling.models.appointments import Appointment
 from functions.scheduling.models.moves import AppointmentMove
 from functions.scheduling.models.setup import AvailabilityException, Policy, Practitioner, Room, Setup
 from functions.scheduling.models.waitlist import WaitlistEntry
-from functions.scheduling.ports import Configured, Filled
+from functions.scheduling.ports import Configured, Filled, LicenceOnFile
 from functions.scheduling.slot_rules import granules
 from functions.scheduling.wiring import Stores
 from tests.fakes.audit import FakeAuditTrail
@@ -44,6 +44,7 @@ class State:
     keys: dict[tuple[str, str], IdempotencyClaim] = field(default_factory=dict)
     waitlist: dict[tuple[str, str], WaitlistEntry] = field(default_factory=dict)
     moves: dict[tuple[str, str, str], AppointmentMove] = field(default_factory=dict)  # (practice, reason, appt)
+    licences: dict[tuple[str, str], list[LicenceOnFile]] = field(default_factory=dict)  # compliance's, by practitioner
 
     def commit(self, audit: AuditDraft, events: Sequence[DomainEvent] = ()) -> None:
         self.audit.record(audit)
@@ -317,9 +318,19 @@ class FakeMoveBook:
         self.state.commit(audit, events)
 
 
+class FakePractitionerLicences:
+    """Compliance's licences as scheduling reads them; arrange them in `state.licences`."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def licences(self, practice_id: str, practitioner_id: str) -> list[LicenceOnFile]:
+        return list(self.state.licences.get((practice_id, practitioner_id), []))
+
+
 def fake_stores(state: State | None = None) -> Stores:
     state = state or State()
     return Stores(setup=FakeSchedulingSetup(state), exceptions=FakeAvailabilityExceptions(state),
                   calendars=FakeCalendars(state), appointments=FakeAppointmentBook(state),
                   reminders=FakeReminderQueue(state), waitlist=FakeWaitlist(state), moves=FakeMoveBook(state),
-                  audit=state.audit)
+                  licences=FakePractitionerLicences(state), audit=state.audit)

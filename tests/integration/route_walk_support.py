@@ -141,6 +141,8 @@ class World:
     def query(self, route: Route) -> dict[str, str]:
         """Every query parameter the route takes that names something, aimed at B."""
         skip = {"limit", "page_token", "order", "birth_date", "phone", "family", "given"}
+        if str(route) == "GET /compliance/findings":
+            return {"owner": "user:staff-b"}  # no patient's data: the filters only narrow the practice's findings
         found = {name: self.params[name] for name in route.query_params if name not in skip}
         if str(route) == "GET /messages":
             found.pop("source")  # one of recipient or source
@@ -229,6 +231,11 @@ def bodies(world: World) -> dict[str, Any]:
             "item_id": "gloves", "item_name": "Gloves", "location_id": "main", "packs": 1, "pack_size": 100,
             "pack_price_cents": 1200}]},
         "PUT /purchase-orders/settings": {"spending_limit_cents": 10000},
+        # compliance: a licence of staff-b, the practice's compliance settings (no patient's data)
+        "POST /certifications": {"holder_id": "staff-b", "kind": "licence", "name": "Licence", "number": "L-9",
+                                 "issuing_body": "Board", "expires_on": "2027-01-01"},
+        "PATCH /certifications/{certification_id}": {"number": "L-2"},
+        "PUT /compliance/settings": {},
         "POST /purchase-orders/{order_id}/receipts": {"lines": [{"item_id": "gloves", "location_id": "main",
                                                                  "quantity": 1}]},
         # audit views: a disclosure of B's record
@@ -375,12 +382,33 @@ def build_world() -> World:
     # outreach: a published workshop B is registered for (seeded through the adapters: publishing would start
     # the promotion, and B's consent names no topic until records has them)
     workshop, registration = _outreach_for(b)
+    # compliance: a licence of staff-b (seeded through the adapter: no patient's data is under these routes)
+    params |= {"certification_id": _certification_of("staff-b"), "holder_id": "staff-b",
+               "finding_id": "licence_expiry-cert-none"}
     params |= {"workshop_id": workshop.id, "session_id": workshop.sessions[0].id, "registration_id": registration,
                "status": "published"}
     markers = {b, appointment, entry, charge, claim, invoice, payment, message_id, coverage, consent, "Hopper",
                "W123456789", registration, disclosure}
     return World(a, b, params, versions={"patient": grace["version"], "claim": claim_version,
                                          "workshop": workshop.version}, b_markers=markers)
+
+
+def _certification_of(holder_id: str) -> str:
+    from datetime import date
+
+    from functions.compliance import wiring as compliance
+    from functions.compliance.models.certifications import Certification
+    from functions.core.audit import draft
+    from functions.core.auth import Caller, Role
+
+    at = clock.iso(clock.now())
+    seeder = Caller(user_id="seed", practice_id=PRACTICE, roles=frozenset({Role.COORDINATOR}), request_id="seed")
+    certification = Certification(id="cert-b", practice_id=PRACTICE, holder_id=holder_id, kind="licence",
+                                  name="Licence", number="L-1", issuing_body="Board", expires_on=date(2027, 1, 1),
+                                  version=1, created_at=at, created_by="seed", updated_at=at, updated_by="seed")
+    compliance.certification_book().save(certification, draft(seeder, "compliance.certification.create",
+                                                              "CERTIFICATION", certification.id, at))
+    return certification.id
 
 
 def _outreach_for(patient_id: str):

@@ -53,6 +53,9 @@ REFUSED = {
     "POST /purchase-orders/{order_id}/approve": "staff",
     "POST /purchase-orders/{order_id}/reject": "front_desk",
     "POST /purchase-orders/{order_id}/cancel": "practitioner",
+    "PATCH /certifications/{certification_id}": "front_desk",  # staff-b's licence: not theirs
+    "DELETE /certifications/{certification_id}": "billing",
+    "PUT /compliance/settings": "staff",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}
@@ -74,6 +77,8 @@ def body(world: World, route: Route) -> Any:
         return {"time_zone": "America/New_York"}
     if str(route) == "PUT /purchase-orders/settings":
         return {"spending_limit_cents": 10000}
+    if str(route) == "PATCH /certifications/{certification_id}":
+        return {"number": "L-2"}
     return world.body(route)
 
 

@@ -83,6 +83,8 @@ def test_slots_are_in_the_practice_time_zone_and_a_booking_takes_its_time(api, c
     assert "2026-03-04T14:15:00.000Z" in starts and "2026-03-04T15:45:00.000Z" in starts
     assert "2026-03-04T15:00:00.000Z" in slot_starts(api, clinic, clinic.dr_b)  # dr B is free then
 
+    # the booking's answer is the appointment and what the booking warned of
+    assert appointment.pop("warnings") == []
     assert api("GET", f"/appointments/{appointment['id']}", **as_patient("pat-1"))[1] == appointment
     assert api("GET", f"/appointments/{appointment['id']}", **as_patient("pat-2"))[0] == 404
     assert [a["id"] for a in api.ok("GET", "/appointments", **as_patient("pat-1"))["appointments"]] == [

@@ -1,2 +1,2 @@
-"""The daily compliance checks: one small rule module each (`Check`, checks/base.py). The registry of the checks
-the daily run runs lives in `checks/registry.py`."""
+"""The daily compliance checks: one small rule module each (`Check`, checks/base.py). The checks the daily run runs
+are listed by `functions.compliance.wiring.compliance_checks()`."""

@@ -102,6 +102,19 @@ class Appointment(Stored):
         return datetime.fromisoformat(self.hold_end)
 
 
+class BookingWarning(Shape):
+    code: Literal["practitioner_licence_expired", "practitioner_licence_expires_before_visit"]
+    message: str
+    details: dict[str, str] = Field(default_factory=dict)
+
+
+class BookedAppointment(Appointment):
+    """A booking's answer: the appointment, and what the practice should know about it (it is booked anyway)."""
+
+    warnings: list[BookingWarning] = Field(default_factory=list, description="e.g. the practitioner's licence "
+                                                                            "has expired (staff only)")
+
+
 class AppointmentList(Shape):
     appointments: list[Appointment]
 

@@ -125,3 +125,24 @@ def test_an_entry_slipped_in_past_the_head_is_reported(trail, verification):
     trail.heads["p1"] = (seq, last_hash)  # an intruder's entry: the head never moved to it
     [report] = verification.verify_all()
     assert not report.intact and report.problems == ["entry 4 lies past the chain head"]
+
+
+def test_each_run_keeps_its_verdict_and_a_break_stays_until_a_full_run_passes(trail):
+    from tests.fakes.compliance import FakeChainVerdicts
+
+    verdicts = FakeChainVerdicts()
+    verification = AuditVerification(trail, trail.practice_ids, now=lambda: NOW, verdicts=verdicts)
+    written(trail, "p1", 3)
+    verification.verify_all()
+    assert verdicts.last("p1").intact and verdicts.last("p1").checked == 3
+    written(trail, "p1", 2)
+    verification.verify_all()
+    original = trail.entry("p1", 2)["actor"]
+    trail.edit("p1", 2, actor="someone-else")  # already verified: only a full run sees it
+    verification.verify_all(full=True)
+    assert not verdicts.last("p1").intact and verdicts.last("p1").problems == 1
+    verification.verify_all()  # the nightly run passes what is new, but cannot clear the old break
+    assert not verdicts.last("p1").intact
+    trail.edit("p1", 2, actor=original)
+    verification.verify_all(full=True)
+    assert verdicts.last("p1").intact and verdicts.last("p1").full
