@@ -19,7 +19,7 @@ from functions.compliance.models.policies import (
     Published,
     Tracking,
 )
-from functions.core.api import JSON, created, current_caller
+from functions.core.api import created, current_caller
 
 router = Router()
 
@@ -43,14 +43,11 @@ def read_policy(policy_id: EntityId) -> PolicyRead:
     return wiring.policies().read(current_caller(router), policy_id)
 
 
-@router.post("/policies/<policy_id>/versions", status_code=201,
+@router.post("/policies/<policy_id>/versions",
              summary="Publish a new version: who must sign it (roles, people) and in how many days; earlier "
                      "versions' unsigned requests are superseded")
-def publish(policy_id: EntityId, body: Annotated[PolicyVersionIn, Body()]) -> Response[Published]:
-    published = wiring.policies().publish(current_caller(router), policy_id, body)
-    return Response(status_code=201, content_type=JSON, body=published,
-                    headers={"Location": _public(f"/policies/{policy_id}/acknowledgements?version="
-                                                 f"{published.version.number}")})
+def publish(policy_id: EntityId, body: Annotated[PolicyVersionIn, Body()]) -> Published:
+    return wiring.policies().publish(current_caller(router), policy_id, body)
 
 
 @router.post("/policies/<policy_id>/acknowledgements",
@@ -71,8 +68,3 @@ def tracking(policy_id: EntityId,
 def member_acknowledgement(policy_id: EntityId, user_id: EntityId) -> Acknowledgement:
     return wiring.policies().acknowledgement(current_caller(router), policy_id, user_id)
 
-
-def _public(path: str) -> str:
-    from functions.core.settings import settings
-
-    return settings().public_api_url + path

@@ -97,9 +97,10 @@ class DynamoAssignmentBook:
         for start in range(0, len(assignments), CHUNK):
             chunk = assignments[start:start + CHUNK]
             for attempt in range(ATTEMPTS):
-                busy = set().union(*(self._open_members(a.practice_id, a.programme_id)
-                                     for a in {(a.practice_id, a.programme_id): a for a in chunk}.values()))
-                todo = [a for a in chunk if a.user_id not in busy]
+                busy = {(programme_id, user_id) for practice_id, programme_id in {(a.practice_id, a.programme_id)
+                                                                                   for a in chunk}
+                        for user_id in self._open_members(practice_id, programme_id)}
+                todo = [a for a in chunk if (a.programme_id, a.user_id) not in busy]
                 if not todo:
                     break
                 operations: list[Operation] = []
