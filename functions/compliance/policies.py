@@ -90,11 +90,11 @@ class Policies(AreaService):
         """The signer themselves acknowledges the version they read, which must be the current one."""
         authz.authorize(caller, "compliance.policy.acknowledge", authz.staff_member(caller.user_id))
         policy = self._policy(caller.practice_id, policy_id)
-        if body.version != policy.current_version:
-            raise Conflict(f"version {body.version} is not the current version ({policy.current_version}): read "
+        if body.number != policy.current_version:
+            raise Conflict(f"version {body.number} is not the current version ({policy.current_version}): read "
                            "the policy again", {"current_version": policy.current_version},
                            code="not_current_version")
-        request = self.acknowledgements.request(caller.practice_id, policy_id, body.version, caller.user_id)
+        request = self.acknowledgements.request(caller.practice_id, policy_id, body.number, caller.user_id)
         if request is None:
             raise Invalid("this version does not ask you to sign it", code="not_a_signer")
         if request.status != "unsigned":

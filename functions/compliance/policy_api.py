@@ -19,7 +19,7 @@ from functions.compliance.models.policies import (
     Published,
     Tracking,
 )
-from functions.core.api import created, current_caller
+from functions.core.api import created, current_caller, tagged
 
 router = Router()
 
@@ -58,13 +58,13 @@ def acknowledge(policy_id: EntityId, body: Annotated[AcknowledgementIn, Body()])
 
 @router.get("/policies/<policy_id>/acknowledgements",
             summary="Who has signed a version and who has not (the current one unless named)")
-def tracking(policy_id: EntityId,
-             version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Tracking:
-    return wiring.policies().tracking(current_caller(router), policy_id, version)
+def tracking(policy_id: EntityId, number: Annotated[int | None, Query(
+        ge=1, le=1_000_000, description="the version's number; the current version when left out")] = None) -> Tracking:
+    return wiring.policies().tracking(current_caller(router), policy_id, number)
 
 
 @router.get("/policies/<policy_id>/acknowledgements/<user_id>",
             summary="One member's acknowledgement of the current version (theirs, or a coordinator's view)")
-def member_acknowledgement(policy_id: EntityId, user_id: EntityId) -> Acknowledgement:
-    return wiring.policies().acknowledgement(current_caller(router), policy_id, user_id)
+def member_acknowledgement(policy_id: EntityId, user_id: EntityId) -> Response[Acknowledgement]:
+    return tagged(wiring.policies().acknowledgement(current_caller(router), policy_id, user_id))
 

@@ -128,12 +128,12 @@ def test_policies_are_published_acknowledged_once_for_the_current_version_and_tr
                                {"text": "Lock your screen.", "signers": {"roles": ["nurse"]}, "days_to_sign": 7})
     assert status == 200 and published["signers"] == 2 and published["version"]["number"] == 1
     assert api("POST", f"/policies/{policy['id']}/versions", {"text": "x", "signers": {}})[0] == 422
-    assert api("POST", f"/policies/{policy['id']}/acknowledgements", {"version": 2}, role="staff",
+    assert api("POST", f"/policies/{policy['id']}/acknowledgements", {"number": 2}, role="staff",
                sub="nurse-1")[1]["error"]["code"] == "not_current_version"
-    status, signed, _ = api("POST", f"/policies/{policy['id']}/acknowledgements", {"version": 1}, role="staff",
+    status, signed, _ = api("POST", f"/policies/{policy['id']}/acknowledgements", {"number": 1}, role="staff",
                             sub="nurse-1")
     assert status == 200 and signed["status"] == "signed"
-    assert api("POST", f"/policies/{policy['id']}/acknowledgements", {"version": 1}, role="staff",
+    assert api("POST", f"/policies/{policy['id']}/acknowledgements", {"number": 1}, role="staff",
                sub="nurse-1")[0] == 409
     status, tracking, _ = api("GET", f"/policies/{policy['id']}/acknowledgements")
     assert status == 200 and [r["user_id"] for r in tracking["signed"]] == ["nurse-1"]
@@ -191,7 +191,7 @@ def test_two_acknowledgements_at_once_count_once(api):
 
     nurse = Caller(user_id="nurse-2", practice_id=PRACTICE, roles=frozenset({Role.STAFF}), request_id="race")
     results, errors = race(policies, lambda service, i: service.acknowledge(nurse, policy["id"],
-                                                                            AcknowledgementIn(version=1)), 4)
+                                                                            AcknowledgementIn(number=1)), 4)
     assert len(results) == 1 and len(errors) == 3
     audit_entries = [e for e in AuditStore(Table()).entries(PRACTICE) if e["action"] == "compliance.policy.acknowledge"]
     assert len(audit_entries) == 1

@@ -53,6 +53,7 @@ REFUSED = {
     "POST /purchase-orders/{order_id}/approve": "staff",
     "POST /purchase-orders/{order_id}/reject": "front_desk",
     "POST /purchase-orders/{order_id}/cancel": "practitioner",
+    "PATCH /training/programmes/{programme_id}": "staff",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}

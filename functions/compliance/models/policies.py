@@ -83,7 +83,7 @@ class Published(Shape):
 
 
 class AcknowledgementIn(Strict):
-    version: int = Field(ge=1, le=1_000_000, description="the policy version you read and acknowledge")
+    number: int = Field(ge=1, le=1_000_000, description="the number of the policy version you read and acknowledge")
 
 
 class Tracking(Shape):

@@ -38,10 +38,10 @@ def test_publishing_asks_every_active_member_of_the_roles_and_the_people_named(w
 
 def test_a_signer_acknowledges_the_current_version_once(world):
     policy = world.policy()
-    signed = world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+    signed = world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     assert signed.status == "signed" and signed.signed_at
     with pytest.raises(Conflict) as again:
-        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     assert again.value.code == "already_acknowledged"
     tracking = world.policies.tracking(PRIVACY_OFFICER, policy.id, 1)
     assert [r.user_id for r in tracking.signed] == ["nurse-1"]
@@ -52,16 +52,16 @@ def test_only_the_current_version_can_be_acknowledged(world):
     policy = world.policy()
     world.publish(policy.id, text="Lock screens and log out.")
     with pytest.raises(Conflict) as old:
-        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     assert old.value.code == "not_current_version" and old.value.details == {"current_version": 2}
     with pytest.raises(Conflict):
-        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=3))
-    assert world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=2)).number == 2
+        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=3))
+    assert world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=2)).number == 2
 
 
 def test_a_new_version_supersedes_the_old_ones_unsigned_requests_and_keeps_signatures(world):
     policy = world.policy()
-    world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+    world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     world.publish(policy.id, roles=["nurse"], days=20)
     first = world.policies.tracking(COORDINATOR, policy.id, 1)
     assert [r.user_id for r in first.signed] == ["nurse-1"]
@@ -75,14 +75,14 @@ def test_a_new_version_supersedes_the_old_ones_unsigned_requests_and_keeps_signa
 def test_someone_the_version_does_not_name_cannot_acknowledge_it(world):
     policy = world.policy(roles=["nurse"])
     with pytest.raises(Invalid) as refused:
-        world.policies.acknowledge(DESK, policy.id, AcknowledgementIn(version=1))
+        world.policies.acknowledge(DESK, policy.id, AcknowledgementIn(number=1))
     assert refused.value.code == "not_a_signer"
 
 
 def test_before_any_version_there_is_nothing_to_acknowledge(world):
     policy = world.policies.create(COORDINATOR, PolicyIn(title="Draft"))
     with pytest.raises(Conflict, match="not the current version"):
-        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+        world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     with pytest.raises(NotFound):
         world.policies.tracking(COORDINATOR, policy.id, None)
     assert world.policies.read(NURSE, policy.id).current is None
@@ -107,7 +107,7 @@ def test_who_may_do_what_with_policies(world):
                     lambda: world.policies.tracking(NURSE, policy.id, None),
                     lambda: world.policies.acknowledgement(NURSE_2, policy.id, "nurse-1"),
                     lambda: world.policies.everything(PATIENT),
-                    lambda: world.policies.acknowledge(PATIENT, policy.id, AcknowledgementIn(version=1))):
+                    lambda: world.policies.acknowledge(PATIENT, policy.id, AcknowledgementIn(number=1))):
         with pytest.raises(Forbidden):
             refused()
     assert world.policies.acknowledgement(NURSE, policy.id, "nurse-1").status == "unsigned"

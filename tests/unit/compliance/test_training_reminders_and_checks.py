@@ -67,7 +67,7 @@ def test_policy_signers_are_reminded_once_per_stage_and_not_after_signing(world)
     run = world.remind()
     assert run.policies == 2 and sorted(u for u, _ in world.notices()) == ["nurse-1", "nurse-2"]
     assert world.remind().policies == 0
-    world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(version=1))
+    world.policies.acknowledge(NURSE, policy.id, AcknowledgementIn(number=1))
     _day(world, TODAY + timedelta(days=4))
     assert world.remind().policies == 1 and world.notices()[-1][0] == "nurse-2"
 
@@ -104,7 +104,7 @@ def test_policy_unsigned_raises_keeps_and_clears(world):
                and r.link.startswith(f"/policies/{policy.id}/acknowledgements/") for r in raised)
     again = list(check.find(PRACTICE, sign_by + timedelta(days=2)))
     assert [r.key for r in again] == [r.key for r in raised]  # the same findings, kept
-    world.policies.acknowledge(NURSE_2, policy.id, AcknowledgementIn(version=1))
+    world.policies.acknowledge(NURSE_2, policy.id, AcknowledgementIn(number=1))
     assert [r.owner for r in check.find(PRACTICE, sign_by + timedelta(days=2))] == ["user:nurse-1"]
     world.publish(policy.id, days=30)  # a new version supersedes the old request: its finding clears
     assert list(check.find(PRACTICE, sign_by + timedelta(days=2))) == []
