@@ -3,7 +3,7 @@ them to job roles or people; a role assignment becomes one assignment per active
 member who already has the programme open is left as they are, so assigning twice changes nothing."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from functions.compliance.models.training import (
     Assignment,
@@ -101,7 +101,7 @@ class Programmes(AreaService):
         return programme
 
 
-def first_round(programme: Programme, user_id: str, due_on, assigned_by: str, at: str) -> Assignment:
+def first_round(programme: Programme, user_id: str, due_on: date, assigned_by: str, at: str) -> Assignment:
     """An open assignment of `programme` to `user_id`, carrying the programme's rules as they are now."""
     return Assignment(id=new_id(), practice_id=programme.practice_id, programme_id=programme.id,
                       programme_title=programme.title, user_id=user_id, due_on=due_on,
