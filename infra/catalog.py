@@ -27,6 +27,8 @@ class Access(StrEnum):
     STATES_CALLBACK = "states:callback"
     EMAIL_SEND = "ses:send"  # SES SendEmail from the practice's verified sender identity
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
+    # presign uploads to, and read, the encrypted evidence bucket (training certificates): objects only
+    EVIDENCE_FILES = "s3:evidence"
 
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
@@ -211,7 +213,8 @@ CATALOG = Catalog(
             area="compliance",
             description="Staff training and its evidence, policies to acknowledge, licences and certifications, "
                         "compliance findings and the board",
-            access=API_READ_WRITE,
+            # presigns certificate uploads to the evidence bucket and checks one is there before a completion
+            access=API_READ_WRITE | {Access.EVIDENCE_FILES},
             mounts=("training", "policies", "certifications", "compliance"),
         ),
         Function(
@@ -514,6 +517,15 @@ CATALOG = Catalog(
             input={"job": "accrue_pto"},
             description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
                         "once it has begun in its time zone; later runs that month find it done",
+        ),
+        # --- training, policies ---
+        Schedule(
+            name="remind-training",
+            expression="cron(0 13 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            input={"job": "remind_training"},
+            description="Daily: training due in 14 or 3 days or overdue (weekly), and policies to sign, each "
+                        "reminder stage once",
         ),
         # --- inventory ---
         Schedule(

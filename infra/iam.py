@@ -37,6 +37,9 @@ ACTIONS: dict[Access, frozenset[str]] = {
     Access.EMAIL_SEND: frozenset({"ses:SendEmail"}),
     # SMS goes to phone numbers, which have no ARN: allowed on "*", with publishing to any topic denied
     Access.SMS_SEND: frozenset({"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"}),
+    # a presigned PUT is signed with the function's credentials, so the function holds PutObject; HeadObject is
+    # GetObject's; the bucket's key encrypts and decrypts through S3 only
+    Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
 }
 
 
@@ -54,6 +57,8 @@ class DataResources:
     email_identity_arn: str = ""  # the verified SES identity (domain) notifications are sent from
     # the SES configuration set sends name: SES checks ses:SendEmail on it as well as on the identity
     email_configuration_set_arn: str = ""
+
+    evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates
 
 
 def _via(service: str) -> dict:
@@ -164,6 +169,15 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 # "*" above is for phone numbers only: no topic or platform endpoint may be published to
                 iam.PolicyStatement(sid="NoTopicPublish", effect=iam.Effect.DENY, actions=["sns:Publish"],
                                     resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]),
+            ]
+        case Access.EVIDENCE_FILES:
+            if not data.evidence_bucket_arn:
+                raise ValueError("s3:evidence needs the evidence bucket")
+            return [
+                iam.PolicyStatement(sid="EvidenceObjects", actions=["s3:PutObject", "s3:GetObject"],
+                                    resources=[f"{data.evidence_bucket_arn}/practices/*"]),
+                iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
+                                    conditions=_via("s3")),
             ]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 

@@ -70,6 +70,7 @@ def serve(args: argparse.Namespace) -> int:
     from localcloud.cloud import LocalCloud
     from localcloud.demo import seed as seed_demo
     from localcloud.server import LocalServer
+    from localcloud.uploads import PATH as UPLOADS_PATH
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -81,6 +82,8 @@ def serve(args: argparse.Namespace) -> int:
         except OSError as error:
             return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}")
         os.environ["PUBLIC_API_URL"] = server.url  # links in messages (opt-out, replies) point at this server
+        # presigned certificate uploads go to this server, which stands in for S3 (localcloud/uploads.py)
+        os.environ["EVIDENCE_UPLOAD_ENDPOINT"] = f"{server.url}{UPLOADS_PATH}"
         from functions.core import container
 
         container.reset()

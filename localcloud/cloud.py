@@ -150,6 +150,10 @@ class LocalCloud:
             self._sfn = boto3.client("stepfunctions", region_name=REGION)
             self._events = boto3.client("events", region_name=REGION)
             self.loaded = self._load()
+            from localcloud.uploads import LocalEvidence
+
+            self.evidence = LocalEvidence(self.resources.evidence_bucket, self.data.path)
+            self.evidence.restore()
             self._shard_iterator = self._latest_iterator()  # after loading: old items are not news
             if self.persist:
                 self.compact()  # the loaded table becomes the snapshot; changes go to a new journal

@@ -83,10 +83,11 @@ def seed(cloud: Any) -> dict[str, Any]:
     outreach = seed_outreach(call, patients)
     inventory = seed_inventory(call)
     inventory |= seed_ordering(call, inventory)
+    training = seed_training(call)
     cloud.drain()  # the stock-low events start the reorder runs: orders sent, or waiting for the coordinator
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
-            "appointment_types": types, "staff": staff, **outreach, "inventory": inventory}
+            "appointment_types": types, "staff": staff, **outreach, "inventory": inventory, "training": training}
     cloud.data.save_demo(demo)
     return demo
 
@@ -114,6 +115,31 @@ def seed_staff(call: Seeder, practitioner_id: str) -> list[str]:
 
 
 NEW = (("If-None-Match", "*"),)  # the first policy or rules: there are none to match yet
+
+
+def seed_training(call: Seeder) -> dict[str, Any]:
+    """Two programmes assigned to the demo staff (one needs a score, one a certificate upload) and a policy
+    for everyone to acknowledge, so the staff token sees its training and `remind-training` has work."""
+    from datetime import timedelta
+
+    from functions.core import clock
+
+    today = clock.now().date()
+    privacy = call("POST", "/training/programmes", {
+        "title": "HIPAA privacy and security", "category": "privacy", "recurrence": "annual", "evidence": "score",
+        "pass_mark": 80, "description": "The yearly refresher: minimum necessary, sharing, breaches."})["id"]
+    call("POST", f"/training/programmes/{privacy}/assignments", {
+        "roles": ["practitioner", "front_desk", "assistant"], "due_on": (today + timedelta(days=30)).isoformat()})
+    life_support = call("POST", "/training/programmes", {
+        "title": "Basic life support", "category": "clinical", "recurrence": "months", "every_months": 24,
+        "evidence": "certificate"})["id"]
+    call("POST", f"/training/programmes/{life_support}/assignments", {
+        "user_ids": ["local-staff"], "due_on": (today + timedelta(days=10)).isoformat()})
+    policy = call("POST", "/policies", {"title": "Acceptable use of practice systems"})["id"]
+    call("POST", f"/policies/{policy}/versions", {
+        "text": "Lock your screen when you step away. Never share your sign-in. Report a lost device at once.",
+        "signers": {"roles": ["coordinator", "practitioner", "front_desk", "assistant"]}, "days_to_sign": 14})
+    return {"programmes": [privacy, life_support], "policies": [policy]}
 
 
 # --- outreach: a workshop, published, with a few registrations ----------------------------------------------

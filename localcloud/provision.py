@@ -23,12 +23,15 @@ class Resources:
     page_token_secret_arn: str
     stream_arn: str | None
     tenant_role_arn: str | None = None
+    evidence_bucket: str | None = None
 
     def environment(self, service: str = "practiceflow") -> dict[str, str]:
         """The environment every function gets (the CDK stack sets the same names; TENANT_ROLE_ARN only on
         the API functions, but only a request's calls use it, so jobs and workers here are not affected)."""
         tenant = {"TENANT_ROLE_ARN": self.tenant_role_arn} if self.tenant_role_arn else {}
-        return {**tenant,
+        # the CDK stack sets EVIDENCE_BUCKET on the functions with its access only; here every function has it
+        evidence = {"EVIDENCE_BUCKET": self.evidence_bucket} if self.evidence_bucket else {}
+        return {**tenant, **evidence,
             "TABLE_NAME": self.table_name,
             "EVENT_BUS_NAME": self.bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
@@ -74,7 +77,14 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
         Name=f"{table_name}/page-token-key", SecretString=page_token_secret or _secrets.token_urlsafe(32)
     )
     verify_sender()
-    return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name))
+    return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name),
+                     evidence_bucket(f"{table_name}-evidence"))
+
+
+def evidence_bucket(name: str) -> str:
+    """The evidence bucket (training certificates); on AWS the data stack's (infra/constructs/data.py)."""
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
+    return name
 
 
 def tenant_role(table_name: str) -> str:

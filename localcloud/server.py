@@ -370,6 +370,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
             self._json(200, sent())  # local only: what a patient would have received, bodies included
             return
+        if parts[:1] == ["s3"] and self.command == "PUT":
+            from localcloud.uploads import UploadRefused
+
+            try:
+                key = cloud.evidence.accept(path, query, self.headers.get("Content-Type"), body)
+            except UploadRefused as refused:
+                self._error(refused.status, refused.code, refused.message)
+                return
+            self._json(200, {"stored": key})
+            return
         if parts == ["drain"] and self.command == "POST":
             self._json(200, {"processed": cloud.drain()})
             return
@@ -391,5 +401,5 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         self._error(404, "no_route", "no such local endpoint",
                     {"endpoints": ["GET /_local/health", "GET /_local/sent", "POST /_local/jobs/{name}",
-                                   "POST /_local/drain",
+                                   "POST /_local/drain", "PUT /_local/s3/{bucket}/{key} (presigned uploads)",
                                    "POST /_local/clock/advance?seconds=N"]})

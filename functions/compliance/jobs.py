@@ -42,7 +42,21 @@ def remind_certifications(_table: Table) -> dict[str, Any]:
     return {"notices": wiring.certification_reminders().remind_all()}
 
 
+
+# --- training, policies ---
+
+
+def remind_training(_table: Table) -> dict[str, Any]:
+    """Daily: training due in 14 or 3 days or overdue (weekly), and policy versions to sign likewise; each stage
+    once per assignment or signer."""
+    run = wiring.compliance_reminders().remind_all()
+    metrics.add_metric(name="TrainingReminders", unit=MetricUnit.Count, value=run.training)
+    metrics.add_metric(name="PolicyReminders", unit=MetricUnit.Count, value=run.policies)
+    return {"practices": run.practices, "training": run.training, "policies": run.policies,
+            "lost_races": run.lost_races}
+
+
 JOBS = {"verify_audit_chains": verify_audit_chains, "run_compliance_checks": run_compliance_checks,
-        "remind_certifications": remind_certifications}
+        "remind_certifications": remind_certifications, "remind_training": remind_training}
 
 handler = job_handler(JOBS)

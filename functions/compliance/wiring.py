@@ -101,7 +101,8 @@ def compliance_checks() -> "list[Check]":
     from functions.compliance.dynamo.settings import DynamoChainVerdicts
 
     return [LicenceExpiry(certification_book(), compliance_settings_store()),
-            AuditChainCheck(DynamoChainVerdicts(Table()), audit(), compliance_settings_store())]
+            AuditChainCheck(DynamoChainVerdicts(Table()), audit(), compliance_settings_store()),
+            *compliance_checks_training()]
 
 
 @per_container
@@ -160,3 +161,84 @@ def disclosures():
     from functions.compliance.dynamo.disclosures import DynamoDisclosureBook
 
     return Disclosures(DynamoDisclosureBook(Table(), audit()), audit())
+
+# --- training, policies, evidence ---------------------------------------------------------------------------
+# (imports here, not at the top, so this block merges beside the other parts' blocks unchanged)
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from functions.compliance.checks.base import Check
+    from functions.compliance.dynamo.policies import DynamoAcknowledgementBook, DynamoPolicyBook
+    from functions.compliance.dynamo.training import DynamoAssignmentBook, DynamoProgrammeBook
+    from functions.compliance.policies import Policies
+    from functions.compliance.programmes import Programmes
+    from functions.compliance.reminders import ComplianceReminders
+    from functions.compliance.training_records import TrainingRecords
+
+
+@per_container
+def programme_book() -> "DynamoProgrammeBook":
+    from functions.compliance.dynamo.training import DynamoProgrammeBook
+
+    return DynamoProgrammeBook(Table(), audit())
+
+
+@per_container
+def assignment_book() -> "DynamoAssignmentBook":
+    from functions.compliance.dynamo.training import DynamoAssignmentBook
+
+    return DynamoAssignmentBook(Table(), audit())
+
+
+@per_container
+def policy_book() -> "DynamoPolicyBook":
+    from functions.compliance.dynamo.policies import DynamoPolicyBook
+
+    return DynamoPolicyBook(Table(), audit())
+
+
+@per_container
+def acknowledgement_book() -> "DynamoAcknowledgementBook":
+    from functions.compliance.dynamo.policies import DynamoAcknowledgementBook
+
+    return DynamoAcknowledgementBook(Table(), audit())
+
+
+@per_container
+def programmes() -> "Programmes":
+    from functions.compliance.programmes import Programmes
+
+    return Programmes(programme_book(), assignment_book(), staff_directory(), audit(), clock.now)
+
+
+@per_container
+def training_records() -> "TrainingRecords":
+    from functions.compliance.evidence_bucket import S3EvidenceStore
+    from functions.compliance.training_records import TrainingRecords
+
+    return TrainingRecords(assignment_book(), S3EvidenceStore(), staff_directory(), audit(), clock.now)
+
+
+@per_container
+def policies() -> "Policies":
+    from functions.compliance.policies import Policies
+
+    return Policies(policy_book(), acknowledgement_book(), staff_directory(), audit(), clock.now)
+
+
+@per_container
+def compliance_reminders() -> "ComplianceReminders":
+    from functions.compliance.notices import OutboxWorkNotices
+    from functions.compliance.reminders import ComplianceReminders
+
+    return ComplianceReminders(assignment_book(), acknowledgement_book(), OutboxWorkNotices(), audit(), clock.now,
+                               lambda: practice_ids(Table()))
+
+
+def compliance_checks_training() -> "list[Check]":
+    """The training part's checks, for the daily run's registry (compliance_checks)."""
+    from functions.compliance.checks.training_overdue import TrainingOverdue
+    from functions.compliance.checks.unsigned_policies import PolicyUnsigned
+
+    return [TrainingOverdue(assignment_book()), PolicyUnsigned(acknowledgement_book())]

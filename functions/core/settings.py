@@ -35,6 +35,10 @@ class Settings(BaseModel):
     notifications_sender: str = "PracticeFlow <notifications@practiceflow.local>"
     notifications_ses_configuration_set: str | None = None
     notifications_sms_sender_id: str | None = None
+    # compliance: the encrypted bucket training certificates are uploaded to (presigned), and, locally only, the
+    # address clients upload to instead of S3's (`practice serve` takes the uploads itself: localcloud/uploads.py)
+    evidence_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    evidence_upload_endpoint: str | None = Field(default=None, pattern=r"^https?://[^\s]+[^/\s]$")
 
     @model_validator(mode="before")
     @classmethod
@@ -64,6 +68,8 @@ ENVIRONMENT = {
     "notifications_sender": "NOTIFICATIONS_SENDER",
     "notifications_ses_configuration_set": "NOTIFICATIONS_SES_CONFIGURATION_SET",
     "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
+    "evidence_bucket": "EVIDENCE_BUCKET",
+    "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
 }
 
 

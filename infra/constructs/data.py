@@ -1,14 +1,16 @@
 """The data a practice keeps: the single table (shaped by the catalogue's TableSpec), the key that
-encrypts it, its backups, the practice event bus and the secret that signs page tokens."""
+encrypts it, its backups, the practice event bus, the secret that signs page tokens, and the evidence bucket
+(training certificates) with the bucket of its access logs."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -23,6 +25,15 @@ DAILY_RETENTION = Duration.days(35)
 
 def _string(name: str) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
+
+
+def evidence_bucket_name(stage: str) -> str:
+    """Named, not generated, so the service stack's policies name it without a cross-stack export."""
+    return f"practiceflow-{stage}-evidence-{Aws.ACCOUNT_ID}-{Aws.REGION}"
+
+
+def evidence_bucket_arn(stage: str) -> str:
+    return f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_name(stage)}"
 
 
 class DataConstruct(Construct):
@@ -72,6 +83,56 @@ class DataConstruct(Construct):
         acknowledge(self.page_token_secret, "HIPAA.Security-SecretsManagerRotationEnabled", rotation)
 
         self._backups(stage)
+        self._evidence(stage)
+
+    def _evidence(self, stage: str) -> None:
+        """Training certificates, uploaded by presigned PUT: encrypted with the data key, TLS only, never public,
+        versioned (an overwrite keeps the certificate a completion named), every request logged."""
+        self.evidence_logs = s3.Bucket(
+            self, "EvidenceAccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,  # S3 server access logging writes SSE-S3 objects only
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(id="KeepAccessLogsSixYears", expiration=Duration.days(6 * 365),
+                                              noncurrent_version_expiration=Duration.days(30))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        logs_reason = ("The evidence bucket's server access logs are written by the S3 logging service, which "
+                       "supports SSE-S3 only, not a customer-managed KMS key.")
+        acknowledge(self.evidence_logs, "HIPAA.Security-S3DefaultEncryptionKMS", logs_reason)
+        self.evidence_bucket = s3.Bucket(
+            self, "EvidenceBucket",
+            bucket_name=evidence_bucket_name(stage),
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(
+                id="TidyVersionsAndUploads", abort_incomplete_multipart_upload_after=Duration.days(1),
+                noncurrent_version_expiration=Duration.days(90),
+                # training records are kept as long as medical records are (see MONTHLY_RETENTION)
+                expiration=MONTHLY_RETENTION)],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # server access logs delivered under the log bucket's policy, not an ACL (S3's advice; cfn-lint W3045)
+        cfn_bucket = self.evidence_bucket.node.default_child
+        cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix="evidence/")
+        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
+            sid="S3ServerAccessLogsOfTheEvidenceBucket",
+            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
+            resources=[self.evidence_logs.arn_for_objects("evidence/*")],
+            conditions={"ArnLike": {"aws:SourceArn": self.evidence_bucket.bucket_arn},
+                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+        replication = ("Training certificates are staff records, not patient data; the bucket is versioned and "
+                       "retained, and cross-region replication is a deployment choice left to the practice.")
+        for bucket in (self.evidence_bucket, self.evidence_logs):
+            acknowledge(bucket, "HIPAA.Security-S3BucketReplicationEnabled", replication)
 
     def _backups(self, stage: str) -> None:
         """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""

@@ -154,6 +154,12 @@ class CatalogFunction(Construct):
                                  f"<AWS::AccountId>:execution:practiceflow-{self._stage}-{machine}:*]",
                     "states:StopExecution names an execution, whose name is known only at run time: every "
                     "execution of the one state machine the catalogue lets this function stop.")
+        if Access.EVIDENCE_FILES in self.spec.access:
+            nag.acknowledge(
+                self.policy, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::practiceflow-"
+                             f"{self._stage}-evidence-<AWS::AccountId>-<AWS::Region>/practices/*]",
+                "Certificates are uploaded under keys made at run time (practice, assignment, upload id); the "
+                "function may put and read objects under practices/ of the one evidence bucket, nothing else.")
         nag.acknowledge(self.function, "AwsSolutions-L1", nag.LAMBDA_RUNTIME)
         nag.acknowledge(self.function, "HIPAA.Security-LambdaInsideVPC", nag.LAMBDA_NO_VPC)
         if self.spec.reserved_concurrency is None:

@@ -9,9 +9,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.catalog import Catalog
+from infra.catalog import Access, Catalog
 from infra.constructs.api import ApiConstruct
-from infra.constructs.data import DataConstruct
+from infra.constructs.data import DataConstruct, evidence_bucket_arn, evidence_bucket_name
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
@@ -79,6 +79,8 @@ class ApiStack(Stack):
             email_configuration_set_arn=self.format_arn(service="ses", resource="configuration-set",
                                                         resource_name=configuration_set)
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
+
+            evidence_bucket_arn=evidence_bucket_arn(stage),
         )
         shared = Shared(
             stage=stage,
@@ -110,6 +112,8 @@ class ApiStack(Stack):
             built.function.add_environment("PUBLIC_API_URL", public_url)  # links in messages point here
             for variable, value in area_environment(area, sender, configuration_set).items():
                 built.function.add_environment(variable, value)
+            if Access.EVIDENCE_FILES in catalog.function(name).access:
+                built.function.add_environment("EVIDENCE_BUCKET", evidence_bucket_name(stage))
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
 

@@ -28,6 +28,7 @@ EXPECTED_ACTIONS = {
     Access.STATES_CALLBACK: {"states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"},
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
+    Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
@@ -44,6 +45,8 @@ TABLE_ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Que
                       "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
 # Functions' area-specific environment (infra/stacks/api.py area_environment).
 AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
+# ... and what a function with the evidence bucket's access reads (infra/stacks/api.py)
+EVIDENCE_ENVIRONMENT = {True: {"EVIDENCE_BUCKET"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -217,7 +220,7 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     tenant = {"TENANT_ROLE_ARN"} if spec.tenant_scoped else set()
     assert set(env) == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
-        spec.area, set()) | workflows | tenant
+        spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set())
     if spec.tenant_scoped:
         assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
@@ -497,11 +500,13 @@ def test_every_api_function_with_table_access_is_tenant_scoped_and_nothing_else_
 def test_an_api_function_reaches_the_table_only_through_its_own_tenant_role(synthesized, spec):
     direct = allowed(synthesized, spec.name)
     assert not set(direct) & TABLE_ITEM_ACTIONS, f"{spec.name} keeps direct table access"
-    # the data key: only through Secrets Manager (the page-token secret it encrypts), not DynamoDB
+    # the data key: only through Secrets Manager (the page-token secret it encrypts) and, for the evidence
+    # bucket's objects, S3; never DynamoDB
     kms = [s for s in role_statements(synthesized, function_ids(synthesized)[spec.name])
            if s["Effect"] == "Allow" and "kms:Decrypt" in as_list(s["Action"])
            and data_target(synthesized, s["Resource"]) == "data-key"]
-    assert [s["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1][0] for s in kms] == ["secretsmanager."]
+    expected = ["s3.", "secretsmanager."] if Access.EVIDENCE_FILES in spec.access else ["secretsmanager."]
+    assert sorted(s["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1][0] for s in kms) == expected
     own = f"arn:<AWS::Partition>:iam::<AWS::AccountId>:role/practiceflow-{STAGE}-{spec.name}-tenant"
     assert {a: direct[a] for a in TENANT_ASSUME} == {a: {own} for a in TENANT_ASSUME}
 

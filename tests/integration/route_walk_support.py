@@ -240,6 +240,16 @@ def bodies(world: World) -> dict[str, Any]:
                                                                  "quantity": 1}]},
         # audit views: a disclosure of B's record
         "POST /audit/disclosures": {**DISCLOSURE, "patient_id": p["patient_id"]},
+
+        # training and policies
+        "POST /training/programmes": {"title": "Fire safety"},
+        "PATCH /training/programmes/{programme_id}": {"title": "Fire safety 2026"},
+        "POST /training/programmes/{programme_id}/assignments": {"roles": ["nurse"], "due_on": "2099-01-01"},
+        "POST /training/assignments/{assignment_id}/uploads": {"content_type": "application/pdf"},
+        "POST /training/assignments/{assignment_id}/completion": {},
+        "POST /policies": {"title": "Privacy"},
+        "POST /policies/{policy_id}/versions": {"text": "Speak softly.", "signers": {"roles": ["nurse"]}},
+        "POST /policies/{policy_id}/acknowledgements": {"number": 1},
     }
 
 
@@ -260,7 +270,7 @@ def preconditions(world: World) -> dict[str, int]:
                 "POST /workshops/{workshop_id}/unpublish", "POST /workshops/{workshop_id}/cancel")
     return {"PATCH /patients/{patient_id}": v["patient"], "POST /claims/{claim_id}/submit": v["claim"],
             "POST /claims/{claim_id}/resolve": v["claim"], **dict.fromkeys(once, 1),
-            **dict.fromkeys(workshop, v["workshop"])}
+            **dict.fromkeys(workshop, v["workshop"]), "PATCH /training/programmes/{programme_id}": 1}
 
 
 def audit_head() -> int:
@@ -378,6 +388,9 @@ def build_world() -> World:
         "order_id": "po-b",
         # audit views
         "disclosure_id": disclosure,
+
+        # training and policies: none is seeded (no patient's data is under these routes)
+        "programme_id": "programme-b", "assignment_id": "assignment-b", "policy_id": "policy-b", "number": "1",
     }
     # outreach: a published workshop B is registered for (seeded through the adapters: publishing would start
     # the promotion, and B's consent names no topic until records has them)

@@ -56,6 +56,8 @@ REFUSED = {
     "PATCH /certifications/{certification_id}": "front_desk",  # staff-b's licence: not theirs
     "DELETE /certifications/{certification_id}": "billing",
     "PUT /compliance/settings": "staff",
+
+    "PATCH /training/programmes/{programme_id}": "staff",
 }
 # Anyone signed in may change their own preferences: nobody is refused there.
 NOBODY_REFUSED = {"PUT /notifications/preferences"}
