@@ -53,6 +53,9 @@ class Function:
     # catalogue state machines the function starts or resumes: each one's ARN reaches it in the environment
     # variable functions.core.settings.state_machine_arn_variable(name), set by the CDK stack and localcloud
     state_machines: tuple[str, ...] = ()
+    # the Cognito user pool trigger this function is (invoked by Cognito, synchronously, during a sign-in):
+    # "post_authentication"
+    user_pool_trigger: str | None = None
 
     @property
     def module(self) -> str:
@@ -305,6 +308,17 @@ CATALOG = Catalog(
             # a leave notice's approve/reject link: the function checks the signed token itself
             public_routes=("leave-requests/decide/{token}",),
             state_machines=("leave-approval",),
+        ),
+        Function(
+            name="staff-sign-in",
+            handler="functions.staff.sign_in_trigger.handler",
+            area="staff",
+            description="Cognito PostAuthentication: keeps a staff member's last sign-in on their profile, audited",
+            # GetItem of the profile and the audit head, one TransactWriteItems; no bus, no secret, no API
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            memory_mb=256,
+            timeout_s=5,  # Cognito waits at most 5 seconds for a trigger
+            user_pool_trigger="post_authentication",
         ),
         Function(
             name="staff-tasks",

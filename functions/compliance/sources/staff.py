@@ -22,14 +22,16 @@ class StaffWaitingLeave:
         return self.settings.policy(practice_id).leave_decision_days
 
     def waiting_since(self, practice_id: str, before: date) -> list[WaitingLeave]:
-        """Query gsi3 LEAVE_PENDING before the day (sparse: undecided requests), every page; for each one waiting
-        on a manager, GetItem of its member's profile: the reads grow with what is found."""
-        found = []
+        """Query gsi3 LEAVE_PENDING before the day (sparse: undecided requests), every page; for each member with
+        one waiting on their manager, one GetItem of their profile: the reads grow with what is found."""
+        found, managers = [], {}
         for request in self.book.waiting(practice_id, before):
             approver = None
             if request.status == MANAGER_STAGE:
-                member = self.members.member(practice_id, request.user_id)
-                approver = member.manager_id if member else None
+                if request.user_id not in managers:
+                    member = self.members.member(practice_id, request.user_id)
+                    managers[request.user_id] = member.manager_id if member else None
+                approver = managers[request.user_id]
             found.append(WaitingLeave(leave_id=request.id, user_id=request.user_id, submitted_at=request.submitted_at,
                                       status=request.status, approver_id=approver))
         return found
