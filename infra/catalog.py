@@ -63,10 +63,11 @@ class Function:
 
     @property
     def tenant_scoped(self) -> bool:
-        """An API function with table access: each request reaches the table only through its tenant role,
-        tagged with the caller's practice (functions/core/tenancy.py). Jobs, workers and workflow tasks span
-        practices (they walk the registry, or take events and task input, not a caller), so keep their own."""
-        return bool(self.mounts) and bool(self.access & TABLE_ACCESS)
+        """An API function (or a user pool trigger) with table access: each request reaches the table only
+        through its tenant role, tagged with the caller's practice (functions/core/tenancy.py); a sign-in names
+        the one practice it is for, like a request. Jobs, workers and workflow tasks span practices (they walk
+        the registry, or take events and task input, not a caller), so keep their own."""
+        return (bool(self.mounts) or self.user_pool_trigger is not None) and bool(self.access & TABLE_ACCESS)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from functions.core import tenancy
 from functions.core.keys import is_segment
 from functions.core.observability import log_unhandled, logger, metrics
 from functions.staff import wiring
@@ -23,7 +24,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if PATIENT_ATTRIBUTE in attributes or not (is_segment(practice_id) and is_segment(user_id)):
         return event  # a patient, or an account bound to no practice: not a staff sign-in
     try:
-        kept = wiring.sign_ins().signed_in(practice_id, user_id, getattr(context, "aws_request_id", "sign-in"))
+        with tenancy.request():  # the table through the tenant role, held to this practice's keys
+            tenancy.bind(practice_id)
+            kept = wiring.sign_ins().signed_in(practice_id, user_id, getattr(context, "aws_request_id", "sign-in"))
     except Exception as error:  # noqa: BLE001 (see the module's docstring)
         log_unhandled(error)
         metrics.add_metric(name="StaffSignInNotKept", unit=MetricUnit.Count, value=1)
