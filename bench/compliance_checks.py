@@ -5,10 +5,10 @@ the ordinary data of its size, first with 5 and then with 50 things to find per 
 units, billed) should follow what the checks find, not the practice's size.
 
 The practice's ordinary data per staff member: 10 claims (8 paid, 1 accepted, 1 still in work with a distant
-deadline), 4 dated lots in stock that expire next year, 2 decided leave requests and a recent sign-in, and one
-patient with an email consent who was sent 3 emails in the last 30 days. Things to find, per check: claims due
-within the warning window, expired lots with stock, emails to patients without consent, leave requests waiting
-past the policy's days, members not signed in for 100 days.
+deadline), 4 dated lots in stock that expire next year, 2 decided leave requests and a recent sign-in; and for
+every 5 staff, one patient with an email consent who was sent 3 emails in the last 30 days. Things to find, per
+check: claims due within the warning window, expired lots with stock, emails to patients without consent, leave
+requests waiting past the policy's days, members not signed in for 100 days.
 
 The findings store (H2's engine) is not on this branch: each check's open findings are read by a stand-in, one
 Query of an (empty) sparse index per check, counted apart as `open_findings_stand_in`.
@@ -30,6 +30,7 @@ from bench.support import RESULTS, local_environment
 STAFF_SIZES = tuple(int(n) for n in os.environ.get("COMPLIANCE_BENCH_STAFF", "100,1000").split(","))
 AUDIT_ENTRIES = int(os.environ.get("COMPLIANCE_BENCH_AUDIT", "100000"))
 FINDINGS = (5, 50)
+PATIENTS_PER_STAFF = 5  # one patient emailed (three times in 30 days) for every five staff members
 PRACTICE = "bench"
 TODAY = date(2026, 11, 30)
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
@@ -185,7 +186,7 @@ def seed_practice(seeder: Seeder, staff: int) -> None:
         for k in range(4):
             seeder.lot(f"item-{n:05d}", f"L{k}", date(2027, 6, 1) + timedelta(days=k), 10)
     seeder.flush()
-    for n in range(staff):
+    for n in range(staff // PATIENTS_PER_STAFF):
         patient_id = seeder.patient(["email", "in_app"])
         for k in range(3):
             seeder.email(f"bench-{n:05d}-{k}", patient_id, days_ago(1 + (n + k * 7) % 29))
