@@ -55,6 +55,9 @@ class Function:
     # catalogue state machines the function starts or resumes: each one's ARN reaches it in the environment
     # variable functions.core.settings.state_machine_arn_variable(name), set by the CDK stack and localcloud
     state_machines: tuple[str, ...] = ()
+    # the Cognito user pool trigger this function is (invoked by Cognito, synchronously, during a sign-in):
+    # "post_authentication"
+    user_pool_trigger: str | None = None
 
     @property
     def module(self) -> str:
@@ -62,10 +65,11 @@ class Function:
 
     @property
     def tenant_scoped(self) -> bool:
-        """An API function with table access: each request reaches the table only through its tenant role,
-        tagged with the caller's practice (functions/core/tenancy.py). Jobs, workers and workflow tasks span
-        practices (they walk the registry, or take events and task input, not a caller), so keep their own."""
-        return bool(self.mounts) and bool(self.access & TABLE_ACCESS)
+        """An API function (or a user pool trigger) with table access: each request reaches the table only
+        through its tenant role, tagged with the caller's practice (functions/core/tenancy.py); a sign-in names
+        the one practice it is for, like a request. Jobs, workers and workflow tasks span practices (they walk
+        the registry, or take events and task input, not a caller), so keep their own."""
+        return (bool(self.mounts) or self.user_pool_trigger is not None) and bool(self.access & TABLE_ACCESS)
 
 
 @dataclass(frozen=True)
@@ -308,6 +312,17 @@ CATALOG = Catalog(
             # a leave notice's approve/reject link: the function checks the signed token itself
             public_routes=("leave-requests/decide/{token}",),
             state_machines=("leave-approval",),
+        ),
+        Function(
+            name="staff-sign-in",
+            handler="functions.staff.sign_in_trigger.handler",
+            area="staff",
+            description="Cognito PostAuthentication: keeps a staff member's last sign-in on their profile, audited",
+            # GetItem of the profile and the audit head, one TransactWriteItems; no bus, no secret, no API
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+            memory_mb=256,
+            timeout_s=5,  # Cognito waits at most 5 seconds for a trigger
+            user_pool_trigger="post_authentication",
         ),
         Function(
             name="staff-tasks",

@@ -18,9 +18,15 @@ if TYPE_CHECKING:
     from functions.compliance.compliance_settings import ComplianceSettingsDesk
     from functions.compliance.dynamo.certifications import DynamoCertificationBook
     from functions.compliance.dynamo.findings import DynamoFindingStore
+    from functions.compliance.dynamo.policies import DynamoAcknowledgementBook, DynamoPolicyBook
     from functions.compliance.dynamo.settings import DynamoComplianceSettings, DynamoTrendSnapshots
+    from functions.compliance.dynamo.training import DynamoAssignmentBook, DynamoProgrammeBook
     from functions.compliance.monitoring import ComplianceRun
+    from functions.compliance.policies import Policies
     from functions.compliance.ports import StaffDirectory
+    from functions.compliance.programmes import Programmes
+    from functions.compliance.reminders import ComplianceReminders
+    from functions.compliance.training_records import TrainingRecords
 
 
 @per_container
@@ -102,7 +108,7 @@ def compliance_checks() -> "list[Check]":
 
     return [LicenceExpiry(certification_book(), compliance_settings_store()),
             AuditChainCheck(DynamoChainVerdicts(Table()), audit(), compliance_settings_store()),
-            *compliance_checks_training()]
+            *compliance_checks_training(), *compliance_checks_sources()]
 
 
 @per_container
@@ -162,19 +168,8 @@ def disclosures():
 
     return Disclosures(DynamoDisclosureBook(Table(), audit()), audit())
 
+
 # --- training, policies, evidence ---------------------------------------------------------------------------
-# (imports here, not at the top, so this block merges beside the other parts' blocks unchanged)
-
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from functions.compliance.checks.base import Check
-    from functions.compliance.dynamo.policies import DynamoAcknowledgementBook, DynamoPolicyBook
-    from functions.compliance.dynamo.training import DynamoAssignmentBook, DynamoProgrammeBook
-    from functions.compliance.policies import Policies
-    from functions.compliance.programmes import Programmes
-    from functions.compliance.reminders import ComplianceReminders
-    from functions.compliance.training_records import TrainingRecords
 
 
 @per_container
@@ -242,3 +237,31 @@ def compliance_checks_training() -> "list[Check]":
     from functions.compliance.checks.unsigned_policies import PolicyUnsigned
 
     return [TrainingOverdue(assignment_book()), PolicyUnsigned(acknowledgement_book())]
+
+# --- H3: the checks over the other areas ---------------------------------------------------------------------
+
+
+@per_container
+def compliance_checks_sources() -> "list[Check]":
+    """The checks that read the other areas (each through that area's adapter); the lead joins this list to
+    `compliance_checks()`. Imported here, not at the top: the compliance API's routes never load four other
+    areas' adapters (cold start); only the daily run does."""
+    from functions.compliance.checks.leave_waiting import LeaveWaiting
+    from functions.compliance.checks.stale_account import StaleAccount
+    from functions.compliance.checks.stock_expired import StockExpired
+    from functions.compliance.checks.timely_filing import TimelyFiling
+    from functions.compliance.checks.unconsented_message import UnconsentedMessage
+    from functions.compliance.sources.billing import BillingClaimsToFile
+    from functions.compliance.sources.inventory import InventoryExpiredStock
+    from functions.compliance.sources.notifications import NotificationsPatientDeliveries
+    from functions.compliance.sources.records import RecordsConsents
+    from functions.compliance.sources.staff import StaffSignIns, StaffWaitingLeave
+
+    table = Table()
+    return [
+        TimelyFiling(BillingClaimsToFile(table)),
+        StockExpired(InventoryExpiredStock(table)),
+        UnconsentedMessage(NotificationsPatientDeliveries(table), RecordsConsents(table)),
+        LeaveWaiting(StaffWaitingLeave(table)),
+        StaleAccount(StaffSignIns(table)),
+    ]

@@ -176,7 +176,8 @@ class Delivery:
             if failure.transient and not final:
                 raise
             return GAVE_UP if failure.transient else "failed"
-        self.ledger.record_sent(practice_id, message_id, channel, attempt, at, provider_id)
+        patient_id = message.recipient.patient_id if message.recipient.kind == "patient" else None
+        self.ledger.record_sent(practice_id, message_id, channel, attempt, at, provider_id, patient_id)
         count("NotificationsSent")
         return "sent"
 

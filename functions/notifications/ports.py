@@ -4,6 +4,7 @@ channels.py; in-memory fakes of each are in tests/fakes/notifications.py."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
 
 from functions.core.audit import AuditDraft
@@ -31,6 +32,16 @@ class StoredMessage:
     message: Message
     payload: dict[str, Any] | None  # the template data; None once the message is settled
     fingerprint: str  # of the request that made it, to tell a retry from a key reused
+
+
+@dataclass(frozen=True)
+class PatientDelivery:
+    """An email or SMS a patient was sent: which message, on which channel, when (the log, never the body)."""
+
+    message_id: str
+    channel: str
+    patient_id: str
+    sent_at: str
 
 
 @dataclass(frozen=True)
@@ -69,7 +80,11 @@ class DeliveryLedger(Protocol):
         ...
 
     def record_sent(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
-                    provider_id: str | None) -> None: ...
+                    provider_id: str | None, patient_id: str | None = None) -> None:
+        """`patient_id`: the message went to this patient, so an email or SMS joins the deliveries to patients."""
+
+    def sent_to_patients(self, practice_id: str, first: date, last: date) -> list[PatientDelivery]:
+        """The emails and SMS sent to patients on the days first..last (UTC), oldest first."""
 
     def record_attempt_failed(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
                               reason: str, final: bool) -> None: ...

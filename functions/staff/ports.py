@@ -25,6 +25,12 @@ class StaffRecords(Protocol):
     def replace(self, member: StaffMember, audit: AuditDraft) -> None: ...
     def replay(self, practice_id: str, request: IdempotentRequest) -> dict[str, Any] | None: ...
 
+    def sign_in(self, member: StaffMember, at: str, audit: AuditDraft) -> None:
+        """The member signed in at `at`: kept on the version read (412 when it moved), the version unchanged."""
+
+    def quiet_since(self, practice_id: str, before: date) -> list[StaffMember]:
+        """The active members whose last sign-in (or creation, never signed in) is before `before`."""
+
 
 class StaffSettings(Protocol):
     """The practice's staff policy and each location's coverage rules; each versioned, first written at 1."""
@@ -60,6 +66,10 @@ class LeaveBook(Protocol):
     def request(self, practice_id: str, leave_id: str) -> LeaveRequest | None: ...
     def requests_of(self, practice_id: str, user_id: str) -> list[LeaveRequest]: ...
     def requests(self, practice_id: str, first: date, last: date) -> list[LeaveRequest]: ...
+
+    def waiting(self, practice_id: str, submitted_before: date) -> list[LeaveRequest]:
+        """The requests still waiting for a decision, submitted before `submitted_before`, oldest first."""
+
     def calendar(self, practice_id: str, user_id: str) -> LeaveCalendar: ...
     def submit(self, request: LeaveRequest, calendar: LeaveCalendar, audit: AuditDraft,
                events: Sequence[DomainEvent] = (), claim: IdempotencyClaim | None = None) -> None: ...

@@ -23,6 +23,7 @@ from functions.staff.pto import PtoAccounts
 from functions.staff.roster import Rostering
 from functions.staff.scheduling_calendar import SchedulingCalendar
 from functions.staff.scheduling_moves import SchedulingMoves
+from functions.staff.sign_ins import SignIns
 from functions.staff.suggestion import RosterSuggestions
 from functions.staff.workflow import StepFunctionsLeaveWorkflow
 
@@ -51,6 +52,12 @@ def shift_book() -> DynamoShiftBook:
 @per_container
 def members() -> StaffMembers:
     return StaffMembers(records(), settings(), audit(), clock.now)
+
+
+@per_container
+def sign_ins() -> SignIns:
+    """The PostAuthentication trigger's one use case."""
+    return SignIns(records(), audit(), clock.now)
 
 
 @per_container

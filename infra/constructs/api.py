@@ -53,6 +53,10 @@ GROUP_DESCRIPTIONS = {
 }
 
 
+# the catalogue's user_pool_trigger names, as Cognito's operations
+USER_POOL_TRIGGERS = {"post_authentication": cognito.UserPoolOperation.POST_AUTHENTICATION}
+
+
 def _attribute(claim: str) -> str:
     return claim.removeprefix("custom:")
 
@@ -166,6 +170,10 @@ class ApiConstruct(Construct):
                 resource.add_resource("{proxy+}").add_method("ANY", integration, **signed_in)
             for route in spec.public_routes:
                 self._public_route(spec.name, route, spec.mounts, integration)
+        for spec in catalog.functions:
+            if spec.user_pool_trigger is not None:
+                # add_trigger also gives Cognito (this pool only) lambda:InvokeFunction on the function
+                self.users.user_pool.add_trigger(USER_POOL_TRIGGERS[spec.user_pool_trigger], functions[spec.name])
         self._acknowledge()
 
     def _public_route(self, function: str, route: str, mounts: tuple[str, ...],

@@ -170,3 +170,31 @@ def test_deferred_messages_are_due_oldest_first_once_their_time_comes_and_leave_
     assert (stored.status, stored.deliver_after, stored.channels) == ("deferred", "2026-01-16T13:00:00.000Z", ["sms"])
     ports.ledger.settle(PRACTICE, early.message.id, "sent", AT)
     assert ports.due.due(PRACTICE, "2026-01-16T14:00:00.000Z", 10, None).items == [late.message.id]
+
+
+def test_an_email_or_sms_to_a_patient_joins_the_patient_deliveries_when_recorded_sent(ports):
+    from datetime import date
+
+    new = made(key="key-00000042", patient="p7")
+    ports.log.create(new)
+    mid = new.message.id
+    for channel in ("email", "sms", "in_app"):
+        assert ports.ledger.claim(PRACTICE, mid, channel, 1, AT)
+    assert ports.ledger.sent_to_patients(PRACTICE, date(2026, 1, 15), date(2026, 1, 15)) == []  # claimed, not sent
+    for channel in ("email", "sms", "in_app"):
+        ports.ledger.record_sent(PRACTICE, mid, channel, 1, AT, "provider-1", "p7")
+    found = ports.ledger.sent_to_patients(PRACTICE, date(2026, 1, 15), date(2026, 1, 15))
+    assert [(d.message_id, d.channel, d.patient_id, d.sent_at) for d in found] == [(mid, "email", "p7", AT),
+                                                                                 (mid, "sms", "p7", AT)]
+    assert ports.ledger.sent_to_patients(PRACTICE, date(2026, 1, 16), date(2026, 1, 31)) == []
+
+
+def test_a_send_that_loses_its_claim_leaves_nothing_on_the_patient_deliveries(ports):
+    from datetime import date
+
+    new = made(key="key-00000043", patient="p7")
+    ports.log.create(new)
+    ports.ledger.claim(PRACTICE, new.message.id, "email", 1, AT)
+    with pytest.raises(Conflict):
+        ports.ledger.record_sent(PRACTICE, new.message.id, "email", 2, AT, "provider-1", "p7")
+    assert ports.ledger.sent_to_patients(PRACTICE, date(2026, 1, 1), date(2026, 1, 31)) == []

@@ -107,3 +107,19 @@ def test_a_month_is_closed_once_run(ledger):
     ledger.close_month(PRACTICE, "2026-03")
     ledger.close_month(PRACTICE, "2026-03")
     assert ledger.month_closed(PRACTICE, "2026-03") is True and ledger.month_closed(PRACTICE, "2026-04") is False
+
+
+def test_an_undecided_request_is_waiting_until_decided_the_index_moving_with_the_request(book):
+    book.submit(leave("L1").model_copy(update={"submitted_at": "2026-02-20T10:00:00.000Z"}),
+                book.calendar(PRACTICE, "fd"), audit())
+    book.submit(leave("L2", user="other").model_copy(update={"submitted_at": "2026-02-27T10:00:00.000Z"}),
+                book.calendar(PRACTICE, "other"), audit())
+    assert [r.id for r in book.waiting(PRACTICE, date(2026, 2, 28))] == ["L1", "L2"]
+    assert [r.id for r in book.waiting(PRACTICE, date(2026, 2, 27))] == ["L1"]  # before the day, not on it
+    escalated = book.request(PRACTICE, "L1").model_copy(update={"status": "pending_coordinator", "version": 2})
+    book.save(escalated, audit())
+    assert [r.status for r in book.waiting(PRACTICE, date(2026, 2, 28))] == ["pending_coordinator", "pending"]
+    book.save(escalated.model_copy(update={"status": "approved", "version": 3}), audit())
+    with pytest.raises(PreconditionFailed):  # a stale decision writes nothing: the request stays waiting
+        book.save(book.request(PRACTICE, "L2").model_copy(update={"status": "rejected", "version": 5}), audit())
+    assert [r.id for r in book.waiting(PRACTICE, date(2026, 2, 28))] == ["L2"]

@@ -87,3 +87,40 @@ def test_coverage_rules_are_kept_per_location(settings):
     assert settings.coverage_rules(PRACTICE, "north").version == 0
     with pytest.raises(PreconditionFailed):
         settings.save_coverage_rules(rules.model_copy(update={"version": 3}), audit())
+
+
+def test_a_sign_in_moves_the_member_on_the_quiet_list_without_a_new_version(records):
+    from datetime import date
+
+    records.add(member("a"), audit())  # created 2026-03-01
+    records.add(member("b"), audit())
+    assert [m.user_id for m in records.quiet_since(PRACTICE, date(2026, 3, 2))] == ["a", "b"]
+    records.sign_in(records.member(PRACTICE, "a"), "2026-06-01T08:00:00.000Z", audit())
+    signed = records.member(PRACTICE, "a")
+    assert signed.last_signed_in_at == "2026-06-01T08:00:00.000Z" and signed.version == 1
+    assert [m.user_id for m in records.quiet_since(PRACTICE, date(2026, 3, 2))] == ["b"]
+    assert [m.user_id for m in records.quiet_since(PRACTICE, date(2026, 6, 2))] == ["b", "a"]
+
+
+def test_a_sign_in_over_a_member_changed_meanwhile_is_refused_and_writes_nothing(records):
+    from datetime import date
+
+    records.add(member("a"), audit())
+    seen = records.member(PRACTICE, "a")
+    records.replace(member("a", version=2), audit())
+    with pytest.raises(PreconditionFailed):
+        records.sign_in(seen, "2026-06-01T08:00:00.000Z", audit())
+    assert records.member(PRACTICE, "a").last_signed_in_at is None
+    assert [m.user_id for m in records.quiet_since(PRACTICE, date(2026, 3, 2))] == ["a"]
+
+
+def test_an_inactive_member_is_off_the_quiet_list_and_back_on_when_reactivated(records):
+    from datetime import date
+
+    records.add(member("a"), audit())
+    records.replace(member("a", version=2, active=False), audit())
+    records.sign_in(records.member(PRACTICE, "a"), "2026-03-05T08:00:00.000Z", audit())
+    assert records.quiet_since(PRACTICE, date(2026, 12, 1)) == []
+    records.replace(records.member(PRACTICE, "a").model_copy(update={"version": 3, "active": True}), audit())
+    assert [(m.user_id, m.last_signed_in_at) for m in records.quiet_since(PRACTICE, date(2026, 12, 1))] == [
+        ("a", "2026-03-05T08:00:00.000Z")]

@@ -4,6 +4,7 @@ allowance); tests/contract/test_notifications_*.py runs one behaviour suite agai
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from functions.core.audit import AuditDraft
@@ -22,7 +23,7 @@ from functions.notifications.models.messages import (
 from functions.notifications.models.preferences import Preferences
 from functions.notifications.models.staff import StaffMember
 from functions.notifications.models.templates import Template
-from functions.notifications.ports import Listing, NewMessage, Outgoing, Position, StoredMessage
+from functions.notifications.ports import Listing, NewMessage, Outgoing, PatientDelivery, Position, StoredMessage
 from functions.notifications.rules import Allowance, Contact
 from functions.notifications.wiring import Notifications, Ports, compose
 from tests.fakes.audit import FakeAuditTrail
@@ -142,10 +143,18 @@ class FakeDeliveryLedger:
         current.update(sets)
 
     def record_sent(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
-                    provider_id: str | None) -> None:
+                    provider_id: str | None, patient_id: str | None = None) -> None:
+        indexed = {"patient_id": patient_id} if patient_id is not None and channel in ("email", "sms") else {}
         self._move(practice_id, message_id, channel, attempt, ("sending", "uncertain"), status="sent", sent_at=at,
-                   provider_id=provider_id or "-")
+                   provider_id=provider_id or "-", **indexed)
         self.store.log(practice_id, message_id, LogEntry(status="sent", at=at, channel=channel))
+
+    def sent_to_patients(self, practice_id: str, first: date, last: date) -> list[PatientDelivery]:
+        found = [PatientDelivery(message_id=m, channel=channel, patient_id=d["patient_id"], sent_at=d["sent_at"])
+                 for (p, m), stored in self.store.messages.items() if p == practice_id
+                 for channel, d in stored.deliveries.items()
+                 if "patient_id" in d and first.isoformat() <= d["sent_at"][:10] <= last.isoformat()]
+        return sorted(found, key=lambda d: (d.sent_at, d.message_id, d.channel))
 
     def record_attempt_failed(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
                               reason: str, final: bool) -> None:

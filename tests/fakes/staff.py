@@ -7,7 +7,7 @@ from datetime import date
 
 from functions.core.errors import Conflict, stale
 from functions.core.events import DomainEvent
-from functions.staff.models.leave import LeaveRequest, PatientToMove, PtoEntry
+from functions.staff.models.leave import DECIDABLE, LeaveRequest, PatientToMove, PtoEntry
 from functions.staff.models.members import StaffPolicy, default_policy
 from functions.staff.models.roster import CoverageRules, RosterDraft, Shift, StaffDay
 from functions.staff.ports import BookedVisit, LeaveCalendar, OfferedMoves
@@ -50,6 +50,20 @@ class FakeStaffRecords(Idempotent):
 
     def reports_of(self, practice_id, manager_id):
         return [m for m in self.members(practice_id) if m.manager_id == manager_id]
+
+    def quiet_since(self, practice_id, before):
+        """Active members by last sign-in (else creation) before `before`, oldest first, like the sparse index."""
+        since = {m.user_id: m.last_signed_in_at or m.created_at for m in self.members(practice_id) if m.active}
+        return sorted((self.member(practice_id, user_id) for user_id, at in since.items() if at < before.isoformat()),
+                      key=lambda m: (since[m.user_id], m.user_id))
+
+    def sign_in(self, member, at, audit):
+        with self.audit.lock:
+            stored = self.member(member.practice_id, member.user_id)
+            if stored is None or stored.version != member.version:
+                raise stale("staff member")
+            self.stored[(member.practice_id, member.user_id)] = stored.model_copy(update={"last_signed_in_at": at})
+            self.audit.commit(audit)
 
     def add(self, member, audit, claim=None):
         with self.audit.lock:
@@ -156,6 +170,10 @@ class FakeLeaveBook(Idempotent):
     def requests(self, practice_id, first, last):
         return sorted((r for (p, _), r in self.stored.items() if p == practice_id and first <= r.first_day <= last),
                       key=lambda r: (r.first_day, r.id))
+
+    def waiting(self, practice_id, submitted_before):
+        return sorted((r for (p, _), r in self.stored.items() if p == practice_id and r.status in DECIDABLE
+                       and r.submitted_at < submitted_before.isoformat()), key=lambda r: (r.submitted_at, r.id))
 
     def calendar(self, practice_id, user_id):
         return self.calendars.get((practice_id, user_id)) or LeaveCalendar(user_id=user_id, spans=(), version=0)

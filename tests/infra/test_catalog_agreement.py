@@ -90,3 +90,16 @@ def test_each_stream_consumer_has_one_subscription_and_nothing_else_subscribes(s
     subscribed = sorted(ref_id(m["Properties"]["FunctionName"])
                         for m in synthesized.resources("Api", "AWS::Lambda::EventSourceMapping").values())
     assert subscribed == sorted(ids[f.name] for f in CATALOG.functions if f.stream_kinds)
+
+
+def test_the_user_pool_triggers_are_exactly_the_catalogue_ones_and_only_this_pool_invokes_them(synthesized):
+    ids = function_ids(synthesized)
+    [pool_id] = synthesized.resources("Api", "AWS::Cognito::UserPool")
+    pool = synthesized.resources("Api", "AWS::Cognito::UserPool")[pool_id]["Properties"]
+    triggers = {name: ref_id(arn) for name, arn in pool.get("LambdaConfig", {}).items()}
+    wanted = {"post_authentication": "PostAuthentication"}
+    assert triggers == {wanted[f.user_pool_trigger]: ids[f.name] for f in CATALOG.functions if f.user_pool_trigger}
+    invokers = [p["Properties"] for p in synthesized.resources("Api", "AWS::Lambda::Permission").values()
+                if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"]
+    assert [(ref_id(p["FunctionName"]), ref_id(p["SourceArn"])) for p in invokers] == [(ids["staff-sign-in"],
+                                                                                      pool_id)]

@@ -12,6 +12,9 @@ Indexes, on the message item only (prefixes records and the audit trail never us
     gsi1pk = PRACTICE#<p>#NOTIFY_TO#<person>          gsi1sk = <requested at>#<id>   the log by recipient
     gsi2pk = PRACTICE#<p>#NOTIFY_SOURCE#<area>#<entity>#<id>  gsi2sk = same          the log by source
     gsi3pk = PRACTICE#<p>#NOTIFY_DUE                  gsi3sk = <deliver after>#<id>  sparse: deferred only
+and on a delivery item:
+    gsi1pk = PRACTICE#<p>#PATIENT_SENT    gsi1sk = <sent at>#<message id>#<channel>  sparse: an email or SMS
+                                          sent to a patient (compliance checks it against their consent)
 
 The message id is derived from (practice, idempotency key, recipient), so "create the message" is a
 conditional put that a retried request loses, and the DELIVERY item is the exactly-once claim.
@@ -27,13 +30,16 @@ from functions.core.events import DomainEvent
 from functions.core.keys import collection_pk, entity_pk, registry_item
 from functions.core.table import Item, Put, Table, TransactionCancelled, Update
 from functions.notifications.models.messages import AlreadyRequested, LogEntry, Message, Source
-from functions.notifications.ports import Listing, NewMessage, Position, StoredMessage
+from functions.notifications.ports import Listing, NewMessage, PatientDelivery, Position, StoredMessage
 from functions.notifications.rules import Allowance
 
 NOTIFICATION = "NOTIFICATION"
 MESSAGE_SK = "MESSAGE"
 DELIVERY_PREFIX = "DELIVERY#"
 DUE = "NOTIFY_DUE"
+PATIENT_SENT = "PATIENT_SENT"
+# the channels that reach a patient outside the practice's app, and so need their communication consent
+CONSENTED_CHANNELS = frozenset({"email", "sms"})
 
 
 def message_pk(practice_id: str, message_id: str) -> str:
@@ -50,6 +56,10 @@ def source_index(practice_id: str, source: Source) -> str:
 
 def due_index(practice_id: str) -> str:
     return collection_pk(practice_id, DUE)
+
+
+def patient_sent_index(practice_id: str) -> str:
+    return collection_pk(practice_id, PATIENT_SENT)
 
 
 def sender_pk(practice_id: str, user_id: str) -> str:
@@ -204,12 +214,20 @@ class DynamoDeliveryLedger:
                                              values={":released": "released", ":previous": attempt - 1}))
 
     def record_sent(self, practice_id: str, message_id: str, channel: str, attempt: int, at: str,
-                    provider_id: str | None) -> None:
-        """The provider took it: DELIVERY#<channel> sending|uncertain -> sent, and a log entry."""
-        update = _delivery_update(
-            practice_id, message_id, channel, attempt, "SET #status = :sent, #sent_at = :at, #provider = :provider",
-            {"#sent_at": "sent_at", "#provider": "provider_id"},
-            {":sent": "sent", ":at": at, ":provider": provider_id or "-"}, ("sending", "uncertain"))
+                    provider_id: str | None, patient_id: str | None = None) -> None:
+        """The provider took it: DELIVERY#<channel> sending|uncertain -> sent, and a log entry. An email or SMS
+        to a patient (`patient_id`) also goes on the sparse gsi1 PATIENT_SENT / <at>#<id>#<channel>, in the same
+        transaction."""
+        expression = "SET #status = :sent, #sent_at = :at, #provider = :provider"
+        names = {"#sent_at": "sent_at", "#provider": "provider_id"}
+        values = {":sent": "sent", ":at": at, ":provider": provider_id or "-"}
+        if patient_id is not None and channel in CONSENTED_CHANNELS:
+            expression += ", #patient = :patient, #g1pk = :g1pk, #g1sk = :g1sk"
+            names |= {"#patient": "patient_id", "#g1pk": "gsi1pk", "#g1sk": "gsi1sk"}
+            values |= {":patient": patient_id, ":g1pk": patient_sent_index(practice_id),
+                       ":g1sk": f"{at}#{message_id}#{channel}"}
+        update = _delivery_update(practice_id, message_id, channel, attempt, expression, names, values,
+                                  ("sending", "uncertain"))
         self.table.transact([update, _log(practice_id, message_id, [LogEntry(status="sent", at=at,
                                                                                   channel=channel)])])
 
@@ -258,6 +276,15 @@ class DynamoDeliveryLedger:
         self.table.transact([update, _log(practice_id, message_id, [entry],
                                                {"status": "bounced", "reason": reason})])
 
+
+
+    def sent_to_patients(self, practice_id: str, first: date, last: date) -> list[PatientDelivery]:
+        """Query gsi1 PATIENT_SENT sk BETWEEN <first> AND <last>~ (sparse: emails and SMS sent to patients),
+        oldest first, every page."""
+        items = self.table.query_all(patient_sent_index(practice_id), index="gsi1",
+                                     sk_between=(first.isoformat(), f"{last.isoformat()}~"))
+        return [PatientDelivery(message_id=item["gsi1sk"].split("#")[1], channel=item["channel"],
+                                patient_id=item["patient_id"], sent_at=item["sent_at"]) for item in items]
 
 
 class DynamoDueMessages:

@@ -1,13 +1,17 @@
 """The staff area's keys and the versioned write every adapter uses.
 
-    PRACTICE#p#STAFF#<user>          PROFILE                 a member (notifications reads it too)
+    PRACTICE#p#STAFF#<user>          PROFILE                 a member (notifications reads it too);
+                                                             gsi3 STAFF_SIGN_IN / <last sign-in or created>#<user>
+                                                             (sparse: active members)
                                      DAY#<date>              the shifts a member works that day, versioned
                                      LEAVE_CALENDAR          the member's active leave spans, versioned
     PRACTICE#p#STAFF_SETTINGS        POLICY, COVERAGE#<loc>  the staff policy; a location's coverage rules
     PRACTICE#p#SHIFT#<id>            SHIFT                   gsi1 ROSTER#<loc> / <date>#<start>#<id>;
                                                              gsi2 SHIFTS_OF#<user> / same
     PRACTICE#p#LEAVE#<id>            LEAVE                   gsi1 LEAVE_REQUESTS / <first day>#<id>;
-                                                             gsi2 LEAVE_OF#<user> / same
+                                                             gsi2 LEAVE_OF#<user> / same;
+                                                             gsi3 LEAVE_PENDING / <submitted at>#<id> (sparse:
+                                                             undecided requests)
     PRACTICE#p#PTO#<user>            ENTRY#<on>#<entry id>   the ledger (append-only)
     PRACTICE#p#PTO_MONTHS            MONTH#<yyyy-mm>         a month's accrual run has finished
     PRACTICE#p#ROSTER_DRAFT#<id>     DRAFT                   a suggested roster
@@ -32,6 +36,10 @@ def members_index(practice_id: str) -> str:
 
 def reports_index(practice_id: str, manager_id: str) -> str:
     return collection_pk(practice_id, "STAFF_REPORTS", segment(manager_id, "manager id"))
+
+
+def sign_in_index(practice_id: str) -> str:
+    return collection_pk(practice_id, "STAFF_SIGN_IN")
 
 
 def settings_pk(practice_id: str) -> str:
@@ -64,6 +72,10 @@ def leave_pk(practice_id: str, leave_id: str) -> str:
 
 def leave_index(practice_id: str) -> str:
     return collection_pk(practice_id, "LEAVE_REQUESTS")
+
+
+def pending_leave_index(practice_id: str) -> str:
+    return collection_pk(practice_id, "LEAVE_PENDING")
 
 
 def leave_of_index(practice_id: str, user_id: str) -> str:

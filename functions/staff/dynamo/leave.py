@@ -12,7 +12,7 @@ from functions.core.events import DomainEvent
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
 from functions.core.table import Item, Operation, Put, Table, Update
 from functions.staff.dynamo import keys
-from functions.staff.models.leave import LeaveRequest, PtoEntry
+from functions.staff.models.leave import DECIDABLE, LeaveRequest, PtoEntry
 from functions.staff.ports import LeaveCalendar
 
 CALENDAR = "LEAVE_CALENDAR"
@@ -38,6 +38,13 @@ class DynamoLeaveBook:
         """Query gsi1 LEAVE_REQUESTS sk BETWEEN <first> AND <last>~ (by first day), every page."""
         items = self.table.query_all(keys.leave_index(practice_id), index="gsi1",
                                      sk_between=(first.isoformat(), f"{last.isoformat()}~"))
+        return [LeaveRequest.model_validate(i) for i in items]
+
+    def waiting(self, practice_id: str, submitted_before: date) -> list[LeaveRequest]:
+        """Query gsi3 LEAVE_PENDING sk < <submitted_before> (sparse: undecided requests), oldest first, every
+        page."""
+        items = self.table.query_all(keys.pending_leave_index(practice_id), index="gsi3",
+                                     sk_between=("0", submitted_before.isoformat()))
         return [LeaveRequest.model_validate(i) for i in items]
 
     def calendar(self, practice_id: str, user_id: str) -> LeaveCalendar:
@@ -82,10 +89,14 @@ class DynamoLeaveBook:
     @staticmethod
     def _item(request: LeaveRequest) -> Item:
         order = f"{request.first_day.isoformat()}#{request.id}"
-        return {"pk": keys.leave_pk(request.practice_id, request.id), "sk": "LEAVE", "kind": "LEAVE_REQUEST",
+        item = {"pk": keys.leave_pk(request.practice_id, request.id), "sk": "LEAVE", "kind": "LEAVE_REQUEST",
                 **request.model_dump(mode="json", exclude_none=True), "task_token": request.task_token,
                 "gsi1pk": keys.leave_index(request.practice_id), "gsi1sk": order,
                 "gsi2pk": keys.leave_of_index(request.practice_id, request.user_id), "gsi2sk": order}
+        if request.status in DECIDABLE:  # the whole item is put on every change, so a decision drops these
+            item |= {"gsi3pk": keys.pending_leave_index(request.practice_id),
+                     "gsi3sk": f"{request.submitted_at}#{request.id}"}
+        return item
 
 
 class DynamoPtoLedger:

@@ -1,13 +1,14 @@
 """DynamoDB adapters of StaffRecords and StaffSettings."""
 
+from datetime import date
 from typing import Any
 
 from functions.core import idempotency
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
-from functions.core.errors import Conflict
+from functions.core.errors import Conflict, stale
 from functions.core.idempotency import IdempotencyClaim, IdempotentRequest
-from functions.core.table import Item, Table
+from functions.core.table import Item, Table, Update
 from functions.staff.dynamo import keys
 from functions.staff.models.members import StaffMember, StaffPolicy, default_policy
 from functions.staff.models.roster import CoverageRules
@@ -32,6 +33,26 @@ class DynamoStaffRecords:
         items = self.table.query_all(keys.reports_index(practice_id, manager_id), index="gsi2")
         return [StaffMember.model_validate(i) for i in items]
 
+    def quiet_since(self, practice_id: str, before: date) -> list[StaffMember]:
+        """Query gsi3 STAFF_SIGN_IN sk < <before> (sparse: active members, by last sign-in or, never signed in,
+        creation), oldest first, every page."""
+        items = self.table.query_all(keys.sign_in_index(practice_id), index="gsi3",
+                                     sk_between=("0", before.isoformat()))
+        return [StaffMember.model_validate(i) for i in items]
+
+    def sign_in(self, member: StaffMember, at: str, audit: AuditDraft) -> None:
+        """TransactWriteItems: UpdateItem SET last_signed_in_at (and the STAFF_SIGN_IN keys while active) on the
+        version read, which it leaves as it is (the ETag does not move), audit. A member changed meanwhile: 412."""
+        sets = {"last_signed_in_at": at}
+        if member.active:
+            sets |= _sign_in_keys(member.practice_id, member.user_id, at)
+        names = {f"#s{n}": name for n, name in enumerate(sets)} | {"#v": "version"}
+        values = {f":s{n}": value for n, value in enumerate(sets.values())} | {":v": member.version}
+        update = Update({"pk": keys.member_pk(member.practice_id, member.user_id), "sk": keys.PROFILE},
+                        "SET " + ", ".join(f"#s{n} = :s{n}" for n in range(len(sets))), names, values,
+                        condition="#v = :v", on_conflict=stale("staff member"))
+        self.audit.commit(audit, [update])
+
     def add(self, member: StaffMember, audit: AuditDraft, claim: IdempotencyClaim | None = None) -> None:
         """TransactWriteItems: the profile (attribute_not_exists), [idempotency key], audit."""
         writes = [keys.versioned_put(self._item(member), "staff member",
@@ -55,7 +76,13 @@ class DynamoStaffRecords:
                 "gsi1pk": keys.members_index(member.practice_id), "gsi1sk": member.user_id}
         if member.manager_id:
             item |= {"gsi2pk": keys.reports_index(member.practice_id, member.manager_id), "gsi2sk": member.user_id}
+        if member.active:
+            item |= _sign_in_keys(member.practice_id, member.user_id, member.last_signed_in_at or member.created_at)
         return item
+
+
+def _sign_in_keys(practice_id: str, user_id: str, since: str) -> Item:
+    return {"gsi3pk": keys.sign_in_index(practice_id), "gsi3sk": f"{since}#{user_id}"}
 
 
 class DynamoStaffSettings:

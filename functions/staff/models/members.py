@@ -84,6 +84,8 @@ class StaffMember(Stored):
     version: int
     created_at: str
     updated_at: str
+    # moved by the staff-sign-in trigger without a new version (a sign-in is not an edit of the member)
+    last_signed_in_at: str | None = None
 
     @computed_field(description="the member's id in this API: their user id")
     @property
@@ -108,6 +110,8 @@ class StaffPolicyIn(Strict):
                                                                      "and no booked patient is approved")] = 8
     manager_hours: Annotated[int, Field(ge=1, le=720, description="a manager's time to decide")] = 48
     coordinator_hours: Annotated[int, Field(ge=1, le=720, description="then the coordinator's")] = 48
+    leave_decision_days: Annotated[int, Field(ge=1, le=60, description="days a leave request may wait for a "
+                                                                       "decision before compliance flags it")] = 5
 
 
 class StaffPolicy(StaffPolicyIn):
