@@ -58,7 +58,7 @@ class DataResources:
     # the SES configuration set sends name: SES checks ses:SendEmail on it as well as on the identity
     email_configuration_set_arn: str = ""
 
-    evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates
+    evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates (its name's prefix, then *)
 
 
 def _via(service: str) -> dict:
@@ -175,7 +175,8 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 raise ValueError("s3:evidence needs the evidence bucket")
             return [
                 iam.PolicyStatement(sid="EvidenceObjects", actions=["s3:PutObject", "s3:GetObject"],
-                                    resources=[f"{data.evidence_bucket_arn}/practices/*"]),
+                                    resources=[f"{data.evidence_bucket_arn}/practices/*"],
+                                    conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
                 iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
                                     conditions=_via("s3")),
             ]

@@ -23,17 +23,15 @@ MONTHLY_RETENTION = Duration.days(10 * 365)
 DAILY_RETENTION = Duration.days(35)
 
 
+def evidence_bucket_pattern(stage: str) -> str:
+    """What the evidence bucket's name starts with: the stage and the account, then (stack_unique) the data stack's
+    id, so a stack made again never meets its retained namesake. IAM names the bucket by this prefix, held to the
+    account by `s3:ResourceAccount`, so the service stack's policies need no export of the data stack."""
+    return f"practiceflow-{stage}-evidence-{Aws.ACCOUNT_ID}"
+
+
 def _string(name: str) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
-
-
-def evidence_bucket_name(stage: str) -> str:
-    """Named, not generated, so the service stack's policies name it without a cross-stack export."""
-    return f"practiceflow-{stage}-evidence-{Aws.ACCOUNT_ID}-{Aws.REGION}"
-
-
-def evidence_bucket_arn(stage: str) -> str:
-    return f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_name(stage)}"
 
 
 class DataConstruct(Construct):
@@ -104,7 +102,7 @@ class DataConstruct(Construct):
         acknowledge(self.evidence_logs, "HIPAA.Security-S3DefaultEncryptionKMS", logs_reason)
         self.evidence_bucket = s3.Bucket(
             self, "EvidenceBucket",
-            bucket_name=evidence_bucket_name(stage),
+            bucket_name=stack_unique(self, evidence_bucket_pattern(stage)),
             encryption=s3.BucketEncryption.KMS,
             encryption_key=self.key,
             bucket_key_enabled=True,

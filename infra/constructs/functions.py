@@ -157,9 +157,10 @@ class CatalogFunction(Construct):
         if Access.EVIDENCE_FILES in self.spec.access:
             nag.acknowledge(
                 self.policy, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::practiceflow-"
-                             f"{self._stage}-evidence-<AWS::AccountId>-<AWS::Region>/practices/*]",
+                             f"{self._stage}-evidence-<AWS::AccountId>-*/practices/*]",
                 "Certificates are uploaded under keys made at run time (practice, assignment, upload id); the "
-                "function may put and read objects under practices/ of the one evidence bucket, nothing else.")
+                "function may put and read objects under practices/ of the evidence bucket (named by its prefix and a "
+                "stack id, held to this account by s3:ResourceAccount), nothing else.")
         nag.acknowledge(self.function, "AwsSolutions-L1", nag.LAMBDA_RUNTIME)
         nag.acknowledge(self.function, "HIPAA.Security-LambdaInsideVPC", nag.LAMBDA_NO_VPC)
         if self.spec.reserved_concurrency is None:

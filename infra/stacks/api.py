@@ -11,7 +11,7 @@ from constructs import Construct
 
 from infra.catalog import Access, Catalog
 from infra.constructs.api import ApiConstruct
-from infra.constructs.data import DataConstruct, evidence_bucket_arn, evidence_bucket_name
+from infra.constructs.data import DataConstruct, evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
@@ -80,7 +80,7 @@ class ApiStack(Stack):
                                                         resource_name=configuration_set)
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
 
-            evidence_bucket_arn=evidence_bucket_arn(stage),
+            evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
         )
         shared = Shared(
             stage=stage,
@@ -113,7 +113,7 @@ class ApiStack(Stack):
             for variable, value in area_environment(area, sender, configuration_set).items():
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
-                built.function.add_environment("EVIDENCE_BUCKET", evidence_bucket_name(stage))
+                built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
 
