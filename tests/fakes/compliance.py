@@ -553,6 +553,7 @@ class FakeWorkNotices:
 
 from datetime import date  # noqa: E402  (this block is appended by its own part; the lead may hoist it)
 
+from functions.billing.models.claims import FILING_PENDING  # noqa: E402
 from functions.compliance.ports import (  # noqa: E402
     ClaimToFile,
     ConsentSpan,
@@ -562,8 +563,6 @@ from functions.compliance.ports import (  # noqa: E402
     WaitingLeave,
 )
 
-NOT_ACCEPTED = frozenset({"draft", "scrubbed", "submitted", "rejected", "denied", "corrected", "needs_review",
-                          "failed"})
 UNDECIDED = frozenset({"pending", "pending_coordinator", "overdue"})
 
 
@@ -577,7 +576,7 @@ class FakeClaimsToFile:
 
     def filing_due(self, practice_id: str, by: date) -> list[ClaimToFile]:
         return sorted((c for (p, _), c in self.claims.items()
-                       if p == practice_id and c.state in NOT_ACCEPTED and c.deadline <= by),
+                       if p == practice_id and c.state in FILING_PENDING and c.deadline <= by),
                       key=lambda c: (c.deadline, c.claim_id))
 
 

@@ -10,6 +10,7 @@ from functions.billing.dynamo.items import (
     claim_pk,
     claim_update,
     every,
+    filing_marker,
     fingerprint_pk,
 )
 from functions.billing.models.charges import Charge
@@ -19,7 +20,7 @@ from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict
 from functions.core.keys import collection_pk
-from functions.core.table import Delete, Operation, Put, Table
+from functions.core.table import Delete, Item, Operation, Put, Table
 
 
 class DynamoChargeBook:
@@ -81,7 +82,7 @@ class DynamoClaimLedger:
 
     def open(self, practice_id: str, claim: Claim, audit: AuditDraft, events: Events) -> None:
         """TransactWriteItems: Put the claim, the charge's CLAIM#<rank> marker (attribute_not_exists: one claim per
-        charge and rank) and its fingerprint, audited."""
+        charge and rank), its fingerprint and its filing-deadline marker, audited."""
         writes: list[Operation] = [
             Put(claim_item(practice_id, claim), "attribute_not_exists(pk)",
                 on_conflict=Conflict("that claim id exists", code="duplicate_id")),
@@ -90,16 +91,25 @@ class DynamoClaimLedger:
                 on_conflict=Conflict(f"this charge already has a {claim.rank} claim", code="claim_exists")),
             Put({"pk": fingerprint_pk(practice_id, claim), "sk": f"CLAIM#{claim.id}", "kind": "CLAIM_FINGERPRINT",
                  "claim_id": claim.id}),
+            filing_marker(practice_id, claim),
         ]
         self.audit.commit(audit, writes=writes, events=events)
 
     def save(self, practice_id: str, claim: Claim, expected_version: int, audit: AuditDraft, events: Events) -> None:
-        """TransactWriteItems: Put the claim on condition version = `expected_version`, audited; a voided claim's
-        fingerprint is deleted (it is no longer anyone's duplicate)."""
-        writes: list[Operation] = [claim_update(practice_id, claim, expected_version)]
+        """TransactWriteItems: Put the claim on condition version = `expected_version` and its filing-deadline marker
+        (or Delete it once the payer accepted the claim), audited; a voided claim's fingerprint is deleted (it is no
+        longer anyone's duplicate)."""
+        writes: list[Operation] = [claim_update(practice_id, claim, expected_version),
+                                   filing_marker(practice_id, claim)]
         if claim.state == "void":
             writes.append(Delete({"pk": fingerprint_pk(practice_id, claim), "sk": f"CLAIM#{claim.id}"}))
         self.audit.commit(audit, writes=writes, events=events)
+
+    def filing_due(self, practice_id: str, by: date) -> list[Item]:
+        """Query gsi1pk=PRACTICE#p#FILING_DUE gsi1sk <= <by>#~, every page (sparse: claims the payer has not accepted,
+        by filing deadline): the markers, each naming its claim, state, payer and deadline."""
+        return self.table.query_all(collection_pk(practice_id, "FILING_DUE"), index="gsi1",
+                                    sk_between=("0", f"{by.isoformat()}#~"))
 
     def awaiting_answer(self, practice_id: str, due_by: date) -> Iterator[Claim]:
         """Query gsi3pk=PRACTICE#p#CLAIM_AWAITING gsi3sk <= <due_by>~, all pages (sparse: only claims with no

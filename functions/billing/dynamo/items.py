@@ -3,11 +3,11 @@
 import hashlib
 from collections.abc import Iterator
 
-from functions.billing.models.claims import AWAITING_ANSWER, Claim
+from functions.billing.models.claims import AWAITING_ANSWER, FILING_PENDING, Claim
 from functions.billing.models.money import Invoice
 from functions.core.errors import Conflict
 from functions.core.keys import collection_pk, entity_pk
-from functions.core.table import Item, Put, Table
+from functions.core.table import Delete, Item, Operation, Put, Table
 
 BILLING = "BILLING"
 
@@ -45,6 +45,23 @@ def claim_item(practice_id: str, claim: Claim) -> Item:
         item |= {"gsi3pk": collection_pk(practice_id, "CLAIM_AWAITING"),
                  "gsi3sk": f"{claim.follow_up_on.isoformat()}#{claim.id}"}
     return {k: v for k, v in item.items() if v is not None}
+
+
+FILING_DUE_SK = "FILING_DUE"
+
+
+def filing_marker(practice_id: str, claim: Claim) -> Operation:
+    """The claim's sparse filing-deadline marker, written with every change of the claim: present (gsi1
+    `FILING_DUE` / `<deadline>#<id>`) while the payer has not accepted it, deleted once it has or it ended. The
+    claim item's own four index slots are taken; the compliance check reads this index, so its cost grows with
+    the claims near their deadline, not with the claims in work."""
+    key = {"pk": claim_pk(practice_id, claim.id), "sk": FILING_DUE_SK}
+    if claim.state not in FILING_PENDING:
+        return Delete(key)
+    deadline = claim.timely_filing_deadline.isoformat()
+    return Put({**key, "kind": "CLAIM_FILING_DUE", "claim_id": claim.id, "state": claim.state,
+                "payer_id": claim.payer_id, "deadline": deadline,
+                "gsi1pk": collection_pk(practice_id, "FILING_DUE"), "gsi1sk": f"{deadline}#{claim.id}"})
 
 
 def claim_update(practice_id: str, claim: Claim, expected_version: int) -> Put:

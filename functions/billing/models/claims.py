@@ -46,6 +46,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "void": frozenset(),
     "closed": frozenset(),
 }
+# States before the payer has accepted a claim, in which its filing deadline still matters (`submitted`: the
+# clearinghouse has it, the payer has not acknowledged it; a rejection there means filing again).
+FILING_PENDING = frozenset({"draft", "scrubbed", "submitted", "rejected", "denied", "corrected", "needs_review",
+                            "failed"})
 # States in which the payer owes an answer: the daily follow-up looks at these.
 AWAITING_ANSWER = frozenset({"submitted", "accepted"})
 # States that still hold money on the payer side of A/R.
