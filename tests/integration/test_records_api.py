@@ -426,7 +426,7 @@ def test_every_read_and_write_appends_exactly_one_audit_entry_and_the_chain_veri
         if entry["action"] != "patient.search":
             assert entry["subject_patient_id"] == ada["id"]
     # who saw or changed my record: the patient's own audit index
-    of_ada = AuditStore(Table()).of_patient(PRACTICE, ada["id"]).items
+    of_ada = AuditStore(Table()).about_patient(PRACTICE, ada["id"], "2000", "2199", 100).entries
     assert len(of_ada) == len(steps) - 2  # every step but the two searches
 
 
