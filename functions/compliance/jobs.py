@@ -23,6 +23,17 @@ def verify_audit_chains(_table: Table, full: bool = False) -> dict[str, Any]:
     return {"practices": len(reports), "entries_checked": sum(r.checked for r in reports), "broken": len(broken)}
 
 
+def backfill_audit_indexes(table: Table) -> dict[str, Any]:
+    """Run once by hand after the deploy that added the by-user index (no schedule): every practice's older audit
+    entries get their index keys, hashes unchanged. Idempotent: a second run puts nothing."""
+    from functions.core.audit_store import AuditStore
+    from functions.core.registry import practice_ids
+
+    store = AuditStore(table)
+    counts = [store.backfill_indexes(practice_id) for practice_id in practice_ids(table)]
+    return {"practices": len(counts), "entries_indexed": sum(counts)}
+
+
 # --- certifications, the monitoring engine ---------------------------------------------------------------------
 
 
@@ -56,7 +67,8 @@ def remind_training(_table: Table) -> dict[str, Any]:
             "lost_races": run.lost_races}
 
 
-JOBS = {"verify_audit_chains": verify_audit_chains, "run_compliance_checks": run_compliance_checks,
-        "remind_certifications": remind_certifications, "remind_training": remind_training}
+JOBS = {"verify_audit_chains": verify_audit_chains, "backfill_audit_indexes": backfill_audit_indexes,
+        "run_compliance_checks": run_compliance_checks, "remind_certifications": remind_certifications,
+        "remind_training": remind_training}
 
 handler = job_handler(JOBS)

@@ -94,7 +94,12 @@ def test_entries_written_before_the_by_user_index_are_backfilled_with_their_hash
     for item in store.entries("p1"):  # as written before gsi2 existed
         table.put({name: value for name, value in item.items() if not name.startswith("gsi2")})
     assert store.by_actor("p1", "user-1", "2026-11-26", "2026-11-26", 10).entries == []
-    assert store.backfill_indexes("p1") == 3
+    from functions.compliance.jobs import handler as compliance_jobs
+    from tests.support import LambdaContext
+
+    # the one-off job an operator invokes after the deploy (every practice in the registry)
+    assert compliance_jobs({"job": "backfill_audit_indexes"}, LambdaContext()) == {
+        "practices": 1, "entries_indexed": 3}
     assert [e.seq for e in store.by_actor("p1", "user-1", "2026-11-26", "2026-11-26", 10).entries] == [2]
     assert [e.seq for e in store.about_patient("p1", "pat-2", "2026-11-26", "2026-11-26", 10).entries] == [3]
     assert verify_chain(list(store.entries("p1")), store.head("p1")).intact
