@@ -43,10 +43,6 @@ CHANGES = (
            "trail stay. Loses compromised-credential and adaptive sign-in checks (cdk-nag AwsSolutions-COG3 then "
            "needs an acknowledgement).",
            lambda inv: replace(copy.deepcopy(inv), user_pool_plans=["ESSENTIALS"] * len(inv.user_pool_plans))),
-    Change("API stage metrics without per-method detail (MetricsEnabled off)",
-           "The stage's own Count/4XX/5XX/Latency stay (free), and so do the 5xx and p99 alarms; per area, "
-           "Lambda's free Invocations/Errors/Duration give requests, errors and p90/p99 per area function.",
-           _with(detailed_metrics=False)),
     Change("One account-wide Lambda Throttles alarm instead of one per function",
            "Every throttle still alarms; with no reserved concurrency a throttle is an account-level event anyway.",
            _fewer_alarm_metrics),

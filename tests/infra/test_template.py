@@ -407,6 +407,17 @@ def test_api_stage_logs_to_an_encrypted_group_traces_and_throttles(synthesized):
     assert "$context.path" not in access_format.values() and "$context.identity.sourceIp" not in access_format.values()
 
 
+def test_the_api_stage_sends_no_per_method_metrics_and_its_alarms_read_stage_metrics(synthesized):
+    # per-method metrics cost a clinic about $15 a month; the API's own Count/4XX/5XX/Latency are sent without them
+    (stage,) = [s["Properties"] for s in synthesized.resources("Api", "AWS::ApiGateway::Stage").values()]
+    assert stage["MethodSettings"] and not any(s.get("MetricsEnabled") for s in stage["MethodSettings"])
+    api_alarms = [a["Properties"] for a in synthesized.resources("Api", "AWS::CloudWatch::Alarm").values()
+                  if a["Properties"].get("Namespace") == "AWS/ApiGateway"]
+    assert api_alarms
+    for alarm in api_alarms:
+        assert {d["Name"] for d in alarm["Dimensions"]} <= {"ApiName", "Stage"}, alarm["AlarmName"]
+
+
 def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synthesized):
     from functions.core.auth import Role
 
