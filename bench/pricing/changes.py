@@ -38,11 +38,6 @@ def _fewer_alarm_metrics(inv: Inventory) -> Inventory:
 
 
 CHANGES = (
-    Change("Cognito Essentials plan instead of Plus (threat protection off)",
-           "MFA stays required (TOTP is in Essentials); the password policy, admin-only sign-up and the audit "
-           "trail stay. Loses compromised-credential and adaptive sign-in checks (cdk-nag AwsSolutions-COG3 then "
-           "needs an acknowledgement).",
-           lambda inv: replace(copy.deepcopy(inv), user_pool_plans=["ESSENTIALS"] * len(inv.user_pool_plans))),
     Change("One account-wide Lambda Throttles alarm instead of one per function",
            "Every throttle still alarms; with no reserved concurrency a throttle is an account-level event anyway.",
            _fewer_alarm_metrics),

@@ -78,8 +78,8 @@ class UserPoolConstruct(Construct):
             mfa=cognito.Mfa.REQUIRED,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            feature_plan=cognito.FeaturePlan.PLUS,
-            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            # Essentials: TOTP MFA and everything above; Plus's threat protection costs $0.02 per active user
+            feature_plan=cognito.FeaturePlan.ESSENTIALS,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -104,6 +104,14 @@ class UserPoolConstruct(Construct):
             write_attributes=cognito.ClientAttributes().with_standard_attributes(
                 email=True, given_name=True, family_name=True),
         )
+        nag.acknowledge(
+            self.user_pool, "AwsSolutions-COG8",
+            "Essentials, not Plus: Plus's threat protection (compromised-credential and adaptive-risk sign-in checks) "
+            "would cost more than the rest of a clinic's bill. A stolen or guessed password alone still opens "
+            "nothing: TOTP MFA is required of every user, passwords are 14+ characters of four classes, only the "
+            "practice creates accounts, failed sign-ins do not reveal whether a user exists and Cognito locks out "
+            "repeated failures; every sign-in is in CloudTrail and every read or change of health data in the "
+            "practice's audit trail.")
 
 
 class ApiConstruct(Construct):

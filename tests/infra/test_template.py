@@ -435,6 +435,14 @@ def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synt
     assert not any(a.startswith("custom:") for a in client["WriteAttributes"]), "users may not rebind their tenant"
 
 
+def test_the_user_pool_is_on_essentials_with_totp_mfa_required_for_everyone(synthesized):
+    # Plus (threat protection) cost $0.02 per active user; MFA, not risk scoring, is what stops a stolen password
+    (pool,) = [p["Properties"] for p in synthesized.resources("Api", "AWS::Cognito::UserPool").values()]
+    assert pool["UserPoolTier"] == "ESSENTIALS"
+    assert "UserPoolAddOns" not in pool
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
 # --- logs, queues, alarms ----------------------------------------------------------------------------------
 
 def test_every_log_group_is_encrypted_and_has_a_retention(synthesized):
