@@ -23,15 +23,6 @@ def _with(**changes) -> Callable[[Inventory], Inventory]:
     return lambda inv: replace(copy.deepcopy(inv), **changes)
 
 
-def _backup(daily_days: float | None = None, cold_after: float | None = None) -> Callable[[Inventory], Inventory]:
-    def change(inv: Inventory) -> Inventory:
-        rules = [replace(r, keep_days=daily_days if daily_days and r.runs_per_month > 20 else r.keep_days,
-                         cold_after_days=cold_after if cold_after and r.runs_per_month < 2 else r.cold_after_days)
-                 for r in inv.backup_rules]
-        return replace(copy.deepcopy(inv), backup_rules=rules)
-    return change
-
-
 def _fewer_alarm_metrics(inv: Inventory) -> Inventory:
     """One account-wide alarm where there is one per function."""
     return replace(copy.deepcopy(inv), alarm_metrics=inv.alarm_metrics - max(0, len(inv.functions) - 1))
@@ -45,13 +36,6 @@ CHANGES = (
            "Every function error still alarms; which function is on the dashboard and in the logs, not in the "
            "alarm's name.",
            _fewer_alarm_metrics),
-    Change("Daily backups kept 7 days instead of 35 (PITR already restores any second of the last 35 days)",
-           "Backups stay: PITR (35 days), daily recovery points (7 days) and monthly ones (10 years) in the vault.",
-           _backup(daily_days=7)),
-    Change("Monthly backups to cold storage after 90 days",
-           "The same monthly recovery points, kept as long, on a cheaper tier (restores take longer); needs AWS "
-           "Backup's advanced DynamoDB features turned on in the account.",
-           _backup(cold_after=90)),
     Change("Indexes project keys and the attributes their lists show (INCLUDE) instead of ALL",
            "Same data, same encryption and backups; smaller index copies shrink storage, PITR and every backup. "
            "Adapters that read whole items from an index then fetch them (more read units, priced in).",

@@ -190,6 +190,18 @@ def test_table_is_in_a_backup_plan_with_an_encrypted_vault(synthesized):
     data.has_resource_properties("AWS::Backup::BackupVault", {"EncryptionKeyArn": Match.any_value()})
 
 
+def test_daily_backups_are_kept_a_week_beside_35_days_of_pitr_and_monthly_ones_go_cold_after_90_days(synthesized):
+    (plan,) = [p["Properties"]["BackupPlan"] for p in synthesized.resources("Data", "AWS::Backup::BackupPlan").values()]
+    rules = {rule["RuleName"]: rule for rule in plan["BackupPlanRule"]}
+    assert rules["Daily"]["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    assert rules["Daily"]["Lifecycle"] == {"DeleteAfterDays": 7}
+    assert rules["Monthly"]["ScheduleExpression"] == "cron(0 5 1 * ? *)"
+    # AWS Backup keeps a recovery point at least 90 days in cold storage; ten years covers state record laws
+    assert rules["Monthly"]["Lifecycle"] == {"MoveToColdStorageAfterDays": 90, "DeleteAfterDays": 3650}
+    (table,) = synthesized.resources("Data", "AWS::DynamoDB::Table").values()
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
 def test_bus_is_named_for_the_stage_and_the_page_token_secret_is_generated_and_encrypted(synthesized):
     data = synthesized.template("Data")
     data.has_resource_properties("AWS::Events::EventBus", {"Name": f"practiceflow-{STAGE}"})
