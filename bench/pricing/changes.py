@@ -41,9 +41,6 @@ CHANGES = (
            "Adapters that read whole items from an index then fetch them (more read units, priced in).",
            lambda inv: replace(copy.deepcopy(inv), indexes=[replace(i, projection="INCLUDE") for i in inv.indexes]),
            lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
-    Change("Claim workflow asks for the acknowledgement every 6 hours instead of hourly",
-           "The workflow and its audit are unchanged; an acknowledgement is noticed up to 6 hours later.",
-           assumptions=lambda a: {**a, "claim_ack_hours": a["claim_ack_hours"] / 6}),
     Change("One customer managed key for data and operations logs",
            "Everything stays encrypted with a customer managed, rotated key; only the split between data and ops "
            "keys goes.",
