@@ -41,10 +41,6 @@ CHANGES = (
            "Adapters that read whole items from an index then fetch them (more read units, priced in).",
            lambda inv: replace(copy.deepcopy(inv), indexes=[replace(i, projection="INCLUDE") for i in inv.indexes]),
            lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
-    Change("One customer managed key for data and operations logs",
-           "Everything stays encrypted with a customer managed, rotated key; only the split between data and ops "
-           "keys goes.",
-           lambda inv: replace(copy.deepcopy(inv), kms_keys=min(inv.kms_keys, 1))),
     Change("Scheduled jobs send their EMF metrics only when the count is not zero",
            "The same numbers on the dashboard (a missing point reads as zero); the 15-minute jobs stop paying for "
            "every hour.",

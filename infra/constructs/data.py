@@ -34,7 +34,8 @@ class DataConstruct(Construct):
         self.key = kms.Key(
             self, "DataKey",
             alias=f"alias/practiceflow-{stage}-data",
-            description="PracticeFlow data key: the table, its stream and backups, and the page-token secret",
+            description="PracticeFlow key: the table, its stream and backups, the page-token secret, and the "
+                        "service stack's log groups, dead-letter queues and topics",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )

@@ -136,9 +136,22 @@ def tenant_allowed(synthesized, name: str) -> dict[str, set[str]]:
     return found
 
 
+def parks_failures(statement: dict) -> bool:
+    """The key grant that lets a function (or Lambda for it) put a failure on its encrypted queue: through SQS only."""
+    via = statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService", {})
+    return (set(as_list(statement["Action"])) == {"kms:GenerateDataKey", "kms:Decrypt"}
+            and via == {"Fn::Join": ["", ["sqs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]})
+
+
 def catalogue_actions(synthesized, name: str) -> set[str]:
-    """The actions a function holds on data resources (anything not its own logs, traces, queues, ops key)."""
-    return {action for action, targets in allowed(synthesized, name).items()
+    """The actions a function holds on data resources (anything not its own logs, traces, queues and their key)."""
+    held: dict[str, set[str]] = {}
+    for statement in role_statements(synthesized, function_ids(synthesized)[name]):
+        if statement["Effect"] == "Allow" and not parks_failures(statement):
+            for action in as_list(statement["Action"]):
+                targets = {data_target(synthesized, r) for r in as_list(statement["Resource"])}
+                held.setdefault(action, set()).update(targets)
+    return {action for action, targets in held.items()
             if any(not t.startswith("own:") and t != "*" for t in targets) or action in RESOURCELESS_DATA_ACTIONS}
 
 
@@ -200,6 +213,28 @@ def test_daily_backups_are_kept_a_week_beside_35_days_of_pitr_and_monthly_ones_g
     assert rules["Monthly"]["Lifecycle"] == {"MoveToColdStorageAfterDays": 90, "DeleteAfterDays": 3650}
     (table,) = synthesized.resources("Data", "AWS::DynamoDB::Table").values()
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_one_key_encrypts_the_data_and_what_operations_keep_each_service_confined_to_its_own_data(synthesized):
+    (key_id,) = synthesized.resources("Data", "AWS::KMS::Key")
+    assert synthesized.resources("Api", "AWS::KMS::Key") == {}
+    api = synthesized.templates["Api"]["Resources"]
+    encrypted = [(r["Type"], r["Properties"].get("KmsKeyId") or r["Properties"].get("KmsMasterKeyId"))
+                 for r in api.values() if r["Type"] in ("AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SNS::Topic")]
+    assert encrypted and all(data_target(synthesized, key) == "data-key" for _, key in encrypted), encrypted
+    # every service principal the key policy names is held to this account and to its own kind of data
+    policy = synthesized.templates["Data"]["Resources"][key_id]["Properties"]["KeyPolicy"]["Statement"]
+    services = [s for s in policy if "Service" in s["Principal"]]
+    assert {"CloudWatchLogsEncryptsOurLogGroups", "CloudWatchAlarmsPublishToEncryptedTopic"} <= {
+        s["Sid"] for s in services}
+    for statement in services:
+        condition = json.dumps(statement.get("Condition", {}))
+        assert "aws:SourceAccount" in condition or "kms:EncryptionContext:aws:logs:arn" in condition, statement["Sid"]
+    # and every role reaches it only through a service: DynamoDB, Secrets Manager or SQS
+    for spec in CATALOG.functions:
+        for statement in role_statements(synthesized, function_ids(synthesized)[spec.name]):
+            if any(data_target(synthesized, r) == "data-key" for r in as_list(statement["Resource"])):
+                assert "kms:ViaService" in statement["Condition"]["StringEquals"], (spec.name, statement)
 
 
 def test_bus_is_named_for_the_stage_and_the_page_token_secret_is_generated_and_encrypted(synthesized):
