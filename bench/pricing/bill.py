@@ -94,7 +94,8 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
     add(fn, cw, "EMF metrics from the code (in the hours each is sent)", u["custom_metric_months"],
         "cloudwatch_custom_metrics", "assumption", "names read from functions/; hours per metric assumed")
     add(f"{fn} AWS::ApiGateway::Stage", "X-Ray", "traces recorded (Active tracing)", u["traces"],
-        "xray_traces_recorded", "assumption")
+        "xray_traces_recorded", "assumption", "the API stage's and the workflows' sampling rules from the template; "
+        "functions that others do not invoke at Lambda's default")
     add("AWS::S3::Bucket", "S3", "storage", inv.buckets * a["evidence_bucket_gb"], "s3_standard_storage",
         "assumption")
     add("AWS::S3::Bucket", "S3", "PUT requests", inv.buckets * a["evidence_bucket_puts"], "s3_put_requests",

@@ -49,9 +49,6 @@ CHANGES = (
            "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
            "CloudFormation cannot create a SecureString, so a deploy step (or a custom resource) writes it.",
            _with(secrets=0)),
-    Change("X-Ray sampling at 5% with no per-second reservoir",
-           "Tracing stays on for every function; fewer requests traced (and fewer URLs with ids in traces).",
-           assumptions=lambda a: {**a, "xray_sampled_share": 0.05}),
     Change("Step Functions logging at ERROR instead of ALL",
            "Executions keep their 90-day history in Step Functions; failures are still logged and alarmed. Needs an "
            "AwsSolutions-SF1 acknowledgement for a few cents: not worth doing.",

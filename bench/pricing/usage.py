@@ -5,6 +5,7 @@ benches measured (bench/results)."""
 from __future__ import annotations
 
 import ast
+import fnmatch
 import functools
 import json
 import math
@@ -156,9 +157,24 @@ def _lambda(u: dict, profile: dict, a: dict, inv: Inventory, m: dict, runs_by_ta
     u["cold_starts"] = sum(cold.values())
     u["lambda_arm_gb_s"] = sum(v for f, v in gb_seconds.items() if f.arm)
     u["lambda_x86_gb_s"] = sum(v for f, v in gb_seconds.items() if not f.arm)
+    # the API stage and the workflows decide by the sampling rules; a function they invoke follows them, any other
+    # traced function samples by Lambda's own default
+    default = a["xray_sampled_share"]
+    api_share = sampled_share(inv, f"{inv.api_name}/{inv.stage_name}", default) if inv.stage_traced else default
+    workflow_share = sampled_share(inv, next(iter(inv.state_machines), ""), default)
     traced_api = inv.stage_traced or any(f.traced for f in inv.functions if f.kind == "api")
-    traced = sum(n for f, n in invocations.items() if f.traced and f.kind != "api")
-    u["traces"] = a["xray_sampled_share"] * ((u["api_calls"] if traced_api else 0) + traced)
+    u["traces"] = (api_share * u["api_calls"] if traced_api else 0) + sum(
+        n * (workflow_share if f.kind == "tasks" else default)
+        for f, n in invocations.items() if f.traced and f.kind != "api")
+
+
+def sampled_share(inv: Inventory, service: str, default: float) -> float:
+    """The share of a service's requests traced: its highest-priority matching rule's fixed rate when the rule
+    keeps no per-second reservoir (at a practice's pace a reservoir of one traces nearly everything), else the
+    default rule's."""
+    rules = sorted((r for r in inv.sampling_rules if fnmatch.fnmatchcase(service, r.service_name)),
+                   key=lambda r: r.priority)
+    return rules[0].fixed_rate if rules and rules[0].reservoir_size == 0 else default
 
 
 def _workflows(u: dict, profile: dict, a: dict, inv: Inventory, runs_by_target: dict[str, float]) -> None:

@@ -15,6 +15,7 @@ from infra.constructs.data import DataConstruct
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
+from infra.constructs.tracing import TracingConstruct
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
 from infra.packaging import ARCHITECTURE
@@ -118,6 +119,7 @@ class ApiStack(Stack):
                 built.function.add_environment(variable, value)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
+        self.tracing = TracingConstruct(self, "Tracing", stage=stage)
 
         self.monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=key)
         for name, built in self.functions.functions.items():

@@ -465,6 +465,20 @@ def test_the_api_stage_sends_no_per_method_metrics_and_its_alarms_read_stage_met
         assert {d["Name"] for d in alarm["Dimensions"]} <= {"ApiName", "Stage"}, alarm["AlarmName"]
 
 
+def test_the_api_stage_and_the_workflows_trace_one_request_in_twenty(synthesized):
+    from fnmatch import fnmatchcase
+
+    rules = [r["Properties"]["SamplingRule"] for r in synthesized.resources("Api", "AWS::XRay::SamplingRule").values()]
+    assert rules and all(r["FixedRate"] == 0.05 and r["ReservoirSize"] == 0 and r["Priority"] < 10000 for r in rules)
+    (api,) = [r["Properties"]["Name"] for r in synthesized.resources("Api", "AWS::ApiGateway::RestApi").values()]
+    machines = [m["Properties"]["StateMachineName"]
+                for m in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").values()]
+    for service in (f"{api}/{STAGE}", *machines):  # how each names itself in segments
+        assert any(fnmatchcase(service, r["ServiceName"]) for r in rules), service
+    # the rules are the account's: they name nothing of another stage
+    assert not any(fnmatchcase(f"practiceflow-{STAGE}x/{STAGE}x", r["ServiceName"]) for r in rules)
+
+
 def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synthesized):
     from functions.core.auth import Role
 
