@@ -457,7 +457,7 @@ class LocalCloud:
     def advance(self, by: timedelta) -> int:
         """Move the clock forward as the real cloud would live through the time: to each moment a waiting
         execution wakes (a Wait state, a Retry interval, a timeout), letting what it wakes settle before
-        the next, so a claim's hour for the acknowledgement and then its day for the remittance both pass
+        the next, so a claim's six hours for the acknowledgement and then its day for the remittance both pass
         in one advance; then to the end, firing what fell due. Returns the work done."""
         with self._advance_lock:
             target = self.clock.now() + by

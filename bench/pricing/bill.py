@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.pricing.inventory import Inventory
-from bench.pricing.usage import month
+from bench.pricing.usage import claim_poll_hours, month
 from bench.support import ROOT
 
 PRICES = ROOT / "bench" / "pricing" / "prices.json"
@@ -57,9 +57,10 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
         "assumption", "rules from the template; each backup a full copy of the table, whose size is assumed")
     add(backup, "AWS Backup", "recovery points in cold storage", u["backup_cold_gb_months"],
         "dynamodb_backup_cold_storage", "assumption")
-    add("AWS::StepFunctions::StateMachine", "Step Functions", "state transitions (claim workflow polls hourly, "
-        "then daily)", u["transitions"], "step_functions_standard_transitions", "assumption",
-        "path lengths from statemachines/*.asl.json")
+    ack_every, remit_every = claim_poll_hours()
+    add("AWS::StepFunctions::StateMachine", "Step Functions", f"state transitions (claim workflow polls every "
+        f"{ack_every:g} h, then every {remit_every:g} h)", u["transitions"], "step_functions_standard_transitions",
+        "assumption", "path lengths and the claim workflow's Waits from statemachines/*.asl.json")
     add("AWS::Events::EventBus", "EventBridge", "custom events (outbox)", u["events"], "eventbridge_custom_events",
         "assumption")
     add("AWS::SQS::Queue", "SQS", f"requests ({inv.queues} dead-letter queues)",
@@ -93,7 +94,8 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
     add(fn, cw, "EMF metrics from the code (in the hours each is sent)", u["custom_metric_months"],
         "cloudwatch_custom_metrics", "assumption", "names read from functions/; hours per metric assumed")
     add(f"{fn} AWS::ApiGateway::Stage", "X-Ray", "traces recorded (Active tracing)", u["traces"],
-        "xray_traces_recorded", "assumption")
+        "xray_traces_recorded", "assumption", "the API stage's and the workflows' sampling rules from the template; "
+        "functions that others do not invoke at Lambda's default")
     add("AWS::S3::Bucket", "S3", "storage", inv.buckets * a["evidence_bucket_gb"], "s3_standard_storage",
         "assumption")
     add("AWS::S3::Bucket", "S3", "PUT requests", inv.buckets * a["evidence_bucket_puts"], "s3_put_requests",

@@ -23,30 +23,12 @@ def _with(**changes) -> Callable[[Inventory], Inventory]:
     return lambda inv: replace(copy.deepcopy(inv), **changes)
 
 
-def _backup(daily_days: float | None = None, cold_after: float | None = None) -> Callable[[Inventory], Inventory]:
-    def change(inv: Inventory) -> Inventory:
-        rules = [replace(r, keep_days=daily_days if daily_days and r.runs_per_month > 20 else r.keep_days,
-                         cold_after_days=cold_after if cold_after and r.runs_per_month < 2 else r.cold_after_days)
-                 for r in inv.backup_rules]
-        return replace(copy.deepcopy(inv), backup_rules=rules)
-    return change
-
-
 def _fewer_alarm_metrics(inv: Inventory) -> Inventory:
     """One account-wide alarm where there is one per function."""
     return replace(copy.deepcopy(inv), alarm_metrics=inv.alarm_metrics - max(0, len(inv.functions) - 1))
 
 
 CHANGES = (
-    Change("Cognito Essentials plan instead of Plus (threat protection off)",
-           "MFA stays required (TOTP is in Essentials); the password policy, admin-only sign-up and the audit "
-           "trail stay. Loses compromised-credential and adaptive sign-in checks (cdk-nag AwsSolutions-COG3 then "
-           "needs an acknowledgement).",
-           lambda inv: replace(copy.deepcopy(inv), user_pool_plans=["ESSENTIALS"] * len(inv.user_pool_plans))),
-    Change("API stage metrics without per-method detail (MetricsEnabled off)",
-           "The stage's own Count/4XX/5XX/Latency stay (free), and so do the 5xx and p99 alarms; per area, "
-           "Lambda's free Invocations/Errors/Duration give requests, errors and p90/p99 per area function.",
-           _with(detailed_metrics=False)),
     Change("One account-wide Lambda Throttles alarm instead of one per function",
            "Every throttle still alarms; with no reserved concurrency a throttle is an account-level event anyway.",
            _fewer_alarm_metrics),
@@ -54,25 +36,11 @@ CHANGES = (
            "Every function error still alarms; which function is on the dashboard and in the logs, not in the "
            "alarm's name.",
            _fewer_alarm_metrics),
-    Change("Daily backups kept 7 days instead of 35 (PITR already restores any second of the last 35 days)",
-           "Backups stay: PITR (35 days), daily recovery points (7 days) and monthly ones (10 years) in the vault.",
-           _backup(daily_days=7)),
-    Change("Monthly backups to cold storage after 90 days",
-           "The same monthly recovery points, kept as long, on a cheaper tier (restores take longer); needs AWS "
-           "Backup's advanced DynamoDB features turned on in the account.",
-           _backup(cold_after=90)),
     Change("Indexes project keys and the attributes their lists show (INCLUDE) instead of ALL",
            "Same data, same encryption and backups; smaller index copies shrink storage, PITR and every backup. "
            "Adapters that read whole items from an index then fetch them (more read units, priced in).",
            lambda inv: replace(copy.deepcopy(inv), indexes=[replace(i, projection="INCLUDE") for i in inv.indexes]),
            lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
-    Change("Claim workflow asks for the acknowledgement every 6 hours instead of hourly",
-           "The workflow and its audit are unchanged; an acknowledgement is noticed up to 6 hours later.",
-           assumptions=lambda a: {**a, "claim_ack_hours": a["claim_ack_hours"] / 6}),
-    Change("One customer managed key for data and operations logs",
-           "Everything stays encrypted with a customer managed, rotated key; only the split between data and ops "
-           "keys goes.",
-           lambda inv: replace(copy.deepcopy(inv), kms_keys=min(inv.kms_keys, 1))),
     Change("Scheduled jobs send their EMF metrics only when the count is not zero",
            "The same numbers on the dashboard (a missing point reads as zero); the 15-minute jobs stop paying for "
            "every hour.",
@@ -81,9 +49,6 @@ CHANGES = (
            "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
            "CloudFormation cannot create a SecureString, so a deploy step (or a custom resource) writes it.",
            _with(secrets=0)),
-    Change("X-Ray sampling at 5% with no per-second reservoir",
-           "Tracing stays on for every function; fewer requests traced (and fewer URLs with ids in traces).",
-           assumptions=lambda a: {**a, "xray_sampled_share": 0.05}),
     Change("Step Functions logging at ERROR instead of ALL",
            "Executions keep their 90-day history in Step Functions; failures are still logged and alarmed. Needs an "
            "AwsSolutions-SF1 acknowledgement for a few cents: not worth doing.",

@@ -59,7 +59,7 @@ FREE = {
     "AWS::Logs::MetricFilter": "the filter is free; a metric it publishes is a custom metric (count it in the profile)",
     "AWS::WAFv2::WebACLAssociation": "the association has no charge",
     "AWS::CDK::Metadata": "CDK bookkeeping, not deployed as a resource",
-    "AWS::XRay::SamplingRule": "configuration; traces are priced under the functions and the stage",
+    "AWS::XRay::SamplingRule": "configuration; the traces it lets through are priced under the functions and the stage",
     "AWS::Lambda::EventInvokeConfig": "retry and destination settings; what lands in a queue is priced there",
     "AWS::Lambda::Version": "a published version of a priced function",
     "AWS::Lambda::Alias": "a name for a version",
@@ -119,11 +119,21 @@ class BackupRule:
     cold_after_days: float | None
 
 
+@dataclass(frozen=True)
+class SamplingRule:
+    service_name: str  # a pattern (* and ?) on the name a service gives itself in segments
+    fixed_rate: float
+    reservoir_size: int
+    priority: int
+
+
 @dataclass
 class Inventory:
     """The priced settings of the templates; counts come straight from them."""
     functions: list[Function] = field(default_factory=list)
     rest_apis: int = 0
+    api_name: str = ""
+    stage_name: str = ""
     methods: int = 0
     detailed_metrics: bool = False
     stage_traced: bool = False
@@ -149,6 +159,7 @@ class Inventory:
     web_acls: int = 0
     web_acl_rules: int = 0
     schedules: list[tuple[str, float, str]] = field(default_factory=list)  # (job or target, runs a month, target id)
+    sampling_rules: list[SamplingRule] = field(default_factory=list)
     types: set[str] = field(default_factory=set)
 
     @classmethod
@@ -166,12 +177,14 @@ class Inventory:
                                            p.get("TracingConfig", {}).get("Mode") == "Active"))
         elif kind == "AWS::ApiGateway::RestApi":
             self.rest_apis += 1
+            self.api_name = p.get("Name", logical_id)
         elif kind == "AWS::ApiGateway::Method":
             self.methods += p.get("HttpMethod") != "OPTIONS"
         elif kind == "AWS::ApiGateway::Stage":
             self.detailed_metrics |= any(s.get("MetricsEnabled") for s in p.get("MethodSettings", []))
             self.stage_traced |= bool(p.get("TracingEnabled"))
             self.access_logged |= "AccessLogSetting" in p
+            self.stage_name = p.get("StageName", "")
         elif kind == "AWS::DynamoDB::Table":
             self.tables += 1
             self.indexes += [Index(i["IndexName"], i["Projection"]["ProjectionType"])
@@ -218,6 +231,10 @@ class Inventory:
             self.user_pool_plans.append(str(p.get("UserPoolTier", "ESSENTIALS")).upper())
         elif kind == "AWS::S3::Bucket":
             self.buckets += 1
+        elif kind == "AWS::XRay::SamplingRule":
+            rule = p["SamplingRule"]
+            self.sampling_rules.append(SamplingRule(rule["ServiceName"], float(rule["FixedRate"]),
+                                                    int(rule["ReservoirSize"]), int(rule["Priority"])))
         elif kind == "AWS::WAFv2::WebACL":
             self.web_acls += 1
             self.web_acl_rules += len(p.get("Rules", []))

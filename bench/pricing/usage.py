@@ -5,6 +5,7 @@ benches measured (bench/results)."""
 from __future__ import annotations
 
 import ast
+import fnmatch
 import functools
 import json
 import math
@@ -40,9 +41,23 @@ def measured() -> dict:
     }
 
 
+CLAIM_WORKFLOW = ROOT / "statemachines" / "claim_submission.asl.json"
+
+
+@functools.cache
+def claim_poll_hours() -> tuple[float, float]:
+    """How long the claim workflow waits between asks for the acknowledgement and for the 835 (its ASL's Waits)."""
+    states = load(CLAIM_WORKFLOW)["States"]
+    return states["WaitForAck"]["Seconds"] / 3600, states["WaitForRemit"]["Seconds"] / 3600
+
+
 def month(profile: dict, a: dict, inv: Inventory, m: dict, group: bool) -> dict[str, float]:
     """Monthly quantities every line item is priced from."""
     u: dict[str, float] = {}
+    ack_every, remit_every = claim_poll_hours()
+    # a claim asks until the answer is there: the last ask finds it
+    u["claim_ack_polls"] = math.ceil(a["claim_ack_hours"] / ack_every)
+    u["claim_remit_polls"] = math.ceil(a["claim_remit_days"] * 24 / remit_every)
     u["appointments"] = profile["appointments_per_day"] * profile["clinic_days_per_month"]
     u["claims"] = profile["claims_per_week"] * 52 / 12
     u["open_hours"] = profile["open_hours_per_day"] * profile["clinic_days_per_month"]
@@ -77,7 +92,7 @@ def _dynamodb(u: dict, profile: dict, a: dict, inv: Inventory, m: dict) -> None:
     """Reads per call as measured; each audit entry a two-item transaction plus its gsi1 copy; each change a
     transaction of its items and their index copies; the measured claim, leave and workshop runs on top."""
     rru = a["read_units_per_read_request"]
-    polls = a["claim_ack_hours"] + a["claim_remit_days"]
+    polls = u["claim_ack_polls"] + u["claim_remit_polls"]
     claim, leave = m["claim_lifecycle"], m["leave_request"]
     search = m["slot_search"]
     search_items = search["items_read"] * profile["practitioners"] / search["practitioners"]
@@ -114,7 +129,7 @@ def _dynamodb(u: dict, profile: dict, a: dict, inv: Inventory, m: dict) -> None:
 def _lambda(u: dict, profile: dict, a: dict, inv: Inventory, m: dict, runs_by_target: dict[str, float]) -> None:
     """Per function: API calls spread by area, workflow steps, scheduled runs, messages and outbox batches; INIT
     billed at the import time measured for that handler."""
-    task_runs = {"billing": u["claims"] * (6 + a["claim_ack_hours"] + a["claim_remit_days"] + 2),
+    task_runs = {"billing": u["claims"] * (6 + u["claim_ack_polls"] + u["claim_remit_polls"] + 2),
                  "staff": profile["leave_requests"] * 8,
                  "inventory": (profile["purchase_orders"] + _runs_of(runs_by_target, inv, "low-stock-reorder")) * 4,
                  "outreach": profile["workshops_promoted"] * 8 + profile["workshop_invitations"] / 25}
@@ -142,14 +157,29 @@ def _lambda(u: dict, profile: dict, a: dict, inv: Inventory, m: dict, runs_by_ta
     u["cold_starts"] = sum(cold.values())
     u["lambda_arm_gb_s"] = sum(v for f, v in gb_seconds.items() if f.arm)
     u["lambda_x86_gb_s"] = sum(v for f, v in gb_seconds.items() if not f.arm)
+    # the API stage and the workflows decide by the sampling rules; a function they invoke follows them, any other
+    # traced function samples by Lambda's own default
+    default = a["xray_sampled_share"]
+    api_share = sampled_share(inv, f"{inv.api_name}/{inv.stage_name}", default) if inv.stage_traced else default
+    workflow_share = sampled_share(inv, next(iter(inv.state_machines), ""), default)
     traced_api = inv.stage_traced or any(f.traced for f in inv.functions if f.kind == "api")
-    traced = sum(n for f, n in invocations.items() if f.traced and f.kind != "api")
-    u["traces"] = a["xray_sampled_share"] * ((u["api_calls"] if traced_api else 0) + traced)
+    u["traces"] = (api_share * u["api_calls"] if traced_api else 0) + sum(
+        n * (workflow_share if f.kind == "tasks" else default)
+        for f, n in invocations.items() if f.traced and f.kind != "api")
+
+
+def sampled_share(inv: Inventory, service: str, default: float) -> float:
+    """The share of a service's requests traced: its highest-priority matching rule's fixed rate when the rule
+    keeps no per-second reservoir (at a practice's pace a reservoir of one traces nearly everything), else the
+    default rule's."""
+    rules = sorted((r for r in inv.sampling_rules if fnmatch.fnmatchcase(service, r.service_name)),
+                   key=lambda r: r.priority)
+    return rules[0].fixed_rate if rules and rules[0].reservoir_size == 0 else default
 
 
 def _workflows(u: dict, profile: dict, a: dict, inv: Inventory, runs_by_target: dict[str, float]) -> None:
     """Transitions along each workflow's usual path (statemachines/*.asl.json) and the logs they write."""
-    claim = 6 + 3 * a["claim_ack_hours"] + 3 * a["claim_remit_days"] + 3  # each poll: Wait, Task, Choice
+    claim = 6 + 3 * u["claim_ack_polls"] + 3 * u["claim_remit_polls"] + 3  # each poll: Wait, Task, Choice
     reorder_runs = _runs_of(runs_by_target, inv, "low-stock-reorder") + profile["purchase_orders"]
     per_machine = {"claim-submission": u["claims"] * claim,
                    "leave-approval": profile["leave_requests"] * a["leave_transitions"],

@@ -82,8 +82,8 @@ class UserPoolConstruct(Construct):
             mfa=cognito.Mfa.REQUIRED,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            feature_plan=cognito.FeaturePlan.PLUS,
-            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            # Essentials: TOTP MFA and everything above; Plus's threat protection costs $0.02 per active user
+            feature_plan=cognito.FeaturePlan.ESSENTIALS,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -108,6 +108,14 @@ class UserPoolConstruct(Construct):
             write_attributes=cognito.ClientAttributes().with_standard_attributes(
                 email=True, given_name=True, family_name=True),
         )
+        nag.acknowledge(
+            self.user_pool, "AwsSolutions-COG8",
+            "Essentials, not Plus: Plus's threat protection (compromised-credential and adaptive-risk sign-in checks) "
+            "would cost more than the rest of a clinic's bill. A stolen or guessed password alone still opens "
+            "nothing: TOTP MFA is required of every user, passwords are 14+ characters of four classes, only the "
+            "practice creates accounts, failed sign-ins do not reveal whether a user exists and Cognito locks out "
+            "repeated failures; every sign-in is in CloudTrail and every read or change of health data in the "
+            "practice's audit trail.")
 
 
 class ApiConstruct(Construct):
@@ -132,7 +140,9 @@ class ApiConstruct(Construct):
             deploy_options=apigateway.StageOptions(
                 stage_name=stage,
                 tracing_enabled=True,
-                metrics_enabled=True,
+                # per-method metrics cost about $15 a month for a clinic; the stage's own Count, 4XX, 5XX and
+                # Latency (the alarms' metrics) and each function's Lambda metrics are sent without them
+                metrics_enabled=False,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,  # data traces would log request and response bodies: health data
                 throttling_rate_limit=THROTTLE_RATE,
@@ -143,7 +153,7 @@ class ApiConstruct(Construct):
                     f"/{route}/{method}": apigateway.MethodDeploymentOptions(
                         throttling_rate_limit=PUBLIC_THROTTLE_RATE, throttling_burst_limit=PUBLIC_THROTTLE_BURST,
                         logging_level=apigateway.MethodLoggingLevel.ERROR, data_trace_enabled=False,
-                        metrics_enabled=True)
+                        metrics_enabled=False)
                     for spec in catalog.api_functions() for route in spec.public_routes for method in PUBLIC_METHODS
                 },
             ),

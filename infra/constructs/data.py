@@ -18,9 +18,12 @@ from infra.catalog import TableSpec
 from infra.constructs import RETAINED, stack_unique
 from infra.nag import acknowledge
 
-# Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it.
+# Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it, on cold
+# storage after their first quarter (AWS Backup's advanced DynamoDB features must be on, or it keeps them warm).
 MONTHLY_RETENTION = Duration.days(10 * 365)
-DAILY_RETENTION = Duration.days(35)
+MONTHLY_COLD_AFTER = Duration.days(90)
+# Point-in-time recovery already restores any second of the last 35 days; a week of dailies is the fallback.
+DAILY_RETENTION = Duration.days(7)
 
 
 def evidence_bucket_pattern(stage: str) -> str:
@@ -40,7 +43,8 @@ class DataConstruct(Construct):
         self.key = kms.Key(
             self, "DataKey",
             alias=f"alias/practiceflow-{stage}-data",
-            description="PracticeFlow data key: the table, its stream and backups, and the page-token secret",
+            description="PracticeFlow key: the table, its stream and backups, the page-token secret, and the "
+                        "service stack's log groups, dead-letter queues and topics",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -149,7 +153,7 @@ class DataConstruct(Construct):
             schedule_expression=events.Schedule.cron(hour="5", minute="0"),
         ))
         plan.add_rule(backup.BackupPlanRule(
-            rule_name="Monthly", delete_after=MONTHLY_RETENTION,
+            rule_name="Monthly", delete_after=MONTHLY_RETENTION, move_to_cold_storage_after=MONTHLY_COLD_AFTER,
             schedule_expression=events.Schedule.cron(day="1", hour="5", minute="0"),
         ))
         role = iam.Role(

@@ -15,15 +15,18 @@ from infra.constructs.data import DataConstruct, evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
+from infra.constructs.tracing import TracingConstruct
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
 from infra.packaging import ARCHITECTURE
 
 
-def ops_key(scope: Construct, stage: str) -> kms.Key:
-    """Encrypts what operations keep (logs, parked failures, alarm messages), apart from the data key."""
-    key = kms.Key(scope, "OpsKey", alias=f"alias/practiceflow-{stage}-ops", enable_key_rotation=True,
-                  description="PracticeFlow operations key: log groups, dead-letter queues, alarm topic")
+def ops_key(data_key: kms.Key, stage: str) -> kms.Key:
+    """What operations keep (logs, parked failures, alarm messages) is encrypted with the data key: one key-month
+    and its rotations instead of two. Each service may use it only for its own data: CloudWatch Logs under a log
+    group's encryption context, CloudWatch for this stage's alarms, each role through SQS (infra/constructs/
+    functions.py), so none of them can decrypt the table's, the stream's or the secret's data keys."""
+    key = data_key
     key.add_to_resource_policy(iam.PolicyStatement(
         sid="CloudWatchLogsEncryptsOurLogGroups",
         principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
@@ -37,6 +40,10 @@ def ops_key(scope: Construct, stage: str) -> kms.Key:
         principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
         actions=["kms:Decrypt", "kms:GenerateDataKey*"],
         resources=["*"],
+        # only this account's alarms of this stage (monitoring.py names them practiceflow-<stage>-...)
+        conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLike": {"aws:SourceArn":
+                                f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:practiceflow-{stage}-*"}},
     ))
     return key
 
@@ -61,7 +68,7 @@ class ApiStack(Stack):
                  layer_dir: str, code_dir: str, sender: str, **kwargs) -> None:
         super().__init__(scope, construct_id, description=f"PracticeFlow {stage}: API, functions, workflows",
                          **kwargs)
-        key = ops_key(self, stage)
+        key = ops_key(data.key, stage)
         layer = lambda_.LayerVersion(
             self, "Dependencies", code=lambda_.Code.from_asset(layer_dir),
             compatible_runtimes=[RUNTIME],
@@ -116,6 +123,7 @@ class ApiStack(Stack):
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
+        self.tracing = TracingConstruct(self, "Tracing", stage=stage)
 
         self.monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=key)
         for name, built in self.functions.functions.items():

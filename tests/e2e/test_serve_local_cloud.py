@@ -70,7 +70,7 @@ def test_advancing_the_clock_takes_a_submitted_claim_to_paid_and_bills_the_patie
     assert submitted[0] in (200, 202), submitted
 
     ok(request(f"{url}/_local/drain", "POST", {}))
-    assert ok(request(f"{url}/claims/{claim['id']}", token=billing))["state"] == "submitted"  # an hour's Wait
+    assert ok(request(f"{url}/claims/{claim['id']}", token=billing))["state"] == "submitted"  # six hours' Wait
 
     ok(request(f"{url}/_local/clock/advance?seconds={317 * 3600}", "POST", {}))
 

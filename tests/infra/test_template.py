@@ -139,9 +139,22 @@ def tenant_allowed(synthesized, name: str) -> dict[str, set[str]]:
     return found
 
 
+def parks_failures(statement: dict) -> bool:
+    """The key grant that lets a function (or Lambda for it) put a failure on its encrypted queue: through SQS only."""
+    via = statement.get("Condition", {}).get("StringEquals", {}).get("kms:ViaService", {})
+    return (set(as_list(statement["Action"])) == {"kms:GenerateDataKey", "kms:Decrypt"}
+            and via == {"Fn::Join": ["", ["sqs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]})
+
+
 def catalogue_actions(synthesized, name: str) -> set[str]:
-    """The actions a function holds on data resources (anything not its own logs, traces, queues, ops key)."""
-    return {action for action, targets in allowed(synthesized, name).items()
+    """The actions a function holds on data resources (anything not its own logs, traces, queues and their key)."""
+    held: dict[str, set[str]] = {}
+    for statement in role_statements(synthesized, function_ids(synthesized)[name]):
+        if statement["Effect"] == "Allow" and not parks_failures(statement):
+            for action in as_list(statement["Action"]):
+                targets = {data_target(synthesized, r) for r in as_list(statement["Resource"])}
+                held.setdefault(action, set()).update(targets)
+    return {action for action, targets in held.items()
             if any(not t.startswith("own:") and t != "*" for t in targets) or action in RESOURCELESS_DATA_ACTIONS}
 
 
@@ -191,6 +204,40 @@ def test_table_is_in_a_backup_plan_with_an_encrypted_vault(synthesized):
         "BackupSelection": Match.object_like({"Resources": [{"Fn::GetAtt": [table_id, "Arn"]}]}),
     })
     data.has_resource_properties("AWS::Backup::BackupVault", {"EncryptionKeyArn": Match.any_value()})
+
+
+def test_daily_backups_are_kept_a_week_beside_35_days_of_pitr_and_monthly_ones_go_cold_after_90_days(synthesized):
+    (plan,) = [p["Properties"]["BackupPlan"] for p in synthesized.resources("Data", "AWS::Backup::BackupPlan").values()]
+    rules = {rule["RuleName"]: rule for rule in plan["BackupPlanRule"]}
+    assert rules["Daily"]["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    assert rules["Daily"]["Lifecycle"] == {"DeleteAfterDays": 7}
+    assert rules["Monthly"]["ScheduleExpression"] == "cron(0 5 1 * ? *)"
+    # AWS Backup keeps a recovery point at least 90 days in cold storage; ten years covers state record laws
+    assert rules["Monthly"]["Lifecycle"] == {"MoveToColdStorageAfterDays": 90, "DeleteAfterDays": 3650}
+    (table,) = synthesized.resources("Data", "AWS::DynamoDB::Table").values()
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_one_key_encrypts_the_data_and_what_operations_keep_each_service_confined_to_its_own_data(synthesized):
+    (key_id,) = synthesized.resources("Data", "AWS::KMS::Key")
+    assert synthesized.resources("Api", "AWS::KMS::Key") == {}
+    api = synthesized.templates["Api"]["Resources"]
+    encrypted = [(r["Type"], r["Properties"].get("KmsKeyId") or r["Properties"].get("KmsMasterKeyId"))
+                 for r in api.values() if r["Type"] in ("AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SNS::Topic")]
+    assert encrypted and all(data_target(synthesized, key) == "data-key" for _, key in encrypted), encrypted
+    # every service principal the key policy names is held to this account and to its own kind of data
+    policy = synthesized.templates["Data"]["Resources"][key_id]["Properties"]["KeyPolicy"]["Statement"]
+    services = [s for s in policy if "Service" in s["Principal"]]
+    assert {"CloudWatchLogsEncryptsOurLogGroups", "CloudWatchAlarmsPublishToEncryptedTopic"} <= {
+        s["Sid"] for s in services}
+    for statement in services:
+        condition = json.dumps(statement.get("Condition", {}))
+        assert "aws:SourceAccount" in condition or "kms:EncryptionContext:aws:logs:arn" in condition, statement["Sid"]
+    # and every role reaches it only through a service: DynamoDB, Secrets Manager or SQS
+    for spec in CATALOG.functions:
+        for statement in role_statements(synthesized, function_ids(synthesized)[spec.name]):
+            if any(data_target(synthesized, r) == "data-key" for r in as_list(statement["Resource"])):
+                assert "kms:ViaService" in statement["Condition"]["StringEquals"], (spec.name, statement)
 
 
 def test_bus_is_named_for_the_stage_and_the_page_token_secret_is_generated_and_encrypted(synthesized):
@@ -410,6 +457,31 @@ def test_api_stage_logs_to_an_encrypted_group_traces_and_throttles(synthesized):
     assert "$context.path" not in access_format.values() and "$context.identity.sourceIp" not in access_format.values()
 
 
+def test_the_api_stage_sends_no_per_method_metrics_and_its_alarms_read_stage_metrics(synthesized):
+    # per-method metrics cost a clinic about $15 a month; the API's own Count/4XX/5XX/Latency are sent without them
+    (stage,) = [s["Properties"] for s in synthesized.resources("Api", "AWS::ApiGateway::Stage").values()]
+    assert stage["MethodSettings"] and not any(s.get("MetricsEnabled") for s in stage["MethodSettings"])
+    api_alarms = [a["Properties"] for a in synthesized.resources("Api", "AWS::CloudWatch::Alarm").values()
+                  if a["Properties"].get("Namespace") == "AWS/ApiGateway"]
+    assert api_alarms
+    for alarm in api_alarms:
+        assert {d["Name"] for d in alarm["Dimensions"]} <= {"ApiName", "Stage"}, alarm["AlarmName"]
+
+
+def test_the_api_stage_and_the_workflows_trace_one_request_in_twenty(synthesized):
+    from fnmatch import fnmatchcase
+
+    rules = [r["Properties"]["SamplingRule"] for r in synthesized.resources("Api", "AWS::XRay::SamplingRule").values()]
+    assert rules and all(r["FixedRate"] == 0.05 and r["ReservoirSize"] == 0 and r["Priority"] < 10000 for r in rules)
+    (api,) = [r["Properties"]["Name"] for r in synthesized.resources("Api", "AWS::ApiGateway::RestApi").values()]
+    machines = [m["Properties"]["StateMachineName"]
+                for m in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").values()]
+    for service in (f"{api}/{STAGE}", *machines):  # how each names itself in segments
+        assert any(fnmatchcase(service, r["ServiceName"]) for r in rules), service
+    # the rules are the account's: they name nothing of another stage
+    assert not any(fnmatchcase(f"practiceflow-{STAGE}x/{STAGE}x", r["ServiceName"]) for r in rules)
+
+
 def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synthesized):
     from functions.core.auth import Role
 
@@ -425,6 +497,14 @@ def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synt
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     (client,) = [c["Properties"] for c in synthesized.resources("Api", "AWS::Cognito::UserPoolClient").values()]
     assert not any(a.startswith("custom:") for a in client["WriteAttributes"]), "users may not rebind their tenant"
+
+
+def test_the_user_pool_is_on_essentials_with_totp_mfa_required_for_everyone(synthesized):
+    # Plus (threat protection) cost $0.02 per active user; MFA, not risk scoring, is what stops a stolen password
+    (pool,) = [p["Properties"] for p in synthesized.resources("Api", "AWS::Cognito::UserPool").values()]
+    assert pool["UserPoolTier"] == "ESSENTIALS"
+    assert "UserPoolAddOns" not in pool
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
 
 
 # --- logs, queues, alarms ----------------------------------------------------------------------------------

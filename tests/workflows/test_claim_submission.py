@@ -17,7 +17,7 @@ from localcloud.cloud import LocalCloud
 from tests.unit.billing.x12check import pyx12_errors
 from tests.workflows.billing_support import PRACTICE, biller, new_claim, new_patient, set_up_practice
 
-# a day's Wait is 86 ms, an hour's 4 ms; Retry backoff (30 s, 60 s, ...) a few ms
+# a day's Wait is 86 ms, six hours' 22 ms; Retry backoff (30 s, 60 s, ...) a few ms
 SCALE = 1e-6
 
 
@@ -185,6 +185,47 @@ def test_scrub_failure_and_no_answer_end_succeeded_with_the_claim_waiting_for_a_
     assert "scrubbing found" in billing.claim_ledger().claim(PRACTICE, unscrubbable.id).state_reason
     ended_with(local.wait_for_execution(waiting, 20), "no_answer", "needs_review")
     assert "no acknowledgement within 7 days" in billing.claim_ledger().claim(PRACTICE, unanswered.id).state_reason
+
+
+def test_the_acknowledgement_is_asked_for_every_six_hours_then_the_remittance_daily(local, world):
+    billing, clearinghouse = world
+    claim = new_claim(new_patient(), today())
+    clearinghouse.script(PRACTICE, Script(ack_pending_polls=1), claim.id)  # the second ask finds it
+
+    def asks() -> int:
+        submission = billing.claim_ledger().claim(PRACTICE, claim.id).submission_id
+        polled = clearinghouse.table.get(f"PRACTICE#{PRACTICE}#CLEARINGHOUSE", f"SUBMISSION#{submission}")
+        return int(polled.get("ack_polls", 0))
+
+    def wakes_at(execution: str) -> datetime:
+        local.drain()
+        (deadline,) = moto_patches.parked_executions()[execution]
+        return deadline
+
+    def about(span: timedelta, expected: timedelta) -> bool:
+        return abs(span - expected) < timedelta(seconds=30)
+
+    with moto_patches.wait_scale(1):  # the Waits at full length, on the local clock
+        execution = billing.claims().submit(biller(), claim.id, lambda: claim.version).execution_arn
+        wait_for(lambda: billing.claim_ledger().claim(PRACTICE, claim.id), lambda c: c.state == "submitted")
+        first = wakes_at(execution)
+        assert about(first - local.clock.now(), timedelta(hours=6))
+
+        local.advance(first - local.clock.now() - timedelta(minutes=1))
+        assert asks() == 0  # nobody asks within the six hours
+        local.advance(timedelta(minutes=2))
+        assert asks() == 1 and billing.claim_ledger().claim(PRACTICE, claim.id).state == "submitted"
+        second = wakes_at(execution)
+        assert about(second - first, timedelta(hours=6))
+
+        local.advance(second - local.clock.now() + timedelta(minutes=1))
+        assert asks() == 2 and billing.claim_ledger().claim(PRACTICE, claim.id).state == "accepted"
+        assert about(wakes_at(execution) - second, timedelta(days=1))  # then the 835, asked for daily
+
+        local.advance(timedelta(days=1))
+    done = local.wait_for_execution(execution, 20)
+    assert done["status"] == "SUCCEEDED", done
+    assert billing.claims().claim(biller(), claim.id).state == "paid"
 
 
 def wait_for(read, done, timeout_s: float = 10.0):
