@@ -84,10 +84,13 @@ def seed(cloud: Any) -> dict[str, Any]:
     inventory = seed_inventory(call)
     inventory |= seed_ordering(call, inventory)
     training = seed_training(call)
+    certifications = seed_certifications(call)
     cloud.drain()  # the stock-low events start the reorder runs: orders sent, or waiting for the coordinator
+    cloud.run_job("run-compliance-checks")  # the board has findings on the first start, not after 05:00 UTC
     cloud.save()
     demo = {"practice": DEMO_PRACTICE, "patients": patients, "practitioners": practitioners,
-            "appointment_types": types, "staff": staff, **outreach, "inventory": inventory, "training": training}
+            "appointment_types": types, "staff": staff, **outreach, "inventory": inventory, "training": training,
+            **certifications}
     cloud.data.save_demo(demo)
     return demo
 
@@ -140,6 +143,25 @@ def seed_training(call: Seeder) -> dict[str, Any]:
         "text": "Lock your screen when you step away. Never share your sign-in. Report a lost device at once.",
         "signers": {"roles": ["coordinator", "practitioner", "front_desk", "assistant"]}, "days_to_sign": 14})
     return {"programmes": [privacy, life_support], "policies": [policy]}
+
+
+def seed_certifications(call: Seeder) -> dict[str, Any]:
+    """Dr. Jackson's medical licence expiring in three weeks and the front desk's CPR certification lapsed last
+    week: two findings on the compliance board (medium and high) once the checks have run."""
+    from datetime import timedelta
+
+    from functions.core import clock
+
+    today = clock.now().date()
+    licence = call("POST", "/certifications", {
+        "holder_id": "local-practitioner", "kind": "licence", "name": "Medical licence", "number": "MD-204518",
+        "issuing_body": "New York State Education Department", "issued_on": (today - timedelta(days=710)).isoformat(),
+        "expires_on": (today + timedelta(days=21)).isoformat()})["id"]
+    cpr = call("POST", "/certifications", {
+        "holder_id": "local-front_desk", "kind": "certification", "name": "CPR and AED", "number": "CPR-88172",
+        "issuing_body": "American Red Cross", "issued_on": (today - timedelta(days=735)).isoformat(),
+        "expires_on": (today - timedelta(days=5)).isoformat()})["id"]
+    return {"certifications": [licence, cpr]}
 
 
 # --- outreach: a workshop, published, with a few registrations ----------------------------------------------

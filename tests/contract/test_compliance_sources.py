@@ -324,7 +324,9 @@ class LeaveStory:
             self.port.move(P, leave_id, status)
             return
         request = self.stored[leave_id]
-        moved = request.model_copy(update={"status": status, "version": request.version + 1})
+        changes = ({"decision": "approve", "decided_by": "mgr-1", "decided_at": "2026-11-21T09:00:00.000Z"}
+                   if status == "decided" else {"status": status})  # answered; the workflow yet to apply it
+        moved = request.model_copy(update={**changes, "version": request.version + 1})
         self.book.save(moved, audit())
         self.stored[leave_id] = moved
 
@@ -355,6 +357,13 @@ def test_a_decided_request_leaves_the_list_and_the_policy_s_days_are_read(leave)
     assert leave.port.decision_days(P) == 3
     leave.submit("L1", "nurse-1", "2026-11-20T10:00:00.000Z")
     leave.move("L1", "approved")
+    assert leave.port.waiting_since(P, TODAY) == []
+
+
+def test_a_request_answered_before_its_workflow_applies_the_answer_is_no_longer_waiting(leave):
+    leave.member("nurse-1", "mgr-1")
+    leave.submit("L1", "nurse-1", "2026-11-20T10:00:00.000Z")
+    leave.move("L1", "decided")
     assert leave.port.waiting_since(P, TODAY) == []
 
 

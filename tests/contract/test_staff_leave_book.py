@@ -123,3 +123,8 @@ def test_an_undecided_request_is_waiting_until_decided_the_index_moving_with_the
     with pytest.raises(PreconditionFailed):  # a stale decision writes nothing: the request stays waiting
         book.save(book.request(PRACTICE, "L2").model_copy(update={"status": "rejected", "version": 5}), audit())
     assert [r.id for r in book.waiting(PRACTICE, date(2026, 2, 28))] == ["L2"]
+    answered = book.request(PRACTICE, "L2").model_copy(update={"decision": "approve", "decided_by": "boss",
+                                                               "decided_at": "2026-02-27T12:00:00.000Z",
+                                                               "version": 2})
+    book.save(answered, audit())  # the answer recorded, the workflow yet to apply it: no longer waiting on anyone
+    assert book.waiting(PRACTICE, date(2026, 2, 28)) == []

@@ -644,7 +644,8 @@ class FakeWaitingLeave:
         self.requests[(practice_id, leave_id)] = WaitingLeave(leave_id, user_id, submitted_at, "pending", None)
 
     def move(self, practice_id: str, leave_id: str, status: str) -> None:
-        """Escalated (pending_coordinator, overdue) or decided (approved, rejected, withdrawn)."""
+        """Escalated (pending_coordinator, overdue) or decided (approved, rejected, withdrawn; or answered, the
+        workflow yet to apply it: `decided`)."""
         request = self.requests[(practice_id, leave_id)]
         self.requests[(practice_id, leave_id)] = WaitingLeave(request.leave_id, request.user_id, request.submitted_at,
                                                               status, None)

@@ -173,7 +173,8 @@ class FakeLeaveBook(Idempotent):
 
     def waiting(self, practice_id, submitted_before):
         return sorted((r for (p, _), r in self.stored.items() if p == practice_id and r.status in DECIDABLE
-                       and r.submitted_at < submitted_before.isoformat()), key=lambda r: (r.submitted_at, r.id))
+                       and r.decision is None and r.submitted_at < submitted_before.isoformat()),
+                      key=lambda r: (r.submitted_at, r.id))
 
     def calendar(self, practice_id, user_id):
         return self.calendars.get((practice_id, user_id)) or LeaveCalendar(user_id=user_id, spans=(), version=0)

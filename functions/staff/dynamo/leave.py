@@ -93,7 +93,9 @@ class DynamoLeaveBook:
                 **request.model_dump(mode="json", exclude_none=True), "task_token": request.task_token,
                 "gsi1pk": keys.leave_index(request.practice_id), "gsi1sk": order,
                 "gsi2pk": keys.leave_of_index(request.practice_id, request.user_id), "gsi2sk": order}
-        if request.status in DECIDABLE:  # the whole item is put on every change, so a decision drops these
+        # the whole item is put on every change, so a decision drops these: the answer recorded (the workflow has
+        # yet to apply it) is no longer waiting on anyone, or the compliance run would keep asking the approver
+        if request.status in DECIDABLE and request.decision is None:
             item |= {"gsi3pk": keys.pending_leave_index(request.practice_id),
                      "gsi3sk": f"{request.submitted_at}#{request.id}"}
         return item
