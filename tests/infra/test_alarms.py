@@ -17,7 +17,7 @@ pytestmark = pytest.mark.xdist_group("infra")
 
 # CloudFormation's limit per stack, and what a stack keeps free for a change to land
 STACK_RESOURCE_LIMIT = 500
-HEADROOM = 30
+HEADROOM = 10
 
 
 def alarms(synthesized) -> dict[str, dict]:
