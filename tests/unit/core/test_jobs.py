@@ -12,6 +12,7 @@ from tests.support import LambdaContext
 @pytest.fixture
 def handler(monkeypatch):
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "billing")  # what the function's environment sets
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # as deployed (the tests' default silences metrics)
     monkeypatch.setattr(jobs, "Table", lambda: "table")
 
     def follow_up(table, days=30):
@@ -40,4 +41,10 @@ def test_a_finished_run_counts_its_heartbeat_under_its_job(handler, capsys):
 def test_a_failed_run_counts_no_heartbeat(handler, capsys):
     with pytest.raises(RuntimeError):
         handler({"job": "broken"}, LambdaContext())
+    assert heartbeats(capsys.readouterr().out) == []
+
+
+def test_with_metrics_switched_off_a_run_prints_no_heartbeat(handler, monkeypatch, capsys):
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")  # the local cloud's `practice job run`
+    handler({"job": "follow_up_claims"}, LambdaContext())
     assert heartbeats(capsys.readouterr().out) == []
