@@ -1,9 +1,9 @@
 """Settings read once from the environment and validated, so a misconfigured function fails at start."""
 
 import os
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from functions.core.container import per_container
 
@@ -11,6 +11,8 @@ from functions.core.container import per_container
 # the tests run as too. infra/ never deploys it, so no deployed function can be talked into simulating.
 SIMULATOR_STAGES = frozenset({"local"})
 SIMULATED = "simulated"
+# what a browser sends as Origin: scheme, host, port; no path, no wildcard
+ORIGIN = r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$"
 
 
 class Settings(BaseModel):
@@ -35,6 +37,16 @@ class Settings(BaseModel):
     notifications_sender: str = "PracticeFlow <notifications@practiceflow.local>"
     notifications_ses_configuration_set: str | None = None
     notifications_sms_sender_id: str | None = None
+    # the browser origins (scheme://host[:port]) whose pages may call the API: CORS_ALLOWED_ORIGINS, comma-separated;
+    # none by default, so no other site's script can read an answer
+    cors_allowed_origins: tuple[Annotated[str, StringConstraints(pattern=ORIGIN)], ...] = ()
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -64,6 +76,7 @@ ENVIRONMENT = {
     "notifications_sender": "NOTIFICATIONS_SENDER",
     "notifications_ses_configuration_set": "NOTIFICATIONS_SES_CONFIGURATION_SET",
     "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
+    "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
 }
 
 
