@@ -18,8 +18,16 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks  # noqa: E402
 from functions.core.settings import SIMULATOR_STAGES  # noqa: E402
 from infra import packaging  # noqa: E402
 from infra.catalog import CATALOG, Catalog  # noqa: E402
+from infra.options import (  # noqa: E402
+    ALARM_EMAILS_CONTEXT,
+    ALARM_WEBHOOK_CONTEXT,
+    CORS_ORIGINS_CONTEXT,
+    SMS_SPEND_CONTEXT,
+    stage_options,
+)
 from infra.stacks.api import ApiStack  # noqa: E402
 from infra.stacks.data import DataStack  # noqa: E402
+from infra.stacks.monitoring import MonitoringStack  # noqa: E402
 
 DEFAULT_STAGE = "dev"
 STAGE_CONTEXT = "stage"
@@ -29,6 +37,8 @@ LAYER_CONTEXT = "practiceflow:layer"
 CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (default build/code)
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
+# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm
+OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT)
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
@@ -38,10 +48,11 @@ class PracticeFlowApp:
     stage: str
     data: DataStack
     api: ApiStack
+    monitoring: MonitoringStack
 
     @property
     def stacks(self) -> tuple[cdk.Stack, ...]:
-        return (self.data, self.api)
+        return (self.data, self.api, self.monitoring)
 
 
 def stack_name(stage: str, unit: str) -> str:
@@ -80,24 +91,34 @@ def build_app(
     code_dir = packaging.stage_function_code(Path(code_setting)) if code_setting else packaging.stage_function_code()
     env = cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
 
+    options = stage_options({key: app.node.try_get_context(key) for key in OPTION_CONTEXTS}, stage)
     data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, env=env)
     sender = str(app.node.try_get_context(SENDER_CONTEXT) or DEFAULT_SENDER)
     api = ApiStack(app, stack_name(stage, "Api"), catalog=catalog, stage=stage, data=data.data,
-                   layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender, env=env)
+                   layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender,
+                   cors_origins=options.cors_origins, env=env)
     api.add_stack_dependency(data)
-    for stack in (data, api):
+    monitoring = MonitoringStack(app, stack_name(stage, "Monitoring"), catalog=catalog, stage=stage,
+                                 data=data.data, service=api, options=options, env=env)
+    monitoring.add_stack_dependency(api)
+    for stack in (data, api, monitoring):
         cdk.Tags.of(stack).add("application", "practiceflow")
         cdk.Tags.of(stack).add("stage", stage)
     if checks:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app))
-    return PracticeFlowApp(app, stage, data, api)
+    return PracticeFlowApp(app, stage, data, api, monitoring)
 
 
 def synth(stage: str = DEFAULT_STAGE, outdir: str | Path = packaging.ROOT / "cdk.out", *,
-          catalog: Catalog = CATALOG, checks: bool = True, sender: str = DEFAULT_SENDER) -> cx_api.CloudAssembly:
+          catalog: Catalog = CATALOG, checks: bool = True, sender: str = DEFAULT_SENDER,
+          options: dict[str, Any] | None = None) -> cx_api.CloudAssembly:
     """Synthesize a deployable assembly: the real dependency layer (built once per dependency list),
-    CloudFormation validation, and cdk-nag (raises when a finding is not acknowledged)."""
-    built = build_app(catalog, outdir=outdir, context={STAGE_CONTEXT: stage, SENDER_CONTEXT: sender},
+    CloudFormation validation, and cdk-nag (raises when a finding is not acknowledged). `options`: the stage's
+    OPTION_CONTEXTS (origins, alarm subscribers), as `cdk -c` would pass them."""
+    unknown = set(options or {}) - set(OPTION_CONTEXTS)
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}; known: {list(OPTION_CONTEXTS)}")
+    built = build_app(catalog, outdir=outdir, context={STAGE_CONTEXT: stage, SENDER_CONTEXT: sender, **(options or {})},
                       validate=True, checks=checks)
     return built.app.synth()
 

@@ -213,7 +213,8 @@ def openapi(args: argparse.Namespace) -> int:
 def synth(args: argparse.Namespace) -> int:
     from infra.app import synth as synthesize
 
-    assembly = synthesize(stage=args.stage, outdir=ROOT / "cdk.out", sender=args.sender)
+    options = dict(item.split("=", 1) for item in args.context)
+    assembly = synthesize(stage=args.stage, outdir=ROOT / "cdk.out", sender=args.sender, options=options)
     stacks = ", ".join(stack.stack_name for stack in assembly.stacks)
     print(f"synthesized {stacks} to cdk.out/ (cdk-nag and CloudFormation validation passed)")
     return 0
@@ -282,6 +283,8 @@ def parser() -> argparse.ArgumentParser:
     assembly.add_argument("--stage", default="prod")
     assembly.add_argument("--sender", default="PracticeFlow <notifications@practiceflow.local>",
                           help="the From of notification email; its domain must be verified in SES")
+    assembly.add_argument("-c", "--context", action="append", default=[], metavar="KEY=VALUE",
+                          help="a stage option (infra/options.py), e.g. practiceflow:cors-origins=https://app.example")
     assembly.set_defaults(func=synth)
 
     measure = commands.add_parser("bench", help="run benchmarks; results go to bench/results/")

@@ -295,6 +295,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return None
         return tokens.authorizer_claims(claims)
 
+    def _preflight(self) -> bool:
+        """A browser's CORS preflight, which carries no token: API Gateway routes it past the authorizer where the
+        stage allows origins (infra ApiConstruct._preflight), and so does this, when CORS_ALLOWED_ORIGINS is set."""
+        from functions.core.settings import settings
+
+        return self.command == "OPTIONS" and bool(settings().cors_allowed_origins)
+
     def _api(self, path: str, query: str, body: bytes) -> str:
         """Answers an API request; returns the route template, for the log line."""
         found = route(self.local.api_functions, path)
@@ -303,7 +310,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return "/" + path.strip("/").split("/", 1)[0]
         function, resource, path_parameters = found
         claims = None
-        if not is_public(function, path):
+        if not is_public(function, path) and not self._preflight():
             claims = self._claims()
             if claims is None:
                 return resource

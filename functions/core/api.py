@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import CORSConfig, Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.logging import correlation_paths
@@ -36,6 +36,44 @@ from functions.core.types import ExpectedVersion
 JSON = "application/json"
 API_TITLE = "PracticeFlow API"
 API_VERSION = "0.1.0"
+# What a browser client sends beyond Powertools' defaults (Authorization, Content-Type), and the answers' headers
+# its script must read: the version to send back in If-Match, and where a created thing lives.
+CORS_REQUEST_HEADERS = ["If-Match", "If-None-Match", IDEMPOTENCY_HEADER]
+CORS_EXPOSED_HEADERS = ["ETag", "Location"]
+CORS_MAX_AGE_S = 600  # a browser asks again for each URL after this (Chrome caps it at 7200)
+
+
+class AllowedOrigins(CORSConfig):
+    """CORS for exactly the origins the stage allows (`settings().cors_allowed_origins`), read at the first request,
+    not at import: an answer to any other origin, or to none, carries no Access-Control-Allow-Origin. The
+    answer varies by Origin, so it says so to caches."""
+
+    def __init__(self) -> None:
+        # the allowed origins are ours (allowed_origin below), never Powertools' list, which stays empty of them
+        super().__init__(allow_origin="", allow_headers=CORS_REQUEST_HEADERS, expose_headers=CORS_EXPOSED_HEADERS,
+                         max_age=CORS_MAX_AGE_S, allow_credentials=False)
+
+    def allowed_origin(self, extracted_origin: str | None) -> str | None:
+        return extracted_origin if extracted_origin in settings().cors_allowed_origins else None
+
+    def to_dict(self, origin: str | None) -> dict[str, str]:
+        if origin is None or self.allowed_origin(origin) is None:
+            return {}
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Headers": ",".join(sorted(self.allow_headers)),
+            "Access-Control-Expose-Headers": ",".join(self.expose_headers),
+            "Access-Control-Max-Age": str(self.max_age),
+            "Vary": "Origin",
+        }
+
+    def headers(self, event: dict) -> dict[str, str]:
+        """The CORS headers for an answer made outside the resolver (a body refused before routing)."""
+        origin = next((v for k, v in (event.get("headers") or {}).items() if k.lower() == "origin"), None)
+        return self.to_dict(origin)
+
+
+CORS = AllowedOrigins()
 
 
 def error_response(error: DomainError) -> Response:
@@ -50,7 +88,7 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def make_resolver(*routers: Router, audit: Callable[[], AuditTrail]) -> APIGatewayRestResolver:
     """`audit` gives the area's audit trail (the one its service writes, so the chain head is cached once)."""
-    app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500)
+    app = APIGatewayRestResolver(enable_validation=True, response_validation_error_http_code=500, cors=CORS)
     for router in routers:
         app.include_router(router)
 
@@ -131,20 +169,21 @@ def make_handler(app: APIGatewayRestResolver) -> Callable[[dict, Any], dict]:
     def handler(event: dict, context: Any) -> dict:
         body = event.get("body") or ""
         if len(body) > settings().max_body_bytes:
-            return _refused(PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes"))
+            return _refused(PayloadTooLarge(f"the body is over {settings().max_body_bytes} bytes"), event)
         if event.get("isBase64Encoded") and body and not _is_utf8(body):
             # API Gateway base64-encodes a body that is not text; every route here takes UTF-8 text (JSON or a
             # form), and the resolver would fail decoding it: a 422 that says so, before any route runs.
-            return _refused(Invalid("the body is not UTF-8 text", code="malformed_body"))
+            return _refused(Invalid("the body is not UTF-8 text", code="malformed_body"), event)
         with tenancy.request():
             return app.resolve(event, context)
 
     return handler
 
 
-def _refused(error: DomainError) -> dict:
-    return {"statusCode": error.status, "headers": {"Content-Type": JSON}, "body": json.dumps(error.body()),
-            "isBase64Encoded": False}
+def _refused(error: DomainError, event: dict) -> dict:
+    # a browser reads the refusal only with the CORS headers the resolver would have added
+    return {"statusCode": error.status, "headers": {"Content-Type": JSON, **CORS.headers(event)},
+            "body": json.dumps(error.body()), "isBase64Encoded": False}
 
 
 def _is_utf8(encoded: str) -> bool:

@@ -1,9 +1,9 @@
 """Settings read once from the environment and validated, so a misconfigured function fails at start."""
 
 import os
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from functions.core.container import per_container
 
@@ -11,6 +11,8 @@ from functions.core.container import per_container
 # the tests run as too. infra/ never deploys it, so no deployed function can be talked into simulating.
 SIMULATOR_STAGES = frozenset({"local"})
 SIMULATED = "simulated"
+# what a browser sends as Origin: scheme, host, port; no path, no wildcard
+ORIGIN = r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$"
 
 
 class Settings(BaseModel):
@@ -39,6 +41,17 @@ class Settings(BaseModel):
     # address clients upload to instead of S3's (`practice serve` takes the uploads itself: localcloud/uploads.py)
     evidence_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     evidence_upload_endpoint: str | None = Field(default=None, pattern=r"^https?://[^\s]+[^/\s]$")
+
+    # the browser origins (scheme://host[:port]) whose pages may call the API: CORS_ALLOWED_ORIGINS, comma-separated;
+    # none by default, so no other site's script can read an answer
+    cors_allowed_origins: tuple[Annotated[str, StringConstraints(pattern=ORIGIN)], ...] = ()
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -70,6 +83,8 @@ ENVIRONMENT = {
     "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
+
+    "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
 }
 
 

@@ -40,7 +40,6 @@ ACCESS_LOG_FORMAT = {
     "integrationLatency": "$context.integrationLatency",
     "integrationStatus": "$context.integrationStatus",
     "error": "$context.error.message",
-    "xrayTraceId": "$context.xrayTraceId",
 }
 GROUP_DESCRIPTIONS = {
     Role.COORDINATOR: "Practice coordinators: run the practice's routine work",
@@ -120,12 +119,15 @@ class UserPoolConstruct(Construct):
 
 class ApiConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
-                 functions: dict[str, lambda_.IFunction], ops_key: kms.IKey) -> None:
+                 functions: dict[str, lambda_.IFunction], ops_key: kms.IKey,
+                 cors_origins: tuple[str, ...] = ()) -> None:
         super().__init__(scope, construct_id)
         self.users = UserPoolConstruct(self, "Users", stage=stage)
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RETAINED,
         )
+        self.cors_origins = cors_origins
+        self.preflight_methods: list[apigateway.Method] = []
         self.authorizer = apigateway.CognitoUserPoolsAuthorizer(
             self, "Authorizer", cognito_user_pools=[self.users.user_pool],
             authorizer_name=f"practiceflow-{stage}-cognito",
@@ -139,7 +141,9 @@ class ApiConstruct(Construct):
             cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
             deploy_options=apigateway.StageOptions(
                 stage_name=stage,
-                tracing_enabled=True,
+                # API Gateway's traces record each request's full URL, and ours hold patient ids, searched names
+                # and signed link tokens: X-Ray is no place for them (the functions' traces carry no URL)
+                tracing_enabled=False,
                 # per-method metrics cost about $15 a month for a clinic; the stage's own Count, 4XX, 5XX and
                 # Latency (the alarms' metrics) and each function's Lambda metrics are sent without them
                 metrics_enabled=False,
@@ -158,6 +162,15 @@ class ApiConstruct(Construct):
                 },
             ),
         )
+        # API Gateway writes execution logs (ERROR: authorizer and integration failures) to this group by its name;
+        # made here, before the stage, it is encrypted and expires instead of being made by the service without
+        # either. The name holds the API's id, new for every API, so a retried first deploy never meets it.
+        self.execution_logs = logs.LogGroup(
+            self, "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{self.api.rest_api_id}/{stage}",
+            retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RETAINED,
+        )
+        self.api.deployment_stage.node.add_dependency(self.execution_logs)
         # Bodies and parameters are validated by the functions' pydantic models; this validator makes API
         # Gateway enforce whatever request models and required parameters a method declares.
         self.validator = self.api.add_request_validator(
@@ -177,7 +190,10 @@ class ApiConstruct(Construct):
                 self.mounts[mount] = spec.name
                 resource = self.api.root.add_resource(mount)
                 resource.add_method("ANY", integration, **signed_in)
-                resource.add_resource("{proxy+}").add_method("ANY", integration, **signed_in)
+                proxy = resource.add_resource("{proxy+}")
+                proxy.add_method("ANY", integration, **signed_in)
+                self._preflight(spec.name, resource, integration)
+                self._preflight(spec.name, proxy, integration)
             for route in spec.public_routes:
                 self._public_route(spec.name, route, spec.mounts, integration)
         for spec in catalog.functions:
@@ -185,6 +201,19 @@ class ApiConstruct(Construct):
                 # add_trigger also gives Cognito (this pool only) lambda:InvokeFunction on the function
                 self.users.user_pool.add_trigger(USER_POOL_TRIGGERS[spec.user_pool_trigger], functions[spec.name])
         self._acknowledge()
+
+    def _preflight(self, function: str, resource: apigateway.IResource, integration: apigateway.Integration) -> None:
+        """A browser asks OPTIONS before a cross-origin call, without the token: on a path with this method API
+        Gateway skips the authorizer, and the function answers it (core.api.AllowedOrigins, the same origins).
+        None without allowed origins: no browser could use the answer, and each method is a resource of the
+        stack's 500."""
+        if not self.cors_origins:
+            return
+        method = resource.add_method("OPTIONS", integration, authorization_type=apigateway.AuthorizationType.NONE)
+        self.preflight_methods.append(method)
+        reason = (f"A CORS preflight carries no token by design (Fetch standard): {function} answers it with the "
+                  "allowed origins' headers only, touches no data, and the stage is throttled.")
+        nag.acknowledge(method, "AwsSolutions-APIG4", reason)  # cdk-nag's COG4 already exempts OPTIONS
 
     def _public_route(self, function: str, route: str, mounts: tuple[str, ...],
                       integration: apigateway.Integration) -> None:
@@ -196,6 +225,7 @@ class ApiConstruct(Construct):
         resource = self.api.root
         for part in parts:
             resource = resource.get_resource(part) or resource.add_resource(part)
+        self._preflight(function, resource, integration)
         for method in PUBLIC_METHODS:
             public = resource.add_method(method, integration, authorization_type=apigateway.AuthorizationType.NONE,
                                          request_validator=self.validator)
@@ -211,6 +241,10 @@ class ApiConstruct(Construct):
         nag.acknowledge(stage, "AwsSolutions-APIG3",
                         "No WAF yet: every method requires a Cognito token, the stage is throttled, and a "
                         "WAF web ACL is an account-level choice (cost, managed rule sets) left to the operator.")
+        nag.acknowledge(stage, "HIPAA.Security-APIGWXrayEnabled",
+                        "API Gateway's X-Ray segments record each request's full URL: patient ids, searched names "
+                        "and signed link tokens. Tracing is off at the API; the functions keep Lambda's active "
+                        "tracing, whose segments carry no URL, and the access log keeps each request's id.")
         nag.acknowledge(stage, "HIPAA.Security-APIGWCacheEnabledAndEncrypted",
                         "Caching is off on purpose: responses are per-caller health data, and a cache keyed "
                         "by path could serve one caller's data to another.")

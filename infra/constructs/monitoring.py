@@ -1,8 +1,12 @@
-"""Alarms that tell a person something is wrong, sent to one encrypted SNS topic: function errors and
-throttles, parked failures, API errors and latency, table throttling and errors, failed workflows, a
-broken audit chain, and messages the email or SMS provider refused to send."""
+"""Alarms that tell a person something is wrong, sent to one encrypted SNS topic that the stage's operators are
+subscribed to (infra/options.py: email addresses, a chat webhook): function errors and throttles, parked failures
+(every dead-letter queue), API errors and latency, table throttling and errors, outbox lag, failed workflows,
+rule and schedule targets EventBridge could not invoke, a scheduled job that did not run, a broken audit chain,
+email bounce and complaint rates, SMS spend, and messages that failed or that a provider refused to send."""
 
 from __future__ import annotations
+
+import math
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigateway
@@ -12,17 +16,28 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.constructs import pascal
 from infra.constructs.functions import METRICS_NAMESPACE
+from infra.options import StageOptions
 
 PERIOD = Duration.minutes(5)
 DAY = Duration.days(1)  # business metrics a daily job or a slow workflow publishes
 API_5XX_PER_PERIOD = 5
 API_P99_LATENCY_MS = 3_000
+HOUR = Duration.hours(1)
+# The outbox publisher normally reads a new item within a second; five minutes behind, notifications and
+# workflows are waiting on it.
+OUTBOX_LAG_MS = 5 * 60 * 1000
+# SES puts an account under review at a 5% bounce or 0.1% complaint rate (and pauses sending at 10% / 0.5%).
+SES_BOUNCE_RATE = 0.05
+SES_COMPLAINT_RATE = 0.001
+# A rejected address fails one message and is routine; this many in an hour is not.
+FAILED_NOTIFICATIONS_PER_HOUR = 5
 TABLE_OPERATIONS = (
     dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.BATCH_GET_ITEM,
     dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM,
@@ -31,18 +46,28 @@ TABLE_OPERATIONS = (
 
 
 class MonitoringConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: str, ops_key: kms.IKey) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str, ops_key: kms.IKey,
+                 options: StageOptions | None = None) -> None:
         super().__init__(scope, construct_id)
         self.stage = stage
         self.topic = sns.Topic(
             self, "Alarms", topic_name=f"practiceflow-{stage}-alarms", display_name=f"PracticeFlow {stage} alarms",
             master_key=ops_key, enforce_ssl=True,
         )
+        options = options or StageOptions()
+        # each address confirms its subscription from the email SNS sends it; the webhook must answer SNS's
+        # SubscriptionConfirmation (a chat service's SNS integration, or a relay, does)
+        for email in options.alarm_emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        if options.alarm_webhook:
+            self.topic.add_subscription(subscriptions.UrlSubscription(
+                options.alarm_webhook, protocol=sns.SubscriptionProtocol.HTTPS))
         self._action = actions.SnsAction(self.topic)
         self.alarms: dict[str, cloudwatch.Alarm] = {}
 
     def alarm(self, name: str, metric: cloudwatch.IMetric, description: str, *, threshold: float = 1,
-              periods: int = 1) -> cloudwatch.Alarm:
+              periods: int = 1, below: bool = False,
+              missing: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
             self, pascal(name),
             alarm_name=f"practiceflow-{self.stage}-{name}",
@@ -50,8 +75,10 @@ class MonitoringConstruct(Construct):
             metric=metric,
             threshold=threshold,
             evaluation_periods=periods,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            datapoints_to_alarm=periods,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD if below
+            else cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=missing,
         )
         alarm.add_alarm_action(self._action)
         alarm.add_ok_action(self._action)
@@ -67,6 +94,51 @@ class MonitoringConstruct(Construct):
     def watch_queue(self, name: str, queue: sqs.IQueue, what: str) -> None:
         self.alarm(f"{name}-parked", queue.metric_approximate_number_of_messages_visible(
             period=PERIOD, statistic="Maximum"), f"{what} are waiting on {name}'s queue")
+
+    def watch_outbox_lag(self, name: str, function: lambda_.IFunction) -> None:
+        self.alarm(f"{name}-lag", function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
+                   f"{name} is more than {OUTBOX_LAG_MS // 60_000} minutes behind the table stream: events "
+                   "(messages, workflows) wait", threshold=OUTBOX_LAG_MS, periods=2)
+
+    def watch_rule_target(self, rule_name: str, bus_name: str | None) -> None:
+        """`rule_name` is the rule's physical name; `bus_name` None for a schedule (the default bus)."""
+        dimensions = {"RuleName": rule_name, **({"EventBusName": bus_name} if bus_name else {})}
+        short = rule_name.removeprefix(f"practiceflow-{self.stage}-")
+        self.alarm(f"{short}-not-delivered", cloudwatch.Metric(
+            namespace="AWS/Events", metric_name="FailedInvocations", dimensions_map=dimensions, period=PERIOD,
+            statistic="Sum"), f"EventBridge could not invoke {short}'s target after its retries (see its "
+                              "dead-letter queue)")
+
+    def watch_job_heartbeat(self, area: str, job: str, every: Duration) -> None:
+        """A scheduled job that did not finish a run within its interval and two hours' grace: the schedule is
+        off, its target broken, or every run failed. Missing data is the alarm, so no run means no `OK`."""
+        hours = max(2, math.ceil(every.to_minutes() / 60) + 2)
+        metric = cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name="JobSucceeded",
+                                   dimensions_map={"service": area, "job": job}, period=HOUR, statistic="Sum")
+        self.alarm(f"{job.replace('_', '-')}-did-not-run", metric,
+                   f"{job} has not finished a run for {hours} hours (it runs every {every.to_human_string()})",
+                   below=True, periods=hours, missing=cloudwatch.TreatMissingData.BREACHING)
+
+    def watch_email_reputation(self) -> None:
+        """Account-wide rates: what SES reviews and pauses an account on."""
+        for what, metric, threshold in (("bounce", "Reputation.BounceRate", SES_BOUNCE_RATE),
+                                        ("complaint", "Reputation.ComplaintRate", SES_COMPLAINT_RATE)):
+            self.alarm(f"email-{what}-rate", cloudwatch.Metric(namespace="AWS/SES", metric_name=metric, period=HOUR,
+                                                              statistic="Maximum"),
+                       f"The SES {what} rate reached {threshold:.1%}: SES reviews the account, then stops sending",
+                       threshold=threshold)
+
+    def watch_sms_spend(self, usd: float) -> None:
+        self.alarm("sms-spend", cloudwatch.Metric(namespace="AWS/SNS", metric_name="SMSMonthToDateSpentUSD",
+                                                  period=HOUR, statistic="Maximum"),
+                   f"SMS spend this month passed ${usd:g} (SNS stops sending at the account's spend limit)",
+                   threshold=usd)
+
+    def watch_notification_failures(self) -> None:
+        self.alarm("notifications-failed",
+                   self._area_metric("notifications", "NotificationsFailed", "Sum", HOUR),
+                   f"{FAILED_NOTIFICATIONS_PER_HOUR} or more messages ended failed within an hour: patients and "
+                   "staff are not being told", threshold=FAILED_NOTIFICATIONS_PER_HOUR)
 
     def watch_api(self, api: apigateway.RestApi) -> None:
         self.alarm("api-5xx", api.metric_server_error(period=PERIOD, statistic="Sum"),

@@ -1,8 +1,8 @@
-"""How much X-Ray traces: sampling rules for the services that consult them, the API stage and the workflows.
-X-Ray's default rule traces the first request each second and 5% after, so at a practice's pace (well under a
-request a second) it traces nearly every request; these rules trace 5% with no per-second reservoir. Lambda does
-not consult rules: a function invoked by the API or a workflow follows their decision, and one a schedule, a
-topic or the stream invokes keeps Lambda's own default."""
+"""How much X-Ray traces: a sampling rule for the workflows, the one traced service that consults rules (the API
+stage is not traced: its segments would record full URLs, constructs/api.py). X-Ray's default rule traces the
+first request each second and 5% after, so at a practice's pace (well under a request a second) it traces nearly
+every request; this rule traces 5% with no per-second reservoir. Lambda does not consult rules: a function a
+workflow invokes follows its decision, any other keeps Lambda's own default."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from constructs import Construct
 TRACED_SHARE = 0.05
 # Above the default rule (10000), below anything an operator adds by hand to look closer (a smaller number wins).
 PRIORITY = 9000
-
-
-def api_service_name(stage: str) -> str:
-    """How the REST API stage names itself in segments: <api name>/<stage>."""
-    return f"practiceflow-{stage}/{stage}"
 
 
 def workflow_service_names(stage: str) -> str:
@@ -33,5 +28,5 @@ class TracingConstruct(Construct):
                 fixed_rate=TRACED_SHARE, reservoir_size=0,
                 service_name=service, service_type="*", host="*", http_method="*", url_path="*", resource_arn="*",
                 version=1))
-            for what, service in (("api", api_service_name(stage)), ("workflows", workflow_service_names(stage)))
+            for what, service in (("workflows", workflow_service_names(stage)),)
         }

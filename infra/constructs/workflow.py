@@ -18,7 +18,7 @@ from constructs import Construct
 from infra import nag
 from infra.catalog import Catalog, StateMachine, Target
 from infra.constructs import RETAINED, pascal, stack_unique
-from infra.constructs.functions import LOG_RETENTION
+from infra.constructs.functions import LOG_RETENTION, encrypted_queue
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 # EventBridge keeps retrying a target that is throttled or unavailable for up to this long.
@@ -34,6 +34,11 @@ TRACING_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:Ge
 
 def state_machine_name(stage: str, machine: StateMachine | str) -> str:
     name = machine if isinstance(machine, str) else machine.name
+    return f"practiceflow-{stage}-{name}"
+
+
+def rule_name(stage: str, name: str) -> str:
+    """A rule's or schedule's physical name (its CloudWatch metrics' RuleName)."""
     return f"practiceflow-{stage}-{name}"
 
 
@@ -60,6 +65,12 @@ class WorkflowConstruct(Construct):
                  functions: dict[str, lambda_.IFunction], bus: events.IEventBus, ops_key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
         self.stage = stage
+        # what EventBridge could not deliver to a rule's or schedule's target after its retries: one queue for every
+        # target (a message names its rule and target), watched by the monitoring stack
+        self.dead_letter_queue = encrypted_queue(self, "TargetDeadLetters", ops_key)
+        nag.acknowledge(self.dead_letter_queue, "AwsSolutions-SQS3",
+                        "This queue is itself the dead-letter queue of every EventBridge rule and schedule target; "
+                        "a queue behind it would only move the problem.")
         self._starter_policy: iam.ManagedPolicy | None = None
         self._starter_role: iam.IRole | None = None
         self._started: list[str] = []
@@ -70,7 +81,7 @@ class WorkflowConstruct(Construct):
         for rule in catalog.rules:
             self.rules[rule.name] = events.Rule(
                 self, f"Rule{pascal(rule.name)}",
-                rule_name=f"practiceflow-{stage}-{rule.name}",
+                rule_name=rule_name(stage, rule.name),
                 event_bus=bus,
                 event_pattern=event_pattern(rule.pattern),
                 targets=[self._target(rule.target, functions, None)],
@@ -79,7 +90,7 @@ class WorkflowConstruct(Construct):
         for schedule in catalog.schedules:
             self.schedules[schedule.name] = events.Rule(
                 self, f"Schedule{pascal(schedule.name)}",
-                rule_name=f"practiceflow-{stage}-{schedule.name}",
+                rule_name=rule_name(stage, schedule.name),
                 description=schedule.description or None,
                 schedule=events.Schedule.expression(schedule.expression),
                 targets=[self._target(schedule.target, functions, schedule.input)],
@@ -135,11 +146,11 @@ class WorkflowConstruct(Construct):
         message = events.RuleTargetInput.from_object(payload) if payload else None
         if target.function is not None:
             return targets.LambdaFunction(
-                functions[target.function], event=message,
+                functions[target.function], event=message, dead_letter_queue=self.dead_letter_queue,
                 retry_attempts=TARGET_RETRY_ATTEMPTS, max_event_age=TARGET_MAX_EVENT_AGE)
         machine = self.state_machines[target.state_machine]
         return targets.SfnStateMachine(
-            machine, input=message, role=self._events_role(machine),
+            machine, input=message, role=self._events_role(machine), dead_letter_queue=self.dead_letter_queue,
             retry_attempts=TARGET_RETRY_ATTEMPTS, max_event_age=TARGET_MAX_EVENT_AGE)
 
     def _events_role(self, machine: sfn.StateMachine) -> iam.IRole:

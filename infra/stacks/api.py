@@ -14,7 +14,6 @@ from infra.constructs.api import ApiConstruct
 from infra.constructs.data import DataConstruct, evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
-from infra.constructs.monitoring import MonitoringConstruct
 from infra.constructs.tracing import TracingConstruct
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
@@ -36,6 +35,13 @@ def ops_key(data_key: kms.Key, stage: str) -> kms.Key:
                                 f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:*"}},
     ))
     key.add_to_resource_policy(iam.PolicyStatement(
+        sid="EventBridgeParksUndeliveredEvents",  # the rules' and schedules' dead-letter queue
+        principals=[iam.ServicePrincipal("events.amazonaws.com")],
+        actions=["kms:Decrypt", "kms:GenerateDataKey"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+    ))
+    key.add_to_resource_policy(iam.PolicyStatement(
         sid="CloudWatchAlarmsPublishToEncryptedTopic",
         principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
         actions=["kms:Decrypt", "kms:GenerateDataKey*"],
@@ -53,6 +59,11 @@ def sender_domain(sender: str) -> str:
     return sender.rsplit("@", 1)[-1].strip(" >")
 
 
+def api_environment(cors_origins: tuple[str, ...]) -> dict[str, str]:
+    """What an API function reads beyond the shared environment: the browser origins it answers (core.api)."""
+    return {"CORS_ALLOWED_ORIGINS": ",".join(cors_origins)} if cors_origins else {}
+
+
 def area_environment(area: str, sender: str, configuration_set: str | None) -> dict[str, str]:
     """What one area's functions read beyond the shared environment (see functions/<area>/wiring.py)."""
     if area == "notifications":
@@ -65,10 +76,11 @@ def area_environment(area: str, sender: str, configuration_set: str | None) -> d
 
 class ApiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, data: DataConstruct,
-                 layer_dir: str, code_dir: str, sender: str, **kwargs) -> None:
+                 layer_dir: str, code_dir: str, sender: str, cors_origins: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(scope, construct_id, description=f"PracticeFlow {stage}: API, functions, workflows",
                          **kwargs)
         key = ops_key(data.key, stage)
+        self.ops_key = key
         layer = lambda_.LayerVersion(
             self, "Dependencies", code=lambda_.Code.from_asset(layer_dir),
             compatible_runtimes=[RUNTIME],
@@ -107,7 +119,8 @@ class ApiStack(Stack):
         self.functions = FunctionsConstruct(self, "Functions", catalog=catalog, shared=shared,
                                             stream_arn=resources.stream_arn)
         lambdas = {name: built.function for name, built in self.functions.functions.items()}
-        self.api = ApiConstruct(self, "Api", catalog=catalog, stage=stage, functions=lambdas, ops_key=key)
+        self.api = ApiConstruct(self, "Api", catalog=catalog, stage=stage, functions=lambdas, ops_key=key,
+                                cors_origins=cors_origins)
         # Built from the API's id and the stage name, not api.url: the stage depends on the functions' methods.
         public_url = f"https://{self.api.api.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}/{stage}"
         self.messaging = MessagingConstruct(self, "Messaging", catalog=catalog, stage=stage, functions=lambdas,
@@ -121,30 +134,13 @@ class ApiStack(Stack):
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
+
+            if built.spec.mounts:
+                for variable, value in api_environment(cors_origins).items():
+                    built.function.add_environment(variable, value)
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
         self.tracing = TracingConstruct(self, "Tracing", stage=stage)
-
-        self.monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=key)
-        for name, built in self.functions.functions.items():
-            self.monitoring.watch_function(name, built.function)
-            if built.dead_letter_queue is not None:
-                self.monitoring.watch_queue(name, built.dead_letter_queue, "Failed asynchronous invocations")
-        for name, queue in self.functions.failure_queues.items():
-            self.monitoring.watch_queue(f"{name}-stream", queue, "Stream batches that could not be processed")
-        self.monitoring.watch_api(self.api.api)
-        self.monitoring.watch_table(data.table)
-        for name, machine in self.workflows.state_machines.items():
-            self.monitoring.watch_state_machine(name, machine)
-        areas = {f.area for f in catalog.functions}
-        if "compliance" in areas:
-            self.monitoring.watch_audit_chains()
-        if "billing" in areas:
-            self.monitoring.watch_timely_filing()
-        if "staff" in areas:
-            self.monitoring.watch_leave_decisions()
-        if "notifications" in areas:
-            self.monitoring.watch_provider_refusals()
 
         CfnOutput(self, "ApiUrl", value=self.api.api.url)
         CfnOutput(self, "UserPoolId", value=self.api.users.user_pool.user_pool_id)

@@ -20,13 +20,23 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 STAGE = "test"
+# what an operator of the test stage sets (infra/options.py); another stage's values must not reach it
+ORIGINS = ("https://app.clinic.example", "http://localhost:5173")
+ALARM_EMAILS = ("oncall@clinic.example", "it@clinic.example")
+ALARM_WEBHOOK = "https://chat.clinic.example/hooks/practiceflow"
+OPTIONS = {
+    "practiceflow:cors-origins": {STAGE: list(ORIGINS), "prod": ["https://prod.clinic.example"]},
+    "practiceflow:alarm-emails": ",".join(ALARM_EMAILS),
+    "practiceflow:alarm-webhook": {STAGE: ALARM_WEBHOOK},
+}
+UNITS = ("Data", "Api", "Monitoring")
 
 
 @dataclass(frozen=True)
 class Synthesized:
     built: Any  # infra.app.PracticeFlowApp
     outdir: Path
-    templates: dict[str, dict]  # "Data" / "Api" -> the template as JSON
+    templates: dict[str, dict]  # "Data" / "Api" / "Monitoring" -> the template as JSON
 
     def resources(self, unit: str, kind: str) -> dict[str, dict]:
         return {k: r for k, r in self.templates[unit]["Resources"].items() if r["Type"] == kind}
@@ -45,7 +55,7 @@ def build(tmp: Path, catalog=None, *, validate: bool = False, checks: bool = Fal
 
     layer = packaging.placeholder_layer(tmp / "layer")
     context = {STAGE_CONTEXT: STAGE, LAYER_CONTEXT: str(layer), CODE_CONTEXT: str(tmp / "code"),
-               "practiceflow:acknowledge": acknowledge}
+               "practiceflow:acknowledge": acknowledge, **OPTIONS}
     return build_app(catalog or CATALOG, outdir=tmp / "cdk.out", context=context, validate=validate, checks=checks)
 
 
@@ -57,7 +67,7 @@ def synthesize(tmp: Path, catalog=None, *, validate: bool = False, checks: bool 
     built.app.synth()
     templates = {
         unit: json.loads((tmp / "cdk.out" / f"{stack_name(STAGE, unit)}.template.json").read_text())
-        for unit in ("Data", "Api")
+        for unit in UNITS
     }
     return Synthesized(built, tmp / "cdk.out", templates)
 

@@ -46,9 +46,11 @@ def test_the_api_resources_are_exactly_the_mounts_their_proxies_and_public_route
         (target,) = [name for name, logical_id in ids.items() if f'"{logical_id}"' in uri]
         routed.add((paths[ref_id(properties["ResourceId"])], properties["HttpMethod"], target))
     assert routed == (
-        {(path, "ANY", f.name) for f in CATALOG.api_functions() for m in f.mounts for path in (m, f"{m}/{{proxy+}}")}
-        | {(r, method, f.name) for f in CATALOG.api_functions() for r in f.public_routes for method in ("GET", "POST")}
-    )
+        {(path, method, f.name) for f in CATALOG.api_functions() for m in f.mounts
+         for path in (m, f"{m}/{{proxy+}}") for method in ("ANY", "OPTIONS")}
+        | {(r, method, f.name) for f in CATALOG.api_functions() for r in f.public_routes
+           for method in ("GET", "POST", "OPTIONS")}
+    )  # OPTIONS: the CORS preflight, there because the test stage allows browser origins
 
 
 def test_the_schedules_are_exactly_the_catalogue_schedules(synthesized):

@@ -166,7 +166,7 @@ def test_a_sender_may_not_use_another_configuration_set_identity_or_topic(synthe
 
 
 def test_a_send_the_provider_refuses_is_alarmed(synthesized):
-    alarms = synthesized.resources("Api", "AWS::CloudWatch::Alarm").values()
+    alarms = synthesized.resources("Monitoring", "AWS::CloudWatch::Alarm").values()
     (alarm,) = [a["Properties"] for a in alarms if a["Properties"]["AlarmName"].endswith("-refused-by-provider")]
     assert (alarm["Namespace"], alarm["MetricName"]) == ("PracticeFlow", "NotificationsRefusedByProvider")
     assert alarm["Dimensions"] == [{"Name": "service", "Value": "notifications"}]  # the worker's and job's

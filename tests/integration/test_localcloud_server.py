@@ -183,3 +183,26 @@ def test_a_token_with_a_non_ascii_signature_is_401_not_500(served):
     token = token_for(served)
     status, _, body = call(served, "GET", "/patients?family=By", token=token[:-1] + "é")
     assert status == 401 and json.loads(body)["error"]["code"] == "unauthorized"
+
+
+def test_a_browser_on_an_allowed_origin_gets_its_preflight_and_answer_over_http(served, monkeypatch):
+    from functions.core.settings import settings
+
+    origin = "http://localhost:5173"
+    status, _, _ = call(served, "OPTIONS", "/patients", headers={"Origin": origin})
+    assert status == 401  # no origin allowed: a preflight is just a request without a token
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", origin)
+    settings.cache_clear()
+    try:
+        status, headers, _ = call(served, "OPTIONS", "/patients/01HZX0000000000000000000AB", headers={
+            "Origin": origin, "Access-Control-Request-Method": "PATCH"})
+        assert (status, headers["Access-Control-Allow-Origin"]) == (204, origin)
+        status, headers, _ = call(served, "GET", "/patients?family=By", token=token_for(served),
+                                  headers={"Origin": origin})
+        assert (status, headers["Access-Control-Allow-Origin"]) == (200, origin)
+        status, headers, _ = call(served, "GET", "/patients?family=By", token=token_for(served),
+                                  headers={"Origin": "https://evil.example"})
+        assert status == 200 and "Access-Control-Allow-Origin" not in headers
+    finally:
+        monkeypatch.delenv("CORS_ALLOWED_ORIGINS")
+        settings.cache_clear()

@@ -87,3 +87,20 @@ def test_a_clearinghouse_no_adapter_exists_for_is_refused_at_start(environment):
     environment.setenv("BILLING_CLEARINGHOUSE", "simulator")
     with pytest.raises(SettingsError, match="BILLING_CLEARINGHOUSE"):
         settings()
+
+
+# --- the browser origins the API answers ------------------------------------------------------------------------
+
+def test_no_browser_origin_is_allowed_unless_the_stage_names_it(environment):
+    assert settings().cors_allowed_origins == ()
+    environment.setenv("CORS_ALLOWED_ORIGINS", "https://app.clinic.example, http://localhost:5173")
+    settings.cache_clear()
+    assert settings().cors_allowed_origins == ("https://app.clinic.example", "http://localhost:5173")
+
+
+@pytest.mark.parametrize("origins", ["*", "https://app.clinic.example/", "app.clinic.example",
+                                     "https://app.clinic.example,https://*.clinic.example"])
+def test_an_origin_a_browser_would_never_send_is_refused_at_start(environment, origins):
+    environment.setenv("CORS_ALLOWED_ORIGINS", origins)
+    with pytest.raises(SettingsError, match="CORS_ALLOWED_ORIGINS"):
+        settings()

@@ -1,0 +1,59 @@
+"""What an operator sets per stage in CDK context (cdk.json or `cdk deploy -c key=value`): the browser origins the
+API answers, and who the alarms reach. Each key takes a value for every stage, or a mapping of stage to value;
+a list may be given as one comma-separated string (as `-c` passes it). Nothing is set by default."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CORS_ORIGINS_CONTEXT = "practiceflow:cors-origins"
+ALARM_EMAILS_CONTEXT = "practiceflow:alarm-emails"
+ALARM_WEBHOOK_CONTEXT = "practiceflow:alarm-webhook"
+SMS_SPEND_CONTEXT = "practiceflow:sms-spend-alarm-usd"
+# An origin is exactly what a browser sends: scheme, host and port, no path and no wildcard. Plain http only for
+# a developer's own machine.
+ORIGIN = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)$")
+EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+WEBHOOK = re.compile(r"^https://[^\s]+$")
+# SNS's default account spend limit for SMS is $1; a clinic's 1,000 texts a month cost under $10.
+DEFAULT_SMS_SPEND_USD = 20.0
+
+
+@dataclass(frozen=True)
+class StageOptions:
+    cors_origins: tuple[str, ...] = ()
+    alarm_emails: tuple[str, ...] = ()
+    alarm_webhook: str | None = None
+    sms_spend_alarm_usd: float = DEFAULT_SMS_SPEND_USD
+
+
+def _for_stage(value: Any, stage: str) -> Any:
+    return value.get(stage) if isinstance(value, Mapping) else value
+
+
+def _strings(key: str, value: Any, pattern: re.Pattern[str]) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [str(item).strip() for item in items if str(item).strip()]
+    bad = [item for item in items if not pattern.match(item)]
+    if bad:
+        raise ValueError(f"context {key}: not allowed: {bad}")
+    return tuple(dict.fromkeys(items))
+
+
+def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
+    """The options of `stage` from the app's context (`{key: value}` as `node.try_get_context` reads them)."""
+    webhook = _strings(ALARM_WEBHOOK_CONTEXT, _for_stage(context.get(ALARM_WEBHOOK_CONTEXT), stage), WEBHOOK)
+    if len(webhook) > 1:
+        raise ValueError(f"context {ALARM_WEBHOOK_CONTEXT}: one webhook per stage")
+    spend = _for_stage(context.get(SMS_SPEND_CONTEXT), stage)
+    return StageOptions(
+        cors_origins=_strings(CORS_ORIGINS_CONTEXT, _for_stage(context.get(CORS_ORIGINS_CONTEXT), stage), ORIGIN),
+        alarm_emails=_strings(ALARM_EMAILS_CONTEXT, _for_stage(context.get(ALARM_EMAILS_CONTEXT), stage), EMAIL),
+        alarm_webhook=webhook[0] if webhook else None,
+        sms_spend_alarm_usd=float(spend) if spend not in (None, "") else DEFAULT_SMS_SPEND_USD,
+    )
