@@ -63,7 +63,7 @@ class CatalogFunction(Construct):
     it asynchronously."""
 
     def __init__(self, scope: Construct, construct_id: str, *, spec: Function, shared: Shared,
-                 invoked_async: bool) -> None:
+                 dead_letter_queue: sqs.IQueue | None) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
         self._stage = shared.stage
@@ -103,10 +103,10 @@ class CatalogFunction(Construct):
         self.role = self._role.without_policy_updates()
         self._ops_key = shared.ops_key
 
-        self.dead_letter_queue = None
-        if invoked_async:
-            self.dead_letter_queue = encrypted_queue(self, "DeadLetters", shared.ops_key)
-            self.allow_send(self.dead_letter_queue, "DeadLetters")
+        invoked_async = dead_letter_queue is not None
+        self.dead_letter_queue = dead_letter_queue
+        if dead_letter_queue is not None:
+            self.allow_send(dead_letter_queue, "DeadLetters")
         self.function = lambda_.Function(
             self, "Function",
             function_name=name,
@@ -210,9 +210,12 @@ class FunctionsConstruct(Construct):
                  stream_arn: str) -> None:
         super().__init__(scope, construct_id)
         invoked_async = async_targets(catalog)
+        # One encrypted queue parks every asynchronous invocation that failed its retries (each message names its
+        # function): one alarm watches it, and the stack stays under CloudFormation's 500 resources.
+        self.dead_letter_queue = encrypted_queue(self, "AsyncDeadLetters", shared.ops_key) if invoked_async else None
         self.functions: dict[str, CatalogFunction] = {
             spec.name: CatalogFunction(self, pascal(spec.name), spec=spec, shared=shared,
-                                       invoked_async=spec.name in invoked_async)
+                                       dead_letter_queue=self.dead_letter_queue if spec.name in invoked_async else None)
             for spec in catalog.functions
         }
         self.failure_queues: dict[str, sqs.Queue] = {}

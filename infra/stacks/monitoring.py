@@ -57,8 +57,9 @@ class MonitoringStack(Stack):
         self.monitoring = monitoring
         for name, built in service.functions.functions.items():
             monitoring.watch_function(name, built.function)
-            if built.dead_letter_queue is not None:
-                monitoring.watch_queue(name, built.dead_letter_queue, "Failed asynchronous invocations")
+        if service.functions.dead_letter_queue is not None:
+            monitoring.watch_queue("async-invocations", service.functions.dead_letter_queue,
+                                   "Asynchronous invocations (rule and schedule targets) that failed every retry")
         for name, queue in service.functions.failure_queues.items():
             monitoring.watch_queue(f"{name}-stream", queue, "Stream batches that could not be processed")
             monitoring.watch_outbox_lag(name, service.functions.functions[name].function)

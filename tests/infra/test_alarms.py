@@ -50,7 +50,7 @@ def test_the_alarms_cover_functions_queues_api_table_workflows_and_the_business(
     assert {"api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
             "timely-filing-missed", "leave-decision-overdue", "notifications-refused-by-provider",
             "notifications-failed", "email-bounce-rate", "email-complaint-rate", "sms-spend",
-            "event-targets-parked"} <= names
+            "event-targets-parked", "async-invocations-parked"} <= names
     for spec in (f for f in CATALOG.functions if f.stream_kinds):
         assert {f"{spec.name}-stream-parked", f"{spec.name}-lag"} <= names
     for machine in CATALOG.state_machines:
