@@ -22,8 +22,8 @@ def put_file(url: str, headers: dict[str, str], body: bytes) -> int:
         return response.status
 
 
-def test_training_a_policy_and_a_certification_reach_the_compliance_board_over_http(tmp_path):
-    data_dir = tmp_path / "data"
+def test_training_a_policy_and_a_certification_reach_the_compliance_board_over_http(demo_data):
+    data_dir = demo_data
     server = Server(data_dir, "compliance")
     try:
         server.wait_until_healthy()

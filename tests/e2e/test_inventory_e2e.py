@@ -10,8 +10,8 @@ from tests.e2e.test_serve import Server, practice, request
 pytestmark = pytest.mark.e2e
 
 
-def test_the_demo_catalogue_moves_stock_over_http(tmp_path):
-    data_dir = tmp_path / "data"
+def test_the_demo_catalogue_moves_stock_over_http(demo_data):
+    data_dir = demo_data
     server = Server(data_dir, "inventory")
     try:
         server.wait_until_healthy()

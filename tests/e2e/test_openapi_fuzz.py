@@ -7,6 +7,7 @@ ones, so requests get past "not found" into the rules."""
 
 import json
 import os
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -48,8 +49,9 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[Served]:
+def served(tmp_path_factory, demo_template) -> Iterator[Served]:
     data_dir = tmp_path_factory.mktemp("fuzz") / "data"
+    shutil.copytree(demo_template, data_dir)  # the demo practice, seeded once per worker (conftest.py)
     server = Server(data_dir, "fuzz")
     try:
         server.wait_until_healthy()

@@ -11,8 +11,8 @@ from tests.e2e.test_serve import Server, practice, request
 pytestmark = pytest.mark.e2e
 
 
-def test_the_demo_workshop_over_http_and_its_public_routes_without_a_token(tmp_path):
-    data_dir = tmp_path / "data"
+def test_the_demo_workshop_over_http_and_its_public_routes_without_a_token(demo_data):
+    data_dir = demo_data
     server = Server(data_dir, "outreach")
     try:
         server.wait_until_healthy()

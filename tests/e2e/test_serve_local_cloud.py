@@ -24,8 +24,8 @@ PATIENT = {"given_name": "Ada", "family_name": "Lovelace", "birth_date": "1990-1
 
 
 @pytest.fixture
-def served(tmp_path):
-    server = Server(tmp_path / "data", "serve")
+def served(demo_data):
+    server = Server(demo_data, "serve")
     try:
         server.wait_until_healthy()
         yield server
@@ -117,8 +117,8 @@ def test_twenty_clients_connecting_at_once_are_all_answered_quickly(served):
     assert max(took) < 20, took  # the old server: five resets; this bound is loose for a busy 2-core machine
 
 
-def test_a_server_killed_mid_burst_keeps_every_write_it_acknowledged(tmp_path):
-    data_dir = tmp_path / "data"
+def test_a_server_killed_mid_burst_keeps_every_write_it_acknowledged(demo_data):
+    data_dir = demo_data
     first = Server(data_dir, "first")
     acknowledged: list[str] = []
     stop = threading.Event()

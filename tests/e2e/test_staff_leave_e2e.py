@@ -21,8 +21,8 @@ def until(read, done, timeout_s: float = 30.0):
         time.sleep(0.2)
 
 
-def test_a_leave_request_is_approved_by_the_manager_over_http(tmp_path):
-    data_dir = tmp_path / "data"
+def test_a_leave_request_is_approved_by_the_manager_over_http(demo_data):
+    data_dir = demo_data
     server = Server(data_dir, "leave")
     try:
         server.wait_until_healthy()
