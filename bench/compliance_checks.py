@@ -126,11 +126,16 @@ class Seeder:
             status=status, submitted_by=user_id, submitted_at=submitted_at, version=1)))
 
     def claim(self, claim_id: str, state: str, deadline: date, date_of_service: date) -> None:
-        from functions.billing.dynamo.items import claim_item
+        """The claim and, as billing's adapter writes it beside every claim not yet accepted, its filing marker."""
+        from functions.billing.dynamo.items import claim_item, filing_marker
+        from functions.core.table import Put
         from tests.unit.billing.claims import claim
 
-        self.put(claim_item(PRACTICE, claim(id=claim_id, charge_id=f"charge-{claim_id}", state=state,
-                                            timely_filing_deadline=deadline, date_of_service=date_of_service)))
+        stored = claim(id=claim_id, charge_id=f"charge-{claim_id}", state=state, timely_filing_deadline=deadline,
+                       date_of_service=date_of_service)
+        self.put(claim_item(PRACTICE, stored))
+        if isinstance(marker := filing_marker(PRACTICE, stored), Put):
+            self.put(marker.item)
 
     def lot(self, item_id: str, lot: str, expires_on: date, on_hand: int) -> None:
         from functions.inventory.dynamo.stock import lot_row

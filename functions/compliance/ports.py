@@ -294,7 +294,7 @@ class EvidenceStore(Protocol):
 
 
 
-# --- H3: the checks over the other areas (billing, inventory, notifications with records, staff) ------------
+# --- the checks over the other areas (billing, inventory, notifications with records, staff) ----------------
 # Each port is read through that area's own adapter (functions/compliance/sources/), never its keys.
 
 

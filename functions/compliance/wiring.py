@@ -100,8 +100,8 @@ def certification_reminders() -> "CertificationReminders":
 
 
 def compliance_checks() -> "list[Check]":
-    """Every check the daily run runs: this part's two; the training and policy checks and the checks over the
-    other areas join here (`+ compliance_checks_training() + ...`) when the parts are merged."""
+    """Every check the daily run runs: licences and the audit chain, then training and policies, then the checks
+    over the other areas."""
     from functions.compliance.checks.audit_chain import AuditChainCheck
     from functions.compliance.checks.licence_expiry import LicenceExpiry
     from functions.compliance.dynamo.settings import DynamoChainVerdicts
@@ -238,13 +238,13 @@ def compliance_checks_training() -> "list[Check]":
 
     return [TrainingOverdue(assignment_book()), PolicyUnsigned(acknowledgement_book())]
 
-# --- H3: the checks over the other areas ---------------------------------------------------------------------
+# --- the checks over the other areas --------------------------------------------------------------------------
 
 
 @per_container
 def compliance_checks_sources() -> "list[Check]":
-    """The checks that read the other areas (each through that area's adapter); the lead joins this list to
-    `compliance_checks()`. Imported here, not at the top: the compliance API's routes never load four other
+    """The checks that read the other areas (each through that area's adapter), for `compliance_checks()`.
+    Imported here, not at the top: the compliance API's routes never load four other
     areas' adapters (cold start); only the daily run does."""
     from functions.compliance.checks.leave_waiting import LeaveWaiting
     from functions.compliance.checks.stale_account import StaleAccount

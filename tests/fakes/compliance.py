@@ -547,11 +547,11 @@ class FakeWorkNotices:
 
         return OutboxWorkNotices().to_staff(practice_id, user_id, title, details, key, about)
 
-# --- H3: what the checks over the other areas read ---------------------------------------------------------------
+# --- what the checks over the other areas read -------------------------------------------------------------------
 # Each holds the other area's state in the check's words, changed the way that area changes it;
 # tests/contract/test_compliance_sources.py holds each to its adapter in functions/compliance/sources/.
 
-from datetime import date  # noqa: E402  (this block is appended by its own part; the lead may hoist it)
+from datetime import date  # noqa: E402
 
 from functions.billing.models.claims import FILING_PENDING  # noqa: E402
 from functions.compliance.ports import (  # noqa: E402
