@@ -23,6 +23,8 @@ from infra.options import (  # noqa: E402
     ALARM_WEBHOOK_CONTEXT,
     CORS_ORIGINS_CONTEXT,
     SMS_SPEND_CONTEXT,
+    WAF_CONTEXT,
+    WAF_RATE_LIMIT_CONTEXT,
     stage_options,
 )
 from infra.stacks.api import ApiStack  # noqa: E402
@@ -38,8 +40,9 @@ LAYER_CONTEXT = "practiceflow:layer"
 CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (default build/code)
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
-# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm
-OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT)
+# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm, WAF
+OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT, WAF_CONTEXT,
+                   WAF_RATE_LIMIT_CONTEXT)
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
@@ -102,7 +105,7 @@ def build_app(
                            cors_origins=options.cors_origins, env=env)
     service.add_stack_dependency(data)
     api = ApiStack(app, stack_name(stage, "Api"), catalog=catalog, stage=stage, data=data, service=service,
-                   cors_origins=options.cors_origins, env=env)
+                   options=options, env=env)
     api.add_stack_dependency(service)
     monitoring = MonitoringStack(app, stack_name(stage, "Monitoring"), catalog=catalog, stage=stage,
                                  data=data.data, service=service, api=api, options=options, env=env)

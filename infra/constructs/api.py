@@ -82,9 +82,9 @@ class ApiConstruct(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
                  identity: RestApiIdentity, user_pool: cognito.IUserPool,
                  functions: dict[str, lambda_.IFunction], ops_key: kms.IKey,
-                 cors_origins: tuple[str, ...] = ()) -> None:
+                 cors_origins: tuple[str, ...] = (), firewalled: bool = False) -> None:
         super().__init__(scope, construct_id)
-        self.stage_name = stage
+        self.firewalled = firewalled
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=LOG_RETENTION, encryption_key=ops_key, removal_policy=RETAINED,
         )
@@ -200,9 +200,11 @@ class ApiConstruct(Construct):
 
     def _acknowledge(self) -> None:
         stage = self.stage
-        nag.acknowledge(stage, "AwsSolutions-APIG3",
-                        "No WAF yet: every method requires a Cognito token, the stage is throttled, and a "
-                        "WAF web ACL is an account-level choice (cost, managed rule sets) left to the operator.")
+        if not self.firewalled:
+            nag.acknowledge(stage, "AwsSolutions-APIG3",
+                            "This stage's operator left the web application firewall off (practiceflow:waf, on "
+                            "for prod): every method but the signed-link routes requires a Cognito token, and the "
+                            "stage and each public route are throttled.")
         nag.acknowledge(stage, "HIPAA.Security-APIGWXrayEnabled",
                         "API Gateway's X-Ray segments record each request's full URL: patient ids, searched names "
                         "and signed link tokens. Tracing is off at the API; the functions keep Lambda's active "
