@@ -4,22 +4,23 @@ visit (and the one patient who does not come), and the practitioner's leave that
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
-from localcloud.demo_day.client import Client
+from localcloud.demo_day.client import Client, DemoFailed
 from localcloud.demo_day.plan import Plan
 
 DESK, COORDINATOR, PRACTITIONER = "front_desk", "coordinator", "practitioner"
 
 
-def book(client: Client, demo: dict[str, Any], practitioner: str, patient: str, day: Any) -> dict[str, Any]:
+def book(client: Client, demo: dict[str, Any], practitioner: str, patient: str, day: date) -> dict[str, Any]:
     """The front desk finds the practitioner's earliest free follow-up on the day and books it for the patient."""
     follow_up = demo["appointment_types"][0]
     slots = client.ok(DESK, "GET", "/slots", query={"type_id": follow_up, "from": str(day), "to": str(day),
                                                      "practitioner_id": practitioner, "order": "earliest",
                                                      "limit": 1})["slots"]
     if not slots:
-        raise RuntimeError(f"no free follow-up on {day}")
+        raise DemoFailed(f"no free follow-up on {day} for practitioner {practitioner}")
     return client.ok(DESK, "POST", "/appointments", {"type_id": follow_up, "practitioner_id": practitioner,
                                                      "patient_id": patient, "start": slots[0]["start"]})
 

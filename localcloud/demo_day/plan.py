@@ -11,7 +11,7 @@ ZONE = ZoneInfo("America/New_York")  # the demo practice's policy (localcloud/de
 
 
 def next_weekday(day: date) -> date:
-    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 @dataclass(frozen=True)
