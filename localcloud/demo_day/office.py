@@ -11,8 +11,10 @@ from typing import Any
 from localcloud.demo_day.client import Client
 
 BILLING, COORDINATOR, DESK, NURSE = "billing", "coordinator", "front_desk", "staff"
+COORDINATOR_USER = "local-coordinator"  # who the coordinator's local token signs in as (localcloud/tokens.py)
 PAYER = "lakeshore-health"
-ORDER_STATES = ("awaiting_approval", "approved", "sent", "partially_received", "received", "cancelled")
+OPEN_ORDERS = ("awaiting_approval", "approved", "sent", "partially_received")
+ORDER_STATES = (*OPEN_ORDERS, "received", "cancelled")
 # What the payer does with a claim: the simulated clearinghouse's script for it (billing/clearinghouse.py)
 PayerScript = Callable[[str, str], None]  # (claim id, "paid" | "denied_then_paid")
 
@@ -99,5 +101,11 @@ def supplies_report(client: Client) -> dict[str, Any]:
     orders = [order for state in ORDER_STATES for order in client.ok(
         COORDINATOR, "GET", "/purchase-orders", query={"state": state})["purchase_orders"]]
     low = client.ok(NURSE, "GET", "/stock/low")["below_reorder_point"]
+    on_order = {(line["item_id"], line["location_id"]) for order in orders if order["state"] in OPEN_ORDERS
+                for line in order["lines"] if line["received_units"] < line["units"]}
     return {"orders": len(orders), "states": dict(Counter(o["state"] for o in orders)),
-            "by_trigger": dict(Counter(o["trigger"] for o in orders)), "still_below_reorder_point": len(low)}
+            "by_trigger": dict(Counter(o["trigger"] for o in orders)),
+            "total_cents": sum(o["total_cents"] for o in orders),
+            "approved_by_the_coordinator": sum(o["decided_by"] == COORDINATOR_USER for o in orders),
+            "still_below_reorder_point": len(low),
+            "of_which_on_order": sum((place["item_id"], place["location_id"]) in on_order for place in low)}

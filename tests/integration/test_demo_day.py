@@ -5,6 +5,7 @@ supplies are reordered and received, the workshop's promotion reports, and the c
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -24,10 +25,16 @@ def _environment_restored():
 
 
 @pytest.fixture(scope="module")
-def day(tmp_path_factory) -> dict:
+def lived(tmp_path_factory) -> Path:
+    """The data directory `practice demo --data-dir` lived its day in."""
     data_dir = tmp_path_factory.mktemp("demo-day")
     assert cli.main(["demo", "--data-dir", str(data_dir)]) == 0
-    return json.loads((data_dir / cli.DEMO_DAY_RECORD).read_text())
+    return data_dir
+
+
+@pytest.fixture
+def day(lived) -> dict:
+    return json.loads((lived / cli.DEMO_DAY_RECORD).read_text())
 
 
 def test_the_clinic_day_is_booked_reminded_confirmed_and_seen_but_for_one_no_show(day):
@@ -54,6 +61,8 @@ def test_low_stock_is_reordered_the_order_over_the_limit_approved_and_a_delivery
     supplies = day["supplies"]
     assert supplies["states"].get("received") == 1 and supplies["states"].get("sent") == 2
     assert supplies["by_trigger"] == {"stock-low": 3} and "awaiting_approval" not in supplies["states"]
+    assert supplies["approved_by_the_coordinator"] == 1 and supplies["total_cents"] > 30_000
+    assert supplies["of_which_on_order"] == supplies["still_below_reorder_point"]  # nothing low is forgotten
 
 
 def test_the_workshop_promotion_reports_its_reach(day):
@@ -74,7 +83,6 @@ def test_the_summary_names_each_workflow_with_the_numbers_read(day):
     assert "3 completed, 1 no_show" in text and "3 invited" in text and "1 denied, corrected" in text
 
 
-def test_a_data_directory_lives_its_demo_day_once(day, tmp_path_factory, capsys):
-    lived = next(p for p in tmp_path_factory.getbasetemp().glob("demo-day*"))
+def test_a_data_directory_lives_its_demo_day_once(lived, capsys):
     assert cli.main(["demo", "--data-dir", str(lived)]) == 2
     assert "lived its demo day already" in capsys.readouterr().err
