@@ -33,7 +33,7 @@ def run_demo(data_dir: Path | str, persist: bool) -> dict[str, Any]:
     from localcloud.demo_day.script import live_the_day
     from localcloud.server import LocalServer
 
-    saved = {name: os.environ.get(name) for name in ("PUBLIC_API_URL",)}
+    previous_url = os.environ.get("PUBLIC_API_URL")
     with LocalCloud(CATALOG, data_dir, persist=persist) as cloud:
         server = LocalServer(cloud, host="127.0.0.1", port=0)
         os.environ["PUBLIC_API_URL"] = server.url  # the links in messages point at this server
@@ -49,8 +49,7 @@ def run_demo(data_dir: Path | str, persist: bool) -> dict[str, Any]:
             return live_the_day(Client(server.url, people), demo, payer_for(cloud))
         finally:
             server.stop()
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            if previous_url is None:
+                os.environ.pop("PUBLIC_API_URL", None)
+            else:
+                os.environ["PUBLIC_API_URL"] = previous_url
