@@ -47,10 +47,11 @@ def live_the_day(client: Client, demo: dict[str, Any], payer: PayerScript) -> di
     client.live_until(plan.on_clinic_day(17, 45))
     community.take_attendance(client, workshop)
 
-    # the next day: the front desk moves the patients the offers did not; the payer answers in the afternoon
+    # the next day the front desk moves the patients the offers did not, and the payer answers: two claims paid,
+    # one denied, corrected and sent again, which is paid the day after
     client.live_until(plan.on_clinic_day(9, days=1))
     moved_by_desk = clinic.work_the_list(client, demo, leave)
-    client.live_until(plan.on_clinic_day(20, days=1))
+    client.live_until(plan.on_clinic_day(22, days=2))
     paid_by_patient = office.take_a_payment(client, claims)
     return {
         "plan": {"started": plan.started.isoformat(), "clinic_day": str(plan.clinic_day),
