@@ -91,7 +91,7 @@ def summary_lines(day: dict[str, Any]) -> list[str]:
                   f"the front desk moved {leave['moved_by_the_front_desk']}; {leave['still_with_her']} still booked "
                   f"with her"],
         "supplies": [f"{supplies['orders']} purchase orders for {dollars(supplies['total_cents'])} "
-                     f"({_counts(supplies['states'])}), started by {_counts(supplies['by_trigger'])} events; "
+                     f"({_counts(supplies['states'])}), started by {_counts(supplies['by_trigger'])} events",
                      f"{supplies['approved_by_the_coordinator']} over the spending limit approved by the coordinator",
                      f"{supplies['still_below_reorder_point']} stock places still below their reorder point, "
                      f"{supplies['of_which_on_order']} of them on order"],
