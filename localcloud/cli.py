@@ -1,4 +1,4 @@
-"""The `practice` commands that run on the local cloud: serve, token, job run, audit verify, openapi.
+"""The `practice` commands that run on the local cloud: serve, token, job run, audit verify, demo, openapi.
 
 Imports are lazy: `practice token` must answer in well under a second, without loading moto or boto3."""
 
@@ -188,6 +188,40 @@ def audit_verify(args: argparse.Namespace) -> int:
     return 1 if broken else 0
 
 
+# --- demo -------------------------------------------------------------------------------------------
+
+def demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    # the functions' warnings (an approval overdue, a message deferred) are the day's story, told by the summary
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    _local_defaults()
+    from localcloud.demo_day.client import DemoFailed
+    from localcloud.demo_day.run import run_demo
+    from localcloud.demo_day.script import summary_lines
+    from localcloud.store import write_atomically
+
+    try:
+        if args.data_dir:
+            record = Path(args.data_dir) / DEMO_DAY_RECORD
+            if _live_server(Path(args.data_dir)):
+                return _fail("a server is running on this data directory; stop it first, or use another")
+            if record.exists():
+                return _fail(f"this data directory has lived its demo day already ({record}); use another")
+            day = run_demo(args.data_dir, persist=True)
+            write_atomically(record, json.dumps(day, indent=2, default=str))
+        else:
+            with tempfile.TemporaryDirectory(prefix="practice-demo-") as scratch:
+                day = run_demo(scratch, persist=False)
+    except DemoFailed as failed:
+        return _fail(f"the demo day stopped: {failed}", 1)
+    print(json.dumps(day, indent=2, default=str) if args.json else "\n".join(summary_lines(day)))
+    return 0
+
+
+DEMO_DAY_RECORD = "demo-day.json"  # a data directory's demo day, once lived: its numbers
+
+
 # --- openapi ----------------------------------------------------------------------------------------
 
 def openapi(args: argparse.Namespace) -> int:
@@ -274,6 +308,12 @@ def parser() -> argparse.ArgumentParser:
     verify = with_data_dir(audit_commands.add_parser("verify", help="re-hash audit chains; exit 1 if one is broken"))
     verify.add_argument("--practice", help="one practice (default: every practice)")
     verify.set_defaults(func=audit_verify)
+
+    day = commands.add_parser("demo", help="live a day in the demo practice on the local cloud and summarize it")
+    day.add_argument("--data-dir", help="keep the day's data here (seeded if new) to `practice serve` it after; "
+                                        "default: a fresh directory, removed at the end")
+    day.add_argument("--json", action="store_true", help="print the numbers behind the summary, as JSON, instead")
+    day.set_defaults(func=demo)
 
     document = commands.add_parser("openapi", help="write openapi.json from the code (or --check it)")
     document.add_argument("--check", action="store_true", help="fail if the checked-in file differs")
