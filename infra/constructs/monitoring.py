@@ -1,8 +1,8 @@
 """Alarms that tell a person something is wrong, sent to one encrypted SNS topic that the stage's operators are
-subscribed to (infra/options.py: email addresses, a chat webhook): function errors and throttles, parked failures
-(every dead-letter queue), API errors and latency, table throttling and errors, outbox lag, failed workflows,
-rule and schedule targets EventBridge could not invoke, a scheduled job that did not run, a broken audit chain,
-email bounce and complaint rates, SMS spend, and messages that failed or that a provider refused to send."""
+subscribed to (infra/options.py: email addresses, a chat webhook): function errors and throttles (account-wide),
+parked failures (every dead-letter queue), API errors and latency, table throttling and errors, outbox lag, failed
+workflows, rule and schedule targets EventBridge could not invoke, a scheduled job that did not run, a broken audit
+chain, email bounce and complaint rates, SMS spend, and messages that failed or that a provider refused to send."""
 
 from __future__ import annotations
 
@@ -85,11 +85,17 @@ class MonitoringConstruct(Construct):
         self.alarms[name] = alarm
         return alarm
 
-    def watch_function(self, name: str, function: lambda_.IFunction) -> None:
-        self.alarm(f"{name}-errors", function.metric_errors(period=PERIOD, statistic="Sum"),
-                   f"{name} raised errors")
-        self.alarm(f"{name}-throttles", function.metric_throttles(period=PERIOD, statistic="Sum"),
-                   f"{name} was throttled")
+    def watch_functions(self) -> None:
+        """Lambda's account-wide Errors and Throttles (the metrics without a FunctionName dimension): every function's
+        error or throttle alarms, at two alarm metrics instead of two per function; the dashboard and the logs say
+        which function. In an account that runs more than this stage, the others' functions feed them too: they alarm
+        more, never less."""
+        for what, metric_name, description in (
+                ("errors", "Errors", "A function raised an error (the dashboard's Lambda section and the function's "
+                                     "log say which)"),
+                ("throttles", "Throttles", "A function was throttled: the account's concurrency is exhausted")):
+            self.alarm(f"functions-{what}", cloudwatch.Metric(namespace="AWS/Lambda", metric_name=metric_name,
+                                                             period=PERIOD, statistic="Sum"), description)
 
     def watch_queue(self, name: str, queue: sqs.IQueue, what: str) -> None:
         self.alarm(f"{name}-parked", queue.metric_approximate_number_of_messages_visible(
@@ -100,14 +106,15 @@ class MonitoringConstruct(Construct):
                    f"{name} is more than {OUTBOX_LAG_MS // 60_000} minutes behind the table stream: events "
                    "(messages, workflows) wait", threshold=OUTBOX_LAG_MS, periods=2)
 
-    def watch_rule_target(self, rule_name: str, bus_name: str | None) -> None:
-        """`rule_name` is the rule's physical name; `bus_name` None for a schedule (the default bus)."""
-        dimensions = {"RuleName": rule_name, **({"EventBusName": bus_name} if bus_name else {})}
-        short = rule_name.removeprefix(f"practiceflow-{self.stage}-")
-        self.alarm(f"{short}-not-delivered", cloudwatch.Metric(
-            namespace="AWS/Events", metric_name="FailedInvocations", dimensions_map=dimensions, period=PERIOD,
-            statistic="Sum"), f"EventBridge could not invoke {short}'s target after its retries (see its "
-                              "dead-letter queue)")
+    def watch_rule_targets(self) -> None:
+        """EventBridge publishes FailedInvocations per rule only (RuleName, with EventBusName on a custom bus: no
+        account-wide variant), and only when it is not zero; one Metrics Insights query sums it over every rule
+        and schedule on every bus in the account, so a rule added later is watched without a new alarm."""
+        self.alarm("rules-not-delivered", cloudwatch.MathExpression(
+            expression='SELECT SUM(FailedInvocations) FROM "AWS/Events"', period=PERIOD,
+            label="Failed invocations, every rule"),
+            "EventBridge could not invoke a rule's or schedule's target after its retries (see the event-targets "
+            "dead-letter queue)")
 
     def watch_job_heartbeat(self, area: str, job: str, every: Duration) -> None:
         """A scheduled job that did not finish a run within its interval and two hours' grace: the schedule is
@@ -158,11 +165,14 @@ class MonitoringConstruct(Construct):
         self.alarm("table-system-errors", table.metric_system_errors_for_operations(
             operations=list(TABLE_OPERATIONS), period=PERIOD), "DynamoDB returned system errors (HTTP 500)")
 
-    def watch_state_machine(self, name: str, machine: sfn.IStateMachine) -> None:
+    def watch_state_machine(self, name: str, machine: sfn.IStateMachine, *, can_time_out: bool) -> None:
+        """`can_time_out`: the definition sets an execution timeout (top-level TimeoutSeconds); without one an
+        execution never times out (a state's timeout fails it instead), so a timed-out alarm could never fire."""
         self.alarm(f"{name}-failed", machine.metric_failed(period=PERIOD, statistic="Sum"),
                    f"Executions of {name} failed")
-        self.alarm(f"{name}-timed-out", machine.metric_timed_out(period=PERIOD, statistic="Sum"),
-                   f"Executions of {name} timed out")
+        if can_time_out:
+            self.alarm(f"{name}-timed-out", machine.metric_timed_out(period=PERIOD, statistic="Sum"),
+                       f"Executions of {name} timed out")
 
     def watch_audit_chains(self) -> None:
         self.alarm("audit-chain-broken", self._area_metric("compliance", "AuditChainsBroken", "Maximum"),

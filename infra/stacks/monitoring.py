@@ -4,22 +4,27 @@ is a resource per path and method); deployed after it, and replaced or changed w
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from aws_cdk import Duration, Stack
 from constructs import Construct
 
-from infra.catalog import Catalog, Schedule
+from infra.catalog import Catalog, Schedule, StateMachine
 from infra.constructs.data import DataConstruct
 from infra.constructs.messaging import configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
-from infra.constructs.workflow import rule_name
 from infra.options import StageOptions
 from infra.stacks.api import ApiStack
 from localcloud.schedules import parse
 
 HEARTBEAT_LONGEST = timedelta(days=1)  # a job that runs less often than daily has no heartbeat alarm
 _SAMPLE_START = datetime(2026, 1, 1, tzinfo=UTC)  # a fortnight from here shows the longest gap between runs
+
+
+def can_time_out(machine: StateMachine) -> bool:
+    """Whether an execution of `machine` can end TimedOut: only when its definition sets TimeoutSeconds."""
+    return "TimeoutSeconds" in json.loads(machine.path.read_text(encoding="utf-8"))
 
 
 def longest_gap(schedule: Schedule) -> timedelta:
@@ -55,8 +60,7 @@ class MonitoringStack(Stack):
                          **kwargs)
         monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=service.ops_key, options=options)
         self.monitoring = monitoring
-        for name, built in service.functions.functions.items():
-            monitoring.watch_function(name, built.function)
+        monitoring.watch_functions()
         if service.functions.dead_letter_queue is not None:
             monitoring.watch_queue("async-invocations", service.functions.dead_letter_queue,
                                    "Asynchronous invocations (rule and schedule targets) that failed every retry")
@@ -68,11 +72,9 @@ class MonitoringStack(Stack):
         monitoring.watch_api(service.api.api)
         monitoring.watch_table(data.table)
         for name, machine in service.workflows.state_machines.items():
-            monitoring.watch_state_machine(name, machine)
-        for rule in catalog.rules:  # on the practice bus
-            monitoring.watch_rule_target(rule_name(stage, rule.name), data.bus.event_bus_name)
-        for schedule in catalog.schedules:  # on the default bus
-            monitoring.watch_rule_target(rule_name(stage, schedule.name), None)
+            monitoring.watch_state_machine(name, machine, can_time_out=can_time_out(catalog.state_machine(name)))
+        if catalog.rules or catalog.schedules:
+            monitoring.watch_rule_targets()
         for (area, job), every in sorted(heartbeats(catalog).items()):
             monitoring.watch_job_heartbeat(area, job, Duration.minutes(every.total_seconds() // 60))
         areas = {f.area for f in catalog.functions}
