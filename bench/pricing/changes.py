@@ -31,7 +31,7 @@ CHANGES = (
            lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
     Change("Scheduled jobs send their EMF metrics only when the count is not zero",
            "The same numbers on the dashboard (a missing point reads as zero); the 15-minute jobs stop paying for "
-           "every hour.",
+           "every hour. Not the watcher's two: their alarms read a missing point as a stopped watcher.",
            assumptions=lambda a: {**a, "job_metrics_only_when_not_zero": True}),
     Change("The page-token signing key as an SSM SecureString parameter instead of a Secrets Manager secret",
            "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
@@ -81,9 +81,6 @@ COMING = (
     ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
      lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
                                                                 for r in inv.backup_rules if r.runs_per_month < 2)])),
-    ("then one watcher instead of an alarm per dead-letter queue and per daily job: every 15 minutes it sends "
-     "two EMF metrics (parked messages, jobs overdue), each with one alarm; 13 alarm metrics become 2",
-     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics - 11)),
 )
 
 

@@ -5,52 +5,21 @@ is a resource per path and method); deployed after it, and replaced or changed w
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Stack
 from constructs import Construct
 
-from infra.catalog import Catalog, Schedule, StateMachine
+from infra.catalog import Access, Catalog, StateMachine
 from infra.constructs.data import DataConstruct
 from infra.constructs.messaging import configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
 from infra.options import StageOptions
 from infra.stacks.api import ApiStack
-from localcloud.schedules import parse
-
-HEARTBEAT_LONGEST = timedelta(days=1)  # a job that runs less often than daily has no heartbeat alarm
-_SAMPLE_START = datetime(2026, 1, 1, tzinfo=UTC)  # a fortnight from here shows the longest gap between runs
 
 
 def can_time_out(machine: StateMachine) -> bool:
     """Whether an execution of `machine` can end TimedOut: only when its definition sets TimeoutSeconds."""
     return "TimeoutSeconds" in json.loads(machine.path.read_text(encoding="utf-8"))
-
-
-def longest_gap(schedule: Schedule) -> timedelta:
-    """The longest time between two runs of `schedule` over a fortnight (a rate's interval; a cron's widest gap)."""
-    expression = parse(schedule.expression, created=_SAMPLE_START)
-    runs = [_SAMPLE_START]
-    while runs[-1] < _SAMPLE_START + timedelta(days=14):
-        following = expression.next_after(runs[-1])
-        if following is None:
-            return timedelta.max
-        runs.append(following)
-    return max(later - earlier for earlier, later in zip(runs[1:], runs[2:], strict=False)) if len(runs) > 2 \
-        else timedelta.max
-
-
-def heartbeats(catalog: Catalog) -> dict[tuple[str, str], timedelta]:
-    """(area, job) -> how often it runs, for every scheduled function job that runs at least daily."""
-    found: dict[tuple[str, str], timedelta] = {}
-    for schedule in catalog.schedules:
-        if schedule.target.function is None or "job" not in schedule.input:
-            continue
-        gap = longest_gap(schedule)
-        if gap <= HEARTBEAT_LONGEST:
-            key = (catalog.function(schedule.target.function).area, schedule.input["job"])
-            found[key] = min(gap, found.get(key, gap))
-    return found
 
 
 class MonitoringStack(Stack):
@@ -61,22 +30,16 @@ class MonitoringStack(Stack):
         monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=service.ops_key, options=options)
         self.monitoring = monitoring
         monitoring.watch_functions()
-        if service.functions.dead_letter_queue is not None:
-            monitoring.watch_queue("async-invocations", service.functions.dead_letter_queue,
-                                   "Asynchronous invocations (rule and schedule targets) that failed every retry")
-        for name, queue in service.functions.failure_queues.items():
-            monitoring.watch_queue(f"{name}-stream", queue, "Stream batches that could not be processed")
+        for name in service.functions.failure_queues:  # the stream consumers
             monitoring.watch_outbox_lag(name, service.functions.functions[name].function)
-        monitoring.watch_queue("event-targets", service.workflows.dead_letter_queue,
-                               "Events EventBridge could not deliver to a rule's or schedule's target")
+        if any(Access.DEAD_LETTER_DEPTHS in f.access for f in catalog.functions):
+            monitoring.watch_operations()
         monitoring.watch_api(service.api.api)
         monitoring.watch_table(data.table)
         for name, machine in service.workflows.state_machines.items():
             monitoring.watch_state_machine(name, machine, can_time_out=can_time_out(catalog.state_machine(name)))
         if catalog.rules or catalog.schedules:
             monitoring.watch_rule_targets()
-        for (area, job), every in sorted(heartbeats(catalog).items()):
-            monitoring.watch_job_heartbeat(area, job, Duration.minutes(every.total_seconds() // 60))
         areas = {f.area for f in catalog.functions}
         if "compliance" in areas:
             monitoring.watch_audit_chains()

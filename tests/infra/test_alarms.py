@@ -5,12 +5,14 @@ wrong, including a daily job that did not run."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from infra.catalog import CATALOG
-from infra.stacks.monitoring import can_time_out, heartbeats
+from infra.heartbeats import allowance, heartbeats, watched_jobs
+from infra.stacks.monitoring import can_time_out
 from tests.infra.conftest import ALARM_EMAILS, ALARM_WEBHOOK, STAGE, ref_id
 
 pytestmark = pytest.mark.xdist_group("infra")
@@ -49,9 +51,9 @@ def test_the_alarms_cover_functions_queues_api_table_workflows_and_the_business(
             "api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
             "timely-filing-missed", "leave-decision-overdue", "notifications-refused-by-provider",
             "notifications-failed", "email-bounce-rate", "email-complaint-rate", "sms-spend",
-            "event-targets-parked", "async-invocations-parked"} <= names
+            "dead-letters-parked", "jobs-overdue"} <= names
     for spec in (f for f in CATALOG.functions if f.stream_kinds):
-        assert {f"{spec.name}-stream-parked", f"{spec.name}-lag"} <= names
+        assert f"{spec.name}-lag" in names
     for machine in CATALOG.state_machines:
         assert f"{machine.name}-failed" in names
         assert (f"{machine.name}-timed-out" in names) == can_time_out(machine), machine.name
@@ -108,25 +110,58 @@ def test_every_rule_and_schedule_target_parks_undelivered_events_on_the_encrypte
     statements = key["Properties"]["KeyPolicy"]["Statement"]
     assert any(s["Principal"] == {"Service": "events.amazonaws.com"} and "kms:GenerateDataKey" in s["Action"]
                for s in statements)
-    parked = alarms(synthesized)["event-targets-parked"]
-    assert parked["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert queue_id in dead_letter_queues_watched(synthesized)
 
 
-def test_each_job_run_at_least_daily_has_a_heartbeat_that_alarms_when_missing(synthesized):
+def watcher(synthesized) -> dict:
+    (function,) = [f["Properties"] for f in synthesized.resources("Api", "AWS::Lambda::Function").values()
+                   if f["Properties"]["FunctionName"] == f"practiceflow-{STAGE}-operations-jobs"]
+    return function
+
+
+def dead_letter_queues_watched(synthesized) -> dict[str, str]:
+    """Queue logical id -> the name the watcher knows it by, from its DEAD_LETTER_QUEUES (a JSON object of URLs)."""
+    parts = watcher(synthesized)["Environment"]["Variables"]["DEAD_LETTER_QUEUES"]["Fn::Join"][1]
+    return {ref_id(part): parts[n - 1].split('"')[-3] for n, part in enumerate(parts) if isinstance(part, dict)}
+
+
+def test_the_watcher_reads_every_dead_letter_queue_and_only_their_depths(synthesized):
+    api = synthesized.templates["Api"]["Resources"]
+    queues = {k for k, r in api.items() if r["Type"] == "AWS::SQS::Queue"}
+    watched = dead_letter_queues_watched(synthesized)
+    assert set(watched) == queues  # every queue in the stack is a dead-letter queue, and each is watched
+    assert {"event-targets", "async-invocations", "outbox-publisher-stream"} == set(watched.values())
+    policies = [p["Properties"] for p in synthesized.resources("Api", "AWS::IAM::ManagedPolicy").values()
+                if "operations-jobs" in str(p["Properties"].get("Description"))]
+    (depths,) = [s for p in policies for s in p["PolicyDocument"]["Statement"] if s.get("Sid") == "DeadLetterDepths"]
+    assert depths["Action"] == "sqs:GetQueueAttributes"
+    assert {ref_id(r) for r in depths["Resource"]} == queues
+
+
+def test_the_watcher_expects_every_scheduled_job_within_its_interval_and_grace(synthesized):
     expected = heartbeats(CATALOG)
-    assert ("compliance", "verify_audit_chains") in expected and ("billing", "follow_up_claims") in expected
-    assert ("staff", "accrue_pto") not in expected  # monthly: no heartbeat
-    assert expected[("compliance", "verify_audit_chains")] == timedelta(days=1)  # the nightly, not the weekly
+    assert expected["verify_audit_chains"] == timedelta(days=1)  # the nightly, not the weekly
+    assert expected["send_appointment_reminders"] == timedelta(minutes=15)
+    assert timedelta(days=27) < expected["accrue_pto"] <= timedelta(days=31)  # monthly: watched too now
+    for job, every in expected.items():
+        assert every < allowance(every) <= every + timedelta(hours=3), job
+    variables = watcher(synthesized)["Environment"]["Variables"]
+    assert json.loads(variables["WATCHED_JOBS"]) == watched_jobs(CATALOG)
+    assert {s.input["job"] for s in CATALOG.schedules if "job" in s.input} == set(watched_jobs(CATALOG))
+
+
+def test_parked_messages_and_overdue_jobs_alarm_and_so_does_a_watcher_that_stopped(synthesized):
     found = alarms(synthesized)
-    for (area, job), every in expected.items():
-        alarm = found[f"{job.replace('_', '-')}-did-not-run"]
-        assert (alarm["Namespace"], alarm["MetricName"]) == ("PracticeFlow", "JobSucceeded")
-        assert sorted((d["Name"], d["Value"]) for d in alarm["Dimensions"]) == [("job", job), ("service", area)]
-        assert alarm["TreatMissingData"] == "breaching" and alarm["ComparisonOperator"] == "LessThanThreshold"
-        window = timedelta(seconds=alarm["Period"] * alarm["EvaluationPeriods"])
-        assert alarm["DatapointsToAlarm"] == alarm["EvaluationPeriods"]
-        assert every < window <= every + timedelta(hours=3), job
-        assert window <= timedelta(days=7)  # CloudWatch's longest evaluation range
+    for name, metric in (("dead-letters-parked", "ParkedMessages"), ("jobs-overdue", "JobsOverdue")):
+        alarm = found[name]
+        assert (alarm["Namespace"], alarm["MetricName"]) == ("PracticeFlow", metric)
+        assert alarm["Dimensions"] == [{"Name": "service", "Value": "operations"}]
+        assert alarm["TreatMissingData"] == "breaching"
+        assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        # the watcher runs every 15 minutes: one late run is not an alarm, two missing periods are
+        assert (alarm["Period"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (900, 2, 2)
+    assert CATALOG.schedule("watch-operations").expression == "rate(15 minutes)"
+    assert not [name for name in found if name.endswith(("-parked", "-did-not-run")) and name != "dead-letters-parked"]
 
 
 def test_the_api_stack_keeps_room_under_cloudformations_resource_limit(synthesized):
