@@ -168,14 +168,17 @@ class MonitoringConstruct(Construct):
         self.alarm("table-system-errors", table.metric_system_errors_for_operations(
             operations=list(TABLE_OPERATIONS), period=PERIOD), "DynamoDB returned system errors (HTTP 500)")
 
-    def watch_state_machine(self, name: str, machine: sfn.IStateMachine, *, can_time_out: bool) -> None:
-        """`can_time_out`: the definition sets an execution timeout (top-level TimeoutSeconds); without one an
-        execution never times out (a state's timeout fails it instead), so a timed-out alarm could never fire."""
+    def watch_state_machine(self, name: str, machine: sfn.IStateMachine) -> None:
         self.alarm(f"{name}-failed", machine.metric_failed(period=PERIOD, statistic="Sum"),
                    f"Executions of {name} failed")
-        if can_time_out:
-            self.alarm(f"{name}-timed-out", machine.metric_timed_out(period=PERIOD, statistic="Sum"),
-                       f"Executions of {name} timed out")
+
+    def watch_workflow_timeouts(self) -> None:
+        """An execution that outlived its TimeoutSeconds (the claim workflow's) or Standard's one-year maximum (the
+        others set none) ends TimedOut. Step Functions publishes ExecutionsTimedOut per state machine only; one
+        Metrics Insights query sums it over every workflow in the account instead of an alarm per workflow."""
+        self.alarm("workflows-timed-out", cloudwatch.MathExpression(
+            expression='SELECT SUM(ExecutionsTimedOut) FROM "AWS/States"', period=PERIOD,
+            label="Executions timed out, every workflow"), "An execution of a workflow timed out")
 
     def watch_audit_chains(self) -> None:
         self.alarm("audit-chain-broken", self._area_metric("compliance", "AuditChainsBroken", "Maximum"),

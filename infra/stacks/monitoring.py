@@ -4,22 +4,15 @@ is a resource per path and method); deployed after it, and replaced or changed w
 
 from __future__ import annotations
 
-import json
-
 from aws_cdk import Stack
 from constructs import Construct
 
-from infra.catalog import Access, Catalog, StateMachine
+from infra.catalog import Access, Catalog
 from infra.constructs.data import DataConstruct
 from infra.constructs.messaging import configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
 from infra.options import StageOptions
 from infra.stacks.api import ApiStack
-
-
-def can_time_out(machine: StateMachine) -> bool:
-    """Whether an execution of `machine` can end TimedOut: only when its definition sets TimeoutSeconds."""
-    return "TimeoutSeconds" in json.loads(machine.path.read_text(encoding="utf-8"))
 
 
 class MonitoringStack(Stack):
@@ -37,7 +30,9 @@ class MonitoringStack(Stack):
         monitoring.watch_api(service.api.api)
         monitoring.watch_table(data.table)
         for name, machine in service.workflows.state_machines.items():
-            monitoring.watch_state_machine(name, machine, can_time_out=can_time_out(catalog.state_machine(name)))
+            monitoring.watch_state_machine(name, machine)
+        if catalog.state_machines:
+            monitoring.watch_workflow_timeouts()
         if catalog.rules or catalog.schedules:
             monitoring.watch_rule_targets()
         areas = {f.area for f in catalog.functions}

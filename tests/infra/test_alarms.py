@@ -12,7 +12,6 @@ import pytest
 
 from infra.catalog import CATALOG
 from infra.heartbeats import allowance, heartbeats, watched_jobs
-from infra.stacks.monitoring import can_time_out
 from tests.infra.conftest import ALARM_EMAILS, ALARM_WEBHOOK, STAGE, ref_id
 
 pytestmark = pytest.mark.xdist_group("infra")
@@ -47,7 +46,7 @@ def test_the_stages_addresses_and_webhook_are_subscribed_to_the_alarms(synthesiz
 
 def test_the_alarms_cover_functions_queues_api_table_workflows_and_the_business(synthesized):
     names = set(alarms(synthesized))
-    assert {"functions-errors", "functions-throttles", "rules-not-delivered",
+    assert {"functions-errors", "functions-throttles", "rules-not-delivered", "workflows-timed-out",
             "api-5xx", "api-latency-p99", "table-throttles", "table-system-errors", "audit-chain-broken",
             "timely-filing-missed", "leave-decision-overdue", "notifications-refused-by-provider",
             "notifications-failed", "email-bounce-rate", "email-complaint-rate", "sms-spend",
@@ -56,7 +55,7 @@ def test_the_alarms_cover_functions_queues_api_table_workflows_and_the_business(
         assert f"{spec.name}-lag" in names
     for machine in CATALOG.state_machines:
         assert f"{machine.name}-failed" in names
-        assert (f"{machine.name}-timed-out" in names) == can_time_out(machine), machine.name
+        assert f"{machine.name}-timed-out" not in names  # one query watches every workflow's timeouts
 
 
 def test_one_alarm_watches_every_functions_errors_and_one_its_throttles(synthesized):
@@ -70,27 +69,20 @@ def test_one_alarm_watches_every_functions_errors_and_one_its_throttles(synthesi
         assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
 
-def test_only_a_workflow_with_an_execution_timeout_has_a_timed_out_alarm():
-    assert can_time_out(CATALOG.state_machine("claim-submission"))
-    assert not can_time_out(CATALOG.state_machine("leave-approval"))  # its waits time out states, which fail it
-
-
-def test_the_outbox_lag_is_the_stream_consumers_iterator_age(synthesized):
-    lag = alarms(synthesized)["outbox-publisher-lag"]
-    assert (lag["Namespace"], lag["MetricName"], lag["Statistic"]) == ("AWS/Lambda", "IteratorAge", "Maximum")
-    ((dimension),) = lag["Dimensions"]
-    assert dimension["Name"] == "FunctionName" and "Fn::ImportValue" in dimension["Value"]  # the service stack's
-    assert lag["Threshold"] <= 5 * 60 * 1000
-
-
-def test_one_query_sums_failed_invocations_over_every_rule_and_schedule(synthesized):
-    """EventBridge has no account-wide FailedInvocations (RuleName only, EventBusName too on a custom bus), so a
-    Metrics Insights query sums the per-rule metrics: one alarm for the practice bus's rules and every schedule."""
+@pytest.mark.parametrize(("name", "expression"), [
+    ("rules-not-delivered", 'SELECT SUM(FailedInvocations) FROM "AWS/Events"'),
+    ("workflows-timed-out", 'SELECT SUM(ExecutionsTimedOut) FROM "AWS/States"'),
+])
+def test_one_query_sums_a_metric_published_per_rule_or_workflow_only(synthesized, name, expression):
+    """EventBridge has no account-wide FailedInvocations (RuleName, with EventBusName on a custom bus), nor Step
+    Functions an account-wide ExecutionsTimedOut (StateMachineArn): a Metrics Insights query sums each, one alarm
+    for every rule and schedule, one for every workflow (each has a timeout: its own or Standard's one year)."""
     found = alarms(synthesized)
-    assert not any(name.endswith("-not-delivered") and name != "rules-not-delivered" for name in found)
-    ((query,),) = [found["rules-not-delivered"]["Metrics"]]
-    assert query["Expression"] == 'SELECT SUM(FailedInvocations) FROM "AWS/Events"'
+    assert not any(n.endswith("-not-delivered") and n != "rules-not-delivered" for n in found)
+    ((query,),) = [found[name]["Metrics"]]
+    assert query["Expression"] == expression
     assert query["ReturnData"] is True and query["Period"] == 300
+    assert found[name]["Threshold"] == 1 and found[name]["TreatMissingData"] == "notBreaching"
 
 
 def test_every_rule_and_schedule_target_parks_undelivered_events_on_the_encrypted_queue(synthesized):
