@@ -29,6 +29,8 @@ class Access(StrEnum):
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
     # presign uploads to, and read, the encrypted evidence bucket (training certificates): objects only
     EVIDENCE_FILES = "s3:evidence"
+    # read how many messages wait on each of the stage's dead-letter queues (GetQueueAttributes), nothing else
+    DEAD_LETTER_DEPTHS = "sqs:dead-letter-depths"
 
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
@@ -412,6 +414,18 @@ CATALOG = Catalog(
             timeout_s=60,
             state_machines=("low-stock-reorder",),
         ),
+        # --- operations ---
+        Function(
+            name="operations-jobs",
+            handler="functions.operations.jobs.handler",
+            area="operations",
+            description="The watcher: messages parked on every dead-letter queue and scheduled jobs overdue, as the "
+                        "two metrics the stage's alarms read",
+            # reads and baselines the jobs' run items (core.job_runs); counts the dead-letter queues' messages
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.DEAD_LETTER_DEPTHS}),
+            timeout_s=60,
+            memory_mb=256,
+        ),
     ),
     state_machines=(
         StateMachine(
@@ -564,6 +578,15 @@ CATALOG = Catalog(
             input={"trigger": "nightly"},
             description="Nightly: order what is below its reorder point in every practice (the sparse low-stock "
                         "index); lines an open order holds are not ordered twice",
+        ),
+        # --- operations ---
+        Schedule(
+            name="watch-operations",
+            expression="rate(15 minutes)",
+            target=Target(function="operations-jobs"),
+            input={"job": "watch"},
+            description="Count the messages parked on every dead-letter queue and the jobs overdue; the two alarms "
+                        "read these (and a watcher that stopped sends none, which alarms too)",
         ),
     ),
 )

@@ -40,6 +40,8 @@ ACTIONS: dict[Access, frozenset[str]] = {
     # a presigned PUT is signed with the function's credentials, so the function holds PutObject; HeadObject is
     # GetObject's; the bucket's key encrypts and decrypts through S3 only
     Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
+    # the approximate counts only: no message is received, so no key is needed and nothing parked is read
+    Access.DEAD_LETTER_DEPTHS: frozenset({"sqs:GetQueueAttributes"}),
 }
 
 
@@ -59,6 +61,8 @@ class DataResources:
     email_configuration_set_arn: str = ""
 
     evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates (its name's prefix, then *)
+    # the stage's dead-letter queues (built after the functions: infra/constructs/watch.py adds the statement then)
+    dead_letter_queue_arns: tuple[str, ...] = ()
 
 
 def _via(service: str) -> dict:
@@ -180,7 +184,13 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
                                     conditions=_via("s3")),
             ]
+        case Access.DEAD_LETTER_DEPTHS:
+            return [dead_letter_depths(data.dead_letter_queue_arns)] if data.dead_letter_queue_arns else []
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
+
+
+def dead_letter_depths(queue_arns: tuple[str, ...]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(sid="DeadLetterDepths", actions=["sqs:GetQueueAttributes"], resources=list(queue_arns))
 
 
 def statements(access: frozenset[Access], data: DataResources,

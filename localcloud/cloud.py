@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from functions.core.settings import state_machine_arn_variable
 from infra.catalog import CATALOG, Catalog, Function, Schedule, Target
+from infra.heartbeats import watch_environment
 from localcloud import moto_patches, schedules
 from localcloud.provision import ACCOUNT, REGION, Resources, provision
 from localcloud.store import DEFAULT_DATA_DIR, DataDir, Journal, journal_name
@@ -138,7 +139,8 @@ class LocalCloud:
         try:
             self.resources: Resources = provision(catalog, table_name=table_name, bus_name=bus_name,
                                                   page_token_secret=self.data.page_token_secret())
-            environment = self.resources.environment()
+            # the operations watcher's jobs (no dead-letter queues here: what fails stays on the rule queues)
+            environment = {**self.resources.environment(), **watch_environment(catalog)}
             self._saved_env.update({name: os.environ.get(name) for name in environment})
             os.environ.update(environment)
             reset_containers()

@@ -88,6 +88,9 @@ def lines(inv: Inventory, u: dict[str, float], a: dict, profile: dict) -> list[t
         "cloudwatch_alarm_metrics", "template")
     add("AWS::CloudWatch::Alarm", cw, "alarm metrics (high resolution)", inv.high_resolution_alarm_metrics,
         "cloudwatch_high_resolution_alarm_metrics", "template")
+    add("AWS::CloudWatch::Alarm", cw, "Metrics Insights query alarms (metrics analyzed)",
+        inv.insights_query_alarms * a["metrics_analyzed_per_insights_alarm"], "cloudwatch_insights_alarm_metrics",
+        "assumption", "the query reads metrics a service sends only when not zero (EventBridge FailedInvocations)")
     add("AWS::CloudWatch::CompositeAlarm", cw, "composite alarms", inv.composite_alarms,
         "cloudwatch_composite_alarms", "template")
     add("AWS::CloudWatch::Dashboard", cw, "dashboards", inv.dashboards, "cloudwatch_dashboards", "template")

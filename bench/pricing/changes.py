@@ -23,19 +23,7 @@ def _with(**changes) -> Callable[[Inventory], Inventory]:
     return lambda inv: replace(copy.deepcopy(inv), **changes)
 
 
-def _fewer_alarm_metrics(inv: Inventory) -> Inventory:
-    """One account-wide alarm where there is one per function."""
-    return replace(copy.deepcopy(inv), alarm_metrics=inv.alarm_metrics - max(0, len(inv.functions) - 1))
-
-
 CHANGES = (
-    Change("One account-wide Lambda Throttles alarm instead of one per function",
-           "Every throttle still alarms; with no reserved concurrency a throttle is an account-level event anyway.",
-           _fewer_alarm_metrics),
-    Change("One account-wide Lambda Errors alarm instead of one per function",
-           "Every function error still alarms; which function is on the dashboard and in the logs, not in the "
-           "alarm's name.",
-           _fewer_alarm_metrics),
     Change("Indexes project keys and the attributes their lists show (INCLUDE) instead of ALL",
            "Same data, same encryption and backups; smaller index copies shrink storage, PITR and every backup. "
            "Adapters that read whole items from an index then fetch them (more read units, priced in).",
@@ -43,7 +31,7 @@ CHANGES = (
            lambda a: {**a, "read_units_per_read_request": a["read_units_per_read_request"] * 1.3}),
     Change("Scheduled jobs send their EMF metrics only when the count is not zero",
            "The same numbers on the dashboard (a missing point reads as zero); the 15-minute jobs stop paying for "
-           "every hour.",
+           "every hour. Not the watcher's two: their alarms read a missing point as a stopped watcher.",
            assumptions=lambda a: {**a, "job_metrics_only_when_not_zero": True}),
     Change("The page-token signing key as an SSM SecureString parameter instead of a Secrets Manager secret",
            "Still encrypted with the customer managed key and read by the same roles; standard parameters are free. "
@@ -88,18 +76,11 @@ def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]
 # the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
 COMING = (
     ("a CloudWatch dashboard per stage", lambda inv: replace(inv, dashboards=inv.dashboards + 1)),
-    ("about 40 more alarm metrics (iterator age, failed invocations and a dead-letter queue per rule, SES bounce "
-     "and complaint rates, SMS spend, failed notifications, a heartbeat per daily job)",
-     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics + 40, queues=inv.queues + 13)),
     ("the audit archive bucket with Object Lock (1 GB, daily archive)",
      lambda inv: replace(inv, buckets=inv.buckets + 1)),
     ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
      lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
                                                                 for r in inv.backup_rules if r.runs_per_month < 2)])),
-    ("then the same watch with about 30 fewer alarm metrics: EventBridge's account-wide FailedInvocations for every "
-     "rule, and one metric a 15-minute job sends for parked messages in every dead-letter queue and one for overdue "
-     "jobs (two EMF metrics, within the free ten once per-method API metrics are off)",
-     lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics - 30)),
 )
 
 

@@ -22,7 +22,8 @@ PRICED = {
     "AWS::KMS::Key": "key-months (and rotations), requests",
     "AWS::SecretsManager::Secret": "secret-months and calls",
     "AWS::Logs::LogGroup": "ingestion and storage for its retention",
-    "AWS::CloudWatch::Alarm": "alarm metrics (a metric-math alarm pays for each metric it reads)",
+    "AWS::CloudWatch::Alarm": "alarm metrics (a metric-math alarm pays for each metric it reads, a Metrics Insights "
+                              "query alarm for the metrics its query analyzes)",
     "AWS::CloudWatch::CompositeAlarm": "composite alarm-months",
     "AWS::CloudWatch::Dashboard": "dashboard-months",
     "AWS::Cognito::UserPool": "monthly active users at the pool's feature plan",
@@ -153,6 +154,7 @@ class Inventory:
     log_groups: dict[str, int | None] = field(default_factory=dict)  # logical id -> retention days (None: never)
     alarm_metrics: int = 0
     high_resolution_alarm_metrics: int = 0
+    insights_query_alarms: int = 0
     composite_alarms: int = 0
     dashboards: int = 0
     user_pool_plans: list[str] = field(default_factory=list)
@@ -220,6 +222,8 @@ class Inventory:
             self.log_groups[logical_id] = p.get("RetentionInDays")
         elif kind == "AWS::CloudWatch::Alarm":
             metrics = sum(1 for m in p["Metrics"] if "MetricStat" in m) if "Metrics" in p else 1
+            self.insights_query_alarms += sum(1 for m in p.get("Metrics", [])
+                                              if str(m.get("Expression", "")).lstrip().upper().startswith("SELECT"))
             if int(p.get("Period", 60) or 60) < 60:
                 self.high_resolution_alarm_metrics += metrics
             else:

@@ -235,6 +235,8 @@ def _backups(rules: list[BackupRule], base: float, growth: float, months: float)
     return warm, cold
 
 
+# Sent by the operations watcher every run, zeros too: its alarms read a missing point as a stopped watcher.
+ALWAYS_SENT = ("ParkedMessages", "JobsOverdue")
 RARE_METRICS = ("Broken", "Failed", "Bounced", "Overdue", "Invalid", "Missed", "Uncertain", "Reused", "Over",
                 "Suppressed", "Deferred")
 
@@ -249,7 +251,7 @@ def emf_metrics(inv: Inventory, a: dict, runs_by_target: dict[str, float],
     for module, name in _metrics_in_code(a["dynamic_metric_names"]):
         if module in jobs:
             hours = jobs[module]
-            if a.get("job_metrics_only_when_not_zero"):
+            if a.get("job_metrics_only_when_not_zero") and name not in ALWAYS_SENT:
                 hours = min(hours, a["custom_metric_hours_event_driven"])
         elif any(word in name for word in RARE_METRICS):
             hours = a["custom_metric_hours_rare"]

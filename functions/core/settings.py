@@ -1,5 +1,6 @@
 """Settings read once from the environment and validated, so a misconfigured function fails at start."""
 
+import json
 import os
 from typing import Annotated, Any, Literal
 
@@ -46,6 +47,23 @@ class Settings(BaseModel):
     # none by default, so no other site's script can read an answer
     cors_allowed_origins: tuple[Annotated[str, StringConstraints(pattern=ORIGIN)], ...] = ()
 
+    # operations: the watcher's dead-letter queues (name in the stage -> URL) and each scheduled job with the minutes
+    # it may go without a finished run (infra/heartbeats.py), both JSON objects set by the stack and localcloud
+    dead_letter_queues: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,64}$")],
+                             Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]] = {}
+    watched_jobs: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,64}$")],
+                       Annotated[int, Field(ge=15)]] = {}
+
+    @field_validator("dead_letter_queues", "watched_jobs", mode="before")
+    @classmethod
+    def _json_object(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value  # not JSON: the field's own error names the variable
+        return value
+
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
@@ -85,6 +103,8 @@ ENVIRONMENT = {
     "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
 
     "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
+    "dead_letter_queues": "DEAD_LETTER_QUEUES",
+    "watched_jobs": "WATCHED_JOBS",
 }
 
 

@@ -1,12 +1,11 @@
 """Alarms that tell a person something is wrong, sent to one encrypted SNS topic that the stage's operators are
-subscribed to (infra/options.py: email addresses, a chat webhook): function errors and throttles, parked failures
-(every dead-letter queue), API errors and latency, table throttling and errors, outbox lag, failed workflows,
-rule and schedule targets EventBridge could not invoke, a scheduled job that did not run, a broken audit chain,
-email bounce and complaint rates, SMS spend, and messages that failed or that a provider refused to send."""
+subscribed to (infra/options.py: email addresses, a chat webhook): function errors and throttles (account-wide),
+parked failures (every dead-letter queue) and scheduled jobs that did not run (both counted by the operations
+watcher), API errors and latency, table throttling and errors, outbox lag, failed workflows, rule and schedule
+targets EventBridge could not invoke, a broken audit chain, email bounce and complaint rates, SMS spend, and
+messages that failed or that a provider refused to send."""
 
 from __future__ import annotations
-
-import math
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigateway
@@ -17,7 +16,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
@@ -30,6 +28,7 @@ DAY = Duration.days(1)  # business metrics a daily job or a slow workflow publis
 API_5XX_PER_PERIOD = 5
 API_P99_LATENCY_MS = 3_000
 HOUR = Duration.hours(1)
+WATCH_PERIOD = Duration.minutes(15)  # the operations watcher's schedule
 # The outbox publisher normally reads a new item within a second; five minutes behind, notifications and
 # workflows are waiting on it.
 OUTBOX_LAG_MS = 5 * 60 * 1000
@@ -85,39 +84,50 @@ class MonitoringConstruct(Construct):
         self.alarms[name] = alarm
         return alarm
 
-    def watch_function(self, name: str, function: lambda_.IFunction) -> None:
-        self.alarm(f"{name}-errors", function.metric_errors(period=PERIOD, statistic="Sum"),
-                   f"{name} raised errors")
-        self.alarm(f"{name}-throttles", function.metric_throttles(period=PERIOD, statistic="Sum"),
-                   f"{name} was throttled")
-
-    def watch_queue(self, name: str, queue: sqs.IQueue, what: str) -> None:
-        self.alarm(f"{name}-parked", queue.metric_approximate_number_of_messages_visible(
-            period=PERIOD, statistic="Maximum"), f"{what} are waiting on {name}'s queue")
+    def watch_functions(self) -> None:
+        """Lambda's account-wide Errors and Throttles (the metrics without a FunctionName dimension): every function's
+        error or throttle alarms, at two alarm metrics instead of two per function; the dashboard and the logs say
+        which function. In an account that runs more than this stage, the others' functions feed them too: they alarm
+        more, never less."""
+        for what, metric_name, description in (
+                ("errors", "Errors", "A function raised an error (the dashboard's Lambda section and the function's "
+                                     "log say which)"),
+                ("throttles", "Throttles", "A function was throttled: the account's concurrency is exhausted")):
+            self.alarm(f"functions-{what}", cloudwatch.Metric(namespace="AWS/Lambda", metric_name=metric_name,
+                                                             period=PERIOD, statistic="Sum"), description)
 
     def watch_outbox_lag(self, name: str, function: lambda_.IFunction) -> None:
         self.alarm(f"{name}-lag", function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
                    f"{name} is more than {OUTBOX_LAG_MS // 60_000} minutes behind the table stream: events "
                    "(messages, workflows) wait", threshold=OUTBOX_LAG_MS, periods=2)
 
-    def watch_rule_target(self, rule_name: str, bus_name: str | None) -> None:
-        """`rule_name` is the rule's physical name; `bus_name` None for a schedule (the default bus)."""
-        dimensions = {"RuleName": rule_name, **({"EventBusName": bus_name} if bus_name else {})}
-        short = rule_name.removeprefix(f"practiceflow-{self.stage}-")
-        self.alarm(f"{short}-not-delivered", cloudwatch.Metric(
-            namespace="AWS/Events", metric_name="FailedInvocations", dimensions_map=dimensions, period=PERIOD,
-            statistic="Sum"), f"EventBridge could not invoke {short}'s target after its retries (see its "
-                              "dead-letter queue)")
+    def watch_rule_targets(self) -> None:
+        """EventBridge publishes FailedInvocations per rule only (RuleName, with EventBusName on a custom bus: no
+        account-wide variant), and only when it is not zero; one Metrics Insights query sums it over every rule
+        and schedule on every bus in the account, so a rule added later is watched without a new alarm."""
+        self.alarm("rules-not-delivered", cloudwatch.MathExpression(
+            expression='SELECT SUM(FailedInvocations) FROM "AWS/Events"', period=PERIOD,
+            label="Failed invocations, every rule"),
+            "EventBridge could not invoke a rule's or schedule's target after its retries (see the event-targets "
+            "dead-letter queue)")
 
-    def watch_job_heartbeat(self, area: str, job: str, every: Duration) -> None:
-        """A scheduled job that did not finish a run within its interval and two hours' grace: the schedule is
-        off, its target broken, or every run failed. Missing data is the alarm, so no run means no `OK`."""
-        hours = max(2, math.ceil(every.to_minutes() / 60) + 2)
-        metric = cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name="JobSucceeded",
-                                   dimensions_map={"service": area, "job": job}, period=HOUR, statistic="Sum")
-        self.alarm(f"{job.replace('_', '-')}-did-not-run", metric,
-                   f"{job} has not finished a run for {hours} hours (it runs every {every.to_human_string()})",
-                   below=True, periods=hours, missing=cloudwatch.TreatMissingData.BREACHING)
+    def watch_operations(self) -> None:
+        """The watcher's two numbers (functions/operations), sent every 15 minutes, zeros too: messages parked on
+        any dead-letter queue (a rule's or schedule's target, an asynchronous invocation, a stream batch: each
+        failed its retries and waits for a person), and scheduled jobs with no finished run within their
+        allowance. Missing data breaches, so a watcher that stopped (or cannot be scheduled) alarms both; two
+        periods, so one late run of the watcher does not."""
+        for name, metric_name, description in (
+                ("dead-letters-parked", "ParkedMessages",
+                 "Messages are parked on a dead-letter queue (an event, invocation or stream batch that failed its "
+                 "retries; the watcher's log names the queue), or the watcher has stopped"),
+                ("jobs-overdue", "JobsOverdue",
+                 "A scheduled job has not finished a run within its interval and grace (the watcher's log names it), "
+                 "or the watcher has stopped")):
+            self.alarm(name, cloudwatch.Metric(namespace=METRICS_NAMESPACE, metric_name=metric_name,
+                                               dimensions_map={"service": "operations"}, period=WATCH_PERIOD,
+                                               statistic="Maximum"),
+                       description, periods=2, missing=cloudwatch.TreatMissingData.BREACHING)
 
     def watch_email_reputation(self) -> None:
         """Account-wide rates: what SES reviews and pauses an account on."""
@@ -161,8 +171,14 @@ class MonitoringConstruct(Construct):
     def watch_state_machine(self, name: str, machine: sfn.IStateMachine) -> None:
         self.alarm(f"{name}-failed", machine.metric_failed(period=PERIOD, statistic="Sum"),
                    f"Executions of {name} failed")
-        self.alarm(f"{name}-timed-out", machine.metric_timed_out(period=PERIOD, statistic="Sum"),
-                   f"Executions of {name} timed out")
+
+    def watch_workflow_timeouts(self) -> None:
+        """An execution that outlived its TimeoutSeconds (the claim workflow's) or Standard's one-year maximum (the
+        others set none) ends TimedOut. Step Functions publishes ExecutionsTimedOut per state machine only; one
+        Metrics Insights query sums it over every workflow in the account instead of an alarm per workflow."""
+        self.alarm("workflows-timed-out", cloudwatch.MathExpression(
+            expression='SELECT SUM(ExecutionsTimedOut) FROM "AWS/States"', period=PERIOD,
+            label="Executions timed out, every workflow"), "An execution of a workflow timed out")
 
     def watch_audit_chains(self) -> None:
         self.alarm("audit-chain-broken", self._area_metric("compliance", "AuditChainsBroken", "Maximum"),

@@ -15,6 +15,7 @@ from infra.constructs.data import evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.tracing import TracingConstruct
+from infra.constructs.watch import dead_letter_queues, equip_watchers
 from infra.constructs.workflow import WorkflowConstruct, state_machine_arn
 from infra.iam import DataResources
 from infra.packaging import ARCHITECTURE
@@ -142,6 +143,7 @@ class ServiceStack(Stack):
         self.workflows = WorkflowConstruct(self, "Workflows", catalog=catalog, stage=stage, functions=lambdas,
                                            bus=data.bus, ops_key=key)
         self.tracing = TracingConstruct(self, "Tracing", stage=stage)
+        equip_watchers(catalog, self.functions, dead_letter_queues(self.functions, self.workflows))
 
     def _allow_user_pool_triggers(self, catalog: Catalog, user_pool_arn: str) -> None:
         """The data stack's pool names its trigger functions by ARN (infra/constructs/users.py); only that pool may

@@ -29,6 +29,7 @@ EXPECTED_ACTIONS = {
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
     Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
+    Access.DEAD_LETTER_DEPTHS: {"sqs:GetQueueAttributes"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
@@ -37,6 +38,8 @@ OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTrac
 # resuming a workflow by task token (a token names no resource).
 RESOURCELESS_DATA_ACTIONS = {"dynamodb:ListStreams", "sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut",
                              "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}
+# Catalogue actions on the service stack's own resources: the watcher's read of the dead-letter queues' depths.
+OWN_RESOURCE_DATA_ACTIONS = {"sqs:GetQueueAttributes"}
 # Actions that accept no resource narrower than "*".
 RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | RESOURCELESS_DATA_ACTIONS
 # What an API function's own role holds instead of table access: assuming its tenant role with a session tag.
@@ -47,6 +50,8 @@ TABLE_ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Que
 AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
 # ... and what a function with the evidence bucket's access reads (infra/stacks/api.py)
 EVIDENCE_ENVIRONMENT = {True: {"EVIDENCE_BUCKET"}}
+# ... and the operations watcher (infra/constructs/watch.py)
+WATCHER_ENVIRONMENT = {True: {"DEAD_LETTER_QUEUES", "WATCHED_JOBS"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -155,7 +160,8 @@ def catalogue_actions(synthesized, name: str) -> set[str]:
                 targets = {data_target(synthesized, r) for r in as_list(statement["Resource"])}
                 held.setdefault(action, set()).update(targets)
     return {action for action, targets in held.items()
-            if any(not t.startswith("own:") and t != "*" for t in targets) or action in RESOURCELESS_DATA_ACTIONS}
+            if any(not t.startswith("own:") and t != "*" for t in targets)
+            or action in RESOURCELESS_DATA_ACTIONS | OWN_RESOURCE_DATA_ACTIONS}
 
 
 # --- the table and the data stack --------------------------------------------------------------------------
@@ -268,7 +274,8 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     browsers = {"CORS_ALLOWED_ORIGINS"} if spec.mounts else set()  # the test stage allows origins
     assert set(env) - browsers == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
-        spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set())
+        spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set()) \
+        | WATCHER_ENVIRONMENT.get(Access.DEAD_LETTER_DEPTHS in spec.access, set())
     if spec.tenant_scoped:
         assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (

@@ -1,50 +1,50 @@
-"""A scheduled job's run that finishes counts its heartbeat, `JobSucceeded` by job (an alarm watches for it
-missing); a run that fails counts nothing, so the alarm sees the job as not run."""
+"""A scheduled job's run that finishes is put on its run item (the watcher reads when each job last finished); a run
+that fails leaves the last success where it was, so the job grows late; a schedule naming an unknown job fails."""
 
-import json
+from datetime import UTC, datetime
 
 import pytest
 
-from functions.core import jobs
+from functions.core import clock, jobs
+from functions.core.clock import FixedClock
+from tests.fakes.operations import FakeJobRuns
 from tests.support import LambdaContext
+
+AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def handler(monkeypatch):
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "billing")  # what the function's environment sets
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # as deployed (the tests' default silences metrics)
+def runs(monkeypatch):
     monkeypatch.setattr(jobs, "Table", lambda: "table")
+    previous = clock.use(FixedClock(AT))
+    yield FakeJobRuns()
+    clock.use(previous)
 
+
+@pytest.fixture
+def handler(runs):
     def follow_up(table, days=30):
+        assert table == "table"
         return {"followed_up": days}
 
     def broken(table):
         raise RuntimeError("the payer's gateway is down")
 
-    return jobs.job_handler({"follow_up_claims": follow_up, "broken": broken})
+    return jobs.job_handler({"follow_up_claims": follow_up, "broken": broken}, runs=lambda: runs)
 
 
-def heartbeats(output: str) -> list[dict]:
-    return [emf for emf in (json.loads(line) for line in output.splitlines() if '"_aws"' in line)
-            if "JobSucceeded" in emf]
-
-
-def test_a_finished_run_counts_its_heartbeat_under_its_job(handler, capsys):
+def test_a_finished_run_is_recorded_as_its_jobs_last_success(handler, runs):
     assert handler({"job": "follow_up_claims", "days": 7}, LambdaContext()) == {"followed_up": 7}
-    (emf,) = heartbeats(capsys.readouterr().out)
-    (directive,) = emf["_aws"]["CloudWatchMetrics"]
-    assert directive["Namespace"] == "PracticeFlow"
-    assert directive["Dimensions"] == [["job", "service"]]
-    assert (emf["job"], emf["service"], emf["JobSucceeded"]) == ("follow_up_claims", "billing", [1.0])
+    assert runs.last_runs()["follow_up_claims"].succeeded_at == AT
 
 
-def test_a_failed_run_counts_no_heartbeat(handler, capsys):
+def test_a_failed_run_records_nothing(handler, runs):
     with pytest.raises(RuntimeError):
         handler({"job": "broken"}, LambdaContext())
-    assert heartbeats(capsys.readouterr().out) == []
+    assert runs.last_runs() == {}
 
 
-def test_with_metrics_switched_off_a_run_prints_no_heartbeat(handler, monkeypatch, capsys):
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")  # the local cloud's `practice job run`
-    handler({"job": "follow_up_claims"}, LambdaContext())
-    assert heartbeats(capsys.readouterr().out) == []
+def test_a_schedule_naming_an_unknown_job_fails_loudly(handler, runs):
+    with pytest.raises(ValueError, match="unknown job"):
+        handler({"job": "reorder"}, LambdaContext())
+    assert runs.last_runs() == {}

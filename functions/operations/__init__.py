@@ -1,0 +1,1 @@
+"""Operations: the watcher that finds parked failures and jobs that stopped running, for one alarm each."""
