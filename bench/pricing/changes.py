@@ -87,7 +87,6 @@ def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]
 # The rest of issue #15 adds resources this template does not have yet; priced on top of every change above, so
 # the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
 COMING = (
-    ("a CloudWatch dashboard per stage", lambda inv: replace(inv, dashboards=inv.dashboards + 1)),
     ("about 40 more alarm metrics (iterator age, failed invocations and a dead-letter queue per rule, SES bounce "
      "and complaint rates, SMS spend, failed notifications, a heartbeat per daily job)",
      lambda inv: replace(inv, alarm_metrics=inv.alarm_metrics + 40, queues=inv.queues + 13)),
