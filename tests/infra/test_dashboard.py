@@ -102,7 +102,7 @@ def test_the_api_shows_requests_4xx_5xx_and_p90_p99_latency_and_per_mount_tables
     assert all("AccessLogs" in t["query"] for t in tables)  # SOURCE: the stage's access log group
     assert any("pct(responseLatency, 90)" in t["query"] and "pct(responseLatency, 99)" in t["query"]
                for t in tables)
-    assert any("status >= 400" in t["query"] for t in tables)
+    assert any("filter status like /^[45][0-9][0-9]$/" in t["query"] for t in tables)
 
 
 def test_every_workflow_shows_started_succeeded_failed_and_timed_out(synthesized):
