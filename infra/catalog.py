@@ -352,7 +352,8 @@ CATALOG = Catalog(
             name="staff-jobs",
             handler="functions.staff.jobs.handler",
             area="staff",
-            description="Monthly PTO accrual by policy, once per practice and month",
+            description="Monthly PTO accrual by policy, once per practice and month; the daily count of leave "
+                        "waiting for a decision",
             access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
             timeout_s=300,
             memory_mb=256,
@@ -546,6 +547,13 @@ CATALOG = Catalog(
             input={"job": "accrue_pto"},
             description="Monthly PTO accrual: hourly on the 1st (UTC), so each practice's month is credited "
                         "once it has begun in its time zone; later runs that month find it done",
+        ),
+        Schedule(
+            name="count-pending-leave",
+            expression="cron(45 6 * * ? *)",
+            target=Target(function="staff-jobs"),
+            input={"job": "count_pending_leave"},
+            description="Daily: how many leave requests wait for a decision (the dashboard's business numbers)",
         ),
         # --- training, policies ---
         Schedule(

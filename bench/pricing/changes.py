@@ -75,7 +75,6 @@ def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]
 # The rest of issue #15 adds resources this template does not have yet; priced on top of every change above, so
 # the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
 COMING = (
-    ("a CloudWatch dashboard per stage", lambda inv: replace(inv, dashboards=inv.dashboards + 1)),
     ("the audit archive bucket with Object Lock (1 GB, daily archive)",
      lambda inv: replace(inv, buckets=inv.buckets + 1)),
     ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",

@@ -258,6 +258,12 @@ def emf_metrics(inv: Inventory, a: dict, runs_by_target: dict[str, float],
         else:
             hours = min(a["custom_metric_hours_event_driven"], open_hours)
         found.append((f"{module}:{name}", hours))
+    # the business numbers (functions/core/business.py), sent by name or counted from events: gauges once a day
+    from functions.core.business import BUSINESS_METRICS
+
+    found += [(f"functions.core.business:{m.name}",
+               DAYS_PER_MONTH if m.gauge else min(a["custom_metric_hours_event_driven"], open_hours))
+              for m in BUSINESS_METRICS]
     return found
 
 

@@ -14,7 +14,6 @@ from functions.billing.models.money import Invoice, Payment
 from functions.billing.ports import BillingSetup, ClaimFiles, ClaimLedger, InvoiceBook, PaymentLedger
 from functions.core import clock
 from functions.core.errors import Conflict, Invalid
-from functions.core.observability import metrics
 from functions.core.service import AuditTrail
 
 # How long the workflow waits for a remittance before a person is asked.
@@ -59,7 +58,6 @@ class Remittance(ClaimMoves):
                    patient_responsibility_cents=answer.patient_responsibility_cents, adjustments=answer.adjustments,
                    remark_codes=answer.remark_codes, payer_claim_control_number=answer.payer_claim_control_number,
                    answered_at=self._at())
-        metrics.add_metric(name=f"Claims{outcome.title().replace('_', '')}", unit="Count", value=1)
         return {"outcome": outcome}
 
     def post_payment(self, practice_id: str, claim_id: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from functions.compliance import wiring
+from functions.core import business
 from functions.core.jobs import job_handler
 from functions.core.observability import logger, metrics
 from functions.core.table import Table
@@ -43,6 +44,7 @@ def run_compliance_checks(_table: Table) -> dict[str, Any]:
     summaries = wiring.compliance_run().run_all()
     failed = sum(s.failed for s in summaries)
     metrics.add_metric(name="ComplianceChecksFailed", unit=MetricUnit.Count, value=failed)
+    business.send("ComplianceFindingsOpen", sum(s.open for s in summaries))  # every practice's, after the run
     return {"practices": len(summaries), "open": sum(s.open for s in summaries), "failed_checks": failed,
             "opened": sum(o.opened for s in summaries for o in s.checks),
             "closed": sum(o.closed for s in summaries for o in s.checks), "notices": sum(s.notices for s in summaries)}

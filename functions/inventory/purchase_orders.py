@@ -4,7 +4,7 @@ rejection, cancelling, and the ordering settings (the spending limit above which
 from collections.abc import Callable
 from datetime import datetime
 
-from functions.core import authz
+from functions.core import authz, business
 from functions.core.auth import Caller
 from functions.core.errors import Conflict, NotFound, stale
 from functions.core.idempotency import IdempotentRequest, run_once
@@ -72,6 +72,7 @@ class PurchaseOrders(AreaService):
             view = PurchaseOrderView.of(order)
             self.book.create(order, self._draft(caller, "inventory.order.create", ENTITY, order.id),
                              claim=request.answered(view) if request else None)
+            business.send("PurchaseOrdersCreated", 1)  # here, not on a replay
             self.workflow.start(caller.practice_id, order.id, order.version)
             return view
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from functions.core import business
 from functions.core.audit import AuditDraft
 from functions.core.auth import Caller, Role
 from functions.core.errors import NotFound
@@ -130,6 +131,7 @@ class Reordering(AreaService):
                     ours.append(holder.id)  # this run made it before a retry
                 lines = [line for line in lines if (line.item_id, line.location_id) != held.place]
                 continue
+            business.send("PurchaseOrdersCreated", 1)  # made now, not found from before a retry
             ours.append(order.id)
             return ours
         return ours

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from functions.core import clock
+from functions.core import business, clock
 from functions.core.errors import Conflict, Invalid, NotFound
 from functions.core.observability import log_unhandled, logger, metrics
 from functions.notifications import rules, templates
@@ -61,6 +61,8 @@ MAX_ATTEMPTS = 3  # the first invocation and Lambda's two asynchronous retries
 SCHEDULED_ATTEMPTS = 5  # a deferred message, retried by the job
 RETRY_BACKOFF = timedelta(minutes=15)
 STALE_CLAIM = timedelta(minutes=5)  # longer than the worker may run: a claim this old was abandoned
+# scheduling's reminder templates (functions/scheduling/reminders.py): a sent one is the business's RemindersSent
+REMINDER_TEMPLATES = frozenset({"appointment.reminder", "appointment.reminder.reply"})
 GAVE_UP = "gave_up"  # a channel's last attempt failed in passing: settled failed, and the event dead-lettered
 
 
@@ -198,6 +200,8 @@ class Delivery:
     def _settle(self, message: Message, status: str, at: str, reason: str | None,
                 channels: Sequence[str] = ()) -> Outcome:
         self.ledger.settle(message.practice_id, message.id, status, at, reason, channels)
+        if status == "sent" and message.template in REMINDER_TEMPLATES:
+            business.send("RemindersSent", 1)  # once a message, however many channels carried it
         if status != "sent":
             count("NotificationsFailed" if status == "failed" else "NotificationsSuppressed")
             logger.info("notification settled", extra={"practice_id": message.practice_id,

@@ -1,7 +1,9 @@
-"""The staff area's scheduled jobs: the monthly PTO accrual, run for every practice in the registry."""
+"""The staff area's scheduled jobs, run for every practice in the registry: the monthly PTO accrual, and the
+daily count of leave waiting for a decision (the dashboard's LeavePending)."""
 
 from typing import Any
 
+from functions.core import business
 from functions.core.jobs import job_handler
 from functions.core.registry import practice_ids
 from functions.core.table import Table
@@ -14,4 +16,13 @@ def accrue_pto(table: Table) -> dict[str, Any]:
     return {"practices": len(runs), "accrued": sum(r.accrued for r in runs), "already": sum(r.already for r in runs)}
 
 
-handler = job_handler({"accrue_pto": accrue_pto})
+def count_pending_leave(table: Table) -> dict[str, Any]:
+    """Daily: leave requests waiting for a decision, every practice together (one Query of the sparse pending index
+    per practice)."""
+    practices = practice_ids(table)
+    waiting = sum(wiring.leave_requests().waiting(practice) for practice in practices)
+    business.send("LeavePending", waiting)
+    return {"practices": len(practices), "waiting": waiting}
+
+
+handler = job_handler({"accrue_pto": accrue_pto, "count_pending_leave": count_pending_leave})

@@ -3,7 +3,7 @@ started, their manager or the coordinator decides, and a member may withdraw bef
 Bad input (leave ending before it starts, hours off the practice's unit, overlapping leave) changes nothing."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from functions.core import authz
 from functions.core.auth import Caller, Role
@@ -62,6 +62,11 @@ class LeaveRequests(AreaService):
             return leave
 
         return run_once(self.book, practice, key, "staff.leave.submit", body, work, LeaveRequest.model_validate)
+
+    def waiting(self, practice_id: str) -> int:
+        """How many of the practice's requests wait for a decision: the daily count for the stage's dashboard (a
+        system read: no caller, a number that names nobody)."""
+        return len(self.book.waiting(practice_id, self.now().date() + timedelta(days=1)))
 
     def read(self, caller: Caller, leave_id: str) -> LeaveRequest:
         leave = self.book.request(caller.practice_id, leave_id)

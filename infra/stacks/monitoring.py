@@ -7,6 +7,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from infra.catalog import Access, Catalog
+from infra.constructs.dashboard import stage_dashboard
 from infra.constructs.data import DataConstruct
 from infra.constructs.messaging import configuration_set_name
 from infra.constructs.monitoring import MonitoringConstruct
@@ -20,6 +21,9 @@ class MonitoringStack(Stack):
                  service: ServiceStack, api: ApiStack, options: StageOptions, **kwargs) -> None:
         super().__init__(scope, construct_id, description=f"PracticeFlow {stage}: alarms and who they reach",
                          **kwargs)
+        # graphs only, no alarm: infra/constructs/dashboard.py
+        self.dashboard = stage_dashboard(self, "Dashboard", stage=stage, catalog=catalog, data=data, service=service,
+                                         api=api)
         monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=service.ops_key, options=options)
         self.monitoring = monitoring
         monitoring.watch_functions()

@@ -144,3 +144,13 @@ def test_racing_accrual_runs_credit_each_member_once(api):
         assert [(e["id"], e["minutes"]) for e in entries] == [("accrual-2026-04", 600)]
     accruals = [e for e in AuditStore(Table()).entries(PRACTICE) if e["action"] == "pto.accrue"]
     assert len(accruals) == 3
+
+
+def test_the_daily_count_of_leave_waiting_reads_the_pending_index(api, workflow):
+    from functions.staff.jobs import handler
+    from tests.support import LambdaContext
+
+    for sub in ("fd", "other"):
+        api("POST", "/leave-requests", {"kind": "vacation", "unit": "days", "first_day": "2026-03-02",
+                                        "last_day": "2026-03-02"}, role="staff", sub=sub)
+    assert handler({"job": "count_pending_leave"}, LambdaContext()) == {"practices": 1, "waiting": 2}

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from functions.billing.models.money import InvoiceIn
-from functions.billing.reports import bucket
+from functions.billing.reports import Outstanding, bucket, days_in_ar
 from tests.unit.billing.world import BILLER, PATIENT, PRACTICE, world
 
 
@@ -33,3 +33,24 @@ def test_open_claims_age_by_payer_and_open_invoices_by_patient():
     assert [(r.key, r.total_cents) for r in report.by_patient] == [(PATIENT, 700)]
     assert report.total_cents == young.total_cents + old.total_cents + 700
     assert w.trail.actions()[-1] == "billing.report.ar_aging"
+
+
+def test_days_in_ar_weighs_each_amount_owed_by_how_long_it_has_waited():
+    w = world()
+    young = w.a_claim(days_ago=0)
+    old = w.a_claim(days_ago=20)
+    w.ledger.claims[(PRACTICE, old.id)] = old.model_copy(update={"created_at": "2024-04-19T10:00:00.000Z"})  # 45 d
+    w.invoicing.issue(BILLER, InvoiceIn(patient_id=PATIENT, amount_cents=700, description="Copay"))  # today
+    before = len(w.trail.actions())
+
+    owed = w.reports.outstanding(PRACTICE)
+
+    assert owed == Outstanding(cents=young.total_cents + old.total_cents + 700, cent_days=old.total_cents * 45)
+    assert days_in_ar([owed]) == round(old.total_cents * 45 / owed.cents, 1)
+    assert len(w.trail.actions()) == before  # a number for the dashboard, naming nobody: not an audited read
+
+
+def test_days_in_ar_of_several_practices_is_one_weighted_figure_and_zero_when_nothing_is_owed():
+    assert days_in_ar([Outstanding(cents=100, cent_days=1_000), Outstanding(cents=300, cent_days=0)]) == 2.5
+    assert days_in_ar([Outstanding(cents=0, cent_days=0)]) == 0.0
+    assert days_in_ar([]) == 0.0

@@ -13,6 +13,7 @@ from functions.inventory.models.purchase_orders import (
     ReceiptIn,
 )
 from functions.inventory.ordering import move
+from tests.unit.business_metrics import sent_metrics  # noqa: F401 (a fixture)
 from tests.unit.inventory.orders_support import PRACTICE, World, caller, low_line, offer
 
 COORDINATOR = caller()
@@ -241,3 +242,16 @@ def test_an_approval_no_run_waits_for_starts_a_run_that_sends_the_order(world):
     approved = world.orders.approve(COORDINATOR, order_id, at(2))
     assert world.workflow.started == [(PRACTICE, order_id, approved.version)]
     assert world.through_to_sent(order_id) == "sent"
+
+
+def test_each_order_made_counts_once_as_a_business_purchase_order(world, sent_metrics):  # noqa: F811
+    planned = world.reordering.plan(PRACTICE, world.reordering.gather(PRACTICE)["lines"])
+    world.reordering.create(PRACTICE, "night-1", "nightly", planned)
+    world.reordering.create(PRACTICE, "night-1", "nightly", planned)  # a retried step finds its order
+    body = PurchaseOrderIn(supplier_id="acme", lines=[{"item_id": "gauze", "item_name": "Gauze", "location_id": "main",
+                                                       "packs": 3, "pack_size": 10, "pack_price_cents": 450}])
+    world.orders.create(COORDINATOR, body, "manual-key-1")
+    world.orders.create(COORDINATOR, body, "manual-key-1")  # replayed by its key
+    with pytest.raises(Conflict):
+        world.orders.create(COORDINATOR, body, "manual-key-2")  # refused: the item is on order
+    assert sent_metrics()[("PurchaseOrdersCreated", "inventory")] == 2

@@ -17,6 +17,7 @@ from functions.notifications.models.messages import (
 from functions.notifications.models.preferences import Preferences, QuietHours
 from functions.notifications.ports import NewMessage
 from functions.notifications.rules import Contact
+from tests.unit.business_metrics import sent_metrics  # noqa: F401 (a fixture)
 from tests.unit.notifications.world import ADA, NIGHT_IN_NEW_YORK, PRACTICE, reminder, world
 
 
@@ -216,3 +217,17 @@ def test_a_bounce_for_a_message_not_sent_by_email_changes_nothing():
     outcome = built.use.sending.accept(reminder())
     assert built.use.delivery.record_bounce(PRACTICE, outcome.message_id, True).reason == "not_sent_by_email"
     assert built.use.delivery.record_bounce(PRACTICE, "Mnothing", True).status == "missing"
+
+
+def test_a_sent_reminder_counts_once_as_a_business_reminder_sent(sent_metrics):  # noqa: F811
+    built, _ = world()
+    assert built.use.sending.accept(reminder()).status == "sent"
+    assert built.use.sending.accept(reminder()).status == "sent"  # the same request again: the same message
+    assert sent_metrics().get(("RemindersSent", "notifications")) == 1
+
+
+def test_a_reminder_not_sent_is_not_counted_as_sent(sent_metrics):  # noqa: F811
+    built, _ = world(channels=frozenset({"email"}))
+    built.preferences.put_preferences(PRACTICE, Preferences(person=ADA.key, opted_out=["email"], version=1), None)
+    assert built.use.sending.accept(reminder()).status == "suppressed"
+    assert ("RemindersSent", "notifications") not in sent_metrics()

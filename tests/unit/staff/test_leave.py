@@ -286,3 +286,15 @@ def test_the_answer_deadline_closes_a_day_before_the_leave_but_leaves_at_least_t
     assert answer_deadline(now, now + timedelta(days=10)) == now + timedelta(hours=48)
     assert answer_deadline(now, now + timedelta(hours=36)) == now + timedelta(hours=12)
     assert answer_deadline(now, now + timedelta(hours=3)) == now + timedelta(hours=2)
+
+
+def test_the_daily_count_of_leave_waiting_is_every_undecided_request_and_no_other(staff):
+    assert staff.leave.waiting(PRACTICE) == 0
+    first = staff.leave.submit(staff_user("fd"), days(MONDAY, MONDAY))
+    staff.leave.submit(staff_user("half"), days(MONDAY, MONDAY))
+    withdrawn = staff.leave.submit(staff_user("boss"), days(MONDAY, MONDAY))
+    assert staff.leave.waiting(PRACTICE) == 3
+    staff.leave.decide(staff_user("boss", role=Role.FRONT_DESK), first.id, "approve", None)
+    staff.leave.withdraw(staff_user("boss"), withdrawn.id)
+    assert staff.leave.waiting(PRACTICE) == 1
+    assert staff.leave.waiting("another-practice") == 0
