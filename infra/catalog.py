@@ -29,6 +29,8 @@ class Access(StrEnum):
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
     # presign uploads to, and read, the encrypted evidence bucket (training certificates): objects only
     EVIDENCE_FILES = "s3:evidence"
+    # write the audit trail's daily parts to the Object Lock archive, and read back one that is there: objects only
+    AUDIT_ARCHIVE = "s3:audit-archive"
 
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
@@ -206,8 +208,8 @@ CATALOG = Catalog(
             handler="functions.compliance.jobs.handler",
             area="compliance",
             description="Scheduled compliance jobs: the audit chain verification, the daily compliance checks, "
-                        "training, policy and licence reminders",
-            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+                        "training, policy and licence reminders, the audit trail's daily archive",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.AUDIT_ARCHIVE}),
             timeout_s=300,
             memory_mb=256,
         ),
@@ -480,6 +482,15 @@ CATALOG = Catalog(
             target=Target(function="compliance-jobs"),
             input={"job": "verify_audit_chains", "full": True},
             description="Weekly: re-hash every audit entry, so an edit to an already verified one is found",
+        ),
+        Schedule(
+            name="archive-audit-trail",
+            expression="cron(15 4 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            # the last three days: a night the job missed is archived by the next run (parts there are left alone)
+            input={"job": "archive_audit_trail", "days": 3},
+            description="Daily, after the chain verification: each practice's audit trail of the days before to the "
+                        "Object Lock archive, once",
         ),
         # --- compliance: the monitoring engine and certification reminders ---
         Schedule(

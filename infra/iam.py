@@ -40,6 +40,9 @@ ACTIONS: dict[Access, frozenset[str]] = {
     # a presigned PUT is signed with the function's credentials, so the function holds PutObject; HeadObject is
     # GetObject's; the bucket's key encrypts and decrypts through S3 only
     Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
+    # a put encrypts with a data key S3 asks KMS for; HeadObject (what is there already) is GetObject's and reads
+    # no content, so nothing is decrypted
+    Access.AUDIT_ARCHIVE: frozenset({"s3:PutObject", "s3:GetObject", "kms:GenerateDataKey"}),
 }
 
 
@@ -59,6 +62,7 @@ class DataResources:
     email_configuration_set_arn: str = ""
 
     evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates (its name's prefix, then *)
+    audit_archive_bucket_arn: str = ""  # the Object Lock bucket of the audit trail's days (its name's prefix, then *)
 
 
 def _via(service: str) -> dict:
@@ -178,6 +182,16 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                                     resources=[f"{data.evidence_bucket_arn}/practices/*"],
                                     conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
                 iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
+                                    conditions=_via("s3")),
+            ]
+        case Access.AUDIT_ARCHIVE:
+            if not data.audit_archive_bucket_arn:
+                raise ValueError("s3:audit-archive needs the audit archive bucket")
+            return [
+                iam.PolicyStatement(sid="AuditArchiveParts", actions=["s3:PutObject", "s3:GetObject"],
+                                    resources=[f"{data.audit_archive_bucket_arn}/practices/*"],
+                                    conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
+                iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:GenerateDataKey"], resources=[key],
                                     conditions=_via("s3")),
             ]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive

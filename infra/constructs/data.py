@@ -1,6 +1,7 @@
 """The data a practice keeps: the single table (shaped by the catalogue's TableSpec), the key that
-encrypts it, its backups, the practice event bus, the secret that signs page tokens, and the evidence bucket
-(training certificates) with the bucket of its access logs."""
+encrypts it, its backups, the practice event bus, the secret that signs page tokens, the evidence bucket
+(training certificates), the audit archive (the trail, day by day, under Object Lock) and the bucket of their access
+logs."""
 
 from __future__ import annotations
 
@@ -31,6 +32,17 @@ def evidence_bucket_pattern(stage: str) -> str:
     id, so a stack made again never meets its retained namesake. IAM names the bucket by this prefix, held to the
     account by `s3:ResourceAccount`, so the service stack's policies need no export of the data stack."""
     return f"practiceflow-{stage}-evidence-{Aws.ACCOUNT_ID}"
+
+
+# HIPAA keeps documentation six years (45 CFR 164.316(b)(2)): each archived day of the audit trail is locked in
+# compliance mode that long from its put (whole years, so leap days count), then kept to the records' horizon.
+AUDIT_ARCHIVE_LOCK_YEARS = 6
+
+
+def audit_archive_bucket_pattern(stage: str) -> str:
+    """What the audit archive's name starts with (stage, account, then the data stack's id, as the evidence bucket's);
+    IAM names it by this prefix, held to the account by `s3:ResourceAccount`."""
+    return f"practiceflow-{stage}-audit-archive-{Aws.ACCOUNT_ID}"
 
 
 def _string(name: str) -> dynamodb.Attribute:
@@ -86,6 +98,7 @@ class DataConstruct(Construct):
 
         self._backups(stage)
         self._evidence(stage)
+        self._audit_archive(stage)
 
     def _evidence(self, stage: str) -> None:
         """Training certificates, uploaded by presigned PUT: encrypted with the data key, TLS only, never public,
@@ -135,6 +148,52 @@ class DataConstruct(Construct):
                        "retained, and cross-region replication is a deployment choice left to the practice.")
         for bucket in (self.evidence_bucket, self.evidence_logs):
             acknowledge(bucket, "HIPAA.Security-S3BucketReplicationEnabled", replication)
+
+    def _audit_archive(self, stage: str) -> None:
+        """The audit trail, archived daily (compliance-jobs' archive_audit_trail): Object Lock in compliance mode
+        (not even the account's root can delete or shorten it), the bucket's default retention on every object so the
+        job needs no retention permission, the data key, TLS only, never public, versioned (Object Lock's own
+        requirement), every request logged beside the evidence bucket's."""
+        self.audit_archive = s3.Bucket(
+            self, "AuditArchive",
+            bucket_name=stack_unique(self, audit_archive_bucket_pattern(stage)),
+            object_lock_enabled=True,
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(
+                id="ExpireAfterTheRecordsHorizon", abort_incomplete_multipart_upload_after=Duration.days(1),
+                # past the lock, kept as long as medical records and backups are (MONTHLY_RETENTION); the version a
+                # delete marker leaves behind goes a day later
+                expiration=MONTHLY_RETENTION, noncurrent_version_expiration=Duration.days(1))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        cfn_bucket = self.audit_archive.node.default_child
+        cfn_bucket.object_lock_configuration = s3.CfnBucket.ObjectLockConfigurationProperty(
+            object_lock_enabled="Enabled",
+            rule=s3.CfnBucket.ObjectLockRuleProperty(default_retention=s3.CfnBucket.DefaultRetentionProperty(
+                mode="COMPLIANCE", years=AUDIT_ARCHIVE_LOCK_YEARS)))
+        cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix="audit-archive/")
+        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
+            sid="S3ServerAccessLogsOfTheAuditArchive",
+            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
+            resources=[self.evidence_logs.arn_for_objects("audit-archive/*")],
+            conditions={"ArnLike": {"aws:SourceArn": self.audit_archive.bucket_arn},
+                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+        # a part is written once: a put that does not ask S3 to refuse when an object is there would add a second
+        # version of an archived day (Object Lock keeps both; a reader would have to choose)
+        self.audit_archive.add_to_resource_policy(iam.PolicyStatement(
+            sid="ArchivedPartsAreWrittenOnce", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=["s3:PutObject"], resources=[self.audit_archive.arn_for_objects("*")],
+            conditions={"Null": {"s3:if-none-match": "true"}}))
+        acknowledge(self.audit_archive, "HIPAA.Security-S3BucketReplicationEnabled",
+                    "The archive is a second copy of the audit trail the table keeps (with its backups); "
+                    "cross-region replication of the locked objects is a deployment choice left to the practice.")
 
     def _backups(self, stage: str) -> None:
         """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from infra.catalog import Access, Catalog
 from infra.constructs.api import ApiConstruct
-from infra.constructs.data import DataConstruct, evidence_bucket_pattern
+from infra.constructs.data import DataConstruct, audit_archive_bucket_pattern, evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.tracing import TracingConstruct
@@ -100,6 +100,7 @@ class ApiStack(Stack):
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
 
             evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
+            audit_archive_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{audit_archive_bucket_pattern(stage)}-*",
         )
         shared = Shared(
             stage=stage,
@@ -134,6 +135,8 @@ class ApiStack(Stack):
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
+            if Access.AUDIT_ARCHIVE in catalog.function(name).access:
+                built.function.add_environment("AUDIT_ARCHIVE_BUCKET", data.audit_archive.bucket_name)
 
             if built.spec.mounts:
                 for variable, value in api_environment(cors_origins).items():
