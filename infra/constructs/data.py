@@ -5,7 +5,7 @@ logs."""
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -18,6 +18,7 @@ from constructs import Construct
 from infra.catalog import TableSpec
 from infra.constructs import RETAINED, stack_unique
 from infra.nag import acknowledge
+from infra.options import BackupCopy, VaultLock
 
 # Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it, on cold
 # storage after their first quarter (AWS Backup's advanced DynamoDB features must be on, or it keeps them warm).
@@ -50,7 +51,8 @@ def _string(name: str) -> dynamodb.Attribute:
 
 
 class DataConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, spec: TableSpec, stage: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, spec: TableSpec, stage: str,
+                 backup_lock: VaultLock | None = None, backup_copy: BackupCopy | None = None) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
             self, "DataKey",
@@ -96,7 +98,7 @@ class DataConstruct(Construct):
         acknowledge(self.page_token_secret, "AwsSolutions-SMG4", rotation)
         acknowledge(self.page_token_secret, "HIPAA.Security-SecretsManagerRotationEnabled", rotation)
 
-        self._backups(stage)
+        self._backups(stage, backup_lock, backup_copy)
         self._evidence(stage)
         self._audit_archive(stage)
 
@@ -195,8 +197,9 @@ class DataConstruct(Construct):
                     "The archive is a second copy of the audit trail the table keeps (with its backups); "
                     "cross-region replication of the locked objects is a deployment choice left to the practice.")
 
-    def _backups(self, stage: str) -> None:
-        """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""
+    def _backups(self, stage: str, lock: VaultLock | None, copy: BackupCopy | None) -> None:
+        """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only); from
+        the stage's options, the vault locked and the monthlies copied to a vault in another region."""
         # names CloudFormation cannot generate: the stack's id makes them new for a stack made again, and a first
         # deploy that rolls back takes its (empty) vault with it
         vault = backup.BackupVault(
@@ -204,6 +207,7 @@ class DataConstruct(Construct):
             backup_vault_name=stack_unique(self, f"practiceflow-{stage}"),
             encryption_key=self.key,
             removal_policy=RETAINED,
+            lock_configuration=self._vault_lock(lock) if lock else None,
         )
         plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=stack_unique(self, f"practiceflow-{stage}"),
                                  backup_vault=vault)
@@ -214,6 +218,7 @@ class DataConstruct(Construct):
         plan.add_rule(backup.BackupPlanRule(
             rule_name="Monthly", delete_after=MONTHLY_RETENTION, move_to_cold_storage_after=MONTHLY_COLD_AFTER,
             schedule_expression=events.Schedule.cron(day="1", hour="5", minute="0"),
+            copy_actions=[self._copy_to(copy)] if copy else None,
         ))
         role = iam.Role(
             self, "BackupRole",
@@ -230,3 +235,25 @@ class DataConstruct(Construct):
                 "AWS Backup's own service-role policy, maintained by AWS as the service gains resource types; "
                 "the role can be assumed only by backup.amazonaws.com.",
             )
+
+    def _vault_lock(self, lock: VaultLock) -> backup.LockConfiguration:
+        """Compliance mode once `changeable_for` has passed. The range must hold every recovery point the plan makes:
+        AWS Backup refuses to create one whose lifetime falls outside it (the dailies are the shortest, the monthlies
+        the longest)."""
+        if lock.min_days > DAILY_RETENTION.to_days() or lock.max_days < MONTHLY_RETENTION.to_days():
+            raise ValueError(f"backup vault lock {lock.min_days}..{lock.max_days} days must hold the plan's recovery "
+                             f"points: min-days at most {DAILY_RETENTION.to_days()} (the dailies), max-days at least "
+                             f"{MONTHLY_RETENTION.to_days()} (the monthlies)")
+        return backup.LockConfiguration(min_retention=Duration.days(lock.min_days),
+                                        max_retention=Duration.days(lock.max_days),
+                                        changeable_for=Duration.days(lock.changeable_for_days))
+
+    def _copy_to(self, copy: BackupCopy) -> backup.BackupPlanCopyActionProps:
+        """Each monthly recovery point also copied to the operator's vault in another region (a regional outage or a
+        lost region leaves the practice its monthlies), kept and moved to cold storage as the original is."""
+        region = Stack.of(self).region
+        if not Token.is_unresolved(region) and region == copy.region:
+            raise ValueError(f"backup copy region {copy.region} is this stack's own: name another region")
+        return backup.BackupPlanCopyActionProps(
+            destination_backup_vault=backup.BackupVault.from_backup_vault_arn(self, "BackupCopyVault", copy.vault_arn),
+            delete_after=MONTHLY_RETENTION, move_to_cold_storage_after=MONTHLY_COLD_AFTER)
