@@ -40,9 +40,9 @@ ACTIONS: dict[Access, frozenset[str]] = {
     # a presigned PUT is signed with the function's credentials, so the function holds PutObject; HeadObject is
     # GetObject's; the bucket's key encrypts and decrypts through S3 only
     Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
-    # a put encrypts with a data key S3 asks KMS for; HeadObject (what is there already) is GetObject's and reads
-    # no content, so nothing is decrypted
-    Access.AUDIT_ARCHIVE: frozenset({"s3:PutObject", "s3:GetObject", "kms:GenerateDataKey"}),
+    # HeadObject (what is there already) is GetObject's; the bucket's key encrypts (and, for S3's bucket key,
+    # decrypts) through S3 only, as the evidence bucket's does
+    Access.AUDIT_ARCHIVE: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
 }
 
 
@@ -191,8 +191,8 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 iam.PolicyStatement(sid="AuditArchiveParts", actions=["s3:PutObject", "s3:GetObject"],
                                     resources=[f"{data.audit_archive_bucket_arn}/practices/*"],
                                     conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
-                iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:GenerateDataKey"], resources=[key],
-                                    conditions=_via("s3")),
+                iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                                    resources=[key], conditions=_via("s3")),
             ]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 

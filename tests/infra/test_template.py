@@ -29,7 +29,7 @@ EXPECTED_ACTIONS = {
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
     Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
-    Access.AUDIT_ARCHIVE: {"s3:PutObject", "s3:GetObject", "kms:GenerateDataKey"},
+    Access.AUDIT_ARCHIVE: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
