@@ -126,3 +126,33 @@ def test_the_job_archives_yesterday_and_fails_when_a_part_differs(trail, monkeyp
     trail.remove(PRACTICE, 8)
     with pytest.raises(jobs.ArchiveDiffers, match="1 archived part"):
         jobs.archive_audit_trail(None, day="2026-03-02")
+
+
+def _head(part) -> dict:
+    """What `aws s3api head-object` answers for an archived part (the metadata S3AuditArchive writes)."""
+    from functions.compliance.audit_archive_bucket import metadata
+
+    return {"ContentType": "text/csv; charset=utf-8", "Metadata": metadata(part)}
+
+
+def test_the_verifier_checks_archived_parts_against_their_heads(trail, tmp_path, capsys):
+    import json
+
+    archive = FakeAuditArchive()
+    archiving(trail, archive, rows=4).archive_day(PRACTICE, date(2026, 3, 2))
+    files = []
+    for part in archive.of(PRACTICE, "2026-03-02"):
+        (tmp_path / f"part-{part.number}.csv").write_text(part.text, encoding="utf-8", newline="")
+        (tmp_path / f"part-{part.number}.json").write_text(json.dumps(_head(part)))
+        files.append(part.number)
+    heads = [arg for n in files for arg in ("--head", str(tmp_path / f"part-{n}.json"))]
+    csvs = [str(tmp_path / f"part-{n}.csv") for n in files]
+    assert verifier.main(heads + csvs) == 0
+    assert "7 entries checked: intact" in capsys.readouterr().out
+    # a part given with another's head, or a head for the wrong number of files, is found
+    assert verifier.main(["--head", heads[3], "--head", heads[1], *csvs]) == 1
+    assert "the archive holds entries" in capsys.readouterr().out
+    assert verifier.main(heads[:2] + csvs) == 2
+    (tmp_path / "broken.json").write_text(json.dumps({"Metadata": {"first-seq": "x"}}))
+    assert verifier.main(["--head", str(tmp_path / "broken.json"), csvs[0]]) == 2
+    assert "not an audit export" in capsys.readouterr().err
