@@ -3,6 +3,7 @@ retention on every object): one object per practice, day and part at practices/<
 part-<n>.csv, the chain's ends in its metadata. A part is put only where none is (If-None-Match: *, S3 checks
 before it writes, so two runs cannot both write it); where one is, a HeadObject reads the ends it holds."""
 
+from datetime import date
 from functools import cached_property
 
 import boto3
@@ -19,7 +20,7 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 ALREADY_THERE = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
 
 
-def object_key(practice_id: str, day, number: int) -> str:
+def object_key(practice_id: str, day: date, number: int) -> str:
     return (f"practices/{segment(practice_id, 'practice id')}/audit/{day.year:04d}/{day.month:02d}/{day.day:02d}/"
             f"part-{number}.csv")
 
