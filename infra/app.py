@@ -21,6 +21,9 @@ from infra.catalog import CATALOG, Catalog  # noqa: E402
 from infra.options import (  # noqa: E402
     ALARM_EMAILS_CONTEXT,
     ALARM_WEBHOOK_CONTEXT,
+    BACKUP_COPY_REGION_CONTEXT,
+    BACKUP_COPY_VAULT_CONTEXT,
+    BACKUP_VAULT_LOCK_CONTEXT,
     CORS_ORIGINS_CONTEXT,
     SMS_SPEND_CONTEXT,
     WAF_CONTEXT,
@@ -40,9 +43,11 @@ LAYER_CONTEXT = "practiceflow:layer"
 CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (default build/code)
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
-# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm, WAF
+# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm, WAF,
+# the backups' lock and copy
 OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT, WAF_CONTEXT,
-                   WAF_RATE_LIMIT_CONTEXT)
+                   WAF_RATE_LIMIT_CONTEXT, BACKUP_VAULT_LOCK_CONTEXT, BACKUP_COPY_REGION_CONTEXT,
+                   BACKUP_COPY_VAULT_CONTEXT)
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
@@ -98,7 +103,7 @@ def build_app(
     env = cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
 
     options = stage_options({key: app.node.try_get_context(key) for key in OPTION_CONTEXTS}, stage)
-    data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, env=env)
+    data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, env=env, options=options)
     sender = str(app.node.try_get_context(SENDER_CONTEXT) or DEFAULT_SENDER)
     service = ServiceStack(app, stack_name(stage, "Service"), catalog=catalog, stage=stage, data_stack=data,
                            layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender,

@@ -32,6 +32,9 @@ class Access(StrEnum):
     # read how many messages wait on each of the stage's dead-letter queues (GetQueueAttributes), nothing else
     DEAD_LETTER_DEPTHS = "sqs:dead-letter-depths"
 
+    # write the audit trail's daily parts to the Object Lock archive, and read back one that is there: objects only
+    AUDIT_ARCHIVE = "s3:audit-archive"
+
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
 
@@ -208,8 +211,8 @@ CATALOG = Catalog(
             handler="functions.compliance.jobs.handler",
             area="compliance",
             description="Scheduled compliance jobs: the audit chain verification, the daily compliance checks, "
-                        "training, policy and licence reminders",
-            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE}),
+                        "training, policy and licence reminders, the audit trail's daily archive",
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.AUDIT_ARCHIVE}),
             timeout_s=300,
             memory_mb=256,
         ),
@@ -495,6 +498,15 @@ CATALOG = Catalog(
             target=Target(function="compliance-jobs"),
             input={"job": "verify_audit_chains", "full": True},
             description="Weekly: re-hash every audit entry, so an edit to an already verified one is found",
+        ),
+        Schedule(
+            name="archive-audit-trail",
+            expression="cron(15 4 * * ? *)",
+            target=Target(function="compliance-jobs"),
+            # the last three days: a night the job missed is archived by the next run (parts there are left alone)
+            input={"job": "archive_audit_trail", "days": 3},
+            description="Daily, after the chain verification: each practice's audit trail of the days before to the "
+                        "Object Lock archive, once",
         ),
         # --- compliance: the monitoring engine and certification reminders ---
         Schedule(

@@ -42,6 +42,10 @@ ACTIONS: dict[Access, frozenset[str]] = {
     Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
     # the approximate counts only: no message is received, so no key is needed and nothing parked is read
     Access.DEAD_LETTER_DEPTHS: frozenset({"sqs:GetQueueAttributes"}),
+
+    # HeadObject (what is there already) is GetObject's; the bucket's key encrypts (and, for S3's bucket key,
+    # decrypts) through S3 only, as the evidence bucket's does
+    Access.AUDIT_ARCHIVE: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
 }
 
 
@@ -63,6 +67,8 @@ class DataResources:
     evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates (its name's prefix, then *)
     # the stage's dead-letter queues (built after the functions: infra/constructs/watch.py adds the statement then)
     dead_letter_queue_arns: tuple[str, ...] = ()
+
+    audit_archive_bucket_arn: str = ""  # the Object Lock bucket of the audit trail's days (its name's prefix, then *)
 
 
 def _via(service: str) -> dict:
@@ -186,6 +192,17 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
             ]
         case Access.DEAD_LETTER_DEPTHS:
             return [dead_letter_depths(data.dead_letter_queue_arns)] if data.dead_letter_queue_arns else []
+
+        case Access.AUDIT_ARCHIVE:
+            if not data.audit_archive_bucket_arn:
+                raise ValueError("s3:audit-archive needs the audit archive bucket")
+            return [
+                iam.PolicyStatement(sid="AuditArchiveParts", actions=["s3:PutObject", "s3:GetObject"],
+                                    resources=[f"{data.audit_archive_bucket_arn}/practices/*"],
+                                    conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
+                iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                                    resources=[key], conditions=_via("s3")),
+            ]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 
 

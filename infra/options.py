@@ -1,7 +1,7 @@
 """What an operator sets per stage in CDK context (cdk.json or `cdk deploy -c key=value`): the browser origins the
-API answers, who the alarms reach, and whether the API has a web application firewall. Each key takes a value for
-every stage, or a mapping of stage to value; a list may be given as one comma-separated string (as `-c` passes
-it). Nothing is set by default."""
+API answers, who the alarms reach, whether the API has a web application firewall, how backups are locked and
+copied. Each key takes a value for every stage, or a mapping of stage to value; a list may be given as one
+comma-separated string (as `-c` passes it). Nothing is set by default."""
 
 from __future__ import annotations
 
@@ -28,6 +28,90 @@ DEFAULT_WAF_RATE_LIMIT = 2000
 WAF_SMALLEST_RATE_LIMIT = 100  # WAF's own minimum
 
 
+# --- AWS Backup: the vault's lock and a copy of the monthly recovery points in another region ------------------------
+# The lock: "min-days=7,max-days=3650,changeable-for-days=3" (or that as a mapping, or true for those defaults). In
+# compliance mode once the grace period (changeable-for) has passed: no one, root included, can then delete a recovery
+# point early, shorten the rules or remove the lock.
+BACKUP_VAULT_LOCK_CONTEXT = "practiceflow:backup-vault-lock"
+# The copy: the region, and the ARN of a vault there that the operator made (CloudFormation builds in its stack's own
+# region only; a vault for the copies would need a stack of its own there, with its own key): both or neither.
+BACKUP_COPY_REGION_CONTEXT = "practiceflow:backup-copy-region"
+BACKUP_COPY_VAULT_CONTEXT = "practiceflow:backup-copy-vault-arn"
+LOCK_KEYS = frozenset({"min-days", "max-days", "changeable-for-days"})
+# AWS Backup's floor for the grace period before a compliance-mode lock is immutable
+MIN_CHANGEABLE_FOR_DAYS = 3
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+VAULT_ARN = re.compile(r"^arn:aws[a-z-]*:backup:(?P<region>[a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$")
+
+
+@dataclass(frozen=True)
+class VaultLock:
+    """Recovery points in the vault are kept at least `min_days` and at most `max_days`; the lock may be changed or
+    removed for `changeable_for_days` after it is set, then never."""
+
+    min_days: int = 7
+    max_days: int = 3650
+    changeable_for_days: int = MIN_CHANGEABLE_FOR_DAYS
+
+
+@dataclass(frozen=True)
+class BackupCopy:
+    region: str
+    vault_arn: str
+
+
+def _for_lock_stage(value: Any, stage: str) -> Any:
+    # a mapping of the lock's own keys is the lock itself, for every stage; any other mapping is per stage
+    if isinstance(value, Mapping) and not set(value) <= LOCK_KEYS:
+        return value.get(stage)
+    return value
+
+
+def vault_lock(value: Any) -> VaultLock | None:
+    if value in (None, "", False, "false"):
+        return None
+    if value in (True, "true"):
+        return VaultLock()
+    if isinstance(value, str):
+        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ValueError(f"context {BACKUP_VAULT_LOCK_CONTEXT}: write min-days=N,max-days=N,changeable-for-days=N")
+        value = {name.strip(): number.strip() for name, number in pairs}
+    if not isinstance(value, Mapping) or not set(value) <= LOCK_KEYS:
+        raise ValueError(f"context {BACKUP_VAULT_LOCK_CONTEXT}: only {sorted(LOCK_KEYS)} may be given")
+    try:
+        days = {name: int(number) for name, number in value.items()}
+    except (TypeError, ValueError):
+        raise ValueError(f"context {BACKUP_VAULT_LOCK_CONTEXT}: days are whole numbers") from None
+    lock = VaultLock(min_days=days.get("min-days", VaultLock.min_days),
+                     max_days=days.get("max-days", VaultLock.max_days),
+                     changeable_for_days=days.get("changeable-for-days", VaultLock.changeable_for_days))
+    if not 1 <= lock.min_days <= lock.max_days <= 36500:
+        raise ValueError(f"context {BACKUP_VAULT_LOCK_CONTEXT}: 1 <= min-days <= max-days <= 36500")
+    if lock.changeable_for_days < MIN_CHANGEABLE_FOR_DAYS:
+        raise ValueError(f"context {BACKUP_VAULT_LOCK_CONTEXT}: changeable-for-days is at least "
+                         f"{MIN_CHANGEABLE_FOR_DAYS} (AWS Backup's grace period for a compliance-mode lock)")
+    return lock
+
+
+def backup_copy(region: Any, vault_arn: Any) -> BackupCopy | None:
+    region, vault_arn = (str(region or "").strip(), str(vault_arn or "").strip())
+    if not region and not vault_arn:
+        return None
+    if not region or not vault_arn:
+        raise ValueError(f"context {BACKUP_COPY_REGION_CONTEXT} and {BACKUP_COPY_VAULT_CONTEXT} go together: the "
+                         "region to copy monthly recovery points to, and the vault there (made beforehand, with its "
+                         "own key) that receives them")
+    if not REGION.match(region):
+        raise ValueError(f"context {BACKUP_COPY_REGION_CONTEXT}: not a region: {region!r}")
+    found = VAULT_ARN.match(vault_arn)
+    if not found:
+        raise ValueError(f"context {BACKUP_COPY_VAULT_CONTEXT}: not a backup vault ARN: {vault_arn!r}")
+    if found["region"] != region:
+        raise ValueError(f"context {BACKUP_COPY_VAULT_CONTEXT}: the vault is in {found['region']}, not in {region}")
+    return BackupCopy(region=region, vault_arn=vault_arn)
+
+
 @dataclass(frozen=True)
 class StageOptions:
     cors_origins: tuple[str, ...] = ()
@@ -36,6 +120,9 @@ class StageOptions:
     sms_spend_alarm_usd: float = DEFAULT_SMS_SPEND_USD
     waf: bool = False
     waf_rate_limit: int = DEFAULT_WAF_RATE_LIMIT
+
+    backup_vault_lock: VaultLock | None = None
+    backup_copy: BackupCopy | None = None
 
 
 def _for_stage(value: Any, stage: str) -> Any:
@@ -78,4 +165,8 @@ def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
         sms_spend_alarm_usd=float(spend) if spend not in (None, "") else DEFAULT_SMS_SPEND_USD,
         waf=_flag(WAF_CONTEXT, _for_stage(context.get(WAF_CONTEXT), stage)),
         waf_rate_limit=rate_limit,
+
+        backup_vault_lock=vault_lock(_for_lock_stage(context.get(BACKUP_VAULT_LOCK_CONTEXT), stage)),
+        backup_copy=backup_copy(_for_stage(context.get(BACKUP_COPY_REGION_CONTEXT), stage),
+                                _for_stage(context.get(BACKUP_COPY_VAULT_CONTEXT), stage)),
     )

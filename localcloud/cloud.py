@@ -156,6 +156,10 @@ class LocalCloud:
 
             self.evidence = LocalEvidence(self.resources.evidence_bucket, self.data.path)
             self.evidence.restore()
+            from localcloud.archive import LocalAuditArchive
+
+            self.audit_archive = LocalAuditArchive(self.resources.audit_archive_bucket, self.data.path)
+            self.audit_archive.restore()
             self._shard_iterator = self._latest_iterator()  # after loading: old items are not news
             if self.persist:
                 self.compact()  # the loaded table becomes the snapshot; changes go to a new journal
@@ -574,6 +578,7 @@ class LocalCloud:
                 previous.close()
             self.data.save_items(items, journal=sequence)
             self.data.forget_journals_before(sequence)
+            self.audit_archive.keep()
 
     def save(self) -> None:
         """Every change made so far is on disk: the journal has them; this makes sure the disk does."""

@@ -24,6 +24,7 @@ class Resources:
     stream_arn: str | None
     tenant_role_arn: str | None = None
     evidence_bucket: str | None = None
+    audit_archive_bucket: str | None = None
 
     def environment(self, service: str = "practiceflow") -> dict[str, str]:
         """The environment every function gets (the CDK stack sets the same names; TENANT_ROLE_ARN only on
@@ -31,7 +32,8 @@ class Resources:
         tenant = {"TENANT_ROLE_ARN": self.tenant_role_arn} if self.tenant_role_arn else {}
         # the CDK stack sets EVIDENCE_BUCKET on the functions with its access only; here every function has it
         evidence = {"EVIDENCE_BUCKET": self.evidence_bucket} if self.evidence_bucket else {}
-        return {**tenant, **evidence,
+        archive = {"AUDIT_ARCHIVE_BUCKET": self.audit_archive_bucket} if self.audit_archive_bucket else {}
+        return {**tenant, **evidence, **archive,
             "TABLE_NAME": self.table_name,
             "EVENT_BUS_NAME": self.bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
@@ -78,12 +80,27 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
     )
     verify_sender()
     return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name),
-                     evidence_bucket(f"{table_name}-evidence"))
+                     evidence_bucket(f"{table_name}-evidence"), audit_archive_bucket(f"{table_name}-audit-archive"))
 
 
 def evidence_bucket(name: str) -> str:
     """The evidence bucket (training certificates); on AWS the data stack's (infra/constructs/data.py)."""
     boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
+    return name
+
+
+# HIPAA's documentation period; the data stack's bucket keeps the same (infra/constructs/data.py)
+AUDIT_ARCHIVE_YEARS = 6
+
+
+def audit_archive_bucket(name: str) -> str:
+    """The audit archive: Object Lock in compliance mode, every object retained six years from its put (the
+    bucket's default retention, as on AWS: the function never sets a retention itself)."""
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": AUDIT_ARCHIVE_YEARS}}})
     return name
 
 

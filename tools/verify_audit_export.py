@@ -11,7 +11,14 @@ order, a broken link) are found. The ends of a file are checked against what the
 that came before it (`--anchor`: the previous part's last hash; 64 zeros for the trail's first entry). Several
 files are parts of one export, in order: each must continue the one before.
 
+An archived day (the daily archive: practices/<id>/audit/<yyyy>/<mm>/<dd>/part-<n>.csv in the audit archive
+bucket) carries its ends in the object's metadata instead of headers: pass each part's `aws s3api head-object`
+output (`--head`, one per file, in the files' order) and every part is checked against its own ends (the hash its
+first row links to, its first and last seq, its last hash, its row count), and the parts against one another.
+
     python3 verify_audit_export.py [--anchor H] [--first-seq N] [--last-seq N] [--last-hash H] part1.csv [...]
+    aws s3api head-object --bucket B --key K > part-1.json && aws s3 cp s3://B/K part-1.csv
+    python3 verify_audit_export.py --head part-1.json part-1.csv
 
 Exit status: 0 intact, 1 problems found (each printed), 2 a file that is not an export."""
 
@@ -108,6 +115,38 @@ def verify(parts: list[list[dict[str, str]]], anchor: str | None = None, first_s
     return verifier.problems
 
 
+def read_head(lines: str) -> dict[str, str]:
+    """An archived part's metadata: head-object's (or get-object's) JSON answer, or its Metadata alone."""
+    try:
+        answer = json.loads(lines)
+    except json.JSONDecodeError as error:
+        raise NotAnExport(f"the head is not JSON: {error}") from None
+    metadata = answer.get("Metadata", answer) if isinstance(answer, dict) else None
+    names = ("first-seq", "last-seq", "prev-hash", "last-hash", "rows")
+    if not isinstance(metadata, dict) or any(name not in metadata for name in names):
+        raise NotAnExport(f"the head's metadata must name {', '.join(names)}")
+    if not all(str(metadata[name]).isdigit() for name in ("first-seq", "last-seq", "rows")):
+        raise NotAnExport("the head's first-seq, last-seq and rows must be numbers")
+    return {name: str(value) for name, value in metadata.items()}
+
+
+def head_problems(rows: list[dict[str, str]], head: dict[str, str], where: str = "") -> list[str]:
+    """What an archived part's rows do not hold of the ends its metadata names."""
+    problems = []
+    if len(rows) != int(head["rows"]):
+        problems.append(f"{where}the archive says {head['rows']} rows, the file holds {len(rows)}")
+    if not rows:
+        return problems
+    if rows[0]["prev_hash"] != head["prev-hash"]:
+        problems.append(f"{where}the first entry does not link to the hash the archive names before it")
+    if int(rows[0]["seq"]) != int(head["first-seq"]) or int(rows[-1]["seq"]) != int(head["last-seq"]):
+        problems.append(f"{where}the archive holds entries {head['first-seq']}..{head['last-seq']}, the file "
+                        f"{rows[0]['seq']}..{rows[-1]['seq']}")
+    if rows[-1]["hash"] != head["last-hash"]:
+        problems.append(f"{where}the last entry's hash is not the one the archive names")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", help="the export's CSV parts, in order")
@@ -115,16 +154,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seq", type=int, help="X-Audit-First-Seq of the first part")
     parser.add_argument("--last-seq", type=int, help="X-Audit-Last-Seq of the last part")
     parser.add_argument("--last-hash", help="X-Audit-Last-Hash of the last part")
+    parser.add_argument("--head", action="append", default=[], metavar="JSON",
+                        help="an archived part's head-object answer, one per file in order (instead of the above)")
     args = parser.parse_args(argv)
     try:
-        parts = []
+        parts, heads = [], []
         for name in args.files:
             with open(name, encoding="utf-8", newline="") as file:
                 parts.append(read_rows(file))
+        for name in args.head:
+            with open(name, encoding="utf-8") as file:
+                heads.append(read_head(file.read()))
+        if heads and len(heads) != len(parts):
+            raise NotAnExport(f"{len(heads)} heads for {len(parts)} files: give one head per archived part")
     except (OSError, UnicodeDecodeError, csv.Error, NotAnExport) as error:
         print(f"not an audit export: {error}", file=sys.stderr)
         return 2
-    problems = verify(parts, args.anchor, args.first_seq, args.last_seq, args.last_hash)
+    if heads:
+        problems = verify(parts, heads[0]["prev-hash"])
+        for number, (rows, head) in enumerate(zip(parts, heads, strict=True), start=1):
+            problems += head_problems(rows, head, f"part {number}: " if len(parts) > 1 else "")
+    else:
+        problems = verify(parts, args.anchor, args.first_seq, args.last_seq, args.last_hash)
     for problem in problems:
         print(problem)
     count = sum(len(part) for part in parts)

@@ -69,8 +69,40 @@ def remind_training(_table: Table) -> dict[str, Any]:
             "lost_races": run.lost_races}
 
 
+# --- the audit trail's daily archive ---
+
+
+class ArchiveDiffers(RuntimeError):
+    """An archived part holds other chain ends than the trail now says: the trail or the archive changed."""
+
+
+def archive_audit_trail(_table: Table, day: str | None = None, days: int = 1) -> dict[str, Any]:
+    """Daily, after the chain verification: every practice's entries of yesterday (UTC), or of `days` days ending
+    with `day` (a rerun, a catch-up), to the Object Lock bucket. A part found there with other ends fails the run
+    (after every practice is done), so it alarms like any failed job."""
+    from datetime import date
+
+    runs = wiring.audit_archiving().archive_all(day=date.fromisoformat(day) if day else None, days=int(days))
+    written = sum(len(r.written) for r in runs)
+    differing = [r for r in runs if r.differing]
+    metrics.add_metric(name="AuditArchivePartsWritten", unit=MetricUnit.Count, value=written)
+    metrics.add_metric(name="AuditArchivePartsDiffering", unit=MetricUnit.Count,
+                       value=sum(len(r.differing) for r in differing))
+    for run in differing:
+        # practice, day and part numbers only
+        logger.error("archived audit part differs from the trail", extra={
+            "practice_id": run.practice_id, "day": run.day.isoformat(), "parts": run.differing})
+    summary = {"practices": len({r.practice_id for r in runs}), "days": sorted({r.day.isoformat() for r in runs}),
+               "entries": sum(r.entries for r in runs), "parts_written": written,
+               "parts_already_archived": sum(len(r.already) for r in runs),
+               "parts_differing": sum(len(r.differing) for r in runs)}
+    if differing:
+        raise ArchiveDiffers(f"{summary['parts_differing']} archived part(s) differ from the trail: see the log")
+    return summary
+
+
 JOBS = {"verify_audit_chains": verify_audit_chains, "backfill_audit_indexes": backfill_audit_indexes,
         "run_compliance_checks": run_compliance_checks, "remind_certifications": remind_certifications,
-        "remind_training": remind_training}
+        "remind_training": remind_training, "archive_audit_trail": archive_audit_trail}
 
 handler = job_handler(JOBS)

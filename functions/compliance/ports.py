@@ -392,3 +392,37 @@ class QuietAccount:
 class SignIns(Protocol):
     def quiet_since(self, practice_id: str, before: date) -> list[QuietAccount]:
         """The active members whose last sign-in (or, never signed in, their creation) is before `before`."""
+
+
+# --- the audit trail's daily archive (an Object Lock bucket) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainEnds:
+    """Where a run of the chain begins and ends: the hash its first entry links to, and its last entry."""
+
+    first_seq: int
+    last_seq: int
+    prev_hash: str
+    last_hash: str
+
+
+@dataclass(frozen=True)
+class ArchivePart:
+    """One object of a practice's day in the archive: part `number` of `parts`, CSV in the export's format."""
+
+    practice_id: str
+    day: date
+    number: int
+    parts: int
+    ends: ChainEnds
+    rows: int
+    text: str
+
+
+class AuditArchive(Protocol):
+    """Where each day's audit trail is kept unchangeable (S3 with Object Lock in compliance mode): a part once
+    written is never replaced, so writing it again tells what is already there instead."""
+
+    def keep(self, part: ArchivePart) -> ChainEnds | None:
+        """Write the part where none is yet: None when written; else the ends the part already there holds."""

@@ -265,3 +265,14 @@ def compliance_checks_sources() -> "list[Check]":
         LeaveWaiting(StaffWaitingLeave(table)),
         StaleAccount(StaffSignIns(table)),
     ]
+
+
+# --- the audit trail's daily archive -------------------------------------------------------------------------------
+
+
+@per_container
+def audit_archiving():
+    from functions.compliance.audit_archive import AuditArchiving
+    from functions.compliance.audit_archive_bucket import S3AuditArchive
+
+    return AuditArchiving(audit(), S3AuditArchive(), lambda: practice_ids(Table()))

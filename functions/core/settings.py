@@ -42,6 +42,8 @@ class Settings(BaseModel):
     # address clients upload to instead of S3's (`practice serve` takes the uploads itself: localcloud/uploads.py)
     evidence_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     evidence_upload_endpoint: str | None = Field(default=None, pattern=r"^https?://[^\s]+[^/\s]$")
+    # compliance: the Object Lock bucket the audit trail is archived to, day by day (compliance/audit_archive.py)
+    audit_archive_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
     # the browser origins (scheme://host[:port]) whose pages may call the API: CORS_ALLOWED_ORIGINS, comma-separated;
     # none by default, so no other site's script can read an answer
@@ -101,6 +103,7 @@ ENVIRONMENT = {
     "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
+    "audit_archive_bucket": "AUDIT_ARCHIVE_BUCKET",
 
     "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
     "dead_letter_queues": "DEAD_LETTER_QUEUES",

@@ -1,10 +1,11 @@
 """The data a practice keeps: the single table (shaped by the catalogue's TableSpec), the key that
-encrypts it, its backups, the practice event bus, the secret that signs page tokens, and the evidence bucket
-(training certificates) with the bucket of its access logs."""
+encrypts it, its backups, the practice event bus, the secret that signs page tokens, the evidence bucket
+(training certificates), the audit archive (the trail, day by day, under Object Lock) and the bucket of their access
+logs."""
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_backup as backup
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -17,6 +18,7 @@ from constructs import Construct
 from infra.catalog import TableSpec
 from infra.constructs import RETAINED, stack_unique
 from infra.nag import acknowledge
+from infra.options import BackupCopy, VaultLock
 
 # Medical-record retention is set by state law (commonly 6-10 years); monthly recovery points cover it, on cold
 # storage after their first quarter (AWS Backup's advanced DynamoDB features must be on, or it keeps them warm).
@@ -33,12 +35,24 @@ def evidence_bucket_pattern(stage: str) -> str:
     return f"practiceflow-{stage}-evidence-{Aws.ACCOUNT_ID}"
 
 
+# HIPAA keeps documentation six years (45 CFR 164.316(b)(2)): each archived day of the audit trail is locked in
+# compliance mode that long from its put (whole years, so leap days count), then kept to the records' horizon.
+AUDIT_ARCHIVE_LOCK_YEARS = 6
+
+
+def audit_archive_bucket_pattern(stage: str) -> str:
+    """What the audit archive's name starts with (stage, account, then the data stack's id, as the evidence bucket's);
+    IAM names it by this prefix, held to the account by `s3:ResourceAccount`."""
+    return f"practiceflow-{stage}-audit-archive-{Aws.ACCOUNT_ID}"
+
+
 def _string(name: str) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
 
 
 class DataConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, spec: TableSpec, stage: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, spec: TableSpec, stage: str,
+                 backup_lock: VaultLock | None = None, backup_copy: BackupCopy | None = None) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
             self, "DataKey",
@@ -84,8 +98,9 @@ class DataConstruct(Construct):
         acknowledge(self.page_token_secret, "AwsSolutions-SMG4", rotation)
         acknowledge(self.page_token_secret, "HIPAA.Security-SecretsManagerRotationEnabled", rotation)
 
-        self._backups(stage)
+        self._backups(stage, backup_lock, backup_copy)
         self._evidence(stage)
+        self._audit_archive(stage)
 
     def _evidence(self, stage: str) -> None:
         """Training certificates, uploaded by presigned PUT: encrypted with the data key, TLS only, never public,
@@ -136,8 +151,55 @@ class DataConstruct(Construct):
         for bucket in (self.evidence_bucket, self.evidence_logs):
             acknowledge(bucket, "HIPAA.Security-S3BucketReplicationEnabled", replication)
 
-    def _backups(self, stage: str) -> None:
-        """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only)."""
+    def _audit_archive(self, stage: str) -> None:
+        """The audit trail, archived daily (compliance-jobs' archive_audit_trail): Object Lock in compliance mode
+        (not even the account's root can delete or shorten it), the bucket's default retention on every object so the
+        job needs no retention permission, the data key, TLS only, never public, versioned (Object Lock's own
+        requirement), every request logged beside the evidence bucket's."""
+        self.audit_archive = s3.Bucket(
+            self, "AuditArchive",
+            bucket_name=stack_unique(self, audit_archive_bucket_pattern(stage)),
+            object_lock_enabled=True,
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(
+                id="ExpireAfterTheRecordsHorizon", abort_incomplete_multipart_upload_after=Duration.days(1),
+                # past the lock, kept as long as medical records and backups are (MONTHLY_RETENTION); the version a
+                # delete marker leaves behind goes a day later
+                expiration=MONTHLY_RETENTION, noncurrent_version_expiration=Duration.days(1))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        cfn_bucket = self.audit_archive.node.default_child
+        cfn_bucket.object_lock_configuration = s3.CfnBucket.ObjectLockConfigurationProperty(
+            object_lock_enabled="Enabled",
+            rule=s3.CfnBucket.ObjectLockRuleProperty(default_retention=s3.CfnBucket.DefaultRetentionProperty(
+                mode="COMPLIANCE", years=AUDIT_ARCHIVE_LOCK_YEARS)))
+        cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix="audit-archive/")
+        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
+            sid="S3ServerAccessLogsOfTheAuditArchive",
+            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
+            resources=[self.evidence_logs.arn_for_objects("audit-archive/*")],
+            conditions={"ArnLike": {"aws:SourceArn": self.audit_archive.bucket_arn},
+                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+        # a part is written once: a put that does not ask S3 to refuse when an object is there would add a second
+        # version of an archived day (Object Lock keeps both; a reader would have to choose)
+        self.audit_archive.add_to_resource_policy(iam.PolicyStatement(
+            sid="ArchivedPartsAreWrittenOnce", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=["s3:PutObject"], resources=[self.audit_archive.arn_for_objects("*")],
+            conditions={"Null": {"s3:if-none-match": "true"}}))
+        acknowledge(self.audit_archive, "HIPAA.Security-S3BucketReplicationEnabled",
+                    "The archive is a second copy of the audit trail the table keeps (with its backups); "
+                    "cross-region replication of the locked objects is a deployment choice left to the practice.")
+
+    def _backups(self, stage: str, lock: VaultLock | None, copy: BackupCopy | None) -> None:
+        """Daily and monthly recovery points beside point-in-time recovery (which reaches back 35 days only); from
+        the stage's options, the vault locked and the monthlies copied to a vault in another region."""
         # names CloudFormation cannot generate: the stack's id makes them new for a stack made again, and a first
         # deploy that rolls back takes its (empty) vault with it
         vault = backup.BackupVault(
@@ -145,6 +207,7 @@ class DataConstruct(Construct):
             backup_vault_name=stack_unique(self, f"practiceflow-{stage}"),
             encryption_key=self.key,
             removal_policy=RETAINED,
+            lock_configuration=self._vault_lock(lock) if lock else None,
         )
         plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=stack_unique(self, f"practiceflow-{stage}"),
                                  backup_vault=vault)
@@ -155,6 +218,7 @@ class DataConstruct(Construct):
         plan.add_rule(backup.BackupPlanRule(
             rule_name="Monthly", delete_after=MONTHLY_RETENTION, move_to_cold_storage_after=MONTHLY_COLD_AFTER,
             schedule_expression=events.Schedule.cron(day="1", hour="5", minute="0"),
+            copy_actions=[self._copy_to(copy)] if copy else None,
         ))
         role = iam.Role(
             self, "BackupRole",
@@ -171,3 +235,25 @@ class DataConstruct(Construct):
                 "AWS Backup's own service-role policy, maintained by AWS as the service gains resource types; "
                 "the role can be assumed only by backup.amazonaws.com.",
             )
+
+    def _vault_lock(self, lock: VaultLock) -> backup.LockConfiguration:
+        """Compliance mode once `changeable_for` has passed. The range must hold every recovery point the plan makes:
+        AWS Backup refuses to create one whose lifetime falls outside it (the dailies are the shortest, the monthlies
+        the longest)."""
+        if lock.min_days > DAILY_RETENTION.to_days() or lock.max_days < MONTHLY_RETENTION.to_days():
+            raise ValueError(f"backup vault lock {lock.min_days}..{lock.max_days} days must hold the plan's recovery "
+                             f"points: min-days at most {DAILY_RETENTION.to_days()} (the dailies), max-days at least "
+                             f"{MONTHLY_RETENTION.to_days()} (the monthlies)")
+        return backup.LockConfiguration(min_retention=Duration.days(lock.min_days),
+                                        max_retention=Duration.days(lock.max_days),
+                                        changeable_for=Duration.days(lock.changeable_for_days))
+
+    def _copy_to(self, copy: BackupCopy) -> backup.BackupPlanCopyActionProps:
+        """Each monthly recovery point also copied to the operator's vault in another region (a regional outage or a
+        lost region leaves the practice its monthlies), kept and moved to cold storage as the original is."""
+        region = Stack.of(self).region
+        if not Token.is_unresolved(region) and region == copy.region:
+            raise ValueError(f"backup copy region {copy.region} is this stack's own: name another region")
+        return backup.BackupPlanCopyActionProps(
+            destination_backup_vault=backup.BackupVault.from_backup_vault_arn(self, "BackupCopyVault", copy.vault_arn),
+            delete_after=MONTHLY_RETENTION, move_to_cold_storage_after=MONTHLY_COLD_AFTER)

@@ -161,6 +161,13 @@ class CatalogFunction(Construct):
                 "Certificates are uploaded under keys made at run time (practice, assignment, upload id); the "
                 "function may put and read objects under practices/ of the evidence bucket (named by its prefix and a "
                 "stack id, held to this account by s3:ResourceAccount), nothing else.")
+        if Access.AUDIT_ARCHIVE in self.spec.access:
+            nag.acknowledge(
+                self.policy, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::practiceflow-"
+                             f"{self._stage}-audit-archive-<AWS::AccountId>-*/practices/*]",
+                "The archive's keys are made at run time (practice, day, part); the function may put and read "
+                "objects under practices/ of the audit archive (named by its prefix and a stack id, held to this "
+                "account by s3:ResourceAccount), nothing else; the bucket's Object Lock keeps what it puts.")
         nag.acknowledge(self.function, "AwsSolutions-L1", nag.LAMBDA_RUNTIME)
         nag.acknowledge(self.function, "HIPAA.Security-LambdaInsideVPC", nag.LAMBDA_NO_VPC)
         if self.spec.reserved_concurrency is None:

@@ -10,14 +10,18 @@ from infra.catalog import Catalog
 from infra.constructs.api import RestApiIdentity
 from infra.constructs.data import DataConstruct
 from infra.constructs.users import UsersConstruct
+from infra.options import StageOptions
 
 
 class DataStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, **kwargs) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
+                 options: StageOptions | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id,
                          description=f"PracticeFlow {stage}: table, event bus, secrets, users, the API's identity",
                          **kwargs)
-        self.data = DataConstruct(self, "Data", spec=catalog.table, stage=stage)
+        options = options or StageOptions()
+        self.data = DataConstruct(self, "Data", spec=catalog.table, stage=stage, backup_lock=options.backup_vault_lock,
+                                  backup_copy=options.backup_copy)
         self.users = UsersConstruct(self, "Users", catalog=catalog, stage=stage)
         self.api_identity = RestApiIdentity(self, "Api", stage=stage, key=self.data.key)
         CfnOutput(self, "ApiUrl", description="The API, once the API stack has deployed its routes and stage",

@@ -11,7 +11,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.catalog import Access, Catalog
-from infra.constructs.data import evidence_bucket_pattern
+from infra.constructs.data import audit_archive_bucket_pattern, evidence_bucket_pattern
 from infra.constructs.functions import ARCHITECTURES, METRICS_NAMESPACE, RUNTIME, FunctionsConstruct, Shared
 from infra.constructs.messaging import MessagingConstruct, configuration_set_name
 from infra.constructs.tracing import TracingConstruct
@@ -103,6 +103,7 @@ class ServiceStack(Stack):
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
 
             evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
+            audit_archive_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{audit_archive_bucket_pattern(stage)}-*",
         )
         shared = Shared(
             stage=stage,
@@ -136,6 +137,8 @@ class ServiceStack(Stack):
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
+            if Access.AUDIT_ARCHIVE in catalog.function(name).access:
+                built.function.add_environment("AUDIT_ARCHIVE_BUCKET", data.audit_archive.bucket_name)
 
             if built.spec.mounts:
                 for variable, value in api_environment(cors_origins).items():

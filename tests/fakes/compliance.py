@@ -684,3 +684,29 @@ class FakeSignIns:
         return sorted((a for (p, _), (a, active) in self.accounts.items()
                        if p == practice_id and active and since(a) < before.isoformat()),
                       key=lambda a: (since(a), a.user_id))
+
+
+# --- the audit trail's daily archive ------------------------------------------------------------------------------
+
+from functions.compliance.ports import ArchivePart, ChainEnds  # noqa: E402
+
+
+class FakeAuditArchive:
+    """The Object Lock bucket: a part is written once at its place (practice, day, number) and never replaced;
+    writing it again answers the ends of the one there. `puts` counts the writes that took."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str, str, int], ArchivePart] = {}
+        self.puts = 0
+
+    def keep(self, part: ArchivePart) -> ChainEnds | None:
+        place = (part.practice_id, part.day.isoformat(), part.number)
+        there = self.parts.get(place)
+        if there is not None:
+            return there.ends
+        self.parts[place] = part
+        self.puts += 1
+        return None
+
+    def of(self, practice_id: str, day: str) -> list[ArchivePart]:
+        return [self.parts[place] for place in sorted(self.parts) if place[:2] == (practice_id, day)]

@@ -30,6 +30,8 @@ EXPECTED_ACTIONS = {
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
     Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
     Access.DEAD_LETTER_DEPTHS: {"sqs:GetQueueAttributes"},
+
+    Access.AUDIT_ARCHIVE: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
@@ -46,12 +48,14 @@ RESOURCELESS_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"} | R
 TENANT_ASSUME = {"sts:AssumeRole", "sts:TagSession"}
 TABLE_ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
                       "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"}
-# Functions' area-specific environment (infra/stacks/api.py area_environment).
+# Functions' area-specific environment (infra/stacks/service.py area_environment).
 AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
-# ... and what a function with the evidence bucket's access reads (infra/stacks/api.py)
+# ... and what a function with the evidence bucket's access reads (infra/stacks/service.py)
 EVIDENCE_ENVIRONMENT = {True: {"EVIDENCE_BUCKET"}}
 # ... and the operations watcher (infra/constructs/watch.py)
 WATCHER_ENVIRONMENT = {True: {"DEAD_LETTER_QUEUES", "WATCHED_JOBS"}}
+# ... and one with the audit archive's (infra/stacks/service.py)
+ARCHIVE_ENVIRONMENT = {True: {"AUDIT_ARCHIVE_BUCKET"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -275,7 +279,8 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     assert set(env) - browsers == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
         spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set()) \
-        | WATCHER_ENVIRONMENT.get(Access.DEAD_LETTER_DEPTHS in spec.access, set())
+        | WATCHER_ENVIRONMENT.get(Access.DEAD_LETTER_DEPTHS in spec.access, set()) \
+        | ARCHIVE_ENVIRONMENT.get(Access.AUDIT_ARCHIVE in spec.access, set())
     if spec.tenant_scoped:
         assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
