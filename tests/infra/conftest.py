@@ -37,7 +37,7 @@ UNITS = ("Data", "Service", "Api", "Monitoring")
 class Synthesized:
     built: Any  # infra.app.PracticeFlowApp
     outdir: Path
-    templates: dict[str, dict]  # "Data" / "Api" / "Monitoring" -> the template as JSON
+    templates: dict[str, dict]  # "Data" / "Service" / "Api" / "Monitoring" -> the template as JSON
 
     def resources(self, unit: str, kind: str) -> dict[str, dict]:
         return {k: r for k, r in self.templates[unit]["Resources"].items() if r["Type"] == kind}

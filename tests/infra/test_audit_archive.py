@@ -98,5 +98,5 @@ def test_the_archive_runs_daily_after_the_chain_verification_with_its_bucket(syn
     assert (archive.target.function, archive.input["job"]) == ("compliance-jobs", "archive_audit_trail")
     hour = lambda expression: tuple(int(x) for x in expression.removeprefix("cron(").split()[1::-1])  # noqa: E731
     assert hour(archive.expression) > hour(verify.expression)
-    function = synthesized.templates["Api"]["Resources"][function_ids(synthesized)["compliance-jobs"]]
+    function = synthesized.templates["Service"]["Resources"][function_ids(synthesized)["compliance-jobs"]]
     assert "AUDIT_ARCHIVE_BUCKET" in function["Properties"]["Environment"]["Variables"]
