@@ -171,6 +171,18 @@ def builtin_templates() -> dict[tuple[str, str], Template]:
         ),
         _builtin("work.notice", "{{ title }}", "{{ details }}", "{{ title }}"),
         _builtin("message.general", "{{ subject }}", "{{ body }}"),
+        # a visit that cannot go ahead (leave, a closed room): the email carries a signed link per offered time;
+        # the SMS only tells the patient to look, since four links would pass the segment limit and links in
+        # texts are what phishing looks like
+        _builtin("appointment.move.offer", "Your appointment at {{ practice_name }} needs a new time",
+                 "Hello,\n\nYour appointment on {{ appointment_time }} cannot go ahead. Choose another time "
+                 "before {{ deadline }}:\n{{ choices }}\n\nNone of these suits: {{ decline_link }}",
+                 "{{ practice_name }}: your appointment on {{ appointment_time }} cannot go ahead. Choose a new time "
+                 "from our email before {{ deadline }}, or call us."),
+        _builtin("appointment.move.withdrawn", "Your appointment at {{ practice_name }} goes ahead as booked",
+                 "Good news: your appointment on {{ appointment_time }} can go ahead after all. You need not choose "
+                 "another time; the links in our earlier message are closed.",
+                 "{{ practice_name }}: good news, your appointment on {{ appointment_time }} goes ahead as booked."),
         # --- outreach: workshops and registrations ---
         _builtin("outreach.registration.confirmed", "Your registration: {{ title }}",
                  "Hello,\n\nYour registration for {{ title }} (first session {{ starts_at }}) is: {{ status }}.\n\n"

@@ -24,7 +24,8 @@ CHOICES = 3  # times offered per patient
 LOOK_AHEAD = timedelta(days=28)  # how far past the span alternatives are looked for
 MOVABLE = ("booked", "confirmed")
 READ = "scheduling.move.read"
-TEMPLATE = "message.general"
+OFFER_TEMPLATE = "appointment.move.offer"
+WITHDRAWN_TEMPLATE = "appointment.move.withdrawn"
 
 
 def best(slots: list[Slot], original: datetime, practitioner_id: str, avoid: Interval) -> list[Slot]:
@@ -184,29 +185,26 @@ class AppointmentMoves(AreaService):
         for index, choice in enumerate(move.choices):
             link = self._link(practice_id, move, index, expires)
             lines.append(f"{local_text(datetime.fromisoformat(choice.start), zone)}: {link}")
-        decline = self._link(practice_id, move, -1, expires)
         return notification_requested(
             practice_id=practice_id, recipient={"kind": "patient", "patient_id": move.patient_id},
-            template=TEMPLATE, source={"area": "scheduling", "entity": "appointment",
-                                       "entity_id": move.appointment_id},
+            template=OFFER_TEMPLATE, source={"area": "scheduling", "entity": "appointment",
+                                             "entity_id": move.appointment_id},
             idempotency_key=f"move-offer-{move.reason}-{move.appointment_id}"[:128],
-            data={"subject": f"Your appointment at {practice_name} needs a new time",
-                  "body": f"Your appointment on {local_text(datetime.fromisoformat(move.start), zone)} cannot go "
-                          f"ahead. Choose another time before {local_text(datetime.fromisoformat(move.deadline), zone)}"
-                          f": {' '.join(lines)} None of these suits: {decline}"})
+            data={"practice_name": practice_name,
+                  "appointment_time": local_text(datetime.fromisoformat(move.start), zone),
+                  "deadline": local_text(datetime.fromisoformat(move.deadline), zone),
+                  "choices": "\n".join(lines), "decline_link": self._link(practice_id, move, -1, expires)})
 
     def _stands(self, practice_id: str, move: AppointmentMove, zone, practice_name: str):
         """The offer is closed because the reason went away: the earlier message's links now answer "closed",
         so the patient hears that their visit goes ahead as booked."""
         return notification_requested(
             practice_id=practice_id, recipient={"kind": "patient", "patient_id": move.patient_id},
-            template=TEMPLATE, source={"area": "scheduling", "entity": "appointment",
-                                       "entity_id": move.appointment_id},
+            template=WITHDRAWN_TEMPLATE, source={"area": "scheduling", "entity": "appointment",
+                                                 "entity_id": move.appointment_id},
             idempotency_key=f"move-withdrawn-{move.reason}-{move.appointment_id}"[:128],
-            data={"subject": f"Your appointment at {practice_name} goes ahead as booked",
-                  "body": f"Good news: your appointment on {local_text(datetime.fromisoformat(move.start), zone)} "
-                          "can go ahead after all. You need not choose another time; the links in our earlier "
-                          "message are closed."})
+            data={"practice_name": practice_name,
+                  "appointment_time": local_text(datetime.fromisoformat(move.start), zone)})
 
     def _link(self, practice_id: str, move: AppointmentMove, choice: int, expires: int) -> str:
         if self.links is None:

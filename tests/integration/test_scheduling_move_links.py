@@ -27,10 +27,10 @@ def offer_links(api, clinic) -> tuple[str, list[str], str]:
     appointment = api.ok("POST", "/appointments", 201, body={"type_id": clinic.visit, "practitioner_id": clinic.dr_a,
                                                              "start": TEN_AM}, **as_patient("pat-1"))
     scheduling().moves.offer(PRACTICE, "leave-L1", appointment["id"], *LEAVE, MONDAY_NINE + timedelta(hours=24))
-    (body,) = [item["event"]["data"]["request"]["data"]["body"]
+    (data,) = [item["event"]["data"]["request"]["data"]
                for item in Table().query(collection_pk(PRACTICE, "OUTBOX")).items
                if item["event"]["type"] == "notification.requested"]
-    tokens = re.findall(r"/appointments/moves/(\S+)", body)
+    tokens = re.findall(r"/appointments/moves/(\S+)", f"{data['choices']}\n{data['decline_link']}")
     return appointment["id"], tokens[:-1], tokens[-1]
 
 

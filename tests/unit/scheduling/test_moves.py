@@ -8,6 +8,7 @@ from itertools import count
 import pytest
 
 from functions.core.errors import Conflict, Forbidden, Invalid
+from functions.notifications.templates import builtin, render
 from functions.scheduling.links import MoveLinks, MoveReply, ReplyLinks
 from functions.scheduling.wiring import wire
 from tests.fakes.scheduling import State, fake_stores
@@ -58,6 +59,20 @@ def test_offered_times_never_fall_in_the_leave_and_an_offer_is_made_once(clinic)
     assert offer(clinic, booked) == move
     assert clinic.events().count("notification.requested") == 1
     assert clinic.actions().count("move.offer") == 1
+
+
+def test_the_offer_renders_on_every_channel_with_its_links_in_the_email_only(clinic):
+    booked = clinic.book(start=WEDNESDAY_TEN, practitioner=clinic.dr_a)
+    offer(clinic, booked)
+    (notice,) = [e for e in clinic.state.events if e.type == "notification.requested"]
+    request = notice.data["request"]
+    assert request["template"] == "appointment.move.offer"
+    long_links = {**request["data"], "choices": "\n".join(f"Mon 9:00: https://api.example/{'t' * 180}{n}"
+                                                          for n in range(3)),
+                  "decline_link": f"https://api.example/{'d' * 180}"}
+    rendered = render(builtin("appointment.move.offer", "en"), long_links)  # four signed links: no SMS limit met
+    assert long_links["decline_link"] in rendered.text and "https://" not in rendered.sms
+    assert request["data"]["appointment_time"] in rendered.sms
 
 
 def test_accepting_twice_rebooks_once(clinic):
@@ -141,4 +156,5 @@ def test_a_patient_still_asked_to_choose_hears_their_visit_stands_when_the_reaso
     (notice,) = clinic.state.events[before:]
     request = notice.data["request"]
     assert (request["recipient"]["kind"], request["recipient"]["patient_id"]) == ("patient", waiting.patient_id)
-    assert "goes ahead as booked" in request["data"]["subject"]
+    assert request["template"] == "appointment.move.withdrawn"
+    assert "goes ahead as booked" in render(builtin("appointment.move.withdrawn", "en"), request["data"]).subject
