@@ -39,6 +39,10 @@ def test_a_reminder_is_marked_sent_once(side):
     queue.mark_reminded(PRACTICE, booked, clock.iso(DUE), audit(), [])
     assert queue.due(PRACTICE, DUE) == []
     assert side.stores.appointments.appointment(PRACTICE, "a1").reminder_sent_at == clock.iso(DUE)
+    # the practitioner's day (read from the calendar copies) shows it too
+    (on_calendar,) = side.stores.calendars.practitioner_bookings(PRACTICE, "dr-a1", TEN - timedelta(hours=1),
+                                                                 TEN + timedelta(hours=1))
+    assert on_calendar.reminder_sent_at == clock.iso(DUE)
     with pytest.raises(Conflict) as again:
         queue.mark_reminded(PRACTICE, booked, clock.iso(DUE), audit(), [])
     assert again.value.code == "reminder_not_due"

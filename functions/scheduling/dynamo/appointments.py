@@ -199,7 +199,8 @@ class DynamoReminderQueue:
                       events: Sequence[DomainEvent]) -> None:
         """Set reminder_sent_at and leave the due index, if the reminder is still due for this time (a retried
         or overlapping job run fails the condition: Conflict); in the transaction that puts the
-        notification.requested event in the outbox, so a reminder is requested at most once."""
+        notification.requested event in the outbox, so a reminder is requested at most once; the calendar
+        copies mirror it."""
         update = Update(
             key={"pk": appointment_pk(practice_id, appointment.id), "sk": "APPOINTMENT"},
             expression="SET #sent = :at REMOVE gsi1pk, gsi1sk",
@@ -207,7 +208,10 @@ class DynamoReminderQueue:
             values={":at": at, ":due": _due_key(appointment), ":booked": "booked", ":confirmed": "confirmed"},
             condition="#due = :due AND #status IN (:booked, :confirmed)",
             on_conflict=Conflict("the reminder was sent or is no longer due", code="reminder_not_due"))
-        self.audit.commit(audit, writes=[update], events=events)
+        # the calendar copies show it too: a practitioner's day is read from them
+        copies = [Update(key, "SET #sent = :at", {"#sent": "reminder_sent_at"}, {":at": at}, "attribute_exists(pk)")
+                  for key in _calendar_keys(practice_id, appointment)]
+        self.audit.commit(audit, writes=[update, *copies], events=events)
 
 
 def _holds(practice_id: str, appointment: Appointment) -> list[tuple[str, str, str]]:
