@@ -41,6 +41,8 @@ class Settings(BaseModel):
     # address clients upload to instead of S3's (`practice serve` takes the uploads itself: localcloud/uploads.py)
     evidence_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
     evidence_upload_endpoint: str | None = Field(default=None, pattern=r"^https?://[^\s]+[^/\s]$")
+    # accounts: the Cognito user pool invitations create users in (only accounts-api is given it)
+    user_pool_id: str | None = Field(default=None, pattern=r"^[\w-]+_[0-9A-Za-z]+$")
 
     # the browser origins (scheme://host[:port]) whose pages may call the API: CORS_ALLOWED_ORIGINS, comma-separated;
     # none by default, so no other site's script can read an answer
@@ -83,6 +85,7 @@ ENVIRONMENT = {
     "notifications_sms_sender_id": "NOTIFICATIONS_SMS_SENDER_ID",
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
+    "user_pool_id": "USER_POOL_ID",
 
     "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
 }
