@@ -29,6 +29,8 @@ class Access(StrEnum):
     SMS_SEND = "sns:publish"  # SNS Publish to phone numbers (SMS), and CheckIfPhoneNumberIsOptedOut
     # presign uploads to, and read, the encrypted evidence bucket (training certificates): objects only
     EVIDENCE_FILES = "s3:evidence"
+    # invite users to sign in: AdminGetUser, AdminCreateUser, AdminAddUserToGroup on the user pool only
+    USER_INVITE = "cognito:invite"
 
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
@@ -191,6 +193,16 @@ CATALOG = Catalog(
             description="Patients, contacts, coverage, consent and care team; FHIR export",
             access=API_READ_WRITE,
             mounts=("patients",),
+        ),
+        Function(
+            name="accounts-api",
+            handler="functions.accounts.handler.handler",
+            area="accounts",
+            description="Invitations to sign in: staff by role, patients bound to their record",
+            # the invitation book and records' patient (table, through the tenant role); the pool's admin calls
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.USER_INVITE}),
+            memory_mb=256,
+            mounts=("accounts",),
         ),
         Function(
             name="outbox-publisher",

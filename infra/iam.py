@@ -40,6 +40,9 @@ ACTIONS: dict[Access, frozenset[str]] = {
     # a presigned PUT is signed with the function's credentials, so the function holds PutObject; HeadObject is
     # GetObject's; the bucket's key encrypts and decrypts through S3 only
     Access.EVIDENCE_FILES: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
+    # exactly what functions/accounts/cognito.py calls
+    Access.USER_INVITE: frozenset({"cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser",
+                                   "cognito-idp:AdminAddUserToGroup"}),
 }
 
 
@@ -59,6 +62,7 @@ class DataResources:
     email_configuration_set_arn: str = ""
 
     evidence_bucket_arn: str = ""  # the encrypted bucket of training certificates (its name's prefix, then *)
+    user_pool_arn: str = ""  # the Cognito user pool invitations create users in
 
 
 def _via(service: str) -> dict:
@@ -180,6 +184,11 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
                                     conditions=_via("s3")),
             ]
+        case Access.USER_INVITE:
+            if not data.user_pool_arn:
+                raise ValueError("cognito:invite needs the user pool")
+            return [iam.PolicyStatement(sid="InviteUsers", actions=sorted(ACTIONS[Access.USER_INVITE]),
+                                        resources=[data.user_pool_arn])]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 
 

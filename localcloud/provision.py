@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM, Role
 from functions.core.keys import AUDIT_PARTITION_PATTERN, tenant_key_pattern
 from functions.core.tenancy import TAG
 from infra.catalog import Catalog
@@ -24,6 +25,7 @@ class Resources:
     stream_arn: str | None
     tenant_role_arn: str | None = None
     evidence_bucket: str | None = None
+    user_pool_id: str | None = None
 
     def environment(self, service: str = "practiceflow") -> dict[str, str]:
         """The environment every function gets (the CDK stack sets the same names; TENANT_ROLE_ARN only on
@@ -31,7 +33,9 @@ class Resources:
         tenant = {"TENANT_ROLE_ARN": self.tenant_role_arn} if self.tenant_role_arn else {}
         # the CDK stack sets EVIDENCE_BUCKET on the functions with its access only; here every function has it
         evidence = {"EVIDENCE_BUCKET": self.evidence_bucket} if self.evidence_bucket else {}
-        return {**tenant, **evidence,
+        # likewise USER_POOL_ID, which the CDK stack gives only the function that invites users
+        users = {"USER_POOL_ID": self.user_pool_id} if self.user_pool_id else {}
+        return {**tenant, **evidence, **users,
             "TABLE_NAME": self.table_name,
             "EVENT_BUS_NAME": self.bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
@@ -78,13 +82,32 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
     )
     verify_sender()
     return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name),
-                     evidence_bucket(f"{table_name}-evidence"))
+                     evidence_bucket(f"{table_name}-evidence"), user_pool(table_name))
 
 
 def evidence_bucket(name: str) -> str:
     """The evidence bucket (training certificates); on AWS the data stack's (infra/constructs/data.py)."""
     boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
     return name
+
+
+def user_pool(name: str) -> str:
+    """The user pool invitations create users in, shaped as the CDK's (infra/constructs/api.py): email is the
+    username, the practice and patient bindings are custom attributes, a group per role. Local sign-in stays
+    `practice token` (localcloud/tokens.py); this pool only receives the invitations."""
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool = cognito.create_user_pool(
+        PoolName=name, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Schema=[
+            {"Name": PRACTICE_CLAIM.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": False,
+             "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}},
+            {"Name": PATIENT_CLAIM.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": True,
+             "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}},
+        ])["UserPool"]
+    for role in Role:
+        cognito.create_group(UserPoolId=pool["Id"], GroupName=role.value)
+    return pool["Id"]
 
 
 def tenant_role(table_name: str) -> str:

@@ -3,7 +3,8 @@ workflows, rules, schedules and alarms. Stateless apart from logs, so it can be 
 
 from __future__ import annotations
 
-from aws_cdk import Aws, CfnOutput, Stack
+import jsii
+from aws_cdk import Aws, CfnOutput, IStableStringProducer, Lazy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -74,6 +75,15 @@ def area_environment(area: str, sender: str, configuration_set: str | None) -> d
     return {}
 
 
+@jsii.implements(IStableStringProducer)
+class _Later:  # accounts (#15): the pool is built after the functions here until it moves to the data stack
+    def __init__(self, later) -> None:
+        self.later = later
+
+    def produce(self) -> str:
+        return self.later()
+
+
 class ApiStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, data: DataConstruct,
                  layer_dir: str, code_dir: str, sender: str, cors_origins: tuple[str, ...] = (), **kwargs) -> None:
@@ -100,6 +110,7 @@ class ApiStack(Stack):
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
 
             evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
+            user_pool_arn=Lazy.string(_Later(lambda: self.api.users.user_pool.user_pool_arn)),
         )
         shared = Shared(
             stage=stage,
@@ -134,6 +145,9 @@ class ApiStack(Stack):
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
+            if Access.USER_INVITE in catalog.function(name).access:
+                built.function.add_environment("USER_POOL_ID", Lazy.string(_Later(
+                    lambda: self.api.users.user_pool.user_pool_id)))
 
             if built.spec.mounts:
                 for variable, value in api_environment(cors_origins).items():

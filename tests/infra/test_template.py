@@ -29,6 +29,7 @@ EXPECTED_ACTIONS = {
     Access.EMAIL_SEND: {"ses:SendEmail"},
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
     Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
+    Access.USER_INVITE: {"cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
@@ -47,6 +48,8 @@ TABLE_ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Que
 AREA_ENVIRONMENT = {"notifications": {"NOTIFICATIONS_SENDER", "NOTIFICATIONS_SES_CONFIGURATION_SET"}}
 # ... and what a function with the evidence bucket's access reads (infra/stacks/api.py)
 EVIDENCE_ENVIRONMENT = {True: {"EVIDENCE_BUCKET"}}
+# ... and what the function that invites users reads (the pool's id)
+USER_POOL_ENVIRONMENT = {True: {"USER_POOL_ID"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -268,7 +271,8 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     browsers = {"CORS_ALLOWED_ORIGINS"} if spec.mounts else set()  # the test stage allows origins
     assert set(env) - browsers == {"TABLE_NAME", "EVENT_BUS_NAME", "PAGE_TOKEN_SECRET_ARN", "POWERTOOLS_SERVICE_NAME",
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
-        spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set())
+        spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set()) \
+        | USER_POOL_ENVIRONMENT.get(Access.USER_INVITE in spec.access, set())
     if spec.tenant_scoped:
         assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (
