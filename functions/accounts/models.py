@@ -3,7 +3,7 @@ what records tells about the patient being invited."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, computed_field, model_validator
 
 from functions.core.models import Shape, Stored, Strict
 from functions.core.types import Email, Name, UserId, Version
@@ -63,6 +63,11 @@ class Invitation(Stored):
     sent_at: str  # the last time the invitation went out
     times_sent: int = Field(ge=1)
     version: Version
+
+    @computed_field(description="the invitation's id in this API: the invited user's id")
+    @property
+    def id(self) -> str:
+        return self.user_id
 
 
 class InvitationAnswer(Invitation):
