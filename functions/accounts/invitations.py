@@ -29,7 +29,7 @@ class Invitations(AreaService):
 
     def invite(self, caller: Caller, body: InvitationIn, key: str | None = None) -> InvitationAnswer:
         """Open a sign-in and send its invitation, or resend a pending one. Answers the user's id (their `sub`)."""
-        self._authorize(caller, body)
+        self._may_invite(caller, body)
 
         def work(request: IdempotentRequest | None) -> InvitationAnswer:
             new = self._new_user(caller, body)
@@ -65,7 +65,7 @@ class Invitations(AreaService):
             authz.authorize(caller, "accounts.invitation.read_staff")
         return invitation
 
-    def _authorize(self, caller: Caller, body: InvitationIn) -> None:
+    def _may_invite(self, caller: Caller, body: InvitationIn) -> None:
         if body.kind == "patient":
             authz.authorize(caller, "accounts.invitation.patient", authz.patient(body.patient_id))
             return
