@@ -18,6 +18,20 @@ SMS_SPEND_CONTEXT = "practiceflow:sms-spend-alarm-usd"
 ORIGIN = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)$")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 WEBHOOK = re.compile(r"^https://[^\s]+$")
+# Sign-in through Cognito's hosted pages (OAuth 2.0 authorization code grant) for the app's browser client: where
+# Cognito may send a user back after signing in and after signing out, and the Cognito domain's prefix. Without
+# callback URLs the client has no OAuth flow at all: the app signs in with SRP itself.
+AUTH_CALLBACK_URLS_CONTEXT = "practiceflow:auth-callback-urls"
+AUTH_LOGOUT_URLS_CONTEXT = "practiceflow:auth-logout-urls"
+AUTH_DOMAIN_PREFIX_CONTEXT = "practiceflow:auth-domain-prefix"
+# a redirect URL: https, or http only back to a developer's own machine (as Cognito itself allows)
+AUTH_URL = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)"
+                      r"(/[^\s,#]*)?$")
+# Cognito's rule for a prefix domain: lower-case letters, digits and hyphens, not starting or ending with a hyphen,
+# and not naming aws, amazon or cognito
+DOMAIN_PREFIX = re.compile(r"^(?!.*(aws|amazon|cognito))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# placeholder hosts that must never become a real redirect (CDK's default callback is https://example.com)
+PLACEHOLDER_HOSTS = re.compile(r"^https?://([^/]*\.)?example\.(com|org|net)(:\d+)?(/|$)")
 # SNS's default account spend limit for SMS is $1; a clinic's 1,000 texts a month cost under $10.
 DEFAULT_SMS_SPEND_USD = 20.0
 
@@ -28,6 +42,14 @@ class StageOptions:
     alarm_emails: tuple[str, ...] = ()
     alarm_webhook: str | None = None
     sms_spend_alarm_usd: float = DEFAULT_SMS_SPEND_USD
+    auth_callback_urls: tuple[str, ...] = ()
+    auth_logout_urls: tuple[str, ...] = ()
+    auth_domain_prefix: str | None = None
+
+    @property
+    def hosted_sign_in(self) -> bool:
+        """Whether the app client uses Cognito's hosted pages (OAuth): only when callback URLs are given."""
+        return bool(self.auth_callback_urls)
 
 
 def _for_stage(value: Any, stage: str) -> Any:
@@ -51,9 +73,34 @@ def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
     if len(webhook) > 1:
         raise ValueError(f"context {ALARM_WEBHOOK_CONTEXT}: one webhook per stage")
     spend = _for_stage(context.get(SMS_SPEND_CONTEXT), stage)
+    callbacks, logouts, prefix = _sign_in(context, stage)
     return StageOptions(
         cors_origins=_strings(CORS_ORIGINS_CONTEXT, _for_stage(context.get(CORS_ORIGINS_CONTEXT), stage), ORIGIN),
         alarm_emails=_strings(ALARM_EMAILS_CONTEXT, _for_stage(context.get(ALARM_EMAILS_CONTEXT), stage), EMAIL),
         alarm_webhook=webhook[0] if webhook else None,
         sms_spend_alarm_usd=float(spend) if spend not in (None, "") else DEFAULT_SMS_SPEND_USD,
+        auth_callback_urls=callbacks,
+        auth_logout_urls=logouts,
+        auth_domain_prefix=prefix,
     )
+
+
+def _sign_in(context: Mapping[str, Any], stage: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The hosted sign-in's callback and logout URLs and domain prefix; all or nothing: a prefix or logout URLs
+    without callback URLs would be a domain nobody may be sent back from."""
+    callbacks = _strings(AUTH_CALLBACK_URLS_CONTEXT, _for_stage(context.get(AUTH_CALLBACK_URLS_CONTEXT), stage),
+                         AUTH_URL)
+    logouts = _strings(AUTH_LOGOUT_URLS_CONTEXT, _for_stage(context.get(AUTH_LOGOUT_URLS_CONTEXT), stage), AUTH_URL)
+    prefixes = _strings(AUTH_DOMAIN_PREFIX_CONTEXT, _for_stage(context.get(AUTH_DOMAIN_PREFIX_CONTEXT), stage),
+                        DOMAIN_PREFIX)
+    if placeholders := [url for url in callbacks + logouts if PLACEHOLDER_HOSTS.match(url)]:
+        raise ValueError(f"sign-in redirect URLs must be the app's own, not a placeholder: {placeholders}")
+    if len(prefixes) > 1:
+        raise ValueError(f"context {AUTH_DOMAIN_PREFIX_CONTEXT}: one domain prefix per stage")
+    if callbacks and not prefixes:
+        raise ValueError(f"context {AUTH_CALLBACK_URLS_CONTEXT} needs {AUTH_DOMAIN_PREFIX_CONTEXT}: the hosted "
+                         "sign-in pages are served on the pool's domain")
+    if not callbacks and (logouts or prefixes):
+        raise ValueError(f"context {AUTH_LOGOUT_URLS_CONTEXT} and {AUTH_DOMAIN_PREFIX_CONTEXT} need "
+                         f"{AUTH_CALLBACK_URLS_CONTEXT}: without callback URLs there is no hosted sign-in")
+    return callbacks, logouts, prefixes[0] if prefixes else None
