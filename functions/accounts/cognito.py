@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from functions.accounts.models import DirectoryUser, NewUser
 from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM
-from functions.core.errors import Conflict, NotFound
+from functions.core.errors import Conflict, Invalid, NotFound
 
 PENDING = "FORCE_CHANGE_PASSWORD"  # created by an admin, temporary password never changed
 
@@ -60,6 +60,9 @@ class CognitoUserDirectory:
         except ClientError as error:
             if _code(error) in ("UsernameExistsException", "AliasExistsException"):
                 raise Conflict("this email signs in already", code="email_in_use") from None
+            if _code(error) == "InvalidParameterException":  # an address Cognito will not take, though ours did
+                raise Invalid("the sign-in service refused this email address", {"fields": ["email"]},
+                              code="email_refused") from None
             raise
         made = created["User"]
         return _user(_attributes(made["Attributes"]), made["UserStatus"])
