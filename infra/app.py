@@ -23,11 +23,14 @@ from infra.options import (  # noqa: E402
     ALARM_WEBHOOK_CONTEXT,
     CORS_ORIGINS_CONTEXT,
     SMS_SPEND_CONTEXT,
+    WAF_CONTEXT,
+    WAF_RATE_LIMIT_CONTEXT,
     stage_options,
 )
 from infra.stacks.api import ApiStack  # noqa: E402
 from infra.stacks.data import DataStack  # noqa: E402
 from infra.stacks.monitoring import MonitoringStack  # noqa: E402
+from infra.stacks.service import ServiceStack  # noqa: E402
 
 DEFAULT_STAGE = "dev"
 STAGE_CONTEXT = "stage"
@@ -37,8 +40,9 @@ LAYER_CONTEXT = "practiceflow:layer"
 CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (default build/code)
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
-# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm
-OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT)
+# per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm, WAF
+OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT, WAF_CONTEXT,
+                   WAF_RATE_LIMIT_CONTEXT)
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
@@ -47,12 +51,14 @@ class PracticeFlowApp:
     app: cdk.App
     stage: str
     data: DataStack
+    service: ServiceStack
     api: ApiStack
     monitoring: MonitoringStack
 
     @property
     def stacks(self) -> tuple[cdk.Stack, ...]:
-        return (self.data, self.api, self.monitoring)
+        """In the order they deploy."""
+        return (self.data, self.service, self.api, self.monitoring)
 
 
 def stack_name(stage: str, unit: str) -> str:
@@ -94,19 +100,22 @@ def build_app(
     options = stage_options({key: app.node.try_get_context(key) for key in OPTION_CONTEXTS}, stage)
     data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, env=env)
     sender = str(app.node.try_get_context(SENDER_CONTEXT) or DEFAULT_SENDER)
-    api = ApiStack(app, stack_name(stage, "Api"), catalog=catalog, stage=stage, data=data.data,
-                   layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender,
-                   cors_origins=options.cors_origins, env=env)
-    api.add_stack_dependency(data)
+    service = ServiceStack(app, stack_name(stage, "Service"), catalog=catalog, stage=stage, data_stack=data,
+                           layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender,
+                           cors_origins=options.cors_origins, env=env)
+    service.add_stack_dependency(data)
+    api = ApiStack(app, stack_name(stage, "Api"), catalog=catalog, stage=stage, data=data, service=service,
+                   options=options, env=env)
+    api.add_stack_dependency(service)
     monitoring = MonitoringStack(app, stack_name(stage, "Monitoring"), catalog=catalog, stage=stage,
-                                 data=data.data, service=api, options=options, env=env)
+                                 data=data.data, service=service, api=api, options=options, env=env)
     monitoring.add_stack_dependency(api)
-    for stack in (data, api, monitoring):
+    for stack in (data, service, api, monitoring):
         cdk.Tags.of(stack).add("application", "practiceflow")
         cdk.Tags.of(stack).add("stage", stage)
     if checks:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app))
-    return PracticeFlowApp(app, stage, data, api, monitoring)
+    return PracticeFlowApp(app, stage, data, service, api, monitoring)
 
 
 def synth(stage: str = DEFAULT_STAGE, outdir: str | Path = packaging.ROOT / "cdk.out", *,

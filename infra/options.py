@@ -1,6 +1,7 @@
 """What an operator sets per stage in CDK context (cdk.json or `cdk deploy -c key=value`): the browser origins the
-API answers, and who the alarms reach. Each key takes a value for every stage, or a mapping of stage to value;
-a list may be given as one comma-separated string (as `-c` passes it). Nothing is set by default."""
+API answers, who the alarms reach, and whether the API has a web application firewall. Each key takes a value for
+every stage, or a mapping of stage to value; a list may be given as one comma-separated string (as `-c` passes
+it). Nothing is set by default."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ CORS_ORIGINS_CONTEXT = "practiceflow:cors-origins"
 ALARM_EMAILS_CONTEXT = "practiceflow:alarm-emails"
 ALARM_WEBHOOK_CONTEXT = "practiceflow:alarm-webhook"
 SMS_SPEND_CONTEXT = "practiceflow:sms-spend-alarm-usd"
+WAF_CONTEXT = "practiceflow:waf"  # true: the API gets the web application firewall (infra/constructs/shield.py)
+WAF_RATE_LIMIT_CONTEXT = "practiceflow:waf-rate-limit"  # requests per address per 5 minutes, the whole API
 # An origin is exactly what a browser sends: scheme, host and port, no path and no wildcard. Plain http only for
 # a developer's own machine.
 ORIGIN = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)$")
@@ -34,6 +37,9 @@ DOMAIN_PREFIX = re.compile(r"^(?!.*(aws|amazon|cognito))[a-z0-9]([a-z0-9-]{0,61}
 PLACEHOLDER_HOSTS = re.compile(r"^https?://([^/]*\.)?example\.(com|org|net)(:\d+)?(/|$)")
 # SNS's default account spend limit for SMS is $1; a clinic's 1,000 texts a month cost under $10.
 DEFAULT_SMS_SPEND_USD = 20.0
+# A clinic's staff often share one address (the practice's NAT): 2,000 per 5 minutes is ~7 requests/s from it.
+DEFAULT_WAF_RATE_LIMIT = 2000
+WAF_SMALLEST_RATE_LIMIT = 100  # WAF's own minimum
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class StageOptions:
     alarm_emails: tuple[str, ...] = ()
     alarm_webhook: str | None = None
     sms_spend_alarm_usd: float = DEFAULT_SMS_SPEND_USD
+    waf: bool = False
+    waf_rate_limit: int = DEFAULT_WAF_RATE_LIMIT
     auth_callback_urls: tuple[str, ...] = ()
     auth_logout_urls: tuple[str, ...] = ()
     auth_domain_prefix: str | None = None
@@ -67,18 +75,32 @@ def _strings(key: str, value: Any, pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
+def _flag(key: str, value: Any) -> bool:
+    if value in (None, "", False, "false"):
+        return False
+    if value in (True, "true"):
+        return True
+    raise ValueError(f"context {key}: true or false, not {value!r}")
+
+
 def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
     """The options of `stage` from the app's context (`{key: value}` as `node.try_get_context` reads them)."""
     webhook = _strings(ALARM_WEBHOOK_CONTEXT, _for_stage(context.get(ALARM_WEBHOOK_CONTEXT), stage), WEBHOOK)
     if len(webhook) > 1:
         raise ValueError(f"context {ALARM_WEBHOOK_CONTEXT}: one webhook per stage")
     spend = _for_stage(context.get(SMS_SPEND_CONTEXT), stage)
+    rate_limit = _for_stage(context.get(WAF_RATE_LIMIT_CONTEXT), stage)
+    rate_limit = int(rate_limit) if rate_limit not in (None, "") else DEFAULT_WAF_RATE_LIMIT
+    if rate_limit < WAF_SMALLEST_RATE_LIMIT:
+        raise ValueError(f"context {WAF_RATE_LIMIT_CONTEXT}: at least {WAF_SMALLEST_RATE_LIMIT}")
     callbacks, logouts, prefix = _sign_in(context, stage)
     return StageOptions(
         cors_origins=_strings(CORS_ORIGINS_CONTEXT, _for_stage(context.get(CORS_ORIGINS_CONTEXT), stage), ORIGIN),
         alarm_emails=_strings(ALARM_EMAILS_CONTEXT, _for_stage(context.get(ALARM_EMAILS_CONTEXT), stage), EMAIL),
         alarm_webhook=webhook[0] if webhook else None,
         sms_spend_alarm_usd=float(spend) if spend not in (None, "") else DEFAULT_SMS_SPEND_USD,
+        waf=_flag(WAF_CONTEXT, _for_stage(context.get(WAF_CONTEXT), stage)),
+        waf_rate_limit=rate_limit,
         auth_callback_urls=callbacks,
         auth_logout_urls=logouts,
         auth_domain_prefix=prefix,

@@ -53,6 +53,7 @@ FREE = {
     "AWS::SES::ConfigurationSetEventDestination": "the events it sends are SNS publishes, priced under the topic",
     "AWS::KMS::Alias": "aliases have no charge",
     "AWS::Backup::BackupVault": "the vault has no charge; its recovery points are priced under the plan",
+    "AWS::WAFv2::LoggingConfiguration": "only blocked requests are logged, priced under their log group",
     "AWS::Backup::BackupSelection": "configuration of the plan",
     "AWS::S3::BucketPolicy": "a resource policy",
     "AWS::Logs::ResourcePolicy": "a resource policy",

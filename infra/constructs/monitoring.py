@@ -140,7 +140,7 @@ class MonitoringConstruct(Construct):
                    f"{FAILED_NOTIFICATIONS_PER_HOUR} or more messages ended failed within an hour: patients and "
                    "staff are not being told", threshold=FAILED_NOTIFICATIONS_PER_HOUR)
 
-    def watch_api(self, api: apigateway.RestApi) -> None:
+    def watch_api(self, api: apigateway.Stage) -> None:
         self.alarm("api-5xx", api.metric_server_error(period=PERIOD, statistic="Sum"),
                    "The API answered with server errors", threshold=API_5XX_PER_PERIOD)
         self.alarm("api-latency-p99", api.metric_latency(period=PERIOD, statistic="p99"),

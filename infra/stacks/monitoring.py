@@ -1,6 +1,5 @@
 """The monitoring stack: the alarms on everything the service stack runs, and the topic that tells the stage's
-operators. Its own stack because the service stack is near CloudFormation's 500 resources (its REST API alone
-is a resource per path and method); deployed after it, and replaced or changed without touching it."""
+operators. Its own stack, deployed last, so alarms change without touching what they watch."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from infra.constructs.monitoring import MonitoringConstruct
 from infra.constructs.workflow import rule_name
 from infra.options import StageOptions
 from infra.stacks.api import ApiStack
+from infra.stacks.service import ServiceStack
 from localcloud.schedules import parse
 
 HEARTBEAT_LONGEST = timedelta(days=1)  # a job that runs less often than daily has no heartbeat alarm
@@ -50,7 +50,7 @@ def heartbeats(catalog: Catalog) -> dict[tuple[str, str], timedelta]:
 
 class MonitoringStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, data: DataConstruct,
-                 service: ApiStack, options: StageOptions, **kwargs) -> None:
+                 service: ServiceStack, api: ApiStack, options: StageOptions, **kwargs) -> None:
         super().__init__(scope, construct_id, description=f"PracticeFlow {stage}: alarms and who they reach",
                          **kwargs)
         monitoring = MonitoringConstruct(self, "Monitoring", stage=stage, ops_key=service.ops_key, options=options)
@@ -65,7 +65,7 @@ class MonitoringStack(Stack):
             monitoring.watch_outbox_lag(name, service.functions.functions[name].function)
         monitoring.watch_queue("event-targets", service.workflows.dead_letter_queue,
                                "Events EventBridge could not deliver to a rule's or schedule's target")
-        monitoring.watch_api(service.api.api)
+        monitoring.watch_api(api.api.stage)
         monitoring.watch_table(data.table)
         for name, machine in service.workflows.state_machines.items():
             monitoring.watch_state_machine(name, machine)

@@ -28,8 +28,9 @@ OPTIONS = {
     "practiceflow:cors-origins": {STAGE: list(ORIGINS), "prod": ["https://prod.clinic.example"]},
     "practiceflow:alarm-emails": ",".join(ALARM_EMAILS),
     "practiceflow:alarm-webhook": {STAGE: ALARM_WEBHOOK},
+    "practiceflow:waf": {STAGE: True},  # prod's choice, so cdk-nag and cfn-lint judge the firewall too
 }
-UNITS = ("Data", "Api", "Monitoring")
+UNITS = ("Data", "Service", "Api", "Monitoring")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,29 @@ class Synthesized:
 
     def resources(self, unit: str, kind: str) -> dict[str, dict]:
         return {k: r for k, r in self.templates[unit]["Resources"].items() if r["Type"] == kind}
+
+    def target(self, value: Any) -> tuple[str, str] | None:
+        """(unit, logical id) that a Ref, GetAtt or another stack's export (Fn::ImportValue) points at."""
+        if isinstance(value, dict) and "Fn::ImportValue" in value:
+            name = value["Fn::ImportValue"]
+            for unit, template in self.templates.items():
+                for output in template.get("Outputs", {}).values():
+                    if output.get("Export", {}).get("Name") == name:
+                        return unit, ref_id(output["Value"])
+            return None
+        logical_id = ref_id(value)
+        return None if logical_id is None else ("?", logical_id)
+
+    def imports(self, value: Any) -> set[tuple[str, str]]:
+        """Every (unit, logical id) another stack's export inside `value` points at."""
+        if isinstance(value, dict):
+            if "Fn::ImportValue" in value:
+                found = self.target(value)
+                return {found} if found else set()
+            return set().union(*(self.imports(v) for v in value.values()))
+        if isinstance(value, list):
+            return set().union(*(self.imports(v) for v in value))
+        return set()
 
     def template(self, unit: str):
         from aws_cdk.assertions import Template

@@ -26,7 +26,7 @@ def alarms(synthesized) -> dict[str, dict]:
 
 
 def test_every_alarm_is_in_the_monitoring_stack_and_tells_the_encrypted_topic(synthesized):
-    assert not synthesized.resources("Api", "AWS::CloudWatch::Alarm")
+    assert not synthesized.resources("Service", "AWS::CloudWatch::Alarm")
     ((topic_id, topic),) = synthesized.resources("Monitoring", "AWS::SNS::Topic").items()
     assert topic["Properties"]["TopicName"] == f"practiceflow-{STAGE}-alarms"
     assert topic["Properties"]["KmsMasterKeyId"]
@@ -78,8 +78,8 @@ def test_a_rule_counts_failures_on_the_practice_bus_and_a_schedule_on_the_defaul
 
 
 def test_every_rule_and_schedule_target_parks_undelivered_events_on_the_encrypted_queue(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
-    rules = synthesized.resources("Api", "AWS::Events::Rule").values()
+    api = synthesized.templates["Service"]["Resources"]
+    rules = synthesized.resources("Service", "AWS::Events::Rule").values()
     queues = set()
     for rule in rules:
         for target in rule["Properties"]["Targets"]:

@@ -48,7 +48,7 @@ def test_a_webhook_must_be_https_and_an_email_an_address():
 
 
 def test_the_api_functions_answer_exactly_the_stages_origins(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     for name, logical_id in function_ids(synthesized).items():
         variables = api[logical_id]["Properties"]["Environment"]["Variables"]
         if CATALOG.function(name).mounts:
@@ -70,24 +70,24 @@ def test_every_path_with_a_method_takes_a_preflight_without_the_authorizer(synth
         assert "AuthorizerId" not in preflight and "RequestValidatorId" not in preflight
         # the function answers it, with the origins it was given: one list, one place that judges it
         assert preflight["Integration"]["Type"] == "AWS_PROXY"
-        target = [n for n, i in ids.items() if f"'{i}'" in str(preflight["Integration"]["Uri"])]
+        found = synthesized.imports(preflight["Integration"]["Uri"])
+        target = [n for n, i in ids.items() if ("Service", i) in found]
         assert len(target) == 1 and CATALOG.function(target[0]).mounts
 
 
 def test_api_gateway_execution_logs_go_to_an_encrypted_expiring_group_made_before_the_stage(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
     ((stage_id, stage),) = synthesized.resources("Api", "AWS::ApiGateway::Stage").items()
-    ((rest_api_id, _),) = synthesized.resources("Api", "AWS::ApiGateway::RestApi").items()
-    groups = {i: g for i, g in synthesized.resources("Api", "AWS::Logs::LogGroup").items()
+    ((rest_api_id, _),) = synthesized.resources("Data", "AWS::ApiGateway::RestApi").items()
+    groups = {i: g for i, g in synthesized.resources("Data", "AWS::Logs::LogGroup").items()
               if "API-Gateway-Execution-Logs_" in str(g["Properties"].get("LogGroupName"))}
-    ((group_id, group),) = groups.items()
+    ((_, group),) = groups.items()
     # the name API Gateway writes to: API-Gateway-Execution-Logs_<rest api id>/<stage>
     assert group["Properties"]["LogGroupName"] == {
         "Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": rest_api_id}, f"/{STAGE}"]]}
     assert group["Properties"]["KmsKeyId"] and group["Properties"]["RetentionInDays"] > 0
-    assert group_id in stage["DependsOn"]
+    # made before the stage: the data stack deploys before the API stack
     assert {s["LoggingLevel"] for s in stage["Properties"]["MethodSettings"]} == {"ERROR"}
-    assert api[ref_id(stage["Properties"]["RestApiId"])]["Type"] == "AWS::ApiGateway::RestApi"
+    assert synthesized.target(stage["Properties"]["RestApiId"]) == ("Data", rest_api_id)
 
 
 def test_no_trace_records_a_url_or_an_annotation(synthesized):

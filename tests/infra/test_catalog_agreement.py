@@ -42,8 +42,8 @@ def test_the_api_resources_are_exactly_the_mounts_their_proxies_and_public_route
     for method in synthesized.resources("Api", "AWS::ApiGateway::Method").values():
         properties = method["Properties"]
         assert properties["Integration"]["Type"] == "AWS_PROXY"
-        uri = json.dumps(properties["Integration"]["Uri"])
-        (target,) = [name for name, logical_id in ids.items() if f'"{logical_id}"' in uri]
+        found = synthesized.imports(properties["Integration"]["Uri"])
+        (target,) = [name for name, logical_id in ids.items() if ("Service", logical_id) in found]
         routed.add((paths[ref_id(properties["ResourceId"])], properties["HttpMethod"], target))
     assert routed == (
         {(path, method, f.name) for f in CATALOG.api_functions() for m in f.mounts
@@ -55,7 +55,7 @@ def test_the_api_resources_are_exactly_the_mounts_their_proxies_and_public_route
 
 def test_the_schedules_are_exactly_the_catalogue_schedules(synthesized):
     rules = {r["Properties"]["Name"]: r["Properties"]
-             for r in synthesized.resources("Api", "AWS::Events::Rule").values()
+             for r in synthesized.resources("Service", "AWS::Events::Rule").values()
              if "ScheduleExpression" in r["Properties"]}
     assert set(rules) == {f"practiceflow-{STAGE}-{s.name}" for s in CATALOG.schedules}
     ids = function_ids(synthesized)
@@ -68,13 +68,14 @@ def test_the_schedules_are_exactly_the_catalogue_schedules(synthesized):
         if schedule.target.function:
             assert ref_id(target["Arn"]) == ids[schedule.target.function]
         else:  # a workflow, started by EventBridge's one starter role
-            assert ref_id(target["Arn"]) in synthesized.resources("Api", "AWS::StepFunctions::StateMachine")
+            assert ref_id(target["Arn"]) in synthesized.resources("Service", "AWS::StepFunctions::StateMachine")
             assert "RoleArn" in target
 
 
 def test_the_rules_and_workflows_are_exactly_the_catalogue_ones(synthesized):
     rules = {r["Properties"]["Name"]: r["Properties"]
-             for r in synthesized.resources("Api", "AWS::Events::Rule").values() if "EventPattern" in r["Properties"]}
+             for r in synthesized.resources("Service", "AWS::Events::Rule").values()
+             if "EventPattern" in r["Properties"]}
     assert set(rules) == {f"practiceflow-{STAGE}-{r.name}" for r in CATALOG.rules}
     ids = function_ids(synthesized)
     for rule in CATALOG.rules:
@@ -84,24 +85,27 @@ def test_the_rules_and_workflows_are_exactly_the_catalogue_ones(synthesized):
         (target,) = properties["Targets"]
         if rule.target.function:
             assert ref_id(target["Arn"]) == ids[rule.target.function]
-    assert len(synthesized.resources("Api", "AWS::StepFunctions::StateMachine")) == len(CATALOG.state_machines)
+    assert len(synthesized.resources("Service", "AWS::StepFunctions::StateMachine")) == len(CATALOG.state_machines)
 
 
 def test_each_stream_consumer_has_one_subscription_and_nothing_else_subscribes(synthesized):
     ids = function_ids(synthesized)
     subscribed = sorted(ref_id(m["Properties"]["FunctionName"])
-                        for m in synthesized.resources("Api", "AWS::Lambda::EventSourceMapping").values())
+                        for m in synthesized.resources("Service", "AWS::Lambda::EventSourceMapping").values())
     assert subscribed == sorted(ids[f.name] for f in CATALOG.functions if f.stream_kinds)
 
 
 def test_the_user_pool_triggers_are_exactly_the_catalogue_ones_and_only_this_pool_invokes_them(synthesized):
     ids = function_ids(synthesized)
-    [pool_id] = synthesized.resources("Api", "AWS::Cognito::UserPool")
-    pool = synthesized.resources("Api", "AWS::Cognito::UserPool")[pool_id]["Properties"]
-    triggers = {name: ref_id(arn) for name, arn in pool.get("LambdaConfig", {}).items()}
+    [pool_id] = synthesized.resources("Data", "AWS::Cognito::UserPool")
+    pool = synthesized.resources("Data", "AWS::Cognito::UserPool")[pool_id]["Properties"]
+    # named by ARN (the service stack comes after the pool's): the ARN ends in the function's fixed name
+    triggers = {name: arn["Fn::Join"][1][-1] for name, arn in pool.get("LambdaConfig", {}).items()}
     wanted = {"post_authentication": "PostAuthentication"}
-    assert triggers == {wanted[f.user_pool_trigger]: ids[f.name] for f in CATALOG.functions if f.user_pool_trigger}
-    invokers = [p["Properties"] for p in synthesized.resources("Api", "AWS::Lambda::Permission").values()
+    functions = synthesized.resources("Service", "AWS::Lambda::Function")
+    assert triggers == {wanted[f.user_pool_trigger]: ":function:" + functions[ids[f.name]]["Properties"]["FunctionName"]
+                        for f in CATALOG.functions if f.user_pool_trigger}
+    invokers = [p["Properties"] for p in synthesized.resources("Service", "AWS::Lambda::Permission").values()
                 if p["Properties"]["Principal"] == "cognito-idp.amazonaws.com"]
-    assert [(ref_id(p["FunctionName"]), ref_id(p["SourceArn"])) for p in invokers] == [(ids["staff-sign-in"],
-                                                                                      pool_id)]
+    assert [(ref_id(p["FunctionName"]), synthesized.target(p["SourceArn"])) for p in invokers] == [
+        (ids["staff-sign-in"], ("Data", pool_id))]

@@ -56,7 +56,7 @@ def test_every_price_names_its_source_and_where_it_was_read():
 def test_one_more_alarm_or_key_in_the_template_costs_more(synthesized):
     before = clinic_rows(synthesized.templates)
     templates = copy.deepcopy(synthesized.templates)
-    resources = templates["Api"]["Resources"]
+    resources = templates["Service"]["Resources"]
     resources["AnotherAlarm"] = {"Type": "AWS::CloudWatch::Alarm",
                                  "Properties": {"MetricName": "Errors", "Period": 300}}
     resources["AnotherKey"] = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}
@@ -79,7 +79,7 @@ def test_the_user_pool_is_priced_at_its_feature_plan(synthesized):
 def test_the_sampling_rule_sets_how_many_workflow_requests_are_traced(synthesized):
     traced = usd(clinic_rows(synthesized.templates), "X-Ray", "traces")
     templates = copy.deepcopy(synthesized.templates)
-    for resource in templates["Api"]["Resources"].values():
+    for resource in templates["Service"]["Resources"].values():
         if resource["Type"] == "AWS::XRay::SamplingRule":
             resource["Properties"]["SamplingRule"]["ReservoirSize"] = 1  # one a second: nearly all, at this pace
 

@@ -88,7 +88,7 @@ def sent_by(synthesized, name: str) -> list[tuple[str, dict]]:
     from functions.core.settings import ENVIRONMENT, Settings
     from functions.notifications.channels import SesEmail, SnsSms
 
-    resources = synthesized.templates["Api"]["Resources"]
+    resources = synthesized.templates["Service"]["Resources"]
     env = resources[function_ids(synthesized)[name]]["Properties"]["Environment"]["Variables"]
 
     def value(raw):  # a literal, or the name of a resource of the stack (the configuration set's Ref)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.xdist_group("infra")
 
 RETAINED = {"Retain", "RetainExceptOnCreate"}
 # Physical names AWS does not require to be unique, so a retained namesake blocks nothing.
-NOT_UNIQUE = {("AWS::Cognito::UserPool", "UserPoolName")}
+NOT_UNIQUE = {("AWS::Cognito::UserPool", "UserPoolName"), ("AWS::ApiGateway::RestApi", "Name")}
 
 
 def physical_names(resource: dict) -> dict[str, object]:
@@ -34,14 +34,18 @@ def depends_on_stack_id(value) -> bool:
     return False
 
 
+# Resources whose Ref is an id AWS generates on every create, retained or not: a stack made again makes a new one.
+GENERATED_IDS = {"AWS::ApiGateway::RestApi"}
+
+
 def made_new_by_each_stack(value, template: dict) -> bool:
-    """The name holds the stack's id, or the id AWS gives a resource the same stack creates and does not retain
-    (the REST API's, in its execution-log group's name): new for a stack made again."""
+    """The name holds the stack's id, or the id AWS gives a resource the same stack creates (the REST API's, in
+    its execution-log group's name): new for a stack made again."""
     if depends_on_stack_id(value):
         return True
     if isinstance(value, dict):
         target = template["Resources"].get(value.get("Ref", ""))
-        if target is not None and target.get("DeletionPolicy") not in RETAINED:
+        if target is not None and (target.get("DeletionPolicy") not in RETAINED or target["Type"] in GENERATED_IDS):
             return True
         return any(made_new_by_each_stack(v, template) for v in value.values())
     if isinstance(value, list):
@@ -87,15 +91,15 @@ def test_the_backup_plan_and_vault_and_the_workflow_logs_are_named_for_the_stage
         assert joined[0] == f"practiceflow-{STAGE}" and depends_on_stack_id(joined[1])
     workflow_groups = [n["LogGroupName"] for n in names("AWS::Logs::LogGroup")
                        if "LogGroupName" in n and "/aws/vendedlogs/" in json.dumps(n["LogGroupName"])]
-    assert len(workflow_groups) == len(synthesized.resources("Api", "AWS::StepFunctions::StateMachine"))
+    assert len(workflow_groups) == len(synthesized.resources("Service", "AWS::StepFunctions::StateMachine"))
     for name in workflow_groups:
         # under /aws/vendedlogs/: log delivery then needs no CloudWatch Logs resource policy per group
         assert name["Fn::Join"][1][0].startswith(f"/aws/vendedlogs/states/practiceflow-{STAGE}-")
 
 
 def test_each_state_machine_logs_to_its_own_group(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
-    for logical_id, machine in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").items():
+    api = synthesized.templates["Service"]["Resources"]
+    for logical_id, machine in synthesized.resources("Service", "AWS::StepFunctions::StateMachine").items():
         (destination,) = machine["Properties"]["LoggingConfiguration"]["Destinations"]
         group = api[destination["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]]
         assert group["Type"] == "AWS::Logs::LogGroup" and group["Properties"]["KmsKeyId"], logical_id

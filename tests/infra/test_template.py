@@ -57,7 +57,7 @@ USER_POOL_ENVIRONMENT = {True: {"USER_POOL_ID"}}
 def function_ids(synthesized) -> dict[str, str]:
     """catalogue name -> logical id of its AWS::Lambda::Function."""
     found = {}
-    for logical_id, resource in synthesized.resources("Api", "AWS::Lambda::Function").items():
+    for logical_id, resource in synthesized.resources("Service", "AWS::Lambda::Function").items():
         name = resource["Properties"]["FunctionName"]
         found[name.removeprefix(f"practiceflow-{STAGE}-")] = logical_id
     return found
@@ -68,7 +68,7 @@ def data_target(synthesized, value) -> str:
     '*', or 'own:<Type>' for a resource of the service stack itself."""
     if isinstance(value, str):
         return value
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     if "Ref" in value and value["Ref"].startswith("AWS::"):
         return f"<{value['Ref']}>"
     if (own := ref_id(value)) is not None:
@@ -91,7 +91,7 @@ def data_target(synthesized, value) -> str:
 
 
 def role_statements(synthesized, function_logical_id: str) -> list[dict]:
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     role_id = ref_id(api[function_logical_id]["Properties"]["Role"])
     role = api[role_id]["Properties"]
     assert "Policies" not in role, "no inline policies: everything is in the managed policy"
@@ -119,13 +119,13 @@ def allowed(synthesized, name: str, effect: str = "Allow") -> dict[str, set[str]
 
 def tenant_role(synthesized, name: str) -> tuple[str, dict]:
     """(logical id, properties) of the catalogue function `name`'s tenant role."""
-    (found,) = [(i, r["Properties"]) for i, r in synthesized.resources("Api", "AWS::IAM::Role").items()
+    (found,) = [(i, r["Properties"]) for i, r in synthesized.resources("Service", "AWS::IAM::Role").items()
                 if r["Properties"].get("RoleName") == f"practiceflow-{STAGE}-{name}-tenant"]
     return found
 
 
 def tenant_statements(synthesized, name: str) -> list[dict]:
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     _, role = tenant_role(synthesized, name)
     assert "Policies" not in role
     policies = [api[ref_id(arn)]["Properties"]["PolicyDocument"] for arn in role["ManagedPolicyArns"]]
@@ -223,8 +223,8 @@ def test_daily_backups_are_kept_a_week_beside_35_days_of_pitr_and_monthly_ones_g
 
 def test_one_key_encrypts_the_data_and_what_operations_keep_each_service_confined_to_its_own_data(synthesized):
     (key_id,) = synthesized.resources("Data", "AWS::KMS::Key")
-    assert synthesized.resources("Api", "AWS::KMS::Key") == {}
-    api = synthesized.templates["Api"]["Resources"]
+    assert synthesized.resources("Service", "AWS::KMS::Key") == {}
+    api = synthesized.templates["Service"]["Resources"]
     encrypted = [(r["Type"], r["Properties"].get("KmsKeyId") or r["Properties"].get("KmsMasterKeyId"))
                  for r in api.values() if r["Type"] in ("AWS::Logs::LogGroup", "AWS::SQS::Queue", "AWS::SNS::Topic")]
     assert encrypted and all(data_target(synthesized, key) == "data-key" for _, key in encrypted), encrypted
@@ -258,7 +258,7 @@ def test_bus_is_named_for_the_stage_and_the_page_token_secret_is_generated_and_e
 
 @pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
 def test_function_is_built_as_the_catalogue_says(synthesized, spec):
-    function = synthesized.templates["Api"]["Resources"][function_ids(synthesized)[spec.name]]["Properties"]
+    function = synthesized.templates["Service"]["Resources"][function_ids(synthesized)[spec.name]]["Properties"]
     assert function["Handler"] == spec.handler
     assert function["Runtime"] == "python3.12"
     assert function["Architectures"] == ["arm64"]
@@ -282,7 +282,7 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
     # it logs to its own encrypted group of the stack (not to a /aws/lambda/ group Lambda would make unencrypted),
     # and its role may write there
     logical_id = ref_id(function["LoggingConfig"]["LogGroup"])
-    log_group = synthesized.templates["Api"]["Resources"][logical_id]
+    log_group = synthesized.templates["Service"]["Resources"][logical_id]
     assert log_group["Type"] == "AWS::Logs::LogGroup" and log_group["Properties"]["KmsKeyId"]
     assert allowed(synthesized, spec.name)["logs:PutLogEvents"] == {"own:AWS::Logs::LogGroup"}
     (write,) = [s for s in role_statements(synthesized, function_ids(synthesized)[spec.name])
@@ -293,7 +293,7 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
 def test_every_function_runs_as_its_deployed_stage_and_none_is_told_to_simulate(synthesized):
     from functions.core.settings import Settings
 
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     for name, logical_id in function_ids(synthesized).items():
         env = api[logical_id]["Properties"]["Environment"]["Variables"]
         assert env["STAGE"] == STAGE and "BILLING_CLEARINGHOUSE" not in env, name
@@ -338,7 +338,7 @@ def test_no_function_has_wildcard_actions_or_wildcard_data_resources(synthesized
 
 @pytest.mark.parametrize("spec", CATALOG.functions, ids=lambda f: f.name)
 def test_each_function_has_its_own_role_assumed_only_by_lambda(synthesized, spec):
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     roles = [ref_id(api[i]["Properties"]["Role"]) for i in function_ids(synthesized).values()]
     assert len(set(roles)) == len(roles)
     role = api[ref_id(api[function_ids(synthesized)[spec.name]]["Properties"]["Role"])]
@@ -376,7 +376,7 @@ def test_sms_senders_may_publish_to_phone_numbers_but_to_no_topic(synthesized, s
 @pytest.mark.parametrize("spec", [f for f in CATALOG.functions if Access.EMAIL_SEND in f.access], ids=lambda f: f.name)
 def test_email_senders_may_send_only_from_the_sender_identity_with_the_stages_configuration_set(synthesized, spec):
     from infra.app import DEFAULT_SENDER
-    from infra.stacks.api import sender_domain
+    from infra.stacks.service import sender_domain
 
     ses = "arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>"
     assert allowed(synthesized, spec.name)["ses:SendEmail"] == {
@@ -399,7 +399,7 @@ def test_the_records_api_cannot_publish_events_or_read_the_stream(synthesized):
 def test_asynchronously_invoked_functions_have_an_encrypted_dead_letter_queue(synthesized):
     from infra.constructs.functions import async_targets
 
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     for name, logical_id in function_ids(synthesized).items():
         config = api[logical_id]["Properties"].get("DeadLetterConfig")
         assert (config is not None) == (name in async_targets(CATALOG)), name
@@ -410,8 +410,8 @@ def test_asynchronously_invoked_functions_have_an_encrypted_dead_letter_queue(sy
 
 
 def test_stream_consumers_get_only_new_items_of_their_kinds_and_park_failures(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
-    mappings = synthesized.resources("Api", "AWS::Lambda::EventSourceMapping").values()
+    api = synthesized.templates["Service"]["Resources"]
+    mappings = synthesized.resources("Service", "AWS::Lambda::EventSourceMapping").values()
     ids = function_ids(synthesized)
     for spec in (f for f in CATALOG.functions if f.stream_kinds):
         (mapping,) = [m["Properties"] for m in mappings if ref_id(m["Properties"]["FunctionName"]) == ids[spec.name]]
@@ -477,11 +477,12 @@ def test_the_api_stage_sends_no_per_method_metrics_and_its_alarms_read_stage_met
 def test_the_workflows_trace_one_request_in_twenty_and_the_api_stage_none(synthesized):
     from fnmatch import fnmatchcase
 
-    rules = [r["Properties"]["SamplingRule"] for r in synthesized.resources("Api", "AWS::XRay::SamplingRule").values()]
+    rules = [r["Properties"]["SamplingRule"]
+             for r in synthesized.resources("Service", "AWS::XRay::SamplingRule").values()]
     assert rules and all(r["FixedRate"] == 0.05 and r["ReservoirSize"] == 0 and r["Priority"] < 10000 for r in rules)
-    (api,) = [r["Properties"]["Name"] for r in synthesized.resources("Api", "AWS::ApiGateway::RestApi").values()]
+    (api,) = [r["Properties"]["Name"] for r in synthesized.resources("Data", "AWS::ApiGateway::RestApi").values()]
     machines = [m["Properties"]["StateMachineName"]
-                for m in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").values()]
+                for m in synthesized.resources("Service", "AWS::StepFunctions::StateMachine").values()]
     for service in machines:  # how each names itself in segments
         assert any(fnmatchcase(service, r["ServiceName"]) for r in rules), service
     # the stage is not traced (its segments would record full URLs), so no rule is kept for it
@@ -494,22 +495,22 @@ def test_user_pool_has_the_role_groups_tenant_attributes_and_strong_sign_in(synt
     from functions.core.auth import Role
 
     groups = {g["Properties"]["GroupName"]
-              for g in synthesized.resources("Api", "AWS::Cognito::UserPoolGroup").values()}
+              for g in synthesized.resources("Data", "AWS::Cognito::UserPoolGroup").values()}
     assert groups == {r.value for r in Role}
-    (pool,) = [p["Properties"] for p in synthesized.resources("Api", "AWS::Cognito::UserPool").values()]
+    (pool,) = [p["Properties"] for p in synthesized.resources("Data", "AWS::Cognito::UserPool").values()]
     schema = {a["Name"]: a for a in pool["Schema"]}
     assert schema["practice_id"]["Mutable"] is False
     assert schema["patient_id"]["Mutable"] is True
     assert pool["MfaConfiguration"] == "ON"
     assert pool["Policies"]["PasswordPolicy"]["MinimumLength"] >= 14
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
-    (client,) = [c["Properties"] for c in synthesized.resources("Api", "AWS::Cognito::UserPoolClient").values()]
+    (client,) = [c["Properties"] for c in synthesized.resources("Data", "AWS::Cognito::UserPoolClient").values()]
     assert not any(a.startswith("custom:") for a in client["WriteAttributes"]), "users may not rebind their tenant"
 
 
 def test_the_user_pool_is_on_essentials_with_totp_mfa_required_for_everyone(synthesized):
     # Plus (threat protection) cost $0.02 per active user; MFA, not risk scoring, is what stops a stolen password
-    (pool,) = [p["Properties"] for p in synthesized.resources("Api", "AWS::Cognito::UserPool").values()]
+    (pool,) = [p["Properties"] for p in synthesized.resources("Data", "AWS::Cognito::UserPool").values()]
     assert pool["UserPoolTier"] == "ESSENTIALS"
     assert "UserPoolAddOns" not in pool
     assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
@@ -518,15 +519,15 @@ def test_the_user_pool_is_on_essentials_with_totp_mfa_required_for_everyone(synt
 # --- logs, queues, alarms ----------------------------------------------------------------------------------
 
 def test_every_log_group_is_encrypted_and_has_a_retention(synthesized):
-    groups = synthesized.resources("Api", "AWS::Logs::LogGroup").values()
+    groups = synthesized.resources("Service", "AWS::Logs::LogGroup").values()
     assert groups
     for group in groups:
         assert group["Properties"]["KmsKeyId"] and group["Properties"]["RetentionInDays"] > 0
 
 
 def test_every_queue_is_encrypted_and_refuses_plain_http(synthesized):
-    queues = synthesized.resources("Api", "AWS::SQS::Queue")
-    policies = synthesized.resources("Api", "AWS::SQS::QueuePolicy").values()
+    queues = synthesized.resources("Service", "AWS::SQS::Queue")
+    policies = synthesized.resources("Service", "AWS::SQS::QueuePolicy").values()
     for logical_id, queue in queues.items():
         assert queue["Properties"]["KmsMasterKeyId"]
         (policy,) = [p for p in policies if any(ref_id(q) == logical_id for q in p["Properties"]["Queues"])]
@@ -539,9 +540,9 @@ def test_every_queue_is_encrypted_and_refuses_plain_http(synthesized):
 
 
 def test_outside_events_arrive_on_encrypted_topics_the_catalogue_names(synthesized):
-    topics = synthesized.resources("Api", "AWS::SNS::Topic")
+    topics = synthesized.resources("Service", "AWS::SNS::Topic")
     by_name = {t["Properties"]["TopicName"].removeprefix(f"practiceflow-{STAGE}-"): (i, t) for i, t in topics.items()}
-    subscriptions = synthesized.resources("Api", "AWS::SNS::Subscription").values()
+    subscriptions = synthesized.resources("Service", "AWS::SNS::Subscription").values()
     functions = function_ids(synthesized)
     for spec in CATALOG.topics:
         topic_id, topic = by_name[spec.name]
@@ -553,10 +554,10 @@ def test_outside_events_arrive_on_encrypted_topics_the_catalogue_names(synthesiz
 
 
 def test_bounces_reach_the_feedback_topic_through_the_sending_configuration_set(synthesized):
-    ((config_set_id, config_set),) = synthesized.resources("Api", "AWS::SES::ConfigurationSet").items()
-    (destination,) = synthesized.resources("Api", "AWS::SES::ConfigurationSetEventDestination").values()
+    ((config_set_id, config_set),) = synthesized.resources("Service", "AWS::SES::ConfigurationSet").items()
+    (destination,) = synthesized.resources("Service", "AWS::SES::ConfigurationSetEventDestination").values()
     assert set(destination["Properties"]["EventDestination"]["MatchingEventTypes"]) == {"bounce", "complaint"}
-    worker = synthesized.templates["Api"]["Resources"][function_ids(synthesized)["notifications-worker"]]
+    worker = synthesized.templates["Service"]["Resources"][function_ids(synthesized)["notifications-worker"]]
     assert config_set["Properties"]["Name"] == f"practiceflow-{STAGE}"
     assert worker["Properties"]["Environment"]["Variables"]["NOTIFICATIONS_SES_CONFIGURATION_SET"] == {
         "Ref": config_set_id}
@@ -590,7 +591,7 @@ def test_an_api_function_reaches_the_table_only_through_its_own_tenant_role(synt
 
     _, role = tenant_role(synthesized, spec.name)
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
-    function_role = ref_id(synthesized.templates["Api"]["Resources"][function_ids(synthesized)[spec.name]]
+    function_role = ref_id(synthesized.templates["Service"]["Resources"][function_ids(synthesized)[spec.name]]
                            ["Properties"]["Role"])
     assert trust["Effect"] == "Allow" and ref_id(trust["Principal"]["AWS"]) == function_role
     assert set(trust["Action"]) == TENANT_ASSUME

@@ -54,14 +54,14 @@ def extended(tmp_path_factory):
 
 
 def function_arn_of(synthesized, name):
-    for logical_id, resource in synthesized.resources("Api", "AWS::Lambda::Function").items():
+    for logical_id, resource in synthesized.resources("Service", "AWS::Lambda::Function").items():
         if resource["Properties"]["FunctionName"] == f"practiceflow-{STAGE}-{name}":
             return {"Fn::GetAtt": [logical_id, "Arn"]}
     raise KeyError(name)
 
 
 def probe_machine(synthesized) -> tuple[str, dict]:
-    (found,) = [(i, m) for i, m in synthesized.resources("Api", "AWS::StepFunctions::StateMachine").items()
+    (found,) = [(i, m) for i, m in synthesized.resources("Service", "AWS::StepFunctions::StateMachine").items()
                 if m["Properties"]["StateMachineName"] == f"practiceflow-{STAGE}-probe-claims"]
     return found
 
@@ -74,13 +74,13 @@ def test_state_machine_is_standard_traced_logged_and_filled_with_function_arns(e
     assert properties["LoggingConfiguration"]["Level"] == "ALL"
     assert properties["LoggingConfiguration"]["IncludeExecutionData"] is False
     log_arn = properties["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]
-    assert extended.templates["Api"]["Resources"][ref_id(log_arn)]["Properties"]["KmsKeyId"]
+    assert extended.templates["Service"]["Resources"][ref_id(log_arn)]["Properties"]["KmsKeyId"]
     tasks = function_arn_of(extended, "claim-tasks")
     assert properties["DefinitionSubstitutions"] == {"ScrubClaim": tasks, "SubmitClaim": tasks}
 
 
 def test_state_machine_role_may_invoke_exactly_its_functions(extended):
-    api = extended.templates["Api"]["Resources"]
+    api = extended.templates["Service"]["Resources"]
     _, machine = probe_machine(extended)
     role = api[ref_id(machine["Properties"]["RoleArn"])]["Properties"]
     statements = [s for arn in role["ManagedPolicyArns"]
@@ -91,7 +91,7 @@ def test_state_machine_role_may_invoke_exactly_its_functions(extended):
 
 def test_rules_on_the_bus_and_schedules_start_their_targets(extended):
     rules = {r["Properties"]["Name"].removeprefix(f"practiceflow-{STAGE}-"): r["Properties"]
-             for r in extended.resources("Api", "AWS::Events::Rule").values()}
+             for r in extended.resources("Service", "AWS::Events::Rule").values()}
     probe = probe_catalog("unused")
     assert set(rules) == {r.name for r in probe.rules} | {s.name for s in probe.schedules}
     machine_id, _ = probe_machine(extended)
@@ -119,7 +119,7 @@ def test_a_function_may_start_and_stop_only_the_workflows_it_names_and_finds_the
                f"practiceflow-{STAGE}-probe-claims")
     assert starter["states:StartExecution"] == starter["states:ListExecutions"] == {machine}
     assert starter["states:StopExecution"] == {machine.replace(":stateMachine:", ":execution:") + ":*"}
-    functions = extended.resources("Api", "AWS::Lambda::Function").values()
+    functions = extended.resources("Service", "AWS::Lambda::Function").values()
     (props,) = [f["Properties"] for f in functions if f["Properties"]["FunctionName"].endswith("claim-starter")]
     assert "STATE_MACHINE_PROBE_CLAIMS_ARN" in props["Environment"]["Variables"]
     assert props["ReservedConcurrentExecutions"] == 2
