@@ -27,6 +27,7 @@ WEBHOOK = re.compile(r"^https://[^\s]+$")
 AUTH_CALLBACK_URLS_CONTEXT = "practiceflow:auth-callback-urls"
 AUTH_LOGOUT_URLS_CONTEXT = "practiceflow:auth-logout-urls"
 AUTH_DOMAIN_PREFIX_CONTEXT = "practiceflow:auth-domain-prefix"
+SIGN_IN_CONTEXTS = (AUTH_CALLBACK_URLS_CONTEXT, AUTH_LOGOUT_URLS_CONTEXT, AUTH_DOMAIN_PREFIX_CONTEXT)
 # a redirect URL: https, or http only back to a developer's own machine (as Cognito itself allows)
 AUTH_URL = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)"
                       r"(/[^\s,#]*)?$")

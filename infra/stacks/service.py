@@ -102,6 +102,7 @@ class ServiceStack(Stack):
             if (configuration_set := configuration_set_name(catalog, stage)) else "",
 
             evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
+            user_pool_arn=data_stack.users.user_pool.user_pool_arn,
         )
         shared = Shared(
             stage=stage,
@@ -135,6 +136,8 @@ class ServiceStack(Stack):
                 built.function.add_environment(variable, value)
             if Access.EVIDENCE_FILES in catalog.function(name).access:
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
+            if Access.USER_INVITE in catalog.function(name).access:
+                built.function.add_environment("USER_POOL_ID", data_stack.users.user_pool.user_pool_id)
 
             if built.spec.mounts:
                 for variable, value in api_environment(cors_origins).items():

@@ -35,7 +35,7 @@ def test_the_accounts_api_holds_exactly_the_invite_actions_on_exactly_the_pool(s
 
 
 def test_the_accounts_api_is_told_the_pool_it_may_reach(synthesized):
-    api = synthesized.templates["Api"]["Resources"]
+    api = synthesized.templates["Service"]["Resources"]
     for name, logical_id in function_ids(synthesized).items():
         env = api[logical_id]["Properties"]["Environment"]["Variables"]
         assert ("USER_POOL_ID" in env) == (name == "accounts-api"), name
