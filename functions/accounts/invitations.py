@@ -61,6 +61,8 @@ class Invitations(AreaService):
             raise NotFound("no invitation for this user", code="invitation_not_found")
         if invitation.kind == "patient":
             authz.authorize(caller, "accounts.invitation.read", authz.patient(invitation.patient_id))
+            # the patient's contact and sign-in: a read of their data, in their "who looked at my record"
+            self._audit_read(caller, "account.invitation.read", ENTITY, user_id, invitation.patient_id)
         else:
             authz.authorize(caller, "accounts.invitation.read_staff")
         return invitation

@@ -82,6 +82,10 @@ def test_a_patient_invitation_binds_the_record_with_the_records_email(call, pool
     assert (entry["action"], entry["subject_patient_id"], entry["entity_id"]) == ("account.invite", patient["id"],
                                                                                   body["user_id"])
     assert "example.org" not in json.dumps(entry)
+    status, read, _ = call("GET", f"/accounts/invitations/{body['user_id']}", role="front_desk")
+    assert status == 200 and read["patient_id"] == patient["id"]
+    entry = list(AuditStore(Table()).entries(PRACTICE))[-1]
+    assert (entry["action"], entry["subject_patient_id"]) == ("account.invitation.read", patient["id"])
 
 
 def test_an_unknown_patient_is_404_and_no_user_is_made(call, cloud):

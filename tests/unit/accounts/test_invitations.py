@@ -160,6 +160,8 @@ def test_an_invitation_is_read_back_by_who_may_send_it(world):
     patient = world.invite(COORDINATOR, {"kind": "patient", "patient_id": "pat-ada"})
     staff = world.invite(COORDINATOR, NURSE)
     assert world.invitations.read(caller(Role.FRONT_DESK), patient.user_id).patient_id == "pat-ada"
+    read = world.audit.entries[-1]
+    assert (read.action, read.subject_patient_id) == ("account.invitation.read", "pat-ada")
     assert world.invitations.read(caller(Role.PRIVACY_OFFICER), staff.user_id).email == "nurse@clinic.example"
     with pytest.raises(Forbidden):
         world.invitations.read(caller(Role.FRONT_DESK), staff.user_id)
