@@ -25,6 +25,7 @@ from infra.options import (  # noqa: E402
     BACKUP_COPY_VAULT_CONTEXT,
     BACKUP_VAULT_LOCK_CONTEXT,
     CORS_ORIGINS_CONTEXT,
+    SIGN_IN_CONTEXTS,
     SMS_SPEND_CONTEXT,
     WAF_CONTEXT,
     WAF_RATE_LIMIT_CONTEXT,
@@ -44,10 +45,10 @@ CODE_CONTEXT = "practiceflow:code"  # where to stage the functions/ asset (defau
 # The From of notification email; its domain must be a verified SES identity in the account.
 SENDER_CONTEXT = "practiceflow:sender"
 # per stage, what operators set (infra/options.py): browser origins, who alarms reach, the SMS spend alarm, WAF,
-# the backups' lock and copy
+# the backups' lock and copy, the hosted sign-in
 OPTION_CONTEXTS = (CORS_ORIGINS_CONTEXT, ALARM_EMAILS_CONTEXT, ALARM_WEBHOOK_CONTEXT, SMS_SPEND_CONTEXT, WAF_CONTEXT,
                    WAF_RATE_LIMIT_CONTEXT, BACKUP_VAULT_LOCK_CONTEXT, BACKUP_COPY_REGION_CONTEXT,
-                   BACKUP_COPY_VAULT_CONTEXT)
+                   BACKUP_COPY_VAULT_CONTEXT, *SIGN_IN_CONTEXTS)
 DEFAULT_SENDER = "PracticeFlow <notifications@practiceflow.local>"  # = core.settings' notifications_sender
 
 
@@ -103,8 +104,9 @@ def build_app(
     env = cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
 
     options = stage_options({key: app.node.try_get_context(key) for key in OPTION_CONTEXTS}, stage)
-    data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, env=env, options=options)
     sender = str(app.node.try_get_context(SENDER_CONTEXT) or DEFAULT_SENDER)
+    data = DataStack(app, stack_name(stage, "Data"), catalog=catalog, stage=stage, sender=sender, options=options,
+                     env=env)
     service = ServiceStack(app, stack_name(stage, "Service"), catalog=catalog, stage=stage, data_stack=data,
                            layer_dir=str(layer_dir), code_dir=str(code_dir), sender=sender,
                            cors_origins=options.cors_origins, env=env)

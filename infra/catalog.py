@@ -35,6 +35,9 @@ class Access(StrEnum):
     # write the audit trail's daily parts to the Object Lock archive, and read back one that is there: objects only
     AUDIT_ARCHIVE = "s3:audit-archive"
 
+    # invite users to sign in: AdminGetUser, AdminCreateUser, AdminAddUserToGroup on the user pool only
+    USER_INVITE = "cognito:invite"
+
 
 TABLE_ACCESS = frozenset({Access.TABLE_READ, Access.TABLE_WRITE})
 
@@ -196,6 +199,16 @@ CATALOG = Catalog(
             description="Patients, contacts, coverage, consent and care team; FHIR export",
             access=API_READ_WRITE,
             mounts=("patients",),
+        ),
+        Function(
+            name="accounts-api",
+            handler="functions.accounts.handler.handler",
+            area="accounts",
+            description="Invitations to sign in: staff by role, patients bound to their record",
+            # the invitation book and records' patient (table, through the tenant role); the pool's admin calls
+            access=frozenset({Access.TABLE_READ, Access.TABLE_WRITE, Access.USER_INVITE}),
+            memory_mb=256,
+            mounts=("accounts",),
         ),
         Function(
             name="outbox-publisher",

@@ -46,6 +46,10 @@ ACTIONS: dict[Access, frozenset[str]] = {
     # HeadObject (what is there already) is GetObject's; the bucket's key encrypts (and, for S3's bucket key,
     # decrypts) through S3 only, as the evidence bucket's does
     Access.AUDIT_ARCHIVE: frozenset({"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"}),
+
+    # exactly what functions/accounts/cognito.py calls
+    Access.USER_INVITE: frozenset({"cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser",
+                                   "cognito-idp:AdminAddUserToGroup"}),
 }
 
 
@@ -69,6 +73,8 @@ class DataResources:
     dead_letter_queue_arns: tuple[str, ...] = ()
 
     audit_archive_bucket_arn: str = ""  # the Object Lock bucket of the audit trail's days (its name's prefix, then *)
+
+    user_pool_arn: str = ""  # the Cognito user pool invitations create users in
 
 
 def _via(service: str) -> dict:
@@ -203,6 +209,12 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                 iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:Decrypt", "kms:GenerateDataKey"],
                                     resources=[key], conditions=_via("s3")),
             ]
+
+        case Access.USER_INVITE:
+            if not data.user_pool_arn:
+                raise ValueError("cognito:invite needs the user pool")
+            return [iam.PolicyStatement(sid="InviteUsers", actions=sorted(ACTIONS[Access.USER_INVITE]),
+                                        resources=[data.user_pool_arn])]
     raise ValueError(f"no IAM mapping for {access!r}")  # pragma: no cover - the match is exhaustive
 
 

@@ -21,6 +21,21 @@ WAF_RATE_LIMIT_CONTEXT = "practiceflow:waf-rate-limit"  # requests per address p
 ORIGIN = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)$")
 EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 WEBHOOK = re.compile(r"^https://[^\s]+$")
+# Sign-in through Cognito's hosted pages (OAuth 2.0 authorization code grant) for the app's browser client: where
+# Cognito may send a user back after signing in and after signing out, and the Cognito domain's prefix. Without
+# callback URLs the client has no OAuth flow at all: the app signs in with SRP itself.
+AUTH_CALLBACK_URLS_CONTEXT = "practiceflow:auth-callback-urls"
+AUTH_LOGOUT_URLS_CONTEXT = "practiceflow:auth-logout-urls"
+AUTH_DOMAIN_PREFIX_CONTEXT = "practiceflow:auth-domain-prefix"
+SIGN_IN_CONTEXTS = (AUTH_CALLBACK_URLS_CONTEXT, AUTH_LOGOUT_URLS_CONTEXT, AUTH_DOMAIN_PREFIX_CONTEXT)
+# a redirect URL: https, or http only back to a developer's own machine (as Cognito itself allows)
+AUTH_URL = re.compile(r"^(https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?|http://(localhost|127\.0\.0\.1)(:\d{1,5})?)"
+                      r"(/[^\s,#]*)?$")
+# Cognito's rule for a prefix domain: lower-case letters, digits and hyphens, not starting or ending with a hyphen,
+# and not naming aws, amazon or cognito
+DOMAIN_PREFIX = re.compile(r"^(?!.*(aws|amazon|cognito))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# placeholder hosts that must never become a real redirect (CDK's default callback is https://example.com)
+PLACEHOLDER_HOSTS = re.compile(r"^https?://([^/]*\.)?example\.(com|org|net)(:\d+)?(/|$)")
 # SNS's default account spend limit for SMS is $1; a clinic's 1,000 texts a month cost under $10.
 DEFAULT_SMS_SPEND_USD = 20.0
 # A clinic's staff often share one address (the practice's NAT): 2,000 per 5 minutes is ~7 requests/s from it.
@@ -120,9 +135,16 @@ class StageOptions:
     sms_spend_alarm_usd: float = DEFAULT_SMS_SPEND_USD
     waf: bool = False
     waf_rate_limit: int = DEFAULT_WAF_RATE_LIMIT
-
+    auth_callback_urls: tuple[str, ...] = ()
+    auth_logout_urls: tuple[str, ...] = ()
+    auth_domain_prefix: str | None = None
     backup_vault_lock: VaultLock | None = None
     backup_copy: BackupCopy | None = None
+
+    @property
+    def hosted_sign_in(self) -> bool:
+        """Whether the app client uses Cognito's hosted pages (OAuth): only when callback URLs are given."""
+        return bool(self.auth_callback_urls)
 
 
 def _for_stage(value: Any, stage: str) -> Any:
@@ -158,6 +180,7 @@ def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
     rate_limit = int(rate_limit) if rate_limit not in (None, "") else DEFAULT_WAF_RATE_LIMIT
     if rate_limit < WAF_SMALLEST_RATE_LIMIT:
         raise ValueError(f"context {WAF_RATE_LIMIT_CONTEXT}: at least {WAF_SMALLEST_RATE_LIMIT}")
+    callbacks, logouts, prefix = _sign_in(context, stage)
     return StageOptions(
         cors_origins=_strings(CORS_ORIGINS_CONTEXT, _for_stage(context.get(CORS_ORIGINS_CONTEXT), stage), ORIGIN),
         alarm_emails=_strings(ALARM_EMAILS_CONTEXT, _for_stage(context.get(ALARM_EMAILS_CONTEXT), stage), EMAIL),
@@ -165,8 +188,31 @@ def stage_options(context: Mapping[str, Any], stage: str) -> StageOptions:
         sms_spend_alarm_usd=float(spend) if spend not in (None, "") else DEFAULT_SMS_SPEND_USD,
         waf=_flag(WAF_CONTEXT, _for_stage(context.get(WAF_CONTEXT), stage)),
         waf_rate_limit=rate_limit,
-
         backup_vault_lock=vault_lock(_for_lock_stage(context.get(BACKUP_VAULT_LOCK_CONTEXT), stage)),
         backup_copy=backup_copy(_for_stage(context.get(BACKUP_COPY_REGION_CONTEXT), stage),
                                 _for_stage(context.get(BACKUP_COPY_VAULT_CONTEXT), stage)),
+        auth_callback_urls=callbacks,
+        auth_logout_urls=logouts,
+        auth_domain_prefix=prefix,
     )
+
+
+def _sign_in(context: Mapping[str, Any], stage: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The hosted sign-in's callback and logout URLs and domain prefix; all or nothing: a prefix or logout URLs
+    without callback URLs would be a domain nobody may be sent back from."""
+    callbacks = _strings(AUTH_CALLBACK_URLS_CONTEXT, _for_stage(context.get(AUTH_CALLBACK_URLS_CONTEXT), stage),
+                         AUTH_URL)
+    logouts = _strings(AUTH_LOGOUT_URLS_CONTEXT, _for_stage(context.get(AUTH_LOGOUT_URLS_CONTEXT), stage), AUTH_URL)
+    prefixes = _strings(AUTH_DOMAIN_PREFIX_CONTEXT, _for_stage(context.get(AUTH_DOMAIN_PREFIX_CONTEXT), stage),
+                        DOMAIN_PREFIX)
+    if placeholders := [url for url in callbacks + logouts if PLACEHOLDER_HOSTS.match(url)]:
+        raise ValueError(f"sign-in redirect URLs must be the app's own, not a placeholder: {placeholders}")
+    if len(prefixes) > 1:
+        raise ValueError(f"context {AUTH_DOMAIN_PREFIX_CONTEXT}: one domain prefix per stage")
+    if callbacks and not prefixes:
+        raise ValueError(f"context {AUTH_CALLBACK_URLS_CONTEXT} needs {AUTH_DOMAIN_PREFIX_CONTEXT}: the hosted "
+                         "sign-in pages are served on the pool's domain")
+    if not callbacks and (logouts or prefixes):
+        raise ValueError(f"context {AUTH_LOGOUT_URLS_CONTEXT} and {AUTH_DOMAIN_PREFIX_CONTEXT} need "
+                         f"{AUTH_CALLBACK_URLS_CONTEXT}: without callback URLs there is no hosted sign-in")
+    return callbacks, logouts, prefixes[0] if prefixes else None

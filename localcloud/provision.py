@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM, Role
 from functions.core.keys import AUDIT_PARTITION_PATTERN, tenant_key_pattern
 from functions.core.tenancy import TAG
 from infra.catalog import Catalog
@@ -25,6 +26,7 @@ class Resources:
     tenant_role_arn: str | None = None
     evidence_bucket: str | None = None
     audit_archive_bucket: str | None = None
+    user_pool_id: str | None = None
 
     def environment(self, service: str = "practiceflow") -> dict[str, str]:
         """The environment every function gets (the CDK stack sets the same names; TENANT_ROLE_ARN only on
@@ -33,7 +35,9 @@ class Resources:
         # the CDK stack sets EVIDENCE_BUCKET on the functions with its access only; here every function has it
         evidence = {"EVIDENCE_BUCKET": self.evidence_bucket} if self.evidence_bucket else {}
         archive = {"AUDIT_ARCHIVE_BUCKET": self.audit_archive_bucket} if self.audit_archive_bucket else {}
-        return {**tenant, **evidence, **archive,
+        # likewise USER_POOL_ID, which the CDK stack gives only the function that invites users
+        users = {"USER_POOL_ID": self.user_pool_id} if self.user_pool_id else {}
+        return {**tenant, **evidence, **archive, **users,
             "TABLE_NAME": self.table_name,
             "EVENT_BUS_NAME": self.bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
@@ -80,7 +84,8 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
     )
     verify_sender()
     return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name),
-                     evidence_bucket(f"{table_name}-evidence"), audit_archive_bucket(f"{table_name}-audit-archive"))
+                     evidence_bucket(f"{table_name}-evidence"), audit_archive_bucket(f"{table_name}-audit-archive"),
+                     user_pool(table_name))
 
 
 def evidence_bucket(name: str) -> str:
@@ -102,6 +107,24 @@ def audit_archive_bucket(name: str) -> str:
         "ObjectLockEnabled": "Enabled",
         "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": AUDIT_ARCHIVE_YEARS}}})
     return name
+
+def user_pool(name: str) -> str:
+    """The user pool invitations create users in, shaped as the CDK's (infra/constructs/api.py): email is the
+    username, the practice and patient bindings are custom attributes, a group per role. Local sign-in stays
+    `practice token` (localcloud/tokens.py); this pool only receives the invitations."""
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool = cognito.create_user_pool(
+        PoolName=name, UsernameAttributes=["email"], AutoVerifiedAttributes=["email"],
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Schema=[
+            {"Name": PRACTICE_CLAIM.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": False,
+             "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}},
+            {"Name": PATIENT_CLAIM.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": True,
+             "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}},
+        ])["UserPool"]
+    for role in Role:
+        cognito.create_group(UserPoolId=pool["Id"], GroupName=role.value)
+    return pool["Id"]
 
 
 def tenant_role(table_name: str) -> str:

@@ -243,7 +243,18 @@ OUTREACH: dict[str, Rule] = {
     "outreach.reach.read": staff(C, P, F, S),
 }
 
-for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH):
+# --- accounts -----------------------------------------------------------------------------------------
+ACCOUNTS: dict[str, Rule] = {
+    "accounts.invitation.patient": staff(C, F),  # whoever registers patients gives them their sign-in
+    "accounts.invitation.staff": staff(C),  # any staff role but the privacy officer's (below)
+    # Separation of duties: the privacy officer reads the audit trail of what coordinators do, so a coordinator
+    # may not make one (nor a second account of their own that reads it); a privacy officer names the next.
+    "accounts.invitation.privacy_officer": staff(PO),
+    "accounts.invitation.read": staff(C, F),  # the patient invitations the desk sends; a staff one needs C
+    "accounts.invitation.read_staff": staff(C, PO),
+}
+
+for _section in (RECORDS, SCHEDULING, BILLING, NOTIFICATIONS, STAFF, COMPLIANCE, INVENTORY, OUTREACH, ACCOUNTS):
     assert not POLICY.keys() & _section.keys(), f"actions named twice: {POLICY.keys() & _section.keys()}"
     POLICY |= _section
 

@@ -45,6 +45,9 @@ class Settings(BaseModel):
     # compliance: the Object Lock bucket the audit trail is archived to, day by day (compliance/audit_archive.py)
     audit_archive_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
+    # accounts: the Cognito user pool invitations create users in (only accounts-api is given it)
+    user_pool_id: str | None = Field(default=None, pattern=r"^[\w-]+_[0-9A-Za-z]+$")
+
     # the browser origins (scheme://host[:port]) whose pages may call the API: CORS_ALLOWED_ORIGINS, comma-separated;
     # none by default, so no other site's script can read an answer
     cors_allowed_origins: tuple[Annotated[str, StringConstraints(pattern=ORIGIN)], ...] = ()
@@ -104,6 +107,8 @@ ENVIRONMENT = {
     "evidence_bucket": "EVIDENCE_BUCKET",
     "evidence_upload_endpoint": "EVIDENCE_UPLOAD_ENDPOINT",
     "audit_archive_bucket": "AUDIT_ARCHIVE_BUCKET",
+
+    "user_pool_id": "USER_POOL_ID",
 
     "cors_allowed_origins": "CORS_ALLOWED_ORIGINS",
     "dead_letter_queues": "DEAD_LETTER_QUEUES",

@@ -9,7 +9,9 @@ permission to invoke it. Until the service stack's first deploy, sign-in would f
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from email.utils import parseaddr
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
@@ -17,6 +19,7 @@ from functions.core.auth import PATIENT_CLAIM, PRACTICE_CLAIM, Role
 from infra import nag
 from infra.catalog import Catalog, Function
 from infra.constructs.functions import function_name
+from infra.options import StageOptions
 
 GROUP_DESCRIPTIONS = {
     Role.COORDINATOR: "Practice coordinators: run the practice's routine work",
@@ -38,12 +41,43 @@ def function_arn(stage: str, spec: Function) -> str:
     return f"arn:{Aws.PARTITION}:lambda:{Aws.REGION}:{Aws.ACCOUNT_ID}:function:{function_name(stage, spec)}"
 
 
+def ses_email(scope: Construct, sender: str) -> cognito.UserPoolEmail:
+    """The pool's email (invitations, codes) through SES from the stage's sender, whose domain is the verified
+    identity notifications send from: Cognito's own sender allows 50 emails a day, fewer than a practice's first
+    morning of invitations."""
+    name, address = parseaddr(sender)
+    if "@" not in address:
+        raise ValueError(f"the sender {sender!r} has no email address")
+    return cognito.UserPoolEmail.with_ses(from_email=address, from_name=name or None,
+                                          ses_verified_domain=address.rsplit("@", 1)[1],
+                                          ses_region=Stack.of(scope).region)
+
+
+def _hosted_sign_in(options: StageOptions) -> dict:
+    """The app client's OAuth: with the stage's callback URLs, the authorization code grant only (no implicit grant,
+    which hands tokens over in the URL), to those URLs, for the OpenID profile and email; else no OAuth at all, and
+    the app signs in with SRP itself (CDK would otherwise default the callback to https://example.com)."""
+    if not options.hosted_sign_in:
+        return {"disable_o_auth": True}
+    return {
+        "o_auth": cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False,
+                                     client_credentials=False),
+            scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+            callback_urls=list(options.auth_callback_urls),
+            logout_urls=list(options.auth_logout_urls) or None,
+        ),
+        "supported_identity_providers": [cognito.UserPoolClientIdentityProvider.COGNITO],
+    }
+
+
 def _attribute(claim: str) -> str:
     return claim.removeprefix("custom:")
 
 
 class UsersConstruct(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, sender: str,
+                 options: StageOptions = StageOptions()) -> None:  # noqa: B008 - frozen, nothing set
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self, "UserPool",
@@ -63,6 +97,7 @@ class UsersConstruct(Construct):
             mfa=cognito.Mfa.REQUIRED,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            email=ses_email(self, sender),
             # Essentials: TOTP MFA and everything above; Plus's threat protection costs $0.02 per active user
             feature_plan=cognito.FeaturePlan.ESSENTIALS,
             deletion_protection=True,
@@ -93,7 +128,11 @@ class UsersConstruct(Construct):
             # users may not write their own tenant or patient binding: only the practice's admin API may
             write_attributes=cognito.ClientAttributes().with_standard_attributes(
                 email=True, given_name=True, family_name=True),
+            **_hosted_sign_in(options),
         )
+        # the hosted sign-in pages' domain: only with OAuth on (options.py holds the prefix to the callback URLs)
+        self.domain = self.user_pool.add_domain("Domain", cognito_domain=cognito.CognitoDomainOptions(
+            domain_prefix=options.auth_domain_prefix)) if options.auth_domain_prefix else None
         nag.acknowledge(
             self.user_pool, "AwsSolutions-COG8",
             "Essentials, not Plus: Plus's threat protection (compromised-credential and adaptive-risk sign-in checks) "

@@ -14,15 +14,15 @@ from infra.options import StageOptions
 
 
 class DataStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str,
-                 options: StageOptions | None = None, **kwargs) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, catalog: Catalog, stage: str, sender: str,
+                 options: StageOptions = StageOptions(), **kwargs) -> None:  # noqa: B008 - frozen, nothing set
         super().__init__(scope, construct_id,
                          description=f"PracticeFlow {stage}: table, event bus, secrets, users, the API's identity",
                          **kwargs)
-        options = options or StageOptions()
         self.data = DataConstruct(self, "Data", spec=catalog.table, stage=stage, backup_lock=options.backup_vault_lock,
                                   backup_copy=options.backup_copy)
-        self.users = UsersConstruct(self, "Users", catalog=catalog, stage=stage)
+        # the pool's email goes out from the stage's sender; its app client's hosted sign-in is the stage's option
+        self.users = UsersConstruct(self, "Users", catalog=catalog, stage=stage, sender=sender, options=options)
         self.api_identity = RestApiIdentity(self, "Api", stage=stage, key=self.data.key)
         CfnOutput(self, "ApiUrl", description="The API, once the API stack has deployed its routes and stage",
                   value=f"https://{self.api_identity.rest_api_id}.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}/{stage}/")

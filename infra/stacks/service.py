@@ -104,6 +104,8 @@ class ServiceStack(Stack):
 
             evidence_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{evidence_bucket_pattern(stage)}-*",
             audit_archive_bucket_arn=f"arn:{Aws.PARTITION}:s3:::{audit_archive_bucket_pattern(stage)}-*",
+
+            user_pool_arn=data_stack.users.user_pool.user_pool_arn,
         )
         shared = Shared(
             stage=stage,
@@ -139,6 +141,9 @@ class ServiceStack(Stack):
                 built.function.add_environment("EVIDENCE_BUCKET", data.evidence_bucket.bucket_name)
             if Access.AUDIT_ARCHIVE in catalog.function(name).access:
                 built.function.add_environment("AUDIT_ARCHIVE_BUCKET", data.audit_archive.bucket_name)
+
+            if Access.USER_INVITE in catalog.function(name).access:
+                built.function.add_environment("USER_POOL_ID", data_stack.users.user_pool.user_pool_id)
 
             if built.spec.mounts:
                 for variable, value in api_environment(cors_origins).items():

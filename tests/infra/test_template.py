@@ -30,8 +30,8 @@ EXPECTED_ACTIONS = {
     Access.SMS_SEND: {"sns:Publish", "sns:CheckIfPhoneNumberIsOptedOut"},
     Access.EVIDENCE_FILES: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
     Access.DEAD_LETTER_DEPTHS: {"sqs:GetQueueAttributes"},
-
     Access.AUDIT_ARCHIVE: {"s3:PutObject", "s3:GetObject", "kms:Decrypt", "kms:GenerateDataKey"},
+    Access.USER_INVITE: {"cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"},
 }
 # What every function may do besides its catalogue access: its own logs, traces, and its failure queues.
 OPERATIONS_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
@@ -56,6 +56,8 @@ EVIDENCE_ENVIRONMENT = {True: {"EVIDENCE_BUCKET"}}
 WATCHER_ENVIRONMENT = {True: {"DEAD_LETTER_QUEUES", "WATCHED_JOBS"}}
 # ... and one with the audit archive's (infra/stacks/service.py)
 ARCHIVE_ENVIRONMENT = {True: {"AUDIT_ARCHIVE_BUCKET"}}
+# ... and what the function that invites users reads (the pool's id)
+USER_POOL_ENVIRONMENT = {True: {"USER_POOL_ID"}}
 
 
 # --- helpers reading the templates -------------------------------------------------------------------------
@@ -280,7 +282,8 @@ def test_function_is_built_as_the_catalogue_says(synthesized, spec):
                         "POWERTOOLS_METRICS_NAMESPACE", "STAGE", "PUBLIC_API_URL"} | AREA_ENVIRONMENT.get(
         spec.area, set()) | workflows | tenant | EVIDENCE_ENVIRONMENT.get(Access.EVIDENCE_FILES in spec.access, set()) \
         | WATCHER_ENVIRONMENT.get(Access.DEAD_LETTER_DEPTHS in spec.access, set()) \
-        | ARCHIVE_ENVIRONMENT.get(Access.AUDIT_ARCHIVE in spec.access, set())
+        | ARCHIVE_ENVIRONMENT.get(Access.AUDIT_ARCHIVE in spec.access, set()) \
+        | USER_POOL_ENVIRONMENT.get(Access.USER_INVITE in spec.access, set())
     if spec.tenant_scoped:
         assert ref_id(env["TENANT_ROLE_ARN"]) == tenant_role(synthesized, spec.name)[0]
     assert (env["POWERTOOLS_SERVICE_NAME"], env["POWERTOOLS_METRICS_NAMESPACE"], env["STAGE"]) == (

@@ -250,6 +250,8 @@ def bodies(world: World) -> dict[str, Any]:
         "POST /policies": {"title": "Privacy"},
         "POST /policies/{policy_id}/versions": {"text": "Speak softly.", "signers": {"roles": ["nurse"]}},
         "POST /policies/{policy_id}/acknowledgements": {"number": 1},
+        # accounts: a sign-in for B (no staff invitation: it names no patient)
+        "POST /accounts/invitations": {"kind": "patient", "patient_id": p["patient_id"]},
     }
 
 

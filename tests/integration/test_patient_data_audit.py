@@ -27,7 +27,8 @@ ENTITY = {"patient_id": "PATIENT", "person": "PERSON", "recipient": "PERSON", "c
 BODY_NAMES = {"POST /appointments": "patient_id", "POST /waitlist": "patient_id", "POST /charges": "patient_id",
               "POST /claims": "charge_id", "POST /invoices": "patient_id", "POST /payments": "invoice_id",
               "POST /messages": "recipient", "POST /messages/care-instructions": "patient_id",
-              "POST /registrations": "patient_id", "POST /audit/disclosures": "patient_id"}
+              "POST /registrations": "patient_id", "POST /audit/disclosures": "patient_id",
+              "POST /accounts/invitations": "patient_id"}
 # The audited read each route that shows a patient's data makes, and the staff group that may make it.
 READS = {
     "GET /patients/{patient_id}": ("patient.read", "coordinator"),
