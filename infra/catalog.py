@@ -516,8 +516,8 @@ CATALOG = Catalog(
             name="archive-audit-trail",
             expression="cron(15 4 * * ? *)",
             target=Target(function="compliance-jobs"),
-            # the last three days: a night the job missed is archived by the next run (parts there are left alone)
-            input={"job": "archive_audit_trail", "days": 3},
+            # yesterday; a night it missed (its did-not-run alarm says so) is run again by hand with "day" and "days"
+            input={"job": "archive_audit_trail"},
             description="Daily, after the chain verification: each practice's audit trail of the days before to the "
                         "Object Lock archive, once",
         ),

@@ -52,12 +52,19 @@ class AuditArchiving:
     def archive_all(self, day: date | None = None, days: int = 1) -> list[DayArchive]:
         """Every practice's days (see days_to_archive); a day with no entries writes nothing."""
         wanted = self.days_to_archive(day, days)
-        return [self.archive_day(practice_id, each) for practice_id in self.practices() for each in wanted]
+        return [done for practice_id in self.practices() for done in self._archive_days(practice_id, wanted)]
 
     def archive_day(self, practice_id: str, day: date) -> DayArchive:
+        return self._archive_days(practice_id, [day])[0]
+
+    def _archive_days(self, practice_id: str, days: list[date]) -> list[DayArchive]:
+        # consecutive days share their bounds: one seq_at (a binary search of the trail) per midnight
+        midnights = [self.log.seq_at(practice_id, each.isoformat())
+                     for each in (*days, days[-1] + timedelta(days=1))]
+        return [self._archive(practice_id, each, midnights[n], midnights[n + 1] - 1) for n, each in enumerate(days)]
+
+    def _archive(self, practice_id: str, day: date, first: int, last: int) -> DayArchive:
         result = DayArchive(practice_id, day)
-        first = self.log.seq_at(practice_id, day.isoformat())
-        last = self.log.seq_at(practice_id, (day + timedelta(days=1)).isoformat()) - 1
         if last < first:
             return result
         starts = range(first, last + 1, self.rows)
