@@ -64,7 +64,7 @@ def model(templates: dict[str, dict]) -> dict:
         result["profiles"][name] = {"described": profile["described"], **totals(rows),
                                     "derived": {k: round(v, 3) for k, v in u.items()}, "lines": rows}
     result["changes_to_reach_10_usd"] = savings(inv, profiles, prices, m)
-    result["rest_of_issue_15_after_those_changes"] = coming(inv, profiles, prices, m)
+    result["stage_options_after_those_changes"] = coming(inv, profiles, prices, m)
     return result
 
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         clinic = row["clinic_with_this_and_above"]
         print(f"  clinic ${clinic['target_usd_after_free_tier']:6.2f} (list ${clinic['target_usd']:6.2f}) "
               f"after: {row['change']}")
-    for row in result["rest_of_issue_15_after_those_changes"]:
+    for row in result["stage_options_after_those_changes"]:
         clinic = row["clinic_with_this_and_above"]
         print(f"  clinic ${clinic['target_usd_after_free_tier']:6.2f} (list ${clinic['target_usd']:6.2f}) "
               f"adding: {row['adds']}")

@@ -72,12 +72,10 @@ def savings(inv: Inventory, profiles: dict, prices: dict, m: dict) -> list[dict]
     return [row for _change, row in rows]
 
 
-# The rest of issue #15 adds resources this template does not have yet; priced on top of every change above, so
-# the lead can see what the target has to absorb (each is an estimate of what the issue asks for).
+# What a stage's options add to the default template; priced on top of every change above (an estimate each).
 COMING = (
-    ("the audit archive bucket with Object Lock (1 GB, daily archive)",
-     lambda inv: replace(inv, buckets=inv.buckets + 1)),
-    ("a copy of each monthly recovery point in a second region (cold after 90 days; transfer not priced)",
+    ("a copy of each monthly recovery point in a second region, when the stage turns it on "
+     "(practiceflow:backup-copy-region; cold after 90 days; transfer not priced)",
      lambda inv: replace(inv, backup_rules=[*inv.backup_rules, *(replace(r, name=f"{r.name} copy")
                                                                 for r in inv.backup_rules if r.runs_per_month < 2)])),
 )

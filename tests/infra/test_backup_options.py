@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
-from infra.app import OPTION_CONTEXTS
+from infra.app import DEFAULT_SENDER, OPTION_CONTEXTS
 from infra.catalog import CATALOG
 from infra.options import BackupCopy, VaultLock, stage_options
 from infra.stacks.data import DataStack
@@ -25,7 +25,8 @@ VAULT = "practiceflow:backup-copy-vault-arn"
 def data_template(context: dict, stage: str = "prod", region: str = "us-east-1") -> dict:
     """The data stack alone (no functions to package), built with the stage's options as the app builds it."""
     app = cdk.App(analytics_reporting=False)
-    stack = DataStack(app, "Data", catalog=CATALOG, stage=stage, options=stage_options(context, stage),
+    stack = DataStack(app, "Data", catalog=CATALOG, stage=stage, sender=DEFAULT_SENDER,
+                      options=stage_options(context, stage),
                       env=cdk.Environment(account="123456789012", region=region))
     return Template.from_stack(stack).to_json()
 
