@@ -77,6 +77,20 @@ class DataResources:
     user_pool_arn: str = ""  # the Cognito user pool invitations create users in
 
 
+def _practice_objects(name: str, bucket_arn: str, key: str, missing: str) -> list[iam.PolicyStatement]:
+    """Put and get (HeadObject) objects under practices/ of a bucket named by prefix, held to this account, and its
+    key through S3 only."""
+    if not bucket_arn:
+        raise ValueError(missing)
+    return [
+        iam.PolicyStatement(sid=f"{name}Objects", actions=["s3:PutObject", "s3:GetObject"],
+                            resources=[f"{bucket_arn}/practices/*"],
+                            conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
+        iam.PolicyStatement(sid=f"{name}Key", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
+                            conditions=_via("s3")),
+    ]
+
+
 def _via(service: str) -> dict:
     # the data key may only be used through the service that owns the data, never directly
     return {"StringEquals": {"kms:ViaService": f"{service}.{Aws.REGION}.amazonaws.com"}}
@@ -187,28 +201,12 @@ def _statements_for(access: Access, data: DataResources, items: dict | None = No
                                     resources=[f"arn:{Aws.PARTITION}:sns:*:*:*"]),
             ]
         case Access.EVIDENCE_FILES:
-            if not data.evidence_bucket_arn:
-                raise ValueError("s3:evidence needs the evidence bucket")
-            return [
-                iam.PolicyStatement(sid="EvidenceObjects", actions=["s3:PutObject", "s3:GetObject"],
-                                    resources=[f"{data.evidence_bucket_arn}/practices/*"],
-                                    conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
-                iam.PolicyStatement(sid="EvidenceKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key],
-                                    conditions=_via("s3")),
-            ]
+            return _practice_objects("Evidence", data.evidence_bucket_arn, key, "s3:evidence needs the evidence bucket")
         case Access.DEAD_LETTER_DEPTHS:
             return [dead_letter_depths(data.dead_letter_queue_arns)] if data.dead_letter_queue_arns else []
-
         case Access.AUDIT_ARCHIVE:
-            if not data.audit_archive_bucket_arn:
-                raise ValueError("s3:audit-archive needs the audit archive bucket")
-            return [
-                iam.PolicyStatement(sid="AuditArchiveParts", actions=["s3:PutObject", "s3:GetObject"],
-                                    resources=[f"{data.audit_archive_bucket_arn}/practices/*"],
-                                    conditions={"StringEquals": {"s3:ResourceAccount": Aws.ACCOUNT_ID}}),
-                iam.PolicyStatement(sid="AuditArchiveKey", actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                                    resources=[key], conditions=_via("s3")),
-            ]
+            return _practice_objects("AuditArchive", data.audit_archive_bucket_arn, key,
+                                     "s3:audit-archive needs the audit archive bucket")
 
         case Access.USER_INVITE:
             if not data.user_pool_arn:

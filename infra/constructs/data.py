@@ -119,74 +119,59 @@ class DataConstruct(Construct):
         logs_reason = ("The evidence bucket's server access logs are written by the S3 logging service, which "
                        "supports SSE-S3 only, not a customer-managed KMS key.")
         acknowledge(self.evidence_logs, "HIPAA.Security-S3DefaultEncryptionKMS", logs_reason)
-        self.evidence_bucket = s3.Bucket(
-            self, "EvidenceBucket",
-            bucket_name=stack_unique(self, evidence_bucket_pattern(stage)),
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[s3.LifecycleRule(
+        self.evidence_bucket = self._practice_bucket(
+            "EvidenceBucket", evidence_bucket_pattern(stage),
+            s3.LifecycleRule(
                 id="TidyVersionsAndUploads", abort_incomplete_multipart_upload_after=Duration.days(1),
                 noncurrent_version_expiration=Duration.days(90),
                 # training records are kept as long as medical records are (see MONTHLY_RETENTION)
-                expiration=MONTHLY_RETENTION)],
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        # server access logs delivered under the log bucket's policy, not an ACL (S3's advice; cfn-lint W3045)
-        cfn_bucket = self.evidence_bucket.node.default_child
-        cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
-            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix="evidence/")
-        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
-            sid="S3ServerAccessLogsOfTheEvidenceBucket",
-            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
-            resources=[self.evidence_logs.arn_for_objects("evidence/*")],
-            conditions={"ArnLike": {"aws:SourceArn": self.evidence_bucket.bucket_arn},
-                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+                expiration=MONTHLY_RETENTION))
+        self._log_requests(self.evidence_bucket, "evidence", "S3ServerAccessLogsOfTheEvidenceBucket")
         replication = ("Training certificates are staff records, not patient data; the bucket is versioned and "
                        "retained, and cross-region replication is a deployment choice left to the practice.")
         for bucket in (self.evidence_bucket, self.evidence_logs):
             acknowledge(bucket, "HIPAA.Security-S3BucketReplicationEnabled", replication)
+
+    def _practice_bucket(self, construct_id: str, name_prefix: str, lifecycle: s3.LifecycleRule,
+                         **more) -> s3.Bucket:
+        """A bucket of practice files: the data key, TLS only, never public, owner-enforced, versioned, retained,
+        named by prefix and the stack's id (IAM names it by the prefix)."""
+        return s3.Bucket(
+            self, construct_id, bucket_name=stack_unique(self, name_prefix),
+            encryption=s3.BucketEncryption.KMS, encryption_key=self.key, bucket_key_enabled=True,
+            enforce_ssl=True, block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, versioned=True,
+            lifecycle_rules=[lifecycle], removal_policy=RemovalPolicy.RETAIN, **more)
+
+    def _log_requests(self, bucket: s3.Bucket, prefix: str, sid: str) -> None:
+        """Server access logs to the log bucket under `prefix`, delivered under its policy, not an ACL (S3's
+        advice; cfn-lint W3045)."""
+        bucket.node.default_child.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix=f"{prefix}/")
+        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
+            sid=sid, principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
+            resources=[self.evidence_logs.arn_for_objects(f"{prefix}/*")],
+            conditions={"ArnLike": {"aws:SourceArn": bucket.bucket_arn},
+                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
 
     def _audit_archive(self, stage: str) -> None:
         """The audit trail, archived daily (compliance-jobs' archive_audit_trail): Object Lock in compliance mode
         (not even the account's root can delete or shorten it), the bucket's default retention on every object so the
         job needs no retention permission, the data key, TLS only, never public, versioned (Object Lock's own
         requirement), every request logged beside the evidence bucket's."""
-        self.audit_archive = s3.Bucket(
-            self, "AuditArchive",
-            bucket_name=stack_unique(self, audit_archive_bucket_pattern(stage)),
-            object_lock_enabled=True,
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            lifecycle_rules=[s3.LifecycleRule(
+        self.audit_archive = self._practice_bucket(
+            "AuditArchive", audit_archive_bucket_pattern(stage),
+            s3.LifecycleRule(
                 id="ExpireAfterTheRecordsHorizon", abort_incomplete_multipart_upload_after=Duration.days(1),
                 # past the lock, kept as long as medical records and backups are (MONTHLY_RETENTION); the version a
                 # delete marker leaves behind goes a day later
-                expiration=MONTHLY_RETENTION, noncurrent_version_expiration=Duration.days(1))],
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        cfn_bucket = self.audit_archive.node.default_child
-        cfn_bucket.object_lock_configuration = s3.CfnBucket.ObjectLockConfigurationProperty(
+                expiration=MONTHLY_RETENTION, noncurrent_version_expiration=Duration.days(1)),
+            object_lock_enabled=True)
+        self.audit_archive.node.default_child.object_lock_configuration = s3.CfnBucket.ObjectLockConfigurationProperty(
             object_lock_enabled="Enabled",
             rule=s3.CfnBucket.ObjectLockRuleProperty(default_retention=s3.CfnBucket.DefaultRetentionProperty(
                 mode="COMPLIANCE", years=AUDIT_ARCHIVE_LOCK_YEARS)))
-        cfn_bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
-            destination_bucket_name=self.evidence_logs.bucket_name, log_file_prefix="audit-archive/")
-        self.evidence_logs.add_to_resource_policy(iam.PolicyStatement(
-            sid="S3ServerAccessLogsOfTheAuditArchive",
-            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
-            resources=[self.evidence_logs.arn_for_objects("audit-archive/*")],
-            conditions={"ArnLike": {"aws:SourceArn": self.audit_archive.bucket_arn},
-                        "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+        self._log_requests(self.audit_archive, "audit-archive", "S3ServerAccessLogsOfTheAuditArchive")
         # a part is written once: a put that does not ask S3 to refuse when an object is there would add a second
         # version of an archived day (Object Lock keeps both; a reader would have to choose)
         self.audit_archive.add_to_resource_policy(iam.PolicyStatement(

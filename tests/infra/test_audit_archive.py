@@ -84,7 +84,7 @@ def test_only_compliance_jobs_writes_the_archive_and_only_the_practices_objects(
         else:
             assert on_archive == {}, spec.name
     statements = role_statements(synthesized, function_ids(synthesized)["compliance-jobs"])
-    (parts,) = [s for s in statements if s.get("Sid") == "AuditArchiveParts"]
+    (parts,) = [s for s in statements if s.get("Sid") == "AuditArchiveObjects"]
     assert parts["Condition"] == {"StringEquals": {"s3:ResourceAccount": {"Ref": "AWS::AccountId"}}}
     (key,) = [s for s in statements if s.get("Sid") == "AuditArchiveKey"]
     assert sorted(as_list(key["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
