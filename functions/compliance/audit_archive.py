@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from functions.compliance.audit_export import ROWS, to_csv
-from functions.compliance.ports import ArchivePart, AuditArchive, AuditLog, ChainEnds
+from functions.compliance.ports.audit import ArchivePart, AuditArchive, AuditLog, ChainEnds
 from functions.core import clock
 
 

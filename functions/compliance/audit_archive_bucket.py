@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from functions.compliance.ports import ArchivePart, ChainEnds
+from functions.compliance.ports.audit import ArchivePart, ChainEnds
 from functions.core.keys import segment
 from functions.core.settings import SettingsError, settings
 

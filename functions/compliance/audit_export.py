@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from functions.compliance.ports import AuditLog
+from functions.compliance.ports.audit import AuditLog
 from functions.core import authz, clock, pagination
 from functions.core.audit import AuditEntry
 from functions.core.auth import Caller

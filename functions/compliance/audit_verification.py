@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from functions.compliance.models.settings import ChainVerdict
-from functions.compliance.ports import AuditChains, ChainVerdicts
+from functions.compliance.ports.audit import AuditChains, ChainVerdicts
 from functions.core import clock
 from functions.core.audit import GENESIS, Verification, entry_hash, verify_chain
 

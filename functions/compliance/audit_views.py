@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from functions.compliance.models.audit import AuditLine, AuditPage
-from functions.compliance.ports import AuditLog
+from functions.compliance.ports.audit import AuditLog
 from functions.core import authz, clock, pagination
 from functions.core.audit_store import AuditListing
 from functions.core.auth import Caller

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from functions.compliance.checks.base import SEVERITY_RANK, Severity
 from functions.compliance.models.findings import Board, Finding, FindingPage, OwnerCount, TrendPoint
 from functions.compliance.monitoring import week_of
-from functions.compliance.ports import FindingStore, TrendSnapshots
+from functions.compliance.ports.monitoring import FindingStore, TrendSnapshots
 from functions.core import authz, pagination
 from functions.core.auth import Caller
 from functions.core.errors import NotFound

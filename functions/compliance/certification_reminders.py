@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from functions.compliance.models.certifications import Certification
-from functions.compliance.ports import CertificationBook, ComplianceSettingsStore, StaffDirectory, WorkNotices
+from functions.compliance.ports.monitoring import CertificationBook, ComplianceSettingsStore, WorkNotices
+from functions.compliance.ports.staff import StaffDirectory
 from functions.core.auth import Caller
 from functions.core.service import AreaService, AuditTrail
 

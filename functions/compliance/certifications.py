@@ -12,7 +12,8 @@ from functions.compliance.models.certifications import (
     CertificationIn,
     CertificationPage,
 )
-from functions.compliance.ports import CertificationBook, StaffDirectory
+from functions.compliance.ports.monitoring import CertificationBook
+from functions.compliance.ports.staff import StaffDirectory
 from functions.core import authz, pagination
 from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid, NotFound, stale

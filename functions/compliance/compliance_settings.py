@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from functions.compliance.models.settings import ComplianceSettings, ComplianceSettingsIn
-from functions.compliance.ports import ComplianceSettingsStore
+from functions.compliance.ports.monitoring import ComplianceSettingsStore
 from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.errors import stale

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from functions.compliance.models.audit import Disclosure, DisclosureAccounting, DisclosureIn
-from functions.compliance.ports import DisclosureBook
+from functions.compliance.ports.audit import DisclosureBook
 from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.errors import Invalid, NotFound

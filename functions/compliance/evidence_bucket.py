@@ -8,7 +8,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from functions.compliance.ports import StoredFile, UploadTicket
+from functions.compliance.ports.training import StoredFile, UploadTicket
 from functions.core.keys import segment
 from functions.core.settings import SettingsError, settings
 

@@ -12,13 +12,8 @@ from datetime import date, datetime, timedelta
 from functions.compliance.checks.base import Check, Raised, Severity
 from functions.compliance.models.findings import CheckOutcome, Finding, RunSummary, WeekSnapshot
 from functions.compliance.owners import Owners
-from functions.compliance.ports import (
-    ComplianceSettingsStore,
-    FindingStore,
-    StaffDirectory,
-    TrendSnapshots,
-    WorkNotices,
-)
+from functions.compliance.ports.monitoring import ComplianceSettingsStore, FindingStore, TrendSnapshots, WorkNotices
+from functions.compliance.ports.staff import StaffDirectory
 from functions.core import authz, clock
 from functions.core.auth import Caller
 from functions.core.errors import PreconditionFailed

@@ -1,7 +1,8 @@
 """Who a finding's owner is in people: "user:<id>" is that member; "role:privacy_officer" the practice's privacy
 officers from the compliance settings, else its coordinators; "role:<job role>" every active member with it."""
 
-from functions.compliance.ports import ComplianceSettingsStore, StaffDirectory
+from functions.compliance.ports.monitoring import ComplianceSettingsStore
+from functions.compliance.ports.staff import StaffDirectory
 
 PRIVACY_OFFICER = "role:privacy_officer"
 

@@ -18,7 +18,8 @@ from functions.compliance.models.policies import (
     Published,
     Tracking,
 )
-from functions.compliance.ports import AcknowledgementBook, PolicyBook, StaffDirectory
+from functions.compliance.ports.staff import StaffDirectory
+from functions.compliance.ports.training import AcknowledgementBook, PolicyBook
 from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid, NotFound

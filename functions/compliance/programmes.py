@@ -15,7 +15,8 @@ from functions.compliance.models.training import (
     ProgrammeList,
     ProgrammePatch,
 )
-from functions.compliance.ports import AssignmentBook, ProgrammeBook, StaffDirectory
+from functions.compliance.ports.staff import StaffDirectory
+from functions.compliance.ports.training import AssignmentBook, ProgrammeBook
 from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.errors import Invalid, NotFound, stale

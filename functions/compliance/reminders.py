@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from functions.compliance.ports import AcknowledgementBook, AssignmentBook, WorkNotices
+from functions.compliance.ports.monitoring import WorkNotices
+from functions.compliance.ports.training import AcknowledgementBook, AssignmentBook
 from functions.core.auth import Caller
 from functions.core.errors import Conflict
 from functions.core.service import AreaService, AuditTrail

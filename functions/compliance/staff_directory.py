@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from functions.compliance.ports import Colleague
+from functions.compliance.ports.staff import Colleague
 from functions.core.audit_store import AuditStore
 from functions.core.table import Table
 from functions.staff.dynamo.members import DynamoStaffRecords

@@ -20,7 +20,8 @@ from functions.compliance.models.training import (
     Upload,
     UploadIn,
 )
-from functions.compliance.ports import AssignmentBook, EvidenceStore, StaffDirectory
+from functions.compliance.ports.staff import StaffDirectory
+from functions.compliance.ports.training import AssignmentBook, EvidenceStore
 from functions.core import authz
 from functions.core.auth import Caller
 from functions.core.errors import Conflict, Invalid, NotFound

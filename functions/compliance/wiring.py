@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from functions.compliance.dynamo.training import DynamoAssignmentBook, DynamoProgrammeBook
     from functions.compliance.monitoring import ComplianceRun
     from functions.compliance.policies import Policies
-    from functions.compliance.ports import StaffDirectory
+    from functions.compliance.ports.staff import StaffDirectory
     from functions.compliance.programmes import Programmes
     from functions.compliance.reminders import ComplianceReminders
     from functions.compliance.training_records import TrainingRecords

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from functions.compliance.ports import ArchivePart, ChainEnds
+from functions.compliance.ports.audit import ArchivePart, ChainEnds
 
 DAY = date(2026, 3, 2)
 ENDS = ChainEnds(first_seq=2, last_seq=4, prev_hash="a" * 64, last_hash="b" * 64)

@@ -2,7 +2,7 @@
 verification checkpoint, and ways to tamper with it as an intruder with table access could.
 tests/contract/test_compliance_audit_chains.py holds it to AuditStore's behaviour."""
 
-from functions.compliance.ports import Colleague
+from functions.compliance.ports.staff import Colleague
 from functions.core.audit import GENESIS, AuditDraft, chain
 
 
@@ -179,7 +179,7 @@ class FakeDisclosureBook:
 import threading  # noqa: E402
 
 from functions.compliance.checks.base import SEVERITY_RANK  # noqa: E402
-from functions.compliance.ports import Page  # noqa: E402
+from functions.compliance.ports.monitoring import Page  # noqa: E402
 from functions.core.errors import Conflict, stale  # noqa: E402
 
 
@@ -339,7 +339,7 @@ from datetime import timedelta as _timedelta  # noqa: E402
 
 from functions.compliance.models.policies import Acknowledgement, Policy, PolicyVersion  # noqa: E402
 from functions.compliance.models.training import Assignment, Programme  # noqa: E402
-from functions.compliance.ports import StoredFile, UploadTicket  # noqa: E402
+from functions.compliance.ports.training import StoredFile, UploadTicket  # noqa: E402
 from tests.fakes.audit import FakeAuditTrail  # noqa: E402
 
 
@@ -554,7 +554,7 @@ class FakeWorkNotices:
 from datetime import date  # noqa: E402
 
 from functions.billing.models.claims import FILING_PENDING  # noqa: E402
-from functions.compliance.ports import (  # noqa: E402
+from functions.compliance.ports.sources import (  # noqa: E402
     ClaimToFile,
     ConsentSpan,
     ExpiredLot,
@@ -688,7 +688,7 @@ class FakeSignIns:
 
 # --- the audit trail's daily archive ------------------------------------------------------------------------------
 
-from functions.compliance.ports import ArchivePart, ChainEnds  # noqa: E402
+from functions.compliance.ports.audit import ArchivePart, ChainEnds  # noqa: E402
 
 
 class FakeAuditArchive:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from functions.compliance.checks.base import Raised, Severity
-from functions.compliance.ports import AuditChains, ChainVerdicts, ComplianceSettingsStore
+from functions.compliance.ports.audit import AuditChains, ChainVerdicts
+from functions.compliance.ports.monitoring import ComplianceSettingsStore
 
 NAME = "audit_chain"
 OWNER = "role:privacy_officer"

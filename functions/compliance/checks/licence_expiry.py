@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from functions.compliance.checks.base import Raised, Severity
 from functions.compliance.models.certifications import Certification
-from functions.compliance.ports import CertificationBook, ComplianceSettingsStore
+from functions.compliance.ports.monitoring import CertificationBook, ComplianceSettingsStore
 
 NAME = "licence_expiry"
 SOON = 7  # days: within this, expiring is high

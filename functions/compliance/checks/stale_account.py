@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from functions.compliance.checks.base import Raised, Severity
 from functions.compliance.checks.finding_keys import finding_key
-from functions.compliance.ports import SignIns
+from functions.compliance.ports.sources import SignIns
 
 
 class StaleAccount:

@@ -5,7 +5,7 @@ from datetime import date
 
 from functions.compliance.checks.base import Raised, Severity
 from functions.compliance.checks.finding_keys import finding_key
-from functions.compliance.ports import ExpiredStock
+from functions.compliance.ports.sources import ExpiredStock
 
 
 class StockExpired:

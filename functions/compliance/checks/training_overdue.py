@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from functions.compliance.checks.base import Raised, Severity
-from functions.compliance.ports import AssignmentBook
+from functions.compliance.ports.training import AssignmentBook
 
 
 class TrainingOverdue:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from functions.compliance.checks.base import Raised, Severity
 from functions.compliance.checks.finding_keys import finding_key
-from functions.compliance.ports import CommunicationConsents, ConsentSpan, PatientDeliveries
+from functions.compliance.ports.sources import CommunicationConsents, ConsentSpan, PatientDeliveries
 
 
 class UnconsentedMessage:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from functions.compliance.checks.base import Raised, Severity
-from functions.compliance.ports import AcknowledgementBook
+from functions.compliance.ports.training import AcknowledgementBook
 
 
 class PolicyUnsigned:

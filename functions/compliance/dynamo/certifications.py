@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from functions.compliance.models.certifications import Certification
-from functions.compliance.ports import Page
+from functions.compliance.ports.monitoring import Page
 from functions.core.audit import AuditDraft
 from functions.core.audit_store import AuditStore
 from functions.core.errors import Conflict, stale

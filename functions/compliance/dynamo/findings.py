@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from functions.compliance.checks.base import SEVERITY_RANK
 from functions.compliance.models.findings import Finding
-from functions.compliance.ports import Page
+from functions.compliance.ports.monitoring import Page
 from functions.core.errors import stale
 from functions.core.events import DomainEvent, outbox_put
 from functions.core.keys import collection_pk, entity_pk

@@ -3,7 +3,7 @@
 from datetime import date
 
 from functions.billing.dynamo.claims import DynamoClaimLedger
-from functions.compliance.ports import ClaimToFile
+from functions.compliance.ports.sources import ClaimToFile
 from functions.core.table import Table
 
 

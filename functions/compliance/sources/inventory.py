@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from functions.compliance.ports import ExpiredLot
+from functions.compliance.ports.sources import ExpiredLot
 from functions.core.table import Table
 from functions.inventory.dynamo.stock import DynamoStockWatch
 

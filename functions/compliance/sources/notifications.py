@@ -3,7 +3,7 @@ emails and SMS sent to patients."""
 
 from datetime import date
 
-from functions.compliance.ports import PatientDelivery
+from functions.compliance.ports.sources import PatientDelivery
 from functions.core.table import Table
 from functions.notifications.dynamo.messages import DynamoDeliveryLedger
 

@@ -4,7 +4,7 @@ Like notifications' own reads of contact and consent, these are not entered in t
 check reads only consents (no clinical data), for the patients the delivery log already names, and its findings
 are the record of what it looked at."""
 
-from functions.compliance.ports import ConsentSpan
+from functions.compliance.ports.sources import ConsentSpan
 from functions.core.table import Table
 from functions.records.dynamo import DynamoPatientRecords
 

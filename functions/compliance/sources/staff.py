@@ -3,7 +3,7 @@ indexes, its policy and its members."""
 
 from datetime import date
 
-from functions.compliance.ports import QuietAccount, WaitingLeave
+from functions.compliance.ports.sources import QuietAccount, WaitingLeave
 from functions.core.table import Table
 from functions.staff.dynamo.leave import DynamoLeaveBook
 from functions.staff.dynamo.members import DynamoStaffRecords, DynamoStaffSettings

@@ -1,0 +1,1 @@
+"""The compliance area's ports, one module per concern."""
