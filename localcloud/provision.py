@@ -75,8 +75,9 @@ def create_table(catalog: Catalog, name: str) -> str | None:
 
 
 def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str = "practiceflow",
-              page_token_secret: str | None = None) -> Resources:
-    """Must run inside an active moto mock."""
+              page_token_secret: str | None = None, with_user_pool: bool = True) -> Resources:
+    """Must run inside an active moto mock. `with_user_pool=False` leaves out the pool invitations need: moto takes
+    0.3-0.5 s to make it, which a test that never reaches /accounts should not pay."""
     stream_arn = create_table(catalog, table_name)
     boto3.client("events", region_name=REGION).create_event_bus(Name=bus_name)
     secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
@@ -85,7 +86,7 @@ def provision(catalog: Catalog, table_name: str = "practiceflow", bus_name: str 
     verify_sender()
     return Resources(table_name, bus_name, secret["ARN"], stream_arn, tenant_role(table_name),
                      evidence_bucket(f"{table_name}-evidence"), audit_archive_bucket(f"{table_name}-audit-archive"),
-                     user_pool(table_name))
+                     user_pool(table_name) if with_user_pool else None)
 
 
 def evidence_bucket(name: str) -> str:

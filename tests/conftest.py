@@ -23,9 +23,10 @@ def _reset_cached_clients() -> None:
 
 
 @pytest.fixture
-def cloud(monkeypatch) -> Iterator[Any]:
+def cloud(monkeypatch, request) -> Iterator[Any]:
     """A fresh moto cloud with the catalogue's table, bus, secret and tenant role; the function env points at
-    them, and each practice's tenant session is held to what its IAM policy allows (tests/tenant_guard.py)."""
+    them, and each practice's tenant session is held to what its IAM policy allows (tests/tenant_guard.py).
+    The Cognito user pool only for a test marked `user_pool` (it reaches /accounts)."""
     from moto import mock_aws
 
     from functions.core import tenancy
@@ -37,7 +38,7 @@ def cloud(monkeypatch) -> Iterator[Any]:
     moto_patches.install()
     monkeypatch.setattr(tenancy, "_assume", guarded(tenancy._assume))
     with mock_aws():
-        resources = provision(CATALOG)
+        resources = provision(CATALOG, with_user_pool=request.node.get_closest_marker("user_pool") is not None)
         for name, value in resources.environment().items():
             monkeypatch.setenv(name, value)
         _reset_cached_clients()

@@ -9,6 +9,8 @@ import pytest
 from functions.accounts.models import NewUser
 from functions.core.errors import Conflict, NotFound
 
+pytestmark = pytest.mark.user_pool  # the moto cloud makes the Cognito user pool (tests/conftest.py)
+
 
 @dataclass
 class Directory:

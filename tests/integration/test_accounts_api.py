@@ -11,6 +11,8 @@ from functions.core.audit_store import AuditStore
 from functions.core.table import Table
 from tests.support import api_event, claims, response_headers
 
+pytestmark = pytest.mark.user_pool  # the moto cloud makes the Cognito user pool (tests/conftest.py)
+
 PRACTICE, OTHER = "practice-accounts", "practice-other"
 NURSE = {"kind": "staff", "email": "nurse@clinic.example", "given_name": "Florence", "family_name": "Nightingale",
          "roles": ["practitioner", "front_desk"]}

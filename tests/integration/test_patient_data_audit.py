@@ -4,6 +4,8 @@ the service knows), without the response saying whether the thing exists."""
 
 import json
 
+import pytest
+
 from functions.core.audit import verify_chain
 from functions.core.audit_store import AuditStore
 from functions.core.table import Table
@@ -17,6 +19,8 @@ from tests.integration.route_walk_support import (
     catalogue_routes,
 )
 from tests.integration.route_walk_support import world_fixture as world_fixture  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.user_pool  # the moto cloud makes the Cognito user pool (tests/conftest.py)
 
 # What names a patient's data in a route, and the entity its refusal is recorded against (path, query or body).
 ENTITY = {"patient_id": "PATIENT", "person": "PERSON", "recipient": "PERSON", "coverage_id": "COVERAGE",
