@@ -43,9 +43,10 @@ ACCESS_LOG_FORMAT = {
 }
 def route_table(catalog: Catalog, cors_origins: tuple[str, ...]) -> str:
     """What the API serves, as text: a new deployment is made exactly when it changes (CDK hashes the methods of an
-    API it owns, not of one made in another stack)."""
+    API it owns, not of one made in another stack). The stage's own settings (throttles, access log) are not in
+    it: CloudFormation updates the stage in place, without a new deployment."""
     return json.dumps({"routes": [[spec.name, spec.mounts, spec.public_routes] for spec in catalog.api_functions()],
-                       "cors": cors_origins, "log_format": ACCESS_LOG_FORMAT}, sort_keys=True)
+                       "cors": cors_origins}, sort_keys=True)
 
 
 class RestApiIdentity(Construct):
